@@ -1,0 +1,225 @@
+"""The main flow: every source, every stage, today's digest. Wiring only.
+
+One task per source read, per batch of documents extracted, per batch of articles loaded (in
+event-time order, one transaction each), and one for the digest. Reads retry only on transient
+errors; nothing else retries, because a parse or constraint error will not go away by itself.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from dataclasses import asdict
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any
+
+import duckdb
+from prefect import flow, get_run_logger, task
+from prefect.artifacts import create_markdown_artifact
+from prefect.cache_policies import NO_CACHE
+from prefect.context import get_run_context
+from prefect.task_runners import ThreadPoolTaskRunner
+
+from flows.stages import (
+    Extraction,
+    Haul,
+    event_order,
+    extract,
+    load_indexes,
+    process_and_load,
+    read,
+)
+from newswatch.errors import SourceError
+from newswatch.records import RunStats, stable_id, utcnow
+from newswatch.settings import Settings, SourceSpec, load_settings
+from newswatch.topics import Taxonomy, load_taxonomy
+from sources.registry import SourceContext
+from warehouse.db import connect
+from warehouse.loader import finish_run, insert_fetches, start_run, sync_topics
+from warehouse.reports import render_digest
+
+
+def _transient(task: Any, task_run: Any, state: Any) -> bool:
+    """Retry a task only when it failed on something that may pass (timeouts, 5xx, resets)."""
+    try:
+        state.result()
+    except SourceError as exc:
+        return exc.retryable
+    except (TimeoutError, ConnectionError):
+        return True
+    except Exception:
+        return False
+    return False
+
+
+@task(
+    name="read-source",
+    retries=2,
+    retry_delay_seconds=[2, 10],
+    retry_condition_fn=_transient,
+    cache_policy=NO_CACHE,
+)
+def read_source_task(spec: SourceSpec, ctx: SourceContext) -> Haul:
+    return read(spec, ctx)
+
+
+@task(name="extract", cache_policy=NO_CACHE)
+def extract_task(documents: list[Any]) -> Extraction:
+    return extract(documents)
+
+
+@task(name="process-and-load", cache_policy=NO_CACHE)
+def load_task(
+    conn: duckdb.DuckDBPyConnection,
+    articles: list[Any],
+    extraction: Extraction,
+    *,
+    settings: Settings,
+    taxonomy: Taxonomy,
+    indexes: Any,
+    stats: RunStats,
+) -> None:
+    process_and_load(
+        conn,
+        articles,
+        extraction,
+        settings=settings,
+        taxonomy=taxonomy,
+        indexes=indexes,
+        stats=stats,
+    )
+
+
+@task(name="digest", cache_policy=NO_CACHE)
+def digest_task(conn: duckdb.DuckDBPyConnection, day: date, out_dir: Path, limit: int) -> Path:
+    markdown = render_digest(conn, day, "md", limit=limit)
+    path = write_atomically(out_dir / f"{day.isoformat()}.md", markdown)
+    create_markdown_artifact(
+        markdown=markdown,
+        key="newswatch-digest",
+        description=f"newswatch digest for {day.isoformat()}",
+    )
+    return path
+
+
+def write_atomically(path: Path, text: str) -> Path:
+    """Write a file so that a crash leaves the old file or the new one, never half of one."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(text)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return path
+
+
+def _chunks(items: list[Any], size: int) -> list[list[Any]]:
+    return [items[i : i + size] for i in range(0, len(items), size)]
+
+
+def ad_hoc_sources(inputs: list[str]) -> tuple[SourceSpec, ...]:
+    """Sources for ``newswatch ingest``: a path is a files source; a URL is a page (or feed)."""
+    specs = []
+    for i, item in enumerate(inputs, start=1):
+        if item.startswith(("http://", "https://")):
+            specs.append(SourceSpec(name=f"ingest-{i}", kind="page", url=item))
+        else:
+            specs.append(SourceSpec(name=f"ingest-{i}", kind="files", path=Path(item).resolve()))
+    return tuple(specs)
+
+
+@flow(
+    name="newswatch-run",
+    task_runner=ThreadPoolTaskRunner(max_workers=8),  # type: ignore[arg-type]
+    log_prints=False,
+)
+def newswatch_run(
+    config: str | None = None,
+    db: str | None = None,
+    inputs: list[str] | None = None,
+    digest_day: str | None = None,
+) -> dict[str, Any]:
+    """Read every configured source (or ``inputs``), run all stages, write today's digest."""
+    settings = load_settings(config, db=db)
+    if inputs:
+        settings = settings.model_copy(update={"sources": ad_hoc_sources(inputs)})
+    taxonomy = load_taxonomy(settings.topics.taxonomy, threshold=settings.topics.threshold)
+    logger = get_run_logger()
+    ctx_run = get_run_context()
+    flow_run_id = str(getattr(getattr(ctx_run, "flow_run", None), "id", "") or "") or None
+    stats = RunStats(run_id=stable_id("r_", utcnow().isoformat(), os.urandom(8).hex()))
+    conn = connect(settings.warehouse.path)
+    try:
+        start_run(conn, stats, command="ingest" if inputs else "run", flow_run_id=flow_run_id)
+        sync_topics(conn, [(t.id, t.label, t.iptc, t.parent, t.description) for t in taxonomy.topics])
+        try:
+            _run_stages(conn, settings, taxonomy, stats, logger)
+            day = date.fromisoformat(digest_day) if digest_day else datetime.now(UTC).date()
+            path = digest_task(conn, day, settings.warehouse.digests_dir, settings.digest.max_stories)
+            stats.digest_path = str(path)
+            stats.status = "completed"
+        except BaseException as exc:
+            stats.status = "failed"
+            stats.finished_at = utcnow()
+            finish_run(conn, stats, error=f"{type(exc).__name__}: {exc}")
+            raise
+        stats.finished_at = utcnow()
+        finish_run(conn, stats)
+    finally:
+        conn.close()
+    summary = asdict(stats)
+    summary["warehouse"] = str(settings.warehouse.path)
+    summary["stories"] = _story_count(settings)
+    return summary
+
+
+def _run_stages(
+    conn: duckdb.DuckDBPyConnection,
+    settings: Settings,
+    taxonomy: Taxonomy,
+    stats: RunStats,
+    logger: Any,
+) -> None:
+    ctx = SourceContext(settings=settings)
+    specs = [s for s in settings.sources if s.enabled]
+    hauls = [read_source_task.submit(spec, ctx) for spec in specs]
+    documents, failures = [], []
+    for spec, future in zip(specs, hauls, strict=True):
+        try:
+            haul = future.result()
+        except SourceError as exc:
+            logger.warning("source %s failed: %s", spec.name, exc)
+            from newswatch.records import Fetch
+
+            failures.append(Fetch(url=spec.location, source=spec.name).fail(exc.outcome, str(exc)))
+            continue
+        documents.extend(haul.documents)
+        failures.extend(haul.fetches)
+    size = settings.warehouse.batch_size
+    extractions = [f.result() for f in [extract_task.submit(chunk) for chunk in _chunks(documents, size)]]
+    merged = Extraction()
+    for ex in extractions:
+        merged.articles.extend(ex.articles)
+        merged.raw.update(ex.raw)
+        merged.fetches.update(ex.fetches)
+        failures.extend(ex.failures)
+    stats.read = len(merged.articles)
+    stats.failed = sum(1 for f in failures if f.outcome not in ("ok", "unchanged", "not_modified", "skipped"))
+    insert_fetches(conn, failures, run_id=stats.run_id)
+    ordered = event_order(merged.articles)
+    indexes = load_indexes(conn, settings, ordered)
+    for chunk in _chunks(ordered, size):
+        load_task(conn, chunk, merged, settings=settings, taxonomy=taxonomy, indexes=indexes, stats=stats)
+
+
+def _story_count(settings: Settings) -> int:
+    conn = connect(settings.warehouse.path, read_only=True)
+    try:
+        row = conn.execute("SELECT count(*) FROM stories").fetchone()
+        return int(row[0]) if row else 0
+    finally:
+        conn.close()

@@ -1,0 +1,148 @@
+"""Cleaning: turn an extracted article into a normalised, hashed ``Article``.
+
+Order: unicode and whitespace (``text.normalize``), boilerplate lines (share bars, newsletter and
+comment prompts, credits), trailing boilerplate blocks ("COMMENTS (1)", "Related articles", ...),
+a deck repeated at the top of the body, duplicate paragraphs; then language, word count and the
+content hash of the matching form of the body (quotes, case and spacing do not change it).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from functools import lru_cache
+from typing import Any
+
+from newswatch.records import Article, Extracted, article_id_for, utcnow
+from newswatch.text import fold, normalize, paragraphs, word_count, words
+
+# A whole line that is page furniture, not article text (matched on the folded line).
+_BOILERPLATE_LINE = re.compile(
+    r"""^(?:
+        (?:share|tweet|email|print|pin|whatsapp|facebook|twitter|linkedin|reddit|telegram|copy\ link)
+            (?:\s*(?:this|on|via|article|story|post|page|[:|/,]))*(?:\s+(?:facebook|twitter|x|linkedin|whatsapp|email|reddit|telegram|[|/,]))*\s*:?$
+      | share\ (?:this|on)\b.{0,60}$
+      | follow\ us\ on\b.{0,80}$
+      | (?:sign\ up|subscribe)\ (?:for|to)\b.{0,100}(?:newsletter|updates|alerts|briefing|inbox).{0,60}$
+      | (?:read|see)\ (?:more|also)\s*:?.{0,120}$
+      | (?:also\ read|related|recommended|most\ read|trending\ now|more\ from)\s*:?.{0,120}$
+      | advertisement|sponsored(?:\ content)?|ad$
+      | (?:photo|image|picture|file\ photo)\s*(?:credit)?\s*:.{0,150}$
+      | (?:copyright|©|\(c\))\s.{0,150}$
+      | all\ rights\ reserved\.?.{0,80}$
+      | click\ here\b.{0,100}$
+      | comments?\s*\(\d+\)$
+      | (?:\d+\s+)?comments?$
+      | (?:leave|post|add)\ a\ comment.{0,60}$
+      | comments\ are\ (?:moderated|closed).{0,200}$
+      | for\ more\ information,?\ (?:please\ )?see\ our\ comments?\ faq.{0,40}$
+      | (?:published|updated|posted)\ (?:on|at)?\s*:?\s*[\w ,:.\-]{0,40}$
+      | (?:back\ to\ top|top\ stories|skip\ to\ (?:main\ )?content|loading\.*)$
+    )""",
+    re.VERBOSE,
+)
+
+# A line after which everything is furniture, when it sits in the last part of the text.
+_TRAILER_START = re.compile(
+    r"""^(?:comments?\s*\(\d+\)|comments?|\d+\s+comments?|leave\ a\ (?:comment|reply)
+        |related\ (?:articles|stories|news|content)|more\ (?:stories|from\b.{0,40}|on\ this\ story)
+        |you\ (?:may|might)\ also\ like|recommended(?:\ for\ you)?|read\ next|most\ (?:read|popular)
+        |(?:join|start)\ the\ (?:conversation|discussion))\s*:?$""",
+    re.VERBOSE,
+)
+
+# Trailers count only in the last share of the body (a heading "Comments" early is content).
+_TRAILER_ZONE = 0.5
+_MAX_FURNITURE_LINE = 220
+
+
+def strip_boilerplate(body: str) -> str:
+    """Drop furniture lines and a trailing furniture block; keep everything else as it was."""
+    lines = body.split("\n")
+    total = sum(len(line) for line in lines) or 1
+    seen = 0
+    cut = len(lines)
+    for i, line in enumerate(lines):
+        folded = fold(line).strip()
+        if seen / total >= _TRAILER_ZONE and folded and _TRAILER_START.match(folded):
+            cut = i
+            break
+        seen += len(line)
+    kept = [
+        line
+        for line in lines[:cut]
+        if not (
+            line.strip() and len(line) <= _MAX_FURNITURE_LINE and _BOILERPLATE_LINE.match(fold(line).strip())
+        )
+    ]
+    return normalize("\n".join(kept))
+
+
+def drop_repeats(body: str, *, deck: str | None = None, title: str | None = None) -> str:
+    """Remove paragraphs that repeat an earlier one, the deck or the title (templates repeat them)."""
+    seen: set[str] = set()
+    for known in (deck, title):
+        if known:
+            seen.add(" ".join(words(known)))
+    out = []
+    for para in paragraphs(body):
+        key = " ".join(words(para))
+        if not key or (key in seen and len(key) > 0):
+            continue
+        seen.add(key)
+        out.append(para)
+    return "\n\n".join(out)
+
+
+def content_hash(text: str) -> str:
+    """Hash of the matching form: same words in the same order give the same hash."""
+    return hashlib.sha256(" ".join(words(text)).encode("utf-8")).hexdigest()[:32]
+
+
+@lru_cache(maxsize=1)
+def _identifier() -> Any:
+    from py3langid.langid import MODEL_FILE, LanguageIdentifier
+
+    return LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
+
+
+def detect_language(text: str, *, min_words: int = 5, min_confidence: float = 0.5) -> str | None:
+    """ISO 639-1 code of the text's language, or None when the text is too short or unclear."""
+    if word_count(text) < min_words:
+        return None
+    lang, confidence = _identifier().classify(text[:5000])
+    return str(lang) if confidence >= min_confidence else None
+
+
+def clean(
+    extracted: Extracted, *, source: str, url: str, origin: str = "", first_seen_at: Any = None
+) -> Article:
+    """Normalise and de-furnish an extracted article and give it its identity and hash."""
+    title = normalize(extracted.title).replace("\n", " ")
+    deck = normalize(extracted.deck).replace("\n", " ") if extracted.deck else None
+    body = strip_boilerplate(normalize(extracted.body))
+    body = drop_repeats(body, deck=deck, title=title)
+    canonical = extracted.canonical_url or url
+    language = detect_language(f"{title}\n{body}") or extracted.language_hint
+    provenance = dict(extracted.provenance)
+    if language and "language" not in provenance:
+        provenance["language"] = "text" if language != extracted.language_hint else "meta"
+    return Article(
+        article_id=article_id_for(url),
+        source=source,
+        url=url,
+        canonical_url=canonical,
+        title=title,
+        body=body,
+        deck=deck,
+        published_at=extracted.published_at,
+        modified_at=extracted.modified_at,
+        authors=extracted.authors,
+        site_name=extracted.site_name,
+        language=language,
+        word_count=word_count(body),
+        content_hash=content_hash(body or title),
+        first_seen_at=first_seen_at or utcnow(),
+        provenance=provenance,
+        origin=origin or source,
+    )

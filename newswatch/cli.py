@@ -1,0 +1,272 @@
+"""The ``newswatch`` command: a few lines over tested functions for each subcommand.
+
+The CLI sits on top of every package: it imports flows, sources and warehouse lazily, inside the
+commands, so ``newswatch sql`` and ``newswatch digest`` start fast and never load Prefect.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import sys
+from datetime import UTC, date, datetime
+from enum import Enum
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from newswatch.errors import NewswatchError
+
+app = typer.Typer(
+    name="newswatch",
+    help="News monitoring ETL: ingest outlets, collapse copies, group stories, tag topics, "
+    "load a DuckDB warehouse, write a daily digest.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+console = Console()
+err = Console(stderr=True)
+
+ConfigOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--config",
+        "-c",
+        help="Configuration file [env: NEWSWATCH_CONFIG; default: sources/newswatch.toml].",
+    ),
+]
+DbOpt = Annotated[
+    Path | None,
+    typer.Option("--db", help="Warehouse file [env: NEWSWATCH_DB; default: data/newswatch.duckdb]."),
+]
+
+
+class OutputFormat(str, Enum):
+    table = "table"
+    csv = "csv"
+    json = "json"
+
+
+class DigestFormat(str, Enum):
+    md = "md"
+    html = "html"
+
+
+def _fail(exc: Exception) -> typer.Exit:
+    err.print(f"[bold red]error:[/] {exc}", highlight=False, markup=True, soft_wrap=True)
+    return typer.Exit(code=2)
+
+
+def _settings(config: Path | None, db: Path | None) -> Any:
+    from newswatch.settings import load_settings
+
+    return load_settings(config, db=db)
+
+
+def _run_flow(config: Path | None, db: Path | None, inputs: list[str] | None) -> None:
+    _settings(config, db)  # fail fast, before Prefect starts, on a bad configuration
+    from flows import newswatch_run
+
+    summary = newswatch_run(config=str(config) if config else None, db=str(db) if db else None, inputs=inputs)
+    _print_summary(summary)
+    if summary.get("status") != "completed":
+        raise typer.Exit(code=1)
+
+
+def _print_summary(s: dict[str, Any]) -> None:
+    console.print(
+        f"read {s['read']} articles: {s['new']} new, {s['updated']} updated, "
+        f"{s['unchanged']} unchanged; {s['copies']} copies; {s['failed']} failed inputs\n"
+        f"stories: {s['stories_new']} new, {s['stories_touched']} touched, {s['stories']} in the warehouse; "
+        f"topic tags: {s['topics']}\n"
+        f"warehouse: {s['warehouse']}\ndigest: {s['digest_path']}",
+        highlight=False,
+    )
+
+
+@app.command()
+def run(config: ConfigOpt = None, db: DbOpt = None) -> None:
+    """The main job: read every configured source, run all stages, write today's digest."""
+    try:
+        _run_flow(config, db, None)
+    except NewswatchError as exc:
+        raise _fail(exc) from exc
+
+
+@app.command()
+def ingest(
+    inputs: Annotated[
+        list[str],
+        typer.Argument(help="Files, folders or URLs to ingest.", metavar="PATH_OR_URL..."),
+    ],
+    config: ConfigOpt = None,
+    db: DbOpt = None,
+) -> None:
+    """Run all stages on the named files, folders or URLs instead of the configured sources."""
+    try:
+        _run_flow(config, db, inputs)
+    except NewswatchError as exc:
+        raise _fail(exc) from exc
+
+
+@app.command()
+def digest(
+    day: Annotated[str | None, typer.Option("--date", help="Day (YYYY-MM-DD, UTC); default today.")] = None,
+    fmt: Annotated[DigestFormat, typer.Option("--format", "-f", help="Output format.")] = DigestFormat.md,
+    out: Annotated[
+        Path | None, typer.Option("--out", "-o", help="Write to this file instead of stdout.")
+    ] = None,
+    config: ConfigOpt = None,
+    db: DbOpt = None,
+) -> None:
+    """Print (or write) the digest of the stories first seen or updated on a day."""
+    from warehouse.db import connect
+    from warehouse.reports import render_digest
+
+    try:
+        when = date.fromisoformat(day) if day else datetime.now(UTC).date()
+    except ValueError as exc:
+        raise _fail(ValueError(f"--date {day!r}: expected YYYY-MM-DD")) from exc
+    try:
+        settings = _settings(config, db)
+        conn = connect(settings.warehouse.path, read_only=True)
+        try:
+            text = render_digest(conn, when, fmt.value, limit=settings.digest.max_stories)
+        finally:
+            conn.close()
+    except NewswatchError as exc:
+        raise _fail(exc) from exc
+    if out:
+        from flows.pipeline import write_atomically
+
+        write_atomically(out, text)
+        err.print(f"wrote {out}")
+    else:
+        sys.stdout.write(text)
+
+
+@app.command()
+def sql(
+    query: Annotated[str, typer.Argument(help="A read-only SQL query.")],
+    fmt: Annotated[OutputFormat, typer.Option("--format", "-f", help="Output format.")] = OutputFormat.table,
+    config: ConfigOpt = None,
+    db: DbOpt = None,
+) -> None:
+    """Run read-only SQL against the warehouse (tables: articles, stories, article_topics, ...)."""
+    import duckdb
+
+    from warehouse.db import connect
+
+    try:
+        settings = _settings(config, db)
+        conn = connect(settings.warehouse.path, read_only=True)
+    except NewswatchError as exc:
+        raise _fail(exc) from exc
+    try:
+        cur = conn.execute(query)
+        cols = [d[0] for d in cur.description or []]
+        rows = cur.fetchall()
+    except duckdb.Error as exc:
+        raise _fail(NewswatchError(f"SQL error: {exc}")) from exc
+    finally:
+        conn.close()
+    write_rows(cols, rows, fmt.value)
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    if isinstance(value, bytes):
+        return value.hex()
+    if isinstance(value, list | tuple):
+        return [_plain(v) for v in value]
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in value.items()}
+    return value
+
+
+def write_rows(cols: list[str], rows: list[tuple[Any, ...]], fmt: str) -> None:
+    """Print query results as a table, CSV or JSON (one object per row)."""
+    if fmt == "json":
+        json.dump(
+            [dict(zip(cols, map(_plain, r), strict=True)) for r in rows],
+            sys.stdout,
+            ensure_ascii=False,
+            indent=2,
+        )
+        sys.stdout.write("\n")
+    elif fmt == "csv":
+        writer = csv.writer(sys.stdout)
+        writer.writerow(cols)
+        for r in rows:
+            writer.writerow(
+                [
+                    json.dumps(v, ensure_ascii=False) if isinstance(v, list | dict) else v
+                    for v in map(_plain, r)
+                ]
+            )
+    else:
+        table = Table(*cols, show_lines=False)
+        for r in rows:
+            table.add_row(*("" if v is None else str(_plain(v)) for v in r))
+        console.print(table)
+        console.print(f"{len(rows)} row{'s' if len(rows) != 1 else ''}", style="dim")
+
+
+@app.command()
+def sources(config: ConfigOpt = None, db: DbOpt = None) -> None:
+    """List configured sources with their health: last success, last error, articles."""
+    from warehouse.db import connect
+
+    try:
+        settings = _settings(config, db)
+    except NewswatchError as exc:
+        raise _fail(exc) from exc
+    health: dict[str, dict[str, Any]] = {}
+    if Path(settings.warehouse.path).exists():
+        conn = connect(settings.warehouse.path, read_only=True)
+        try:
+            cur = conn.execute("SELECT * FROM source_health")
+            cols = [d[0] for d in cur.description or []]
+            health = {r[0]: dict(zip(cols, r, strict=True)) for r in cur.fetchall()}
+        finally:
+            conn.close()
+    table = Table("name", "kind", "location", "enabled", "articles", "last success", "failures", "last error")
+    for spec in settings.sources:
+        h = health.get(spec.name, {})
+        table.add_row(
+            spec.name,
+            spec.kind,
+            spec.location,
+            "yes" if spec.enabled else "no",
+            str(h.get("articles", 0)),
+            str(_plain(h.get("last_success_at")) or "never"),
+            str(h.get("failures", 0)),
+            str(h.get("last_error") or ""),
+        )
+    console.print(table)
+
+
+@app.command()
+def serve(
+    config: ConfigOpt = None,
+    db: DbOpt = None,
+    cron: Annotated[str, typer.Option(help="When to run the main job (cron, UTC).")] = "0 * * * *",
+) -> None:
+    """Run the main job on a schedule (a Prefect deployment served by this process)."""
+    _settings(config, db)
+    from flows.serve import serve_schedules
+
+    serve_schedules(config=str(config) if config else None, db=str(db) if db else None, cron=cron)
+
+
+def main() -> None:
+    app()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,81 @@
+"""Typed errors, mapped where they enter.
+
+The tree::
+
+    NewswatchError                 base of everything newswatch raises on purpose
+    ├── ConfigError                a settings or taxonomy file is invalid (file, line, reason)
+    ├── SourceError                one input could not be turned into an article
+    │   ├── UnreadableInput        binary, empty, undecodable, too large, missing
+    │   ├── ExtractionError        read fine, but holds no article (no title, no body, not an article)
+    │   └── FetchError             an HTTP attempt failed
+    │       ├── TransientFetchError    worth retrying later (timeouts, resets, 429, 5xx)
+    │       └── TerminalFetchError     retrying will not help (4xx, refused address, robots)
+    └── WarehouseError             the warehouse cannot be opened or migrated
+
+Each ``SourceError`` carries an ``outcome`` (the word stored in ``fetches.outcome``) and the
+``input`` it is about, so the boundary that catches it can record a ``fetches`` row without parsing
+the message.
+"""
+
+from __future__ import annotations
+
+
+class NewswatchError(Exception):
+    """Base class of errors newswatch raises on purpose."""
+
+
+class ConfigError(NewswatchError):
+    """A configuration or taxonomy file is invalid; the message names the file and the reason."""
+
+    def __init__(self, message: str, *, path: str | None = None, line: int | None = None) -> None:
+        where = ""
+        if path:
+            where = f"{path}:{line}: " if line else f"{path}: "
+        super().__init__(f"{where}{message}")
+        self.path = path
+        self.line = line
+        self.reason = message
+
+
+class SourceError(NewswatchError):
+    """One input could not become an article. ``outcome`` is the word stored in ``fetches``."""
+
+    outcome = "error"
+    retryable = False
+
+    def __init__(self, input: str, reason: str, *, outcome: str | None = None) -> None:
+        super().__init__(f"{input}: {reason}")
+        self.input = input
+        self.reason = reason
+        if outcome is not None:
+            self.outcome = outcome
+
+
+class UnreadableInput(SourceError):
+    outcome = "unreadable"
+
+
+class ExtractionError(SourceError):
+    outcome = "not_an_article"
+
+
+class FetchError(SourceError):
+    outcome = "http_error"
+
+    def __init__(
+        self, input: str, reason: str, *, outcome: str | None = None, status: int | None = None
+    ) -> None:
+        super().__init__(input, reason, outcome=outcome)
+        self.status = status
+
+
+class TransientFetchError(FetchError):
+    retryable = True
+
+
+class TerminalFetchError(FetchError):
+    retryable = False
+
+
+class WarehouseError(NewswatchError):
+    """The warehouse cannot be opened, migrated or written."""

@@ -1,0 +1,214 @@
+"""The records that flow between stages.
+
+``Document`` (what a source yields) -> ``Extracted`` (what extraction reads from it) -> ``Article``
+(cleaned, hashed, identified) -> annotated with ``CopyMatch``, ``StoryAssignment``, ``TopicTag`` and
+``EntityMention`` -> loaded. A ``Fetch`` describes one read or HTTP attempt and ends in ``fetches``.
+All times are timezone-aware UTC.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+
+def utcnow() -> datetime:
+    """The current time, timezone-aware UTC, to the microsecond."""
+    return datetime.now(UTC)
+
+
+def stable_id(prefix: str, *parts: str) -> str:
+    """A short deterministic id: the same parts give the same id on every machine."""
+    digest = hashlib.sha256("\x1f".join(parts).encode("utf-8")).hexdigest()
+    return f"{prefix}{digest[:16]}"
+
+
+def article_id_for(url: str) -> str:
+    """Articles are identified by their URL (``file://`` for local files)."""
+    return stable_id("a_", url)
+
+
+@dataclass(slots=True)
+class Fetch:
+    """One read of a file or one HTTP attempt; ends as a row of ``fetches``."""
+
+    url: str
+    source: str
+    outcome: str = "ok"
+    status: int | None = None
+    error: str | None = None
+    bytes: int = 0
+    elapsed_ms: float = 0.0
+    fetched_at: datetime = field(default_factory=utcnow)
+    article_id: str | None = None
+
+    def fail(self, outcome: str, error: str) -> Fetch:
+        self.outcome = outcome
+        self.error = error
+        return self
+
+
+@dataclass(slots=True)
+class Document:
+    """Raw input as a source yields it, with the read that produced it.
+
+    ``content`` holds the bytes as read; ``fields`` holds what a structured source already knows
+    (a ``.jsonl`` record, a feed entry's title and summary) and wins over what extraction finds.
+    """
+
+    source: str
+    url: str
+    content: bytes
+    media_type: str
+    fetch: Fetch | None  # None for a record inside a file (the file read has its own row)
+    fields: Mapping[str, Any] = field(default_factory=dict)
+    charset: str | None = None
+
+
+@dataclass(slots=True)
+class Extracted:
+    """What extraction read from a document, before cleaning."""
+
+    title: str
+    body: str
+    deck: str | None = None
+    published_at: datetime | None = None
+    modified_at: datetime | None = None
+    authors: tuple[str, ...] = ()
+    site_name: str | None = None
+    canonical_url: str | None = None
+    language_hint: str | None = None
+    # For each metadata field, where its value came from (``text``, ``json-ld``, ``record``, ...).
+    provenance: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(slots=True)
+class Article:
+    """A cleaned article, ready for copies, stories, topics and loading."""
+
+    article_id: str
+    source: str
+    url: str
+    canonical_url: str
+    title: str
+    body: str
+    deck: str | None
+    published_at: datetime | None
+    modified_at: datetime | None
+    authors: tuple[str, ...]
+    site_name: str | None
+    language: str | None
+    word_count: int
+    content_hash: str
+    first_seen_at: datetime
+    provenance: dict[str, str] = field(default_factory=dict)
+    origin: str = ""  # the configured source it came through; ``source`` is the outlet
+    copy_of: str | None = None
+    story_id: str | None = None
+
+    @property
+    def event_time(self) -> datetime:
+        """When the article's event happened as far as we know: published, else first seen."""
+        return self.published_at or self.first_seen_at
+
+
+@dataclass(frozen=True, slots=True)
+class CopyMatch:
+    """``article_id`` copies ``copy_of``: same URL, same text, or near-identical text."""
+
+    article_id: str
+    copy_of: str
+    method: str  # canonical_url | content_hash | minhash
+    similarity: float
+
+
+@dataclass(frozen=True, slots=True)
+class StoryAssignment:
+    """Why an article sits in a story: the best match, its score and the shared evidence."""
+
+    article_id: str
+    story_id: str
+    is_new_story: bool
+    score: float
+    matched_article_id: str | None
+    evidence: Mapping[str, Any]
+
+
+@dataclass(frozen=True, slots=True)
+class TopicTag:
+    article_id: str
+    topic: str
+    score: float
+    evidence: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class EntityMention:
+    article_id: str
+    entity: str
+    kind: str  # person | organisation | place | other
+    count: int
+
+
+@dataclass(slots=True)
+class RunStats:
+    """The counts of one run, stored in ``runs`` and printed as the summary."""
+
+    run_id: str
+    started_at: datetime = field(default_factory=utcnow)
+    finished_at: datetime | None = None
+    status: str = "running"
+    read: int = 0
+    new: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    copies: int = 0
+    failed: int = 0
+    stories_new: int = 0
+    stories_touched: int = 0
+    topics: int = 0
+    digest_path: str | None = None
+
+    def as_row(self) -> dict[str, Any]:
+        return {
+            "run_id": self.run_id,
+            "started_at": self.started_at,
+            "finished_at": self.finished_at,
+            "status": self.status,
+            "articles_read": self.read,
+            "articles_new": self.new,
+            "articles_updated": self.updated,
+            "articles_unchanged": self.unchanged,
+            "copies": self.copies,
+            "failures": self.failed,
+            "stories_new": self.stories_new,
+            "stories_touched": self.stories_touched,
+            "topic_tags": self.topics,
+            "digest_path": self.digest_path,
+        }
+
+
+@dataclass(slots=True)
+class RawDocument:
+    """The raw bytes behind an article, kept (compressed) so extraction can be re-run."""
+
+    url: str
+    media_type: str
+    content: bytes
+
+
+@dataclass(slots=True)
+class Batch:
+    """Everything one transaction writes: articles and what the stages found about them."""
+
+    articles: list[Article] = field(default_factory=list)
+    copies: list[CopyMatch] = field(default_factory=list)
+    stories: list[StoryAssignment] = field(default_factory=list)
+    tags: list[TopicTag] = field(default_factory=list)
+    entities: list[EntityMention] = field(default_factory=list)
+    signatures: dict[str, bytes | None] = field(default_factory=dict)
+    raw: list[RawDocument] = field(default_factory=list)
+    fetches: list[Fetch] = field(default_factory=list)

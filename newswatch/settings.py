@@ -1,0 +1,270 @@
+"""One frozen settings object: packaged defaults, then the TOML file, then ``NEWSWATCH_*`` variables.
+
+``load_settings()`` is the only way the rest of newswatch gets settings. Input paths in the file
+(source folders, the taxonomy) are relative to the file; output paths (warehouse, digests) are
+relative to the working directory. Environment variables override the file:
+``NEWSWATCH_DB`` (the warehouse file), ``NEWSWATCH_CONFIG`` (which file to read), and any setting as
+``NEWSWATCH_<SECTION>__<KEY>``, e.g. ``NEWSWATCH_FETCH__USER_AGENT``.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import tomllib
+from collections.abc import Mapping
+from importlib import resources
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
+
+from newswatch.errors import ConfigError
+
+SOURCE_KINDS = ("files", "feed", "sitemap", "page")
+
+
+class _Section(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class WarehouseSettings(_Section):
+    path: Path = Path("data/newswatch.duckdb")
+    digests_dir: Path = Path("data/digests")
+    batch_size: int = Field(200, ge=1, le=5000, description="articles per task and per transaction")
+
+
+class FetchSettings(_Section):
+    user_agent: str = "newswatch/0.1 (+https://github.com/newswatch/newswatch; news monitoring)"
+    connect_timeout: float = Field(10.0, gt=0)
+    read_timeout: float = Field(20.0, gt=0)
+    total_timeout: float = Field(60.0, gt=0)
+    max_bytes: int = Field(10_000_000, gt=0, description="largest body accepted, enforced while streaming")
+    max_redirects: int = Field(5, ge=0)
+    per_host_concurrency: int = Field(2, ge=1)
+    per_host_delay: float = Field(1.0, ge=0, description="minimum seconds between requests to one host")
+    respect_robots: bool = True
+    allow_private_networks: bool = False
+    max_retries: int = Field(3, ge=0)
+    max_items_per_source: int = Field(500, ge=1)
+
+
+class SourceSpec(_Section):
+    name: str = Field(min_length=1, pattern=r"^[A-Za-z0-9][A-Za-z0-9_.\-]*$")
+    kind: Literal["files", "feed", "sitemap", "page"]
+    path: Path | None = None
+    url: str | None = None
+    enabled: bool = True
+    recursive: bool = True
+
+    @model_validator(mode="after")
+    def _needs_location(self) -> SourceSpec:
+        if self.kind == "files" and self.path is None:
+            raise ValueError(f"source {self.name!r} of kind 'files' needs a path")
+        if self.kind != "files" and not self.url:
+            raise ValueError(f"source {self.name!r} of kind {self.kind!r} needs a url")
+        return self
+
+    @property
+    def location(self) -> str:
+        return str(self.path) if self.path is not None else str(self.url)
+
+
+class TopicSettings(_Section):
+    taxonomy: Path = Path("topics.toml")
+    threshold: float | None = Field(
+        None, ge=0, description="minimum score for a tag (default: the taxonomy's)"
+    )
+
+
+class CopySettings(_Section):
+    shingle_size: int = Field(5, ge=1, le=12)
+    num_perm: int = Field(128, ge=16, le=512)
+    threshold: float = Field(0.7, gt=0, le=1, description="estimated Jaccard for a near copy")
+
+
+class StorySettings(_Section):
+    window_days: float = Field(7.0, gt=0, description="how far apart two articles of one story may be")
+    threshold: float = Field(0.30, gt=0, le=1, description="minimum score to join a story")
+
+
+class DigestSettings(_Section):
+    max_stories: int = Field(100, ge=1)
+
+
+class Settings(BaseSettings):
+    """Everything newswatch is told. Frozen: build a new one with ``model_copy(update=...)``."""
+
+    model_config = SettingsConfigDict(
+        frozen=True,
+        extra="forbid",
+        env_prefix="NEWSWATCH_",
+        env_nested_delimiter="__",
+        nested_model_default_partial_update=True,
+    )
+
+    warehouse: WarehouseSettings = WarehouseSettings()
+    fetch: FetchSettings = FetchSettings()
+    sources: tuple[SourceSpec, ...] = ()
+    topics: TopicSettings = TopicSettings()
+    copies: CopySettings = CopySettings()
+    stories: StorySettings = StorySettings()
+    digest: DigestSettings = DigestSettings()
+    config_path: Path | None = None
+
+    @model_validator(mode="after")
+    def _unique_names(self) -> Settings:
+        names = [s.name for s in self.sources]
+        dupes = sorted({n for n in names if names.count(n) > 1})
+        if dupes:
+            raise ValueError(f"source names must be unique; repeated: {', '.join(dupes)}")
+        return self
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        # The file's values come in as init arguments; the environment must win over them.
+        return (env_settings, init_settings)
+
+    @property
+    def config_dir(self) -> Path:
+        return self.config_path.parent if self.config_path else Path.cwd()
+
+    def source(self, name: str) -> SourceSpec:
+        for spec in self.sources:
+            if spec.name == name:
+                return spec
+        raise ConfigError(f"no source named {name!r}", path=str(self.config_path))
+
+
+def default_config_path() -> Path:
+    """The packaged default configuration (``sources/newswatch.toml``): the seeds, offline."""
+    return Path(str(resources.files("sources").joinpath("newswatch.toml")))
+
+
+def load_settings(
+    config: str | os.PathLike[str] | None = None,
+    *,
+    db: str | os.PathLike[str] | None = None,
+    env: Mapping[str, str] | None = None,
+    overrides: Mapping[str, Any] | None = None,
+) -> Settings:
+    """Read settings: defaults, then the TOML file, then the environment, then explicit arguments.
+
+    ``config`` defaults to ``$NEWSWATCH_CONFIG`` then the packaged ``sources/newswatch.toml``;
+    ``db`` (a command's ``--db``) beats ``$NEWSWATCH_DB``, which beats the file.
+    """
+    environ = os.environ if env is None else env
+    path = Path(config or environ.get("NEWSWATCH_CONFIG") or default_config_path())
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise ConfigError(f"cannot read configuration: {exc.strerror or exc}", path=str(path)) from exc
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"invalid TOML: {exc}", path=str(path)) from exc
+
+    data = _resolve_input_paths(data, path.parent)
+    data["config_path"] = path.resolve()
+    db_path = db or environ.get("NEWSWATCH_DB")
+    if db_path:
+        data.setdefault("warehouse", {})
+        data["warehouse"] = {**data["warehouse"], "path": str(db_path)}
+    if overrides:
+        data = _deep_merge(data, dict(overrides))
+
+    saved = None
+    if env is not None:  # tests pass an explicit environment; make pydantic read that one
+        saved = dict(os.environ)
+        for key in [k for k in os.environ if k.startswith("NEWSWATCH_")]:
+            del os.environ[key]
+        os.environ.update({k: v for k, v in env.items() if k.startswith("NEWSWATCH_")})
+    try:
+        # NEWSWATCH_DB and NEWSWATCH_CONFIG are handled above, not as settings fields.
+        hidden = {k: os.environ.pop(k) for k in ("NEWSWATCH_DB", "NEWSWATCH_CONFIG") if k in os.environ}
+        try:
+            return Settings(**data)
+        finally:
+            os.environ.update(hidden)
+    except ValidationError as exc:
+        raise _config_error(exc, path, text) from exc
+    finally:
+        if saved is not None:
+            os.environ.clear()
+            os.environ.update(saved)
+
+
+def _resolve_input_paths(data: dict[str, Any], base: Path) -> dict[str, Any]:
+    out = dict(data)
+    sources = []
+    for spec in out.get("sources", []) or []:
+        if isinstance(spec, dict) and spec.get("path") is not None:
+            spec = {**spec, "path": str((base / str(spec["path"])).resolve())}
+        sources.append(spec)
+    if sources:
+        out["sources"] = sources
+    topics = out.get("topics")
+    if isinstance(topics, dict) and "taxonomy" in topics:
+        out["topics"] = {**topics, "taxonomy": str((base / str(topics["taxonomy"])).resolve())}
+    else:
+        out["topics"] = {**(topics or {}), "taxonomy": str((base / "topics.toml").resolve())}
+    return out
+
+
+def _deep_merge(base: dict[str, Any], extra: dict[str, Any]) -> dict[str, Any]:
+    out = dict(base)
+    for key, value in extra.items():
+        if isinstance(value, dict) and isinstance(out.get(key), dict):
+            out[key] = _deep_merge(out[key], value)
+        else:
+            out[key] = value
+    return out
+
+
+def _config_error(exc: ValidationError, path: Path, text: str) -> ConfigError:
+    first = exc.errors()[0]
+    loc = [str(p) for p in first["loc"]]
+    where = ".".join(loc)
+    line = locate_key(text, first["loc"])
+    msg = first["msg"]
+    return ConfigError(f"{where}: {msg}" if where else msg, path=str(path), line=line)
+
+
+def locate_key(text: str, loc: tuple[Any, ...] | list[Any]) -> int | None:
+    """Best-effort line number of a key path like ``('sources', 1, 'kind')`` in TOML text."""
+    lines = text.splitlines()
+    start = 0
+    parts = list(loc)
+    if parts and isinstance(parts[0], str) and len(parts) > 1 and isinstance(parts[1], int):
+        header = re.compile(rf"^\s*\[\[\s*{re.escape(parts[0])}\s*\]\]")
+        seen = -1
+        for i, line in enumerate(lines):
+            if header.match(line):
+                seen += 1
+                if seen == parts[1]:
+                    start = i
+                    break
+        parts = parts[2:]
+    elif parts and isinstance(parts[0], str):
+        table = re.compile(rf"^\s*\[\s*{re.escape(parts[0])}\s*\]")
+        for i, line in enumerate(lines):
+            if table.match(line):
+                start = i
+                parts = parts[1:]
+                break
+    key = next((p for p in parts if isinstance(p, str)), None)
+    if key is None:
+        return start + 1 if start or loc else None
+    pattern = re.compile(rf"^\s*{re.escape(key)}\s*=")
+    for i in range(start, len(lines)):
+        if pattern.match(lines[i]):
+            return i + 1
+    return start + 1

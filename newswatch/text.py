@@ -1,0 +1,80 @@
+"""Text primitives shared by every stage: unicode normalisation, matching form, words, shingles.
+
+Stored text keeps its typography (curly quotes, dashes); *matching* text folds it so that
+‘visible’ and 'visible' and "visible" are the same word to hashes, shingles and topic rules.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable
+
+# Characters that carry no text: zero-width spaces and joiners, soft hyphen, BOM, bidi marks.
+_INVISIBLE = dict.fromkeys(
+    map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad\u200e\u200f\u202a\u202b\u202c\u202d\u202e"), None
+)
+_SPACES = re.compile(r"[ \t\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]+")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_FOLD = str.maketrans(
+    {
+        "\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201b": "'", "\u2032": "'", "\u00b4": "'",
+        "\u201c": '"', "\u201d": '"', "\u201e": '"', "\u201f": '"', "\u2033": '"',
+        "\u00ab": '"', "\u00bb": '"', "\u2039": "'", "\u203a": "'",
+        "\u2010": "-", "\u2011": "-", "\u2012": "-", "\u2013": "-", "\u2014": "-", "\u2015": "-",
+        "\u2212": "-", "\u2026": "...",
+    }
+)  # fmt: skip
+_WORD = re.compile(r"[^\W_]+(?:['\-][^\W_]+)*", re.UNICODE)
+
+
+def normalize(text: str) -> str:
+    """Unicode NFC, no invisible or control characters, one space between words, tidy lines.
+
+    Paragraphs (separated by one or more blank lines) become lines separated by one blank line;
+    line breaks inside a paragraph are kept.
+    """
+    text = unicodedata.normalize("NFC", text).translate(_INVISIBLE)
+    text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\u2028", "\n").replace("\u2029", "\n\n")
+    text = _CONTROL.sub("", text)
+    lines = [_SPACES.sub(" ", line).strip() for line in text.split("\n")]
+    out: list[str] = []
+    blank = False
+    for line in lines:
+        if not line:
+            blank = bool(out)
+            continue
+        if blank:
+            out.append("")
+            blank = False
+        out.append(line)
+    return "\n".join(out)
+
+
+def fold(text: str) -> str:
+    """The matching form: compatibility-normalised, quotes and dashes as ASCII, casefolded."""
+    return unicodedata.normalize("NFKC", text.translate(_FOLD)).translate(_FOLD).casefold()
+
+
+def words(text: str) -> list[str]:
+    """Matching-form words: letters and digits, keeping inner apostrophes and hyphens."""
+    return _WORD.findall(fold(text))
+
+
+def word_count(text: str) -> int:
+    return len(_WORD.findall(text))
+
+
+def shingles(tokens: list[str], size: int) -> set[str]:
+    """Word n-grams; a text shorter than ``size`` is one shingle of all its words."""
+    if len(tokens) < size:
+        return {" ".join(tokens)} if tokens else set()
+    return {" ".join(tokens[i : i + size]) for i in range(len(tokens) - size + 1)}
+
+
+def paragraphs(text: str) -> list[str]:
+    return [p for p in re.split(r"\n\s*\n|\n", text) if p.strip()]
+
+
+def join_nonempty(parts: Iterable[str | None], sep: str = "\n\n") -> str:
+    return sep.join(p for p in parts if p)

@@ -1,0 +1,245 @@
+"""Topics: a taxonomy of topics (IPTC Media Topic codes where they exist) and rule-based tagging.
+
+A taxonomy is a TOML file of ``[[topic]]`` tables::
+
+    [[topic]]
+    id = "terrorism"                      # the name stored in article_topics.topic
+    label = "act of terror"
+    iptc = "medtop:20000053"              # optional IPTC Media Topic code
+    parent = "conflict"                   # optional; a tag on a subtopic implies its parent
+    terms = ["terrorism", "terrorist*", "counter-terrorism"]   # phrases; '*' ends a word stem
+    regex = ['\\bsuicide (?:car )?bomb(?:ing|er)s?\\b']         # optional, on the folded text
+    require = ["pakistan", "china"]       # optional: at least one must also occur
+    exclude = ["war on drugs"]            # optional: any of these vetoes the tag
+
+Matching runs on the folded text (case, quotes and dashes do not matter). Scoring weighs where a
+match sits (title and deck over body), repetition (sublinear) and article length; a tag is stored
+when its score reaches the threshold, with its evidence: the matched terms in context.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import tomllib
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from newswatch.errors import ConfigError
+from newswatch.records import Article, TopicTag
+from newswatch.settings import locate_key
+from newswatch.text import fold
+
+TITLE_WEIGHT = 2.0
+DECK_WEIGHT = 1.5
+BODY_REFERENCE_WORDS = 400  # body scores are scaled down for articles longer than this
+_CONTEXT = 40
+
+
+@dataclass(frozen=True, slots=True)
+class Topic:
+    id: str
+    label: str
+    iptc: str | None = None
+    parent: str | None = None
+    description: str | None = None
+    threshold: float | None = None  # overrides the taxonomy's threshold (watchlists: any mention)
+    patterns: tuple[re.Pattern[str], ...] = ()
+    require: tuple[re.Pattern[str], ...] = ()
+    exclude: tuple[re.Pattern[str], ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Taxonomy:
+    topics: tuple[Topic, ...]
+    path: str | None = None
+    threshold: float = 2.0
+    by_id: dict[str, Topic] = field(default_factory=dict)
+
+    def ancestors(self, topic_id: str) -> list[str]:
+        out: list[str] = []
+        cur = self.by_id[topic_id].parent
+        while cur and cur not in out:
+            out.append(cur)
+            cur = self.by_id[cur].parent
+        return out
+
+
+def term_pattern(term: str) -> re.Pattern[str]:
+    """A phrase as a pattern over folded text: whole words, flexible spaces and hyphens.
+
+    A trailing ``*`` matches any word ending ("terroris*" finds terrorism and terrorists); otherwise
+    a simple plural or possessive ending is allowed.
+    """
+    term = fold(term).strip()
+    stem = term.endswith("*")
+    term = term.rstrip("*").strip()
+    parts = [re.escape(p) for p in re.split(r"[\s\-]+", term) if p]
+    body = r"[\s\-]+".join(parts)
+    tail = r"\w*" if stem else r"(?:s|es|'s)?"
+    return re.compile(rf"(?<![\w\-]){body}{tail}(?![\w\-])")
+
+
+def load_taxonomy(path: str | Path, *, threshold: float | None = None) -> Taxonomy:
+    """Read and validate a taxonomy file; errors name the file, the line and the reason."""
+    p = Path(path)
+    try:
+        text = p.read_text(encoding="utf-8")
+        data = tomllib.loads(text)
+    except OSError as exc:
+        raise ConfigError(f"cannot read taxonomy: {exc.strerror or exc}", path=str(p)) from exc
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"invalid TOML: {exc}", path=str(p)) from exc
+    return parse_taxonomy(data, text=text, path=str(p), threshold=threshold)
+
+
+_TOPIC_KEYS = {
+    "id",
+    "label",
+    "iptc",
+    "parent",
+    "description",
+    "threshold",
+    "terms",
+    "regex",
+    "require",
+    "exclude",
+}
+
+
+def parse_taxonomy(
+    data: dict[str, Any], *, text: str = "", path: str | None = None, threshold: float | None = None
+) -> Taxonomy:
+    raw_topics = data.get("topic", [])
+    if not isinstance(raw_topics, list) or not raw_topics:
+        raise ConfigError("a taxonomy needs at least one [[topic]] table", path=path)
+    topics: list[Topic] = []
+    seen: dict[str, int] = {}
+    for i, raw in enumerate(raw_topics):
+
+        def fail(key: str | None, reason: str, i: int = i) -> ConfigError:
+            loc: tuple[Any, ...] = ("topic", i, key) if key else ("topic", i)
+            return ConfigError(reason, path=path, line=locate_key(text, loc) if text else None)
+
+        unknown = set(raw) - _TOPIC_KEYS
+        if unknown:
+            raise fail(sorted(unknown)[0], f"unknown key {sorted(unknown)[0]!r} in [[topic]]")
+        tid = raw.get("id")
+        if not isinstance(tid, str) or not re.fullmatch(r"[a-z0-9][a-z0-9_\-.]*", tid):
+            raise fail("id", f"topic id must be lower-case letters, digits, '-', '_' or '.': {tid!r}")
+        if tid in seen:
+            raise fail("id", f"topic id {tid!r} is defined twice")
+        seen[tid] = i
+        iptc = raw.get("iptc")
+        if iptc is not None and not re.fullmatch(r"medtop:\d{8}", str(iptc)):
+            raise fail("iptc", f"iptc code must look like 'medtop:20000053': {iptc!r}")
+        label = raw.get("label") or tid
+        own_threshold = raw.get("threshold")
+        if own_threshold is not None and (
+            not isinstance(own_threshold, int | float) or isinstance(own_threshold, bool) or own_threshold < 0
+        ):
+            raise fail("threshold", f"threshold must be a number >= 0: {own_threshold!r}")
+        compiled: dict[str, tuple[re.Pattern[str], ...]] = {}
+        for key in ("terms", "regex", "require", "exclude"):
+            values = raw.get(key, [])
+            if not isinstance(values, list) or not all(isinstance(v, str) and v.strip() for v in values):
+                raise fail(key, f"{key} must be a list of non-empty strings")
+            pats = []
+            for v in values:
+                if key == "regex":
+                    try:
+                        pats.append(re.compile(v))
+                    except re.error as exc:
+                        raise fail(key, f"invalid regex {v!r}: {exc}") from exc
+                else:
+                    pats.append(term_pattern(v))
+            compiled[key] = tuple(pats)
+        topics.append(
+            Topic(
+                id=tid,
+                label=str(label),
+                iptc=str(iptc) if iptc else None,
+                parent=raw.get("parent"),
+                description=raw.get("description"),
+                threshold=float(own_threshold) if own_threshold is not None else None,
+                patterns=compiled["terms"] + compiled["regex"],
+                require=compiled["require"],
+                exclude=compiled["exclude"],
+            )
+        )
+    by_id = {t.id: t for t in topics}
+    for i, t in enumerate(topics):
+        if t.parent is not None and t.parent not in by_id:
+            line = locate_key(text, ("topic", i, "parent")) if text else None
+            raise ConfigError(f"topic {t.id!r} has unknown parent {t.parent!r}", path=path, line=line)
+    for t in topics:  # cycles
+        cur, hops = t.parent, 0
+        while cur:
+            hops += 1
+            if cur == t.id or hops > len(topics):
+                raise ConfigError(f"topic {t.id!r} is its own ancestor", path=path)
+            cur = by_id[cur].parent
+    settings = data.get("settings", {})
+    thr = threshold if threshold is not None else float(settings.get("threshold", 2.0))
+    return Taxonomy(topics=tuple(topics), path=path, threshold=thr, by_id=by_id)
+
+
+def _snippet(text: str, start: int, end: int) -> str:
+    a = max(0, start - _CONTEXT)
+    b = min(len(text), end + _CONTEXT)
+    return ("…" if a else "") + text[a:b].replace("\n", " ") + ("…" if b < len(text) else "")
+
+
+def tag_article(article: Article, taxonomy: Taxonomy) -> list[TopicTag]:
+    """Score every topic on one article; return tags at or above the threshold, parents implied."""
+    zones = (
+        (TITLE_WEIGHT, fold(article.title)),
+        (DECK_WEIGHT, fold(article.deck or "")),
+        (1.0, fold(article.body)),
+    )
+    body_scale = math.sqrt(BODY_REFERENCE_WORDS / max(BODY_REFERENCE_WORDS, article.word_count))
+    full = " \n ".join(z[1] for z in zones)
+    scores: dict[str, float] = {}
+    evidence: dict[str, list[str]] = {}
+    for topic in taxonomy.topics:
+        if topic.exclude and any(p.search(full) for p in topic.exclude):
+            continue
+        if topic.require and not any(p.search(full) for p in topic.require):
+            continue
+        score = 0.0
+        found: list[str] = []
+        for pattern in topic.patterns:
+            for weight, zone in zones:
+                hits = list(pattern.finditer(zone))
+                if not hits:
+                    continue
+                scale = body_scale if weight == 1.0 else 1.0
+                score += weight * scale * (1.0 + math.log(len(hits)))
+                m = hits[0]
+                found.append(f"{m.group(0)} ×{len(hits)}: {_snippet(zone, m.start(), m.end())}")
+        if score > 0:
+            scores[topic.id] = score
+            evidence[topic.id] = found
+    # A subtopic implies its parents with at least the child's score.
+    for tid in list(scores):
+        for parent in taxonomy.ancestors(tid):
+            if scores.get(parent, 0.0) < scores[tid]:
+                scores[parent] = scores[tid]
+                evidence.setdefault(parent, [])
+            evidence[parent].append(f"implied by {tid}")
+    return [
+        TopicTag(article.article_id, tid, round(score, 4), tuple(evidence[tid][:8]))
+        for tid, score in sorted(scores.items(), key=lambda kv: -kv[1])
+        if score >= _threshold(taxonomy, tid)
+    ]
+
+
+def _threshold(taxonomy: Taxonomy, topic_id: str) -> float:
+    own = taxonomy.by_id[topic_id].threshold
+    return taxonomy.threshold if own is None else own
+
+
+def tag_articles(articles: Sequence[Article], taxonomy: Taxonomy) -> list[TopicTag]:
+    return [tag for art in articles for tag in tag_article(art, taxonomy)]

@@ -1,0 +1,227 @@
+"""Loading: idempotent upserts, one transaction per batch.
+
+A batch's articles, copy marks, story links, topic tags, entities, signatures, raw documents and
+fetch rows are written together or not at all; the ``stories`` rows of every story the batch
+touched are recomputed from ``articles`` in the same transaction. Running the same batch twice
+leaves the same rows.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import zlib
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+import duckdb
+
+from newswatch.records import Batch, Fetch, RunStats, utcnow
+
+
+def _json(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, sort_keys=True, default=str)
+
+
+def load_batch(conn: duckdb.DuckDBPyConnection, batch: Batch, *, run_id: str) -> set[str]:
+    """Write a batch in one transaction; returns the story ids it touched."""
+    now = utcnow()
+    copies = {c.article_id: c for c in batch.copies}
+    touched = {a.story_id for a in batch.articles if a.story_id}
+    ids = [a.article_id for a in batch.articles]
+    conn.execute("BEGIN TRANSACTION")
+    try:
+        if ids:
+            # Stories the rewritten articles were in before (normally the same ones).
+            touched |= {
+                r[0]
+                for r in conn.execute(
+                    "SELECT story_id FROM articles WHERE story_id IS NOT NULL AND article_id IN "
+                    "(SELECT unnest(?))",
+                    [ids],
+                ).fetchall()
+            }
+            for table in ("article_topics", "article_entities", "story_links", "copy_signatures"):
+                conn.execute(f"DELETE FROM {table} WHERE article_id IN (SELECT unnest(?))", [ids])
+            conn.executemany(
+                """
+                INSERT INTO articles (article_id, source, origin, url, canonical_url, title, deck, body,
+                    published_at, modified_at, authors, site_name, language, word_count, content_hash,
+                    copy_of, copy_method, copy_similarity, story_id, provenance, first_seen_at,
+                    updated_at, run_id)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                ON CONFLICT (article_id) DO UPDATE SET
+                    source = excluded.source, canonical_url = excluded.canonical_url,
+                    title = excluded.title, deck = excluded.deck, body = excluded.body,
+                    published_at = excluded.published_at, modified_at = excluded.modified_at,
+                    authors = excluded.authors, site_name = excluded.site_name,
+                    language = excluded.language, word_count = excluded.word_count,
+                    content_hash = excluded.content_hash, copy_of = excluded.copy_of,
+                    copy_method = excluded.copy_method, copy_similarity = excluded.copy_similarity,
+                    story_id = excluded.story_id, provenance = excluded.provenance,
+                    updated_at = excluded.updated_at, run_id = excluded.run_id
+                """,
+                [
+                    [
+                        a.article_id,
+                        a.source,
+                        a.origin or a.source,
+                        a.url,
+                        a.canonical_url,
+                        a.title,
+                        a.deck,
+                        a.body,
+                        a.published_at,
+                        a.modified_at,
+                        list(a.authors),
+                        a.site_name,
+                        a.language,
+                        a.word_count,
+                        a.content_hash,
+                        a.copy_of,
+                        copies[a.article_id].method if a.article_id in copies else None,
+                        copies[a.article_id].similarity if a.article_id in copies else None,
+                        a.story_id,
+                        _json(a.provenance),
+                        a.first_seen_at,
+                        now,
+                        run_id,
+                    ]
+                    for a in batch.articles
+                ],
+            )
+        if batch.stories:
+            conn.executemany(
+                "INSERT INTO story_links VALUES (?, ?, ?, ?, ?, ?, ?)",
+                [
+                    [
+                        s.article_id,
+                        s.story_id,
+                        s.is_new_story,
+                        s.score,
+                        s.matched_article_id,
+                        _json(s.evidence),
+                        now,
+                    ]
+                    for s in batch.stories
+                ],
+            )
+        if batch.tags:
+            conn.executemany(
+                "INSERT INTO article_topics VALUES (?, ?, ?, ?)",
+                [[t.article_id, t.topic, t.score, list(t.evidence)] for t in batch.tags],
+            )
+        if batch.entities:
+            conn.executemany(
+                "INSERT INTO article_entities VALUES (?, ?, ?, ?)",
+                [[e.article_id, e.entity, e.kind, e.count] for e in batch.entities],
+            )
+        sigs = [(k, v) for k, v in batch.signatures.items() if v is not None]
+        if sigs:
+            conn.executemany(
+                "INSERT INTO copy_signatures VALUES (?, ?, ?)",
+                [[k, len(v) // 4, v] for k, v in sigs],
+            )
+        if batch.raw:
+            conn.executemany(
+                """INSERT INTO raw_documents VALUES (?, ?, ?, ?, ?)
+                   ON CONFLICT (url) DO UPDATE SET media_type = excluded.media_type,
+                     raw_sha256 = excluded.raw_sha256, content = excluded.content,
+                     stored_at = excluded.stored_at""",
+                [
+                    [
+                        r.url,
+                        r.media_type,
+                        hashlib.sha256(r.content).hexdigest(),
+                        zlib.compress(r.content, 6),
+                        now,
+                    ]
+                    for r in batch.raw
+                ],
+            )
+        insert_fetches(conn, batch.fetches, run_id=run_id)
+        refresh_stories(conn, touched)
+        conn.execute("COMMIT")
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+    return touched
+
+
+def insert_fetches(conn: duckdb.DuckDBPyConnection, fetches: Sequence[Fetch], *, run_id: str) -> None:
+    if not fetches:
+        return
+    conn.executemany(
+        "INSERT INTO fetches (run_id, source, url, status, outcome, error, bytes, elapsed_ms,"
+        " article_id, fetched_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [
+            [
+                run_id,
+                f.source,
+                f.url,
+                f.status,
+                f.outcome,
+                f.error,
+                f.bytes,
+                f.elapsed_ms,
+                f.article_id,
+                f.fetched_at,
+            ]
+            for f in fetches
+        ],
+    )
+
+
+def refresh_stories(conn: duckdb.DuckDBPyConnection, story_ids: Iterable[str]) -> None:
+    """Recompute ``stories`` rows from their articles (copies count once, sources all)."""
+    ids = sorted(set(story_ids))
+    if not ids:
+        return
+    conn.execute("DELETE FROM stories WHERE story_id IN (SELECT unnest(?))", [ids])
+    conn.execute(
+        """
+        INSERT INTO stories
+        SELECT story_id,
+               arg_min(title, (copy_of IS NOT NULL, coalesce(published_at, first_seen_at), article_id)),
+               min(first_seen_at), max(first_seen_at), min(published_at), max(published_at),
+               count(*) FILTER (WHERE copy_of IS NULL), count(*), count(DISTINCT source)
+        FROM articles
+        WHERE story_id IN (SELECT unnest(?))
+        GROUP BY story_id
+        """,
+        [ids],
+    )
+
+
+def start_run(
+    conn: duckdb.DuckDBPyConnection, stats: RunStats, *, command: str, flow_run_id: str | None
+) -> None:
+    conn.execute(
+        "INSERT INTO runs (run_id, flow_run_id, command, started_at, status) VALUES (?, ?, ?, ?, ?)",
+        [stats.run_id, flow_run_id, command, stats.started_at, stats.status],
+    )
+
+
+def finish_run(conn: duckdb.DuckDBPyConnection, stats: RunStats, *, error: str | None = None) -> None:
+    row = stats.as_row()
+    cols = [k for k in row if k not in ("run_id", "started_at")]
+    conn.execute(
+        f"UPDATE runs SET {', '.join(f'{c} = ?' for c in cols)}, error = ? WHERE run_id = ?",
+        [*(row[c] for c in cols), error, stats.run_id],
+    )
+
+
+def sync_topics(
+    conn: duckdb.DuckDBPyConnection,
+    rows: Sequence[tuple[str, str, str | None, str | None, str | None]],
+) -> None:
+    """Make ``topics`` hold exactly the taxonomy's topics (topic, label, iptc_code, parent, description)."""
+    conn.execute("BEGIN TRANSACTION")
+    try:
+        conn.execute("DELETE FROM topics")
+        if rows:
+            conn.executemany("INSERT INTO topics VALUES (?, ?, ?, ?, ?)", [list(r) for r in rows])
+        conn.execute("COMMIT")
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise

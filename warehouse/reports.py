@@ -1,0 +1,28 @@
+"""Reports: the SQL files under ``reports/`` run with parameters, shaped for their users."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import duckdb
+
+from newswatch.digest import Digest, build_digest, render
+from warehouse.db import report_sql
+
+
+def digest_for(conn: duckdb.DuckDBPyConnection, day: date, *, limit: int = 100) -> Digest:
+    cur = conn.cursor()
+    stories = _dicts(cur.execute(report_sql("digest"), {"day": day, "limit": limit}))
+    ids = [s["story_id"] for s in stories]
+    articles = _dicts(cur.execute(report_sql("digest_articles"), {"story_ids": ids})) if ids else []
+    labels = dict(cur.execute("SELECT topic, label FROM topics").fetchall())
+    return build_digest(day, stories, articles, labels)
+
+
+def render_digest(conn: duckdb.DuckDBPyConnection, day: date, fmt: str = "md", *, limit: int = 100) -> str:
+    return render(digest_for(conn, day, limit=limit), fmt)
+
+
+def _dicts(cur: duckdb.DuckDBPyConnection) -> list[dict[str, object]]:
+    cols = [d[0] for d in cur.description or []]
+    return [dict(zip(cols, row, strict=True)) for row in cur.fetchall()]
