@@ -34,10 +34,14 @@ from newswatch.errors import SourceError
 from newswatch.records import RunStats, stable_id, utcnow
 from newswatch.settings import Settings, SourceSpec, load_settings
 from newswatch.topics import Taxonomy, load_taxonomy
+from sources.discover import guess_kind
+from sources.health import web_state_updates
+from sources.http import make_client
 from sources.registry import SourceContext
 from warehouse.db import connect
 from warehouse.loader import finish_run, insert_fetches, start_run, sync_topics
 from warehouse.reports import render_digest
+from warehouse.state import load_web_state, save_web_state
 
 
 def _transient(task: Any, task_run: Any, state: Any) -> bool:
@@ -122,11 +126,14 @@ def _chunks(items: list[Any], size: int) -> list[list[Any]]:
 
 
 def ad_hoc_sources(inputs: list[str]) -> tuple[SourceSpec, ...]:
-    """Sources for ``newswatch ingest``: a path is a files source; a URL is a page (or feed)."""
+    """Sources for ``newswatch ingest``: a path is a files source; a URL a feed, sitemap or page.
+
+    The URL gives a first guess; a "page" that serves a feed or a sitemap is read as one anyway.
+    """
     specs = []
     for i, item in enumerate(inputs, start=1):
         if item.startswith(("http://", "https://")):
-            specs.append(SourceSpec(name=f"ingest-{i}", kind="page", url=item))
+            specs.append(SourceSpec(name=f"ingest-{i}", kind=guess_kind(item), url=item))
         else:
             specs.append(SourceSpec(name=f"ingest-{i}", kind="files", path=Path(item).resolve()))
     return tuple(specs)
@@ -184,21 +191,35 @@ def _run_stages(
     stats: RunStats,
     logger: Any,
 ) -> None:
-    ctx = SourceContext(settings=settings)
     specs = [s for s in settings.sources if s.enabled]
-    hauls = [read_source_task.submit(spec, ctx) for spec in specs]
+    web = load_web_state(conn)
+    # One HTTP client for the whole run, only when some source is on the web.
+    client = make_client(settings) if any(s.kind != "files" for s in specs) else None
+    ctx = SourceContext(
+        settings=settings,
+        client=client,
+        http_cache=web.http_cache,
+        known_urls=web.known_urls,
+        health=web.health,
+    )
     documents, failures = [], []
-    for spec, future in zip(specs, hauls, strict=True):
-        try:
-            haul = future.result()
-        except SourceError as exc:
-            logger.warning("source %s failed: %s", spec.name, exc)
-            from newswatch.records import Fetch
+    try:
+        hauls = [read_source_task.submit(spec, ctx) for spec in specs]
+        for spec, future in zip(specs, hauls, strict=True):
+            try:
+                haul = future.result()
+            except SourceError as exc:
+                logger.warning("source %s failed: %s", spec.name, exc)
+                from newswatch.records import Fetch
 
-            failures.append(Fetch(url=spec.location, source=spec.name).fail(exc.outcome, str(exc)))
-            continue
-        documents.extend(haul.documents)
-        failures.extend(haul.fetches)
+                failures.append(Fetch(url=spec.location, source=spec.name).fail(exc.outcome, str(exc)))
+                continue
+            documents.extend(haul.documents)
+            failures.extend(haul.fetches)
+    finally:
+        if client is not None:
+            client.close()
+    attempts = failures + [d.fetch for d in documents if d.fetch is not None]
     size = settings.warehouse.batch_size
     extractions = [f.result() for f in [extract_task.submit(chunk) for chunk in _chunks(documents, size)]]
     merged = Extraction()
@@ -214,6 +235,8 @@ def _run_stages(
     indexes = load_indexes(conn, settings, ordered)
     for chunk in _chunks(ordered, size):
         load_task(conn, chunk, merged, settings=settings, taxonomy=taxonomy, indexes=indexes, stats=stats)
+    # Validators and source health only after the loads: a crash before here refetches in full.
+    save_web_state(conn, *web_state_updates(specs, attempts, web.health, settings.fetch))
 
 
 def _story_count(settings: Settings) -> int:

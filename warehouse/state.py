@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 import duckdb
 
 from newswatch.copies import CopyIndex, signature_from_bytes
-from newswatch.records import Article
+from newswatch.records import Article, HttpValidators, SourceHealth, utcnow
 from newswatch.settings import CopySettings, StorySettings
 from newswatch.stories import StoryFeatures, StoryIndex
 
@@ -106,3 +106,87 @@ def load_story_index(
         )
         index.add(StoryFeatures.of(art, sid))
     return index
+
+
+# -- web sources: validators per URL, settled article URLs, source health ----------------------
+
+# Outcomes of a fetched page that will not become an article by fetching it again.
+SETTLED_OUTCOMES = ("not_an_article", "no_title", "no_body", "empty", "unsupported")
+
+
+@dataclass(slots=True)
+class WebState:
+    http_cache: dict[str, HttpValidators]
+    known_urls: frozenset[str]
+    health: dict[str, SourceHealth]
+
+
+def load_web_state(conn: duckdb.DuckDBPyConnection) -> WebState:
+    """What the web sources need from the warehouse to fetch only what changed."""
+    cache = {
+        r[0]: HttpValidators(*r)
+        for r in conn.execute("SELECT url, etag, last_modified, content_sha256 FROM http_cache").fetchall()
+    }
+    known = conn.execute(
+        """
+        SELECT url FROM articles WHERE url LIKE 'http%'
+        UNION SELECT canonical_url FROM articles WHERE canonical_url LIKE 'http%'
+        UNION SELECT url FROM fetches
+              WHERE url LIKE 'http%' AND (article_id IS NOT NULL OR outcome IN (SELECT unnest(?)))
+        """,
+        [list(SETTLED_OUTCOMES)],
+    ).fetchall()
+    health = {
+        r[0]: SourceHealth(*r)
+        for r in conn.execute(
+            "SELECT source, last_success_at, last_error, last_error_at, consecutive_failures,"
+            " items_seen, items_new, backoff_until FROM source_state"
+        ).fetchall()
+    }
+    return WebState(cache, frozenset(r[0] for r in known), health)
+
+
+def save_web_state(
+    conn: duckdb.DuckDBPyConnection,
+    validators: Sequence[HttpValidators],
+    health: Sequence[SourceHealth],
+) -> None:
+    """Upsert validators and source health in one transaction (after the run's loads)."""
+    now = utcnow()
+    conn.execute("BEGIN TRANSACTION")
+    try:
+        if validators:
+            conn.executemany(
+                """INSERT INTO http_cache VALUES (?, ?, ?, ?, ?)
+                   ON CONFLICT (url) DO UPDATE SET etag = excluded.etag,
+                     last_modified = excluded.last_modified, content_sha256 = excluded.content_sha256,
+                     checked_at = excluded.checked_at""",
+                [[v.url, v.etag, v.last_modified, v.content_sha256, now] for v in validators],
+            )
+        if health:
+            conn.executemany(
+                """INSERT INTO source_state VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                   ON CONFLICT (source) DO UPDATE SET last_success_at = excluded.last_success_at,
+                     last_error = excluded.last_error, last_error_at = excluded.last_error_at,
+                     consecutive_failures = excluded.consecutive_failures,
+                     items_seen = excluded.items_seen, items_new = excluded.items_new,
+                     backoff_until = excluded.backoff_until, updated_at = excluded.updated_at""",
+                [
+                    [
+                        h.source,
+                        h.last_success_at,
+                        h.last_error,
+                        h.last_error_at,
+                        h.consecutive_failures,
+                        h.items_seen,
+                        h.items_new,
+                        h.backoff_until,
+                        now,
+                    ]
+                    for h in health
+                ],
+            )
+        conn.execute("COMMIT")
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
