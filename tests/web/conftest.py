@@ -34,6 +34,14 @@ import pytest
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "web"
 FEEDS = FIXTURES / "feeds"
 NEWS = FIXTURES / "news_html"
+OTHER_TYPES = {
+    ".json": "application/feed+json",
+    ".xml": "application/xml",
+    ".gz": "application/gzip",
+    ".atom": "application/atom+xml",
+    ".rss": "application/rss+xml",
+    ".html": "text/html",  # an RSS document served as HTML, as some sites do
+}
 LAST_MODIFIED = formatdate(1_700_000_000, usegmt=True)
 
 
@@ -125,9 +133,14 @@ def _news_sitemap(pages: list[tuple[str, str]], base: str) -> bytes:
 def build_site(base: str) -> Site:
     site = Site(base=base)
     r = site.routes
-    for rel, ctype in feed_hints().items():
-        body = (FEEDS / rel).read_bytes()
-        r[f"/feeds/{rel}"] = Route(body=body, headers={"Content-Type": ctype} if ctype else {})
+    hints = feed_hints()
+    for file in sorted(FEEDS.rglob("*")):
+        rel = str(file.relative_to(FEEDS))
+        if not file.is_file() or "/" not in rel:
+            continue
+        # feedparser's cases come with their header (or none); the others by their suffix.
+        ctype = hints[rel] if rel in hints else OTHER_TYPES.get(file.suffix)
+        r[f"/feeds/{rel}"] = Route(body=file.read_bytes(), headers={"Content-Type": ctype} if ctype else {})
     pages = news_pages()
     for path, _ in pages:
         name = path.removeprefix("/news/").removesuffix(".html")
