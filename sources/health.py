@@ -43,14 +43,15 @@ def next_health(
     if own.outcome == "backoff":
         return old
     if own.outcome in SUCCESS:
+        same = own.outcome != "ok"  # 304 or the same bytes: the items of the last read, none new
         return SourceHealth(
             source=spec.name,
             last_success_at=now,
             last_error=old.last_error,
             last_error_at=old.last_error_at,
             consecutive_failures=0,
-            items_seen=own.items_seen or 0,
-            items_new=own.items_new or 0,
+            items_seen=old.items_seen if same else own.items_seen or 0,
+            items_new=0 if same else own.items_new or 0,
             backoff_until=None,
         )
     failures = old.consecutive_failures + 1

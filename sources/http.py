@@ -363,8 +363,9 @@ class Fetcher:
         wait = parse_retry_after(r.headers.get("retry-after"))
         if code == 429 or (code == 503 and wait is not None):
             if wait is not None:
-                self._push_back(url, wait)  # the whole host waits, not just this request
                 reason += f" (Retry-After: {wait:.0f} s)"
+                if wait <= self.settings.retry_max_delay:  # a wait we honour: the whole host waits
+                    self._push_back(url, wait)
             raise RateLimited(url, reason, status=code, retry_after=wait)
         if code >= 500 or code == 408:
             raise TransientFetchError(url, reason, outcome="http_error", status=code)

@@ -17,10 +17,10 @@ from typing import Any
 from lxml import etree
 
 from newswatch.errors import UnreadableInput
-from newswatch.records import Fetch
+from newswatch.records import Fetch, HttpValidators
 from newswatch.settings import SourceSpec
 from sources.registry import SourceContext, SourceItem, register
-from sources.web import Item, backoff_row, fetch_source, fetcher, items_to_documents, resolve_link
+from sources.web import Item, backoff_row, fetcher, items_to_documents, resolve_link
 
 SITEMAP_ACCEPT = "application/xml, text/xml;q=0.9, application/gzip;q=0.8, */*;q=0.5"
 MAX_CHILDREN = 50
@@ -94,6 +94,16 @@ def parse_sitemap(content: bytes, *, url: str, max_bytes: int = 50_000_000) -> P
     return ParsedSitemap("urlset", items=items)
 
 
+def _is_index(resp: Any) -> bool:
+    if resp is None:
+        return False
+    try:
+        head = inflate(resp.content, url=resp.final_url, max_bytes=len(resp.content) * 200)
+    except UnreadableInput:
+        return False
+    return b"sitemapindex" in head[:2048]
+
+
 def newest_first(items: list[Item]) -> list[Item]:
     from sources.extract import parse_datetime
 
@@ -111,14 +121,24 @@ def read_sitemap(spec: SourceSpec, ctx: SourceContext) -> Iterator[SourceItem]:
     if gate is not None:
         yield gate
         return
-    result = fetch_source(spec, ctx, accept=SITEMAP_ACCEPT)
+    # Not a conditional request for the sitemap itself: an index's children change while the index
+    # does not, so its body is always read (only its hash is compared); children are conditional.
+    url = str(spec.url)
+    known = ctx.http_cache.get(url)
+    result = fetcher(ctx).fetch(
+        url,
+        source=spec.name,
+        validators=HttpValidators(url, content_sha256=known.content_sha256) if known else None,
+        accept=SITEMAP_ACCEPT,
+    )
     yield from result.retries
     yield from sitemap_items(spec, ctx, result.fetch, result.response)
 
 
 def sitemap_items(spec: SourceSpec, ctx: SourceContext, primary: Fetch, resp: Any) -> Iterator[SourceItem]:
     """The documents of a fetched sitemap (shared with pages that turn out to be sitemaps)."""
-    if resp is None or primary.outcome != "ok":
+    usable = primary.outcome == "ok" or (primary.outcome == "unchanged" and _is_index(resp))
+    if resp is None or not usable:
         yield primary
         return
     max_bytes = ctx.settings.fetch.max_bytes

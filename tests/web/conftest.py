@@ -4,8 +4,9 @@ Routes:
 - ``/feeds/<path>``: every corpus feed, with the Content-Type of manifest.tsv's hint (none when
   the manifest gives none, as in feedparser's own tests);
 - ``/news/<name>.html``: real news pages, sent gzipped with ``Content-Encoding: gzip``;
-- ``/news.rss`` (RSS 2.0, some links relative), ``/news.atom``, ``/news.json`` (JSON Feed),
-  ``/sitemap-index.xml`` -> ``/sitemap-news.xml.gz`` (a gzipped Google News sitemap);
+- ``/news.rss`` (RSS 2.0 over the first 5 pages, some links relative), ``/sitemap-index.xml`` ->
+  ``/sitemap-news.xml.gz`` (a gzipped Google News sitemap over pages 7 to 12); page 6 is left for
+  a ``page`` source; ``/`` is a homepage advertising two feeds;
 - faults: ``/fault/500``, ``/fault/429`` (once, Retry-After: 1), ``/fault/429-long``
   (Retry-After: 3600), ``/fault/slow``, ``/fault/big`` (streamed past the limit, no length),
   ``/fault/loop``, ``/fault/blocked`` (redirects to 127.0.0.2), ``/private/`` (robots.txt says no),
@@ -102,7 +103,7 @@ def news_pages() -> list[tuple[str, str]]:
 
 def _news_rss(pages: list[tuple[str, str]], base: str) -> bytes:
     items = []
-    for i, (path, title) in enumerate(pages[:6]):
+    for i, (path, title) in enumerate(pages[:5]):
         link = path.lstrip("/") if i % 2 else base + path  # half relative: resolved against the feed
         items.append(
             f"<item><title><![CDATA[{title}]]></title><link>{link}</link>"
@@ -192,7 +193,8 @@ def _once_429(h: BaseHTTPRequestHandler, site: Site) -> None:
     if site.hits.get(h.path, 0) % 2 == 1:  # every other request: refused once, then served
         _send(h, 429, b"too many", {"Retry-After": "1"})
     else:
-        _send(h, 200, site.routes["/news.rss"].body, {"Content-Type": "application/rss+xml"})  # type: ignore[union-attr]
+        body = b"<rss version='2.0'><channel><title>later</title><link>/</link></channel></rss>"
+        _send(h, 200, body, {"Content-Type": "application/rss+xml"})
 
 
 def _slow(h: BaseHTTPRequestHandler, site: Site) -> None:
@@ -226,6 +228,7 @@ def _send(h: BaseHTTPRequestHandler, status: int, body: bytes, headers: dict[str
 def make_handler(site: Site) -> type[BaseHTTPRequestHandler]:
     class H(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
+        disable_nagle_algorithm = True  # headers and body are two writes: no 40 ms delayed ACKs
 
         def log_message(self, format: str, *args: Any) -> None:  # keep test output clean
             pass
@@ -255,10 +258,15 @@ def make_handler(site: Site) -> type[BaseHTTPRequestHandler]:
     return H
 
 
+class _Server(ThreadingHTTPServer):
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        pass  # clients hanging up on the slow and oversize endpoints is the point of those tests
+
+
 @pytest.fixture(scope="session")
 def site() -> Iterator[Site]:
     """The session's server on 127.0.0.1 (a random free port) and its content."""
-    server = ThreadingHTTPServer(("127.0.0.1", 0), BaseHTTPRequestHandler)
+    server = _Server(("127.0.0.1", 0), BaseHTTPRequestHandler)
     server.daemon_threads = True
     base = f"http://127.0.0.1:{server.server_address[1]}"
     content = build_site(base)
@@ -374,10 +382,10 @@ def fast_fetch() -> dict[str, Any]:
     return dict(FAST_FETCH)
 
 
-@pytest.fixture
-def make_config(tmp_path: Path) -> Callable[..., Path]:
-    """``make_config(sources, **fetch)``: a newswatch.toml in tmp_path."""
-    return lambda sources, **fetch: write_config(tmp_path, sources, **fetch)
+@pytest.fixture(scope="session")
+def make_config(tmp_path_factory: pytest.TempPathFactory) -> Callable[..., Path]:
+    """``make_config(sources, **fetch)``: a newswatch.toml (and warehouse path) in a new folder."""
+    return lambda sources, **fetch: write_config(tmp_path_factory.mktemp("web"), sources, **fetch)
 
 
 @pytest.fixture(scope="session")
