@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Any
 from urllib.parse import urljoin
 
 FEED_TYPES = {
@@ -102,3 +103,16 @@ def guess_kind(url: str) -> str:
     if path.endswith("feed.json"):
         return "feed"
     return "page"
+
+
+def discover(url: str, client: Any) -> tuple[str, list[FeedLink]]:
+    """Fetch ``url`` (a ``sources.http.Fetcher``): what it is, and the feeds it advertises."""
+    from sources.encoding import decode
+    from sources.web import html_charset
+
+    resp = client.get(url, accept="text/html,application/xhtml+xml;q=0.9,*/*;q=0.5")
+    kind = sniff_kind(resp.content, resp.media_type)
+    if kind != "page":
+        return kind, [FeedLink(url=resp.final_url, type=kind, title="")]
+    text, _ = decode(resp.content, name=url, declared=html_charset(resp.content, resp.charset))
+    return kind, discover_feeds(text, base_url=resp.final_url)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 import duckdb
 
@@ -190,3 +191,22 @@ def save_web_state(
     except BaseException:
         conn.execute("ROLLBACK")
         raise
+
+
+def read_source_health(conn: duckdb.DuckDBPyConnection) -> dict[str, dict[str, Any]]:
+    """Per source: the ``source_health`` view (reads, articles) merged with ``source_state``."""
+    out: dict[str, dict[str, Any]] = {}
+    cur = conn.execute("SELECT * FROM source_health")
+    cols = [d[0] for d in cur.description or []]
+    for row in cur.fetchall():
+        out[row[0]] = dict(zip(cols, row, strict=True))
+    try:
+        cur = conn.execute("SELECT * FROM source_state")
+    except duckdb.CatalogException:  # a warehouse from before the web sources (opened read-only)
+        return out
+    cols = [d[0] for d in cur.description or []]
+    for row in cur.fetchall():
+        state = {k: v for k, v in zip(cols, row, strict=True) if v is not None}
+        merged = out.setdefault(row[0], {})
+        merged.update(state)
+    return out
