@@ -229,7 +229,9 @@ def _run_stages(
         merged.fetches.update(ex.fetches)
         failures.extend(ex.failures)
     stats.read = len(merged.articles)
-    stats.failed = sum(1 for f in failures if f.outcome not in ("ok", "unchanged", "not_modified", "skipped"))
+    stats.failed = sum(
+        1 for f in failures if f.outcome not in ("ok", "unchanged", "not_modified", "skipped", "retried")
+    )
     insert_fetches(conn, failures, run_id=stats.run_id)
     ordered = event_order(merged.articles)
     indexes = load_indexes(conn, settings, ordered)

@@ -436,7 +436,7 @@ class Fetcher:
         with lock:  # one robots.txt request per origin, even with many threads waiting
             if origin in self._robots:
                 return self._robots[origin]
-            rules = self._load_robots(origin)
+            rules = self._load_robots(origin)  # a network failure raises: the page fails with it
             self._robots[origin] = rules
             if isinstance(rules, Protego):
                 delay = rules.crawl_delay(self.robots_token)
@@ -449,9 +449,11 @@ class Fetcher:
         try:
             resp = self._follow(origin + "/robots.txt", {}, robots=False)
         except FetchError as exc:
-            # RFC 9309: 4xx means there are no rules; an unreachable robots.txt means stay out.
+            # RFC 9309: 4xx means there are no rules; a server error on robots.txt means stay out.
             if exc.status is not None and 400 <= exc.status < 500 and exc.status != 429:
                 return "allow"
+            if exc.status is None and exc.retryable:  # the site is unreachable: say that, not robots
+                raise
             return f"robots.txt unreachable ({exc.reason}): not fetching from this site now"
         text = resp.content.decode(resp.charset or "utf-8", errors="replace")
         return Protego.parse(text)

@@ -169,3 +169,32 @@ def test_header_helpers() -> None:
     assert parse_retry_after("120") == 120.0
     assert parse_retry_after("Wed, 21 Oct 2015 07:28:00 GMT", now=1445412480.0 - 60) == 60.0
     assert parse_retry_after("soon") is None
+
+
+def _mock_fetcher(robots_status: int, robots_text: str, sleeps: list[float], **over: Any) -> Fetcher:
+    import httpx
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        if request.url.path == "/robots.txt":
+            return httpx.Response(robots_status, text=robots_text)
+        return httpx.Response(200, text="<rss version='2.0'/>")
+
+    settings = FetchSettings(**{**FAST, "max_retries": 0, **over})
+    return Fetcher(settings, client=httpx.Client(transport=httpx.MockTransport(handler)), sleep=sleeps.append)
+
+
+def test_robots_server_error_means_stay_out_and_4xx_means_no_rules() -> None:
+    with _mock_fetcher(503, "", []) as f:
+        assert f.fetch("http://127.0.0.1/feed", source="t").fetch.outcome == "robots_disallowed"
+    with _mock_fetcher(404, "", []) as f:
+        assert f.fetch("http://127.0.0.1/feed", source="t").fetch.outcome == "ok"
+
+
+def test_robots_crawl_delay_slows_the_host_down_within_its_cap() -> None:
+    sleeps: list[float] = []
+    with _mock_fetcher(200, "User-agent: *\nCrawl-delay: 5\n", sleeps, max_crawl_delay=3.0) as f:
+        for _ in range(3):
+            assert f.fetch("http://127.0.0.1/feed", source="t").fetch.outcome == "ok"
+    # The sleeps are recorded, not slept: each request is scheduled 3 s (the cap) after the last.
+    assert len(sleeps) == 2
+    assert sleeps[0] == pytest.approx(3.0, abs=0.2) and sleeps[1] == pytest.approx(6.0, abs=0.2)
