@@ -78,6 +78,9 @@ def extract(documents: Sequence[Document]) -> Extraction:
         if doc.content:
             out.raw[article.article_id] = RawDocument(doc.url, doc.media_type, doc.content)
         if doc.fetch is not None:
+            earlier = out.fetches.get(article.article_id)
+            if earlier is not None:  # one URL read twice in a run (two feeds list it): keep both rows
+                out.failures.append(earlier)
             out.fetches[article.article_id] = doc.fetch
     return out
 
