@@ -22,8 +22,10 @@ from prefect.context import get_run_context
 from prefect.task_runners import ThreadPoolTaskRunner
 
 from flows.stages import (
+    OK_OUTCOMES,
     Extraction,
     Haul,
+    begin_run,
     event_order,
     extract,
     load_indexes,
@@ -36,7 +38,7 @@ from newswatch.settings import Settings, SourceSpec, load_settings
 from newswatch.topics import Taxonomy, load_taxonomy
 from sources.registry import SourceContext
 from warehouse.db import connect
-from warehouse.loader import finish_run, insert_fetches, start_run, sync_topics
+from warehouse.loader import finish_run, insert_fetches
 from warehouse.reports import render_digest
 
 
@@ -65,8 +67,8 @@ def read_source_task(spec: SourceSpec, ctx: SourceContext) -> Haul:
 
 
 @task(name="extract", cache_policy=NO_CACHE)
-def extract_task(documents: list[Any]) -> Extraction:
-    return extract(documents)
+def extract_task(documents: list[Any], seen_at: datetime) -> Extraction:
+    return extract(documents, seen_at=seen_at)
 
 
 @task(name="process-and-load", cache_policy=NO_CACHE)
@@ -154,8 +156,7 @@ def newswatch_run(
     stats = RunStats(run_id=stable_id("r_", utcnow().isoformat(), os.urandom(8).hex()))
     conn = connect(settings.warehouse.path)
     try:
-        start_run(conn, stats, command="ingest" if inputs else "run", flow_run_id=flow_run_id)
-        sync_topics(conn, [(t.id, t.label, t.iptc, t.parent, t.description) for t in taxonomy.topics])
+        begin_run(conn, taxonomy, stats, command="ingest" if inputs else "run", flow_run_id=flow_run_id)
         try:
             _run_stages(conn, settings, taxonomy, stats, logger)
             day = date.fromisoformat(digest_day) if digest_day else datetime.now(UTC).date()
@@ -200,7 +201,10 @@ def _run_stages(
         documents.extend(haul.documents)
         failures.extend(haul.fetches)
     size = settings.warehouse.batch_size
-    extractions = [f.result() for f in [extract_task.submit(chunk) for chunk in _chunks(documents, size)]]
+    extractions = [
+        f.result()
+        for f in [extract_task.submit(chunk, stats.started_at) for chunk in _chunks(documents, size)]
+    ]
     merged = Extraction()
     for ex in extractions:
         merged.articles.extend(ex.articles)
@@ -208,7 +212,7 @@ def _run_stages(
         merged.fetches.update(ex.fetches)
         failures.extend(ex.failures)
     stats.read = len(merged.articles)
-    stats.failed = sum(1 for f in failures if f.outcome not in ("ok", "unchanged", "not_modified", "skipped"))
+    stats.failed = sum(1 for f in failures if f.outcome not in OK_OUTCOMES)
     insert_fetches(conn, failures, run_id=stats.run_id)
     ordered = event_order(merged.articles)
     indexes = load_indexes(conn, settings, ordered)
