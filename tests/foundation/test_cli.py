@@ -8,9 +8,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from conftest import ROOT, run_plain, write_config
 from typer.testing import CliRunner
 
-from conftest import ROOT, run_plain, write_config
 from newswatch.cli import app
 
 runner = CliRunner()
