@@ -8,6 +8,7 @@ errors; nothing else retries, because a parse or constraint error will not go aw
 from __future__ import annotations
 
 import os
+import re
 import tempfile
 from dataclasses import asdict
 from datetime import UTC, date, datetime
@@ -124,13 +125,26 @@ def _chunks(items: list[Any], size: int) -> list[list[Any]]:
 
 
 def ad_hoc_sources(inputs: list[str]) -> tuple[SourceSpec, ...]:
-    """Sources for ``newswatch ingest``: a path is a files source; a URL is a page (or feed)."""
-    specs = []
-    for i, item in enumerate(inputs, start=1):
-        if item.startswith(("http://", "https://")):
-            specs.append(SourceSpec(name=f"ingest-{i}", kind="page", url=item))
+    """Sources for ``newswatch ingest``: a path is a files source; a URL is a page (or feed).
+
+    Each is named after its input ("ingest-clippings"), so ``articles.origin`` says where a row
+    came from.
+    """
+    specs: list[SourceSpec] = []
+    names: set[str] = set()
+    for item in inputs:
+        is_url = item.startswith(("http://", "https://"))
+        stem = item.rstrip("/").rsplit("/", 1)[-1] if is_url else Path(item).resolve().name
+        base = "ingest-" + (re.sub(r"[^A-Za-z0-9_.\-]+", "-", stem).strip("-.") or "input")
+        name, n = base, 1
+        while name in names:
+            n += 1
+            name = f"{base}-{n}"
+        names.add(name)
+        if is_url:
+            specs.append(SourceSpec(name=name, kind="page", url=item))
         else:
-            specs.append(SourceSpec(name=f"ingest-{i}", kind="files", path=Path(item).resolve()))
+            specs.append(SourceSpec(name=name, kind="files", path=Path(item).resolve()))
     return tuple(specs)
 
 

@@ -83,3 +83,21 @@ def test_sources_lists_health(warehouse: Path) -> None:
     result = runner.invoke(app, ["sources", "--config", str(warehouse)])
     assert result.exit_code == 0, result.output
     assert "seeds" in result.output and "files" in result.output
+
+
+def test_serve_builds_a_scheduled_deployment_of_the_main_flow() -> None:
+    from flows.serve import deployment
+
+    d = deployment(config="x.toml", db="w.duckdb", cron="*/15 * * * *")
+    assert d.name == "newswatch-scheduled"
+    assert d.parameters == {"config": "x.toml", "db": "w.duckdb"}
+    assert [s.schedule.cron for s in d.schedules] == ["*/15 * * * *"]  # type: ignore[union-attr]
+
+
+def test_ingest_names_its_ad_hoc_sources_after_the_inputs(tmp_path: Path) -> None:
+    from flows.pipeline import ad_hoc_sources
+
+    (tmp_path / "my clippings").mkdir()
+    specs = ad_hoc_sources([str(tmp_path / "my clippings"), str(tmp_path / "my clippings")])
+    assert [s.name for s in specs] == ["ingest-my-clippings", "ingest-my-clippings-2"]
+    assert all(s.kind == "files" for s in specs)
