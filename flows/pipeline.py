@@ -8,6 +8,7 @@ errors; nothing else retries, because a parse or constraint error will not go aw
 from __future__ import annotations
 
 import os
+import re
 import tempfile
 from dataclasses import asdict
 from datetime import UTC, date, datetime
@@ -22,26 +23,27 @@ from prefect.context import get_run_context
 from prefect.task_runners import ThreadPoolTaskRunner
 
 from flows.stages import (
+    OK_OUTCOMES,
     Extraction,
     Haul,
+    begin_run,
     event_order,
     extract,
     load_indexes,
     process_and_load,
     read,
+    record_web_state,
+    source_context,
 )
 from newswatch.errors import SourceError
 from newswatch.records import RunStats, stable_id, utcnow
 from newswatch.settings import Settings, SourceSpec, load_settings
 from newswatch.topics import Taxonomy, load_taxonomy
 from sources.discover import guess_kind
-from sources.health import web_state_updates
-from sources.http import make_client
 from sources.registry import SourceContext
 from warehouse.db import connect
-from warehouse.loader import finish_run, insert_fetches, start_run, sync_topics
+from warehouse.loader import finish_run, insert_fetches
 from warehouse.reports import render_digest
-from warehouse.state import load_web_state, save_web_state
 
 
 def _transient(task: Any, task_run: Any, state: Any) -> bool:
@@ -69,8 +71,8 @@ def read_source_task(spec: SourceSpec, ctx: SourceContext) -> Haul:
 
 
 @task(name="extract", cache_policy=NO_CACHE)
-def extract_task(documents: list[Any]) -> Extraction:
-    return extract(documents)
+def extract_task(documents: list[Any], seen_at: datetime) -> Extraction:
+    return extract(documents, seen_at=seen_at)
 
 
 @task(name="process-and-load", cache_policy=NO_CACHE)
@@ -128,14 +130,25 @@ def _chunks(items: list[Any], size: int) -> list[list[Any]]:
 def ad_hoc_sources(inputs: list[str]) -> tuple[SourceSpec, ...]:
     """Sources for ``newswatch ingest``: a path is a files source; a URL a feed, sitemap or page.
 
-    The URL gives a first guess; a "page" that serves a feed or a sitemap is read as one anyway.
+    Each is named after its input ("ingest-clippings"), so ``articles.origin`` says where a row
+    came from. The URL gives a first guess of its kind; a "page" that serves a feed or a sitemap
+    is read as one anyway.
     """
-    specs = []
-    for i, item in enumerate(inputs, start=1):
-        if item.startswith(("http://", "https://")):
-            specs.append(SourceSpec(name=f"ingest-{i}", kind=guess_kind(item), url=item))
+    specs: list[SourceSpec] = []
+    names: set[str] = set()
+    for item in inputs:
+        is_url = item.startswith(("http://", "https://"))
+        stem = item.rstrip("/").rsplit("/", 1)[-1] if is_url else Path(item).resolve().name
+        base = "ingest-" + (re.sub(r"[^A-Za-z0-9_.\-]+", "-", stem).strip("-.") or "input")
+        name, n = base, 1
+        while name in names:
+            n += 1
+            name = f"{base}-{n}"
+        names.add(name)
+        if is_url:
+            specs.append(SourceSpec(name=name, kind=guess_kind(item), url=item))
         else:
-            specs.append(SourceSpec(name=f"ingest-{i}", kind="files", path=Path(item).resolve()))
+            specs.append(SourceSpec(name=name, kind="files", path=Path(item).resolve()))
     return tuple(specs)
 
 
@@ -161,8 +174,7 @@ def newswatch_run(
     stats = RunStats(run_id=stable_id("r_", utcnow().isoformat(), os.urandom(8).hex()))
     conn = connect(settings.warehouse.path)
     try:
-        start_run(conn, stats, command="ingest" if inputs else "run", flow_run_id=flow_run_id)
-        sync_topics(conn, [(t.id, t.label, t.iptc, t.parent, t.description) for t in taxonomy.topics])
+        begin_run(conn, taxonomy, stats, command="ingest" if inputs else "run", flow_run_id=flow_run_id)
         try:
             _run_stages(conn, settings, taxonomy, stats, logger)
             day = date.fromisoformat(digest_day) if digest_day else datetime.now(UTC).date()
@@ -192,18 +204,8 @@ def _run_stages(
     logger: Any,
 ) -> None:
     specs = [s for s in settings.sources if s.enabled]
-    web = load_web_state(conn)
-    # One HTTP client for the whole run, only when some source is on the web.
-    client = make_client(settings) if any(s.kind != "files" for s in specs) else None
-    ctx = SourceContext(
-        settings=settings,
-        client=client,
-        http_cache=web.http_cache,
-        known_urls=web.known_urls,
-        health=web.health,
-    )
     documents, failures = [], []
-    try:
+    with source_context(conn, settings, specs) as (ctx, web):
         hauls = [read_source_task.submit(spec, ctx) for spec in specs]
         for spec, future in zip(specs, hauls, strict=True):
             try:
@@ -216,12 +218,12 @@ def _run_stages(
                 continue
             documents.extend(haul.documents)
             failures.extend(haul.fetches)
-    finally:
-        if client is not None:
-            client.close()
     attempts = failures + [d.fetch for d in documents if d.fetch is not None]
     size = settings.warehouse.batch_size
-    extractions = [f.result() for f in [extract_task.submit(chunk) for chunk in _chunks(documents, size)]]
+    extractions = [
+        f.result()
+        for f in [extract_task.submit(chunk, stats.started_at) for chunk in _chunks(documents, size)]
+    ]
     merged = Extraction()
     for ex in extractions:
         merged.articles.extend(ex.articles)
@@ -229,16 +231,13 @@ def _run_stages(
         merged.fetches.update(ex.fetches)
         failures.extend(ex.failures)
     stats.read = len(merged.articles)
-    stats.failed = sum(
-        1 for f in failures if f.outcome not in ("ok", "unchanged", "not_modified", "skipped", "retried")
-    )
+    stats.failed = sum(1 for f in failures if f.outcome not in OK_OUTCOMES)
     insert_fetches(conn, failures, run_id=stats.run_id)
     ordered = event_order(merged.articles)
     indexes = load_indexes(conn, settings, ordered)
     for chunk in _chunks(ordered, size):
         load_task(conn, chunk, merged, settings=settings, taxonomy=taxonomy, indexes=indexes, stats=stats)
-    # Validators and source health only after the loads: a crash before here refetches in full.
-    save_web_state(conn, *web_state_updates(specs, attempts, web.health, settings.fetch))
+    record_web_state(conn, settings, specs, web, attempts)
 
 
 def _story_count(settings: Settings) -> int:

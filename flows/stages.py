@@ -6,8 +6,10 @@ read (per source) -> extract + clean (per batch of documents) -> copies, stories
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+import contextlib
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 
 import duckdb
 
@@ -23,14 +25,27 @@ from newswatch.records import (
     Fetch,
     RawDocument,
     RunStats,
+    utcnow,
 )
 from newswatch.settings import Settings, SourceSpec
 from newswatch.stories import StoryIndex, assign_stories
 from newswatch.topics import Taxonomy, tag_articles
 from sources.extract import extract_document
+from sources.health import web_state_updates
+from sources.http import make_client
 from sources.registry import SourceContext, read_source
-from warehouse.loader import load_batch
-from warehouse.state import known_articles, load_copy_index, load_story_index
+from warehouse.loader import insert_fetches, load_batch, start_run, sync_topics
+from warehouse.state import (
+    WebState,
+    known_articles,
+    load_copy_index,
+    load_story_index,
+    load_web_state,
+    save_web_state,
+)
+
+# Fetch outcomes that are not failures.
+OK_OUTCOMES = frozenset({"ok", "unchanged", "not_modified", "skipped", "retried"})
 
 
 @dataclass(slots=True)
@@ -59,9 +74,14 @@ def read(spec: SourceSpec, ctx: SourceContext) -> Haul:
     return haul
 
 
-def extract(documents: Sequence[Document]) -> Extraction:
-    """Extract and clean each document; a failure becomes a fetch row with its reason."""
+def extract(documents: Sequence[Document], *, seen_at: datetime | None = None) -> Extraction:
+    """Extract and clean each document; a failure becomes a fetch row with its reason.
+
+    ``seen_at`` (the run's start) is every new article's ``first_seen_at``, so articles seen by
+    one run are simultaneous and their order does not depend on how long extraction took.
+    """
     out = Extraction()
+    seen_at = seen_at or utcnow()
     for doc in documents:
         try:
             extracted = extract_document(doc)
@@ -160,3 +180,87 @@ def process_and_load(
     stats.topics += len(batch.tags)
     stats.stories_new += sum(1 for s in batch.stories if s.is_new_story)
     stats.stories_touched += len(touched)
+
+
+def begin_run(
+    conn: duckdb.DuckDBPyConnection,
+    taxonomy: Taxonomy,
+    stats: RunStats,
+    *,
+    command: str,
+    flow_run_id: str | None = None,
+) -> None:
+    """Record the run as started and make ``topics`` match the taxonomy in use."""
+    start_run(conn, stats, command=command, flow_run_id=flow_run_id)
+    sync_topics(conn, [(t.id, t.label, t.iptc, t.parent, t.description) for t in taxonomy.topics])
+
+
+def run_without_prefect(
+    conn: duckdb.DuckDBPyConnection, settings: Settings, taxonomy: Taxonomy, stats: RunStats
+) -> None:
+    """All stages in this process, in order, without Prefect: for tests, benchmarks and scripts.
+
+    The flow does the same through tasks (``flows.pipeline``); results are identical.
+    """
+    specs = [s for s in settings.sources if s.enabled]
+    documents: list[Document] = []
+    failures: list[Fetch] = []
+    with source_context(conn, settings, specs) as (ctx, web):
+        for spec in specs:
+            haul = read(spec, ctx)
+            documents.extend(haul.documents)
+            failures.extend(haul.fetches)
+    attempts = failures + [d.fetch for d in documents if d.fetch is not None]
+    extraction = extract(documents, seen_at=stats.started_at)
+    failures.extend(extraction.failures)
+    stats.read = len(extraction.articles)
+    stats.failed = sum(1 for f in failures if f.outcome not in OK_OUTCOMES)
+    insert_fetches(conn, failures, run_id=stats.run_id)
+    ordered = event_order(extraction.articles)
+    indexes = load_indexes(conn, settings, ordered)
+    size = settings.warehouse.batch_size
+    for i in range(0, len(ordered), size):
+        process_and_load(
+            conn,
+            ordered[i : i + size],
+            extraction,
+            settings=settings,
+            taxonomy=taxonomy,
+            indexes=indexes,
+            stats=stats,
+        )
+    record_web_state(conn, settings, specs, web, attempts)
+
+
+@contextlib.contextmanager
+def source_context(
+    conn: duckdb.DuckDBPyConnection, settings: Settings, specs: Sequence[SourceSpec]
+) -> Iterator[tuple[SourceContext, WebState]]:
+    """What sources read with: the run's one HTTP client (closed after) and the warehouse's state
+    (validators for conditional requests, article URLs already settled, source health)."""
+    web = load_web_state(conn)
+    client = make_client(settings) if any(s.kind != "files" for s in specs) else None
+    ctx = SourceContext(
+        settings=settings,
+        client=client,
+        http_cache=web.http_cache,
+        known_urls=web.known_urls,
+        health=web.health,
+    )
+    try:
+        yield ctx, web
+    finally:
+        if client is not None:
+            client.close()
+
+
+def record_web_state(
+    conn: duckdb.DuckDBPyConnection,
+    settings: Settings,
+    specs: Sequence[SourceSpec],
+    web: WebState,
+    attempts: Sequence[Fetch],
+) -> None:
+    """Store validators and source health. Call it after the loads: a run that dies before
+    this point reads its feeds in full next time instead of skipping articles it never stored."""
+    save_web_state(conn, *web_state_updates(specs, attempts, web.health, settings.fetch))

@@ -153,7 +153,7 @@ def read_records(text: str, *, path: Path, source: str, suffix: str) -> Iterator
         fields = normalise_record(row)
         url = str(fields.get("url") or where)
         yield Document(
-            source=str(fields.get("source") or source),
+            source=source,
             url=url,
             content=b"",
             media_type=RECORD_MEDIA_TYPE,

@@ -299,7 +299,7 @@ FAST_FETCH = {
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def write_config(tmp_path: Path, sources: list[dict[str, Any]], **fetch: Any) -> Path:
+def web_config(tmp_path: Path, sources: list[dict[str, Any]], **fetch: Any) -> Path:
     """A newswatch.toml in ``tmp_path`` with these sources and the fast fetch settings."""
     import json
 
@@ -320,51 +320,24 @@ def write_config(tmp_path: Path, sources: list[dict[str, Any]], **fetch: Any) ->
     return path
 
 
-def run_plain(config: Path) -> dict[str, Any]:
-    """One run of the stages without Prefect, wired like flows/pipeline.py's ``_run_stages``."""
-    from flows.stages import event_order, extract, load_indexes, process_and_load, read
+def run_web_once(config: Path) -> dict[str, Any]:
+    """One run of every stage without Prefect (``flows.stages.run_without_prefect``)."""
+    from flows.stages import begin_run, run_without_prefect
     from newswatch.records import RunStats, stable_id, utcnow
     from newswatch.settings import load_settings
     from newswatch.topics import load_taxonomy
-    from sources.health import web_state_updates
-    from sources.http import make_client
-    from sources.registry import SourceContext
     from warehouse.db import connect
-    from warehouse.loader import finish_run, insert_fetches, start_run
-    from warehouse.state import load_web_state, save_web_state
+    from warehouse.loader import finish_run
 
     settings = load_settings(config, env={})
     taxonomy = load_taxonomy(settings.topics.taxonomy, threshold=settings.topics.threshold)
     stats = RunStats(run_id=stable_id("r_", utcnow().isoformat(), str(time.perf_counter_ns())))
     conn = connect(settings.warehouse.path)
     try:
-        start_run(conn, stats, command="test", flow_run_id=None)
-        web = load_web_state(conn)
-        specs = [s for s in settings.sources if s.enabled]
-        documents, fetches = [], []
-        with make_client(settings) as client:
-            ctx = SourceContext(
-                settings=settings,
-                client=client,
-                http_cache=web.http_cache,
-                known_urls=web.known_urls,
-                health=web.health,
-            )
-            for spec in specs:
-                haul = read(spec, ctx)
-                documents.extend(haul.documents)
-                fetches.extend(haul.fetches)
-        attempts = fetches + [d.fetch for d in documents if d.fetch is not None]
-        extraction = extract(documents)
-        failures = fetches + extraction.failures
-        insert_fetches(conn, failures, run_id=stats.run_id)
-        ordered = event_order(extraction.articles)
-        indexes = load_indexes(conn, settings, ordered)
-        process_and_load(
-            conn, ordered, extraction, settings=settings, taxonomy=taxonomy, indexes=indexes, stats=stats
-        )
-        save_web_state(conn, *web_state_updates(specs, attempts, web.health, settings.fetch))
+        begin_run(conn, taxonomy, stats, command="test")
+        run_without_prefect(conn, settings, taxonomy, stats)
         stats.status = "completed"
+        stats.finished_at = utcnow()
         finish_run(conn, stats)
     finally:
         conn.close()
@@ -385,10 +358,10 @@ def fast_fetch() -> dict[str, Any]:
 @pytest.fixture(scope="session")
 def make_config(tmp_path_factory: pytest.TempPathFactory) -> Callable[..., Path]:
     """``make_config(sources, **fetch)``: a newswatch.toml (and warehouse path) in a new folder."""
-    return lambda sources, **fetch: write_config(tmp_path_factory.mktemp("web"), sources, **fetch)
+    return lambda sources, **fetch: web_config(tmp_path_factory.mktemp("web"), sources, **fetch)
 
 
 @pytest.fixture(scope="session")
 def run_web() -> Callable[[Path], dict[str, Any]]:
     """``run_web(config)``: one run of every stage, without Prefect."""
-    return run_plain
+    return run_web_once
