@@ -19,10 +19,11 @@ SUCCESS = ("ok", "not_modified", "unchanged")
 
 
 def validators_to_keep(fetches: Iterable[Fetch]) -> list[HttpValidators]:
-    """Validators of every answered request that sent some (the last one per URL wins)."""
+    """Validators of every answered request (the last one per URL wins). A source clears them
+    (all None) when the next run must read the URL in full, and that clearing is stored too."""
     out: dict[str, HttpValidators] = {}
     for f in fetches:
-        if f.status not in (200, 203, 304) or not (f.etag or f.last_modified or f.content_sha256):
+        if f.status not in (200, 203, 304):
             continue
         out[f.url] = HttpValidators(f.url, f.etag, f.last_modified, f.content_sha256)
     return list(out.values())

@@ -137,7 +137,9 @@ def items_to_documents(
                 records.append((f"{base}#item-{item.id or n}", item))
             continue
         seen.setdefault(url, item)
-    new = [(u, it) for u, it in seen.items() if u not in ctx.known_urls][:limit]
+    fresh = [(u, it) for u, it in seen.items() if u not in ctx.known_urls]
+    new = fresh[:limit]
+    truncated = len(fresh) > limit  # the rest waits for the next run, which must re-read the list
     primary.items_seen = len(seen) + len(records)
     primary.items_new = len(new) + len(records)
 
@@ -147,12 +149,14 @@ def items_to_documents(
         for url, item in new:
             if item.title:
                 yield record_document(spec.name, item, url=url)
+        if truncated:
+            primary.etag = primary.last_modified = primary.content_sha256 = None
         yield primary
         return
 
     client = fetcher(ctx)
     workers = min(ctx.settings.fetch.page_workers, max(1, len(new)))
-    retry_later = False
+    retry_later = truncated
     with ThreadPoolExecutor(max_workers=workers, thread_name_prefix=f"pages-{spec.name}") as pool:
         results = pool.map(
             lambda u: client.fetch(u, source=spec.name, accept=PAGE_ACCEPT), [u for u, _ in new]

@@ -176,6 +176,13 @@ def build_site(base: str) -> Site:
         body=_news_rss(pages, base), headers={"Content-Type": "application/rss+xml"}
     )
     r["/fault/500"] = Route(status=500, body=b"oops", static=False)
+    r["/fault/feed-with-broken-page.rss"] = Route(
+        body=(
+            f"<rss version='2.0'><channel><title>t</title><item><title>Broken</title>"
+            f"<link>{base}/fault/500</link></item></channel></rss>"
+        ).encode(),
+        headers={"Content-Type": "application/rss+xml"},
+    )
     r["/fault/gone"] = Route(status=404, body=b"not here", static=False)
     r["/fault/429-long"] = Route(status=429, body=b"slow down", headers={"Retry-After": "3600"}, static=False)
     r["/fault/loop"] = Route(status=302, headers={"Location": "/fault/loop2"}, static=False)

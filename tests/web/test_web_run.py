@@ -188,3 +188,27 @@ def test_a_page_url_that_serves_a_feed_is_read_as_a_feed(site: Any, make_config:
     )
     result = run_web(config)
     assert result["new"] == 5
+
+
+def test_a_page_that_failed_for_now_is_retried_with_its_feed(
+    site: Any, make_config: Any, run_web: Any
+) -> None:
+    path = "/fault/feed-with-broken-page.rss"
+    config = make_config([{"name": "flaky", "kind": "feed", "url": site.url(path)}], max_retries=0)
+    site.clear()
+    run_web(config)
+    run_web(config)
+    feed_requests = site.requests(path)
+    assert len(feed_requests) == 2 and not any("if-none-match" in h for h in feed_requests)
+    assert len(site.requests("/fault/500")) == 2  # the page is asked for again on the next run
+
+
+def test_items_over_the_limit_wait_for_the_next_run(site: Any, make_config: Any, run_web: Any) -> None:
+    config = make_config(
+        [{"name": "news-rss", "kind": "feed", "url": site.url("/news.rss"), "fetch_pages": False}],
+        max_items_per_source=2,
+    )
+    first = run_web(config)
+    second = run_web(config)
+    third = run_web(config)
+    assert (first["new"], second["new"], third["new"]) == (2, 2, 1)
