@@ -75,10 +75,10 @@ def parse_feed(content: bytes, *, url: str, content_type: str | None = None) -> 
     version = result.get("version") or ""
     entries = result.get("entries") or []
     if not entries:
-        if problem and not (benign and (version or result.get("feed"))):
-            raise UnreadableInput(url, f"no entries; {problem}", outcome="bad_feed")
         if not version and b"<html" in content[:2048].lower():
             raise UnreadableInput(url, "an HTML page, not a feed", outcome="bad_feed")
+        if problem and not (benign and (version or result.get("feed"))):
+            raise UnreadableInput(url, f"no entries; {problem}", outcome="bad_feed")
     feed = result.get("feed") or {}
     items = [_entry_item(e) for e in entries]
     return ParsedFeed(
@@ -176,7 +176,7 @@ def feed_items(spec: SourceSpec, ctx: SourceContext, primary: Any, resp: Any) ->
     try:
         feed = parse_feed(resp.content, url=resp.final_url, content_type=resp.headers.get("content-type"))
     except UnreadableInput as exc:
-        primary.fail(exc.outcome, exc.reason)
+        primary.fail(exc.outcome, exc.reason + _advertised(resp))
         primary.etag = primary.last_modified = primary.content_sha256 = None
         yield primary
         return
@@ -184,3 +184,13 @@ def feed_items(spec: SourceSpec, ctx: SourceContext, primary: Any, resp: Any) ->
         primary.error = f"parsed despite: {feed.warning}"
     # Links resolve against the final URL (after redirects): feedparser already applied xml:base.
     yield from items_to_documents(spec, ctx, feed.items, primary, base=resp.final_url)
+
+
+def _advertised(resp: Any) -> str:
+    """For a homepage configured as a feed: the feeds it advertises, to put in the error."""
+    from sources.discover import discover_feeds, sniff_kind
+
+    if sniff_kind(resp.content, resp.media_type) != "page":
+        return ""
+    links = discover_feeds(resp.content.decode(resp.charset or "utf-8", "replace"), base_url=resp.final_url)
+    return f"; it advertises: {', '.join(f.url for f in links)}" if links else ""

@@ -95,3 +95,17 @@ def test_sources_lists_health_after_a_run(site: Any, make_config: Any, run_web: 
     lines = {line.split("│")[1].strip(): line for line in result.output.splitlines() if line.count("│") > 3}
     assert "5/5" in lines["news-rss"] and "never" not in lines["news-rss"]
     assert "http_error: HTTP 500" in lines["broken"] and "never" in lines["broken"]
+
+
+def test_a_homepage_configured_as_a_feed_names_its_feeds(site: Any, make_config: Any, run_web: Any) -> None:
+    import duckdb
+
+    config = make_config([{"name": "home", "kind": "feed", "url": site.url("/fault/html-feed")}])
+    result = run_web(config)
+    conn = duckdb.connect(str(result["db"]), read_only=True)
+    try:
+        row = conn.execute("SELECT outcome, error FROM fetches WHERE source = 'home'").fetchone()
+    finally:
+        conn.close()
+    assert row is not None and row[0] == "bad_feed"
+    assert "not a feed" in row[1] and site.url("/news.rss") in row[1]
