@@ -237,7 +237,7 @@ def _run_stages(
     indexes = load_indexes(conn, settings, ordered)
     for chunk in _chunks(ordered, size):
         load_task(conn, chunk, merged, settings=settings, taxonomy=taxonomy, indexes=indexes, stats=stats)
-    record_web_state(conn, settings, specs, web, attempts)
+    record_web_state(conn, settings, specs, web, attempts, documents)
 
 
 def _story_count(settings: Settings) -> int:

@@ -36,6 +36,7 @@ from sources.http import make_client
 from sources.registry import SourceContext, read_source
 from warehouse.loader import insert_fetches, load_batch, start_run, sync_topics
 from warehouse.state import (
+    SETTLED_OUTCOMES,
     WebState,
     known_articles,
     load_copy_index,
@@ -229,7 +230,7 @@ def run_without_prefect(
             indexes=indexes,
             stats=stats,
         )
-    record_web_state(conn, settings, specs, web, attempts)
+    record_web_state(conn, settings, specs, web, attempts, documents)
 
 
 @contextlib.contextmanager
@@ -260,7 +261,16 @@ def record_web_state(
     specs: Sequence[SourceSpec],
     web: WebState,
     attempts: Sequence[Fetch],
+    documents: Sequence[Document] = (),
 ) -> None:
-    """Store validators and source health. Call it after the loads: a run that dies before
-    this point reads its feeds in full next time instead of skipping articles it never stored."""
-    save_web_state(conn, *web_state_updates(specs, attempts, web.health, settings.fetch))
+    """Store validators, source health, and the raw bytes of fetched pages that held no article
+    (articles' bytes are stored with them), so a better extractor can re-read them later.
+
+    Call it after the loads: a run that dies before this point reads its feeds in full next
+    time instead of skipping articles it never stored."""
+    raw = [
+        RawDocument(d.url, d.media_type, d.content)
+        for d in documents
+        if d.content and d.fetch is not None and d.fetch.outcome in SETTLED_OUTCOMES
+    ]
+    save_web_state(conn, *web_state_updates(specs, attempts, web.health, settings.fetch), raw=raw)

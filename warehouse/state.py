@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import zlib
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from collections.abc import Set as AbcSet
 from dataclasses import dataclass
@@ -12,7 +14,7 @@ from typing import Any
 import duckdb
 
 from newswatch.copies import CopyIndex, signature_from_bytes
-from newswatch.records import Article, HttpValidators, SourceHealth, utcnow
+from newswatch.records import Article, HttpValidators, RawDocument, SourceHealth, utcnow
 from newswatch.settings import CopySettings, StorySettings
 from newswatch.stories import StoryFeatures, StoryIndex
 
@@ -173,11 +175,30 @@ def save_web_state(
     conn: duckdb.DuckDBPyConnection,
     validators: Sequence[HttpValidators],
     health: Sequence[SourceHealth],
+    *,
+    raw: Sequence[RawDocument] = (),
 ) -> None:
-    """Upsert validators and source health in one transaction (after the run's loads)."""
+    """Upsert validators, source health and raw pages (zlib) in one transaction, after the loads."""
     now = utcnow()
     conn.execute("BEGIN TRANSACTION")
     try:
+        if raw:
+            conn.executemany(
+                """INSERT INTO raw_documents VALUES (?, ?, ?, ?, ?)
+                   ON CONFLICT (url) DO UPDATE SET media_type = excluded.media_type,
+                     raw_sha256 = excluded.raw_sha256, content = excluded.content,
+                     stored_at = excluded.stored_at""",
+                [
+                    [
+                        r.url,
+                        r.media_type,
+                        hashlib.sha256(r.content).hexdigest(),
+                        zlib.compress(r.content, 6),
+                        now,
+                    ]
+                    for r in {r.url: r for r in raw}.values()
+                ],
+            )
         if validators:
             conn.executemany(
                 """INSERT INTO http_cache VALUES (?, ?, ?, ?, ?)

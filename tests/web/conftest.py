@@ -176,6 +176,10 @@ def build_site(base: str) -> Site:
         body=_news_rss(pages, base), headers={"Content-Type": "application/rss+xml"}
     )
     r["/fault/500"] = Route(status=500, body=b"oops", static=False)
+    r["/empty.html"] = Route(
+        body=b"<html><head><title>Nothing</title></head><body><script>var a = 1;</script></body></html>",
+        headers={"Content-Type": "text/html; charset=utf-8"},
+    )
     r["/fault/feed-with-broken-page.rss"] = Route(
         body=(
             f"<rss version='2.0'><channel><title>t</title><item><title>Broken</title>"

@@ -235,3 +235,23 @@ def test_the_web_state_is_opaque_to_prefects_parameter_walk(three_runs: dict[str
         return_data=True,
     )
     assert len(visited) <= 7  # the dict, its three keys and three values, not their contents
+
+
+def test_a_page_without_an_article_is_recorded_and_its_bytes_kept(
+    site: Any, make_config: Any, run_web: Any
+) -> None:
+    import zlib
+
+    config = make_config([{"name": "empty", "kind": "page", "url": site.url("/empty.html")}])
+    result = run_web(config)
+    db = result["db"]
+    assert _q(db, "SELECT count(*) FROM articles") == [(0,)]
+    outcome = _q(db, "SELECT outcome, status, bytes > 0 FROM fetches WHERE source = 'empty'")
+    assert outcome == [("not_an_article", 200, True)]
+    raw = _q(db, "SELECT content FROM raw_documents WHERE url = ?", site.url("/empty.html"))
+    assert zlib.decompress(raw[0][0]) == site.routes["/empty.html"].body
+    run_web(config)  # the page has not changed: a 304, nothing parsed
+    assert _q(db, "SELECT outcome FROM fetches WHERE source = 'empty' ORDER BY fetch_id") == [
+        ("not_an_article",),
+        ("not_modified",),
+    ]
