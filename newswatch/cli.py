@@ -270,7 +270,7 @@ def sources(ctx: typer.Context, config: ConfigOpt = None, db: DbOpt = None) -> N
             str(h.get("articles") or 0),
             str(_plain(h.get("last_success_at")) or "never"),
             str(h.get("consecutive_failures") or 0),
-            f"{h.get('items_seen') or 0}/{h.get('items_new') or 0}",
+            f"{h.get('items_seen') or 0}/{h.get('items_new') or 0}" if spec.kind != "files" else "",
             str(_plain(h.get("backoff_until")) or ""),
             str(h.get("last_error") or ""),
         )
