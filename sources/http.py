@@ -272,7 +272,6 @@ class Fetcher:
 
     def _follow(self, url: str, headers: dict[str, str], *, robots: bool = True) -> Response:
         started = time.perf_counter()
-        deadline = time.monotonic() + self.settings.total_timeout
         current = url
         visited: set[str] = set()
         for _hop in range(self.settings.max_redirects + 1):
@@ -281,7 +280,7 @@ class Fetcher:
                 self.check_robots(current)
             visited.add(current)
             with self._slot(current):
-                status, resp_headers, content, location = self._request(current, headers, deadline)
+                status, resp_headers, content, location = self._request(current, headers)
             if location is None:
                 return Response(
                     url=url,
@@ -303,11 +302,11 @@ class Fetcher:
             outcome="too_many_redirects",
         )
 
-    def _request(
-        self, url: str, headers: dict[str, str], deadline: float
-    ) -> tuple[int, httpx.Headers, bytes, str | None]:
+    def _request(self, url: str, headers: dict[str, str]) -> tuple[int, httpx.Headers, bytes, str | None]:
         """Send one request; returns status, headers, body and a redirect target (or None)."""
         limit = self.settings.max_bytes
+        # From here, not from the start of the attempt: waiting for the host's turn is not slowness.
+        deadline = time.monotonic() + self.settings.total_timeout
         try:
             with self.client.stream("GET", url, headers=headers) as r:
                 if r.status_code in REDIRECT_CODES and r.headers.get("location"):

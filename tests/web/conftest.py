@@ -9,8 +9,9 @@ Routes:
   a ``page`` source; ``/`` is a homepage advertising two feeds;
 - faults: ``/fault/500``, ``/fault/429`` (once, Retry-After: 1), ``/fault/429-long``
   (Retry-After: 3600), ``/fault/slow``, ``/fault/big`` (streamed past the limit, no length),
-  ``/fault/loop``, ``/fault/blocked`` (redirects to 127.0.0.2), ``/private/`` (robots.txt says no),
-  ``/fault/html-feed`` (a homepage where a feed was expected), ``/fault/gone`` (404).
+  ``/fault/trickle`` (a byte every 0.2 s), ``/fault/loop``, ``/fault/blocked`` (to 127.0.0.2),
+  ``/private/`` (robots.txt says no), ``/fault/html-feed`` (a homepage where a feed was
+  expected), ``/fault/gone`` (404), ``/empty.html`` (a page without an article).
 
 Every static route has an ETag and a Last-Modified and answers conditional requests with 304; the
 server keeps a log of every request (path and headers) so tests can see what the client sent.
@@ -197,6 +198,7 @@ def build_site(base: str) -> Site:
     r["/fault/429"] = _once_429
     r["/fault/slow"] = _slow
     r["/fault/big"] = _big
+    r["/fault/trickle"] = _trickle
     return site
 
 
@@ -211,6 +213,21 @@ def _once_429(h: BaseHTTPRequestHandler, site: Site) -> None:
 def _slow(h: BaseHTTPRequestHandler, site: Site) -> None:
     time.sleep(2.0)
     _send(h, 200, b"<rss version='2.0'><channel><title>late</title></channel></rss>", {})
+
+
+def _trickle(h: BaseHTTPRequestHandler, site: Site) -> None:
+    h.send_response(200)
+    h.send_header("Content-Type", "application/rss+xml")
+    h.send_header("Connection", "close")
+    h.end_headers()
+    try:
+        for _ in range(15):  # a byte every 0.2 s: never a read timeout, but slow in total
+            h.wfile.write(b" ")
+            h.wfile.flush()
+            time.sleep(0.2)
+    except (BrokenPipeError, ConnectionResetError):
+        pass
+    h.close_connection = True
 
 
 def _big(h: BaseHTTPRequestHandler, site: Site) -> None:

@@ -198,3 +198,9 @@ def test_robots_crawl_delay_slows_the_host_down_within_its_cap() -> None:
     # The sleeps are recorded, not slept: each request is scheduled 3 s (the cap) after the last.
     assert len(sleeps) == 2
     assert sleeps[0] == pytest.approx(3.0, abs=0.2) and sleeps[1] == pytest.approx(6.0, abs=0.2)
+
+
+def test_total_timeout_stops_a_trickling_body(site: Site) -> None:
+    with fetcher(total_timeout=0.8, max_retries=0) as f:  # no read waits 0.5 s: only the total can stop it
+        result = f.fetch(site.url("/fault/trickle"), source="t")
+    assert result.fetch.outcome == "timeout" and "total timeout" in (result.fetch.error or "")
