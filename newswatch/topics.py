@@ -8,6 +8,7 @@ A taxonomy is a TOML file of ``[[topic]]`` tables::
     iptc = "medtop:20000053"              # optional IPTC Media Topic code
     parent = "conflict"                   # optional; a tag on a subtopic implies its parent
     terms = ["terrorism", "terrorist*", "counter-terrorism"]   # phrases; '*' ends a word stem
+    weak = ["attack*"]                    # optional: ambiguous phrases, half weight
     regex = ['\\bsuicide (?:car )?bomb(?:ing|er)s?\\b']         # optional, on the folded text
     require = ["pakistan", "china"]       # optional: at least one must also occur
     exclude = ["war on drugs"]            # optional: any of these vetoes the tag
@@ -34,6 +35,7 @@ from newswatch.text import fold
 
 TITLE_WEIGHT = 2.0
 DECK_WEIGHT = 1.5
+WEAK_WEIGHT = 0.5  # a weak term alone in a title (2.0 x 0.5) stays below the default threshold
 BODY_REFERENCE_WORDS = 400  # body scores are scaled down for articles longer than this
 _CONTEXT = 40
 
@@ -47,6 +49,7 @@ class Topic:
     description: str | None = None
     threshold: float | None = None  # overrides the taxonomy's threshold (watchlists: any mention)
     patterns: tuple[re.Pattern[str], ...] = ()
+    weak: tuple[re.Pattern[str], ...] = ()  # ambiguous terms, WEAK_WEIGHT each
     require: tuple[re.Pattern[str], ...] = ()
     exclude: tuple[re.Pattern[str], ...] = ()
 
@@ -103,6 +106,7 @@ _TOPIC_KEYS = {
     "description",
     "threshold",
     "terms",
+    "weak",
     "regex",
     "require",
     "exclude",
@@ -142,7 +146,7 @@ def parse_taxonomy(
         ):
             raise fail("threshold", f"threshold must be a number >= 0: {own_threshold!r}")
         compiled: dict[str, tuple[re.Pattern[str], ...]] = {}
-        for key in ("terms", "regex", "require", "exclude"):
+        for key in ("terms", "weak", "regex", "require", "exclude"):
             values = raw.get(key, [])
             if not isinstance(values, list) or not all(isinstance(v, str) and v.strip() for v in values):
                 raise fail(key, f"{key} must be a list of non-empty strings")
@@ -165,6 +169,7 @@ def parse_taxonomy(
                 description=raw.get("description"),
                 threshold=float(own_threshold) if own_threshold is not None else None,
                 patterns=compiled["terms"] + compiled["regex"],
+                weak=compiled["weak"],
                 require=compiled["require"],
                 exclude=compiled["exclude"],
             )
@@ -201,6 +206,7 @@ def tag_article(article: Article, taxonomy: Taxonomy) -> list[TopicTag]:
     )
     body_scale = math.sqrt(BODY_REFERENCE_WORDS / max(BODY_REFERENCE_WORDS, article.word_count))
     full = " \n ".join(z[1] for z in zones)
+    zones = tuple(z for z in zones if z[1])  # headlines without a body: skip the empty zones
     scores: dict[str, float] = {}
     evidence: dict[str, list[str]] = {}
     for topic in taxonomy.topics:
@@ -210,13 +216,14 @@ def tag_article(article: Article, taxonomy: Taxonomy) -> list[TopicTag]:
             continue
         score = 0.0
         found: list[str] = []
-        for pattern in topic.patterns:
+        weighted = [(p, 1.0) for p in topic.patterns] + [(p, WEAK_WEIGHT) for p in topic.weak]
+        for pattern, term_weight in weighted:
             for weight, zone in zones:
                 hits = list(pattern.finditer(zone))
                 if not hits:
                     continue
                 scale = body_scale if weight == 1.0 else 1.0
-                score += weight * scale * (1.0 + math.log(len(hits)))
+                score += term_weight * weight * scale * (1.0 + math.log(len(hits)))
                 m = hits[0]
                 found.append(f"{m.group(0)} ×{len(hits)}: {_snippet(zone, m.start(), m.end())}")
         if score > 0:
