@@ -199,14 +199,14 @@ def _snippet(text: str, start: int, end: int) -> str:
 
 def tag_article(article: Article, taxonomy: Taxonomy) -> list[TopicTag]:
     """Score every topic on one article; return tags at or above the threshold, parents implied."""
-    zones = (
+    all_zones = [
         (TITLE_WEIGHT, fold(article.title)),
         (DECK_WEIGHT, fold(article.deck or "")),
         (1.0, fold(article.body)),
-    )
+    ]
     body_scale = math.sqrt(BODY_REFERENCE_WORDS / max(BODY_REFERENCE_WORDS, article.word_count))
-    full = " \n ".join(z[1] for z in zones)
-    zones = tuple(z for z in zones if z[1])  # headlines without a body: skip the empty zones
+    full = " \n ".join(z[1] for z in all_zones)
+    zones = [z for z in all_zones if z[1]]  # headlines without a body: skip the empty zones
     scores: dict[str, float] = {}
     evidence: dict[str, list[str]] = {}
     for topic in taxonomy.topics:
