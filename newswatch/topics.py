@@ -13,6 +13,12 @@ A taxonomy is a TOML file of ``[[topic]]`` tables::
     require = ["pakistan", "china"]       # optional: at least one must also occur
     exclude = ["war on drugs"]            # optional: any of these vetoes the tag
 
+    [[entity]]                            # watchlist people, organisations, places (entities.py)
+    name = "Tehrik-e-Taliban Pakistan"    # the one name stored
+    kind = "organisation"                 # person | organisation | place | other
+    country = "PK"                        # optional ISO 3166 alpha-2 code
+    aliases = ["TTP", "Pakistani Taliban"]
+
 Matching runs on the folded text (case, quotes and dashes do not matter). Scoring weighs where a
 match sits (title and deck over body), repetition (sublinear) and article length; a tag is stored
 when its score reaches the threshold, with its evidence: the matched terms in context.
@@ -28,6 +34,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from newswatch.entities import EntityRule, parse_entity_rules
 from newswatch.errors import ConfigError
 from newswatch.records import Article, TopicTag
 from newswatch.settings import locate_key
@@ -60,6 +67,7 @@ class Taxonomy:
     path: str | None = None
     threshold: float = 2.0
     by_id: dict[str, Topic] = field(default_factory=dict)
+    entities: tuple[EntityRule, ...] = ()  # the watchlist's people, organisations and places
 
     def ancestors(self, topic_id: str) -> list[str]:
         out: list[str] = []
@@ -186,9 +194,23 @@ def parse_taxonomy(
             if cur == t.id or hops > len(topics):
                 raise ConfigError(f"topic {t.id!r} is its own ancestor", path=path)
             cur = by_id[cur].parent
+    unknown_tables = sorted(set(data) - {"topic", "entity", "settings"})
+    if unknown_tables:
+        raise ConfigError(
+            f"unknown table {unknown_tables[0]!r} (expected [[topic]], [[entity]], [settings])",
+            path=path,
+            line=_table_line(text, unknown_tables[0]),
+        )
+    entities = parse_entity_rules(data.get("entity"), text=text, path=path)
     settings = data.get("settings", {})
     thr = threshold if threshold is not None else float(settings.get("threshold", 2.0))
-    return Taxonomy(topics=tuple(topics), path=path, threshold=thr, by_id=by_id)
+    return Taxonomy(topics=tuple(topics), path=path, threshold=thr, by_id=by_id, entities=entities)
+
+
+def _table_line(text: str, name: str) -> int | None:
+    """The line of a ``[name]`` or ``[[name]]`` header (or ``name =`` key) in TOML text."""
+    pat = re.compile(rf"^\s*(?:\[\[?\s*{re.escape(name)}\s*\]|{re.escape(name)}\s*=)")
+    return next((i + 1 for i, line in enumerate(text.splitlines()) if pat.match(line)), None)
 
 
 def _snippet(text: str, start: int, end: int) -> str:
@@ -217,16 +239,20 @@ def tag_article(article: Article, taxonomy: Taxonomy) -> list[TopicTag]:
         score = 0.0
         found: list[str] = []
         weighted = [(p, 1.0) for p in topic.patterns] + [(p, WEAK_WEIGHT) for p in topic.weak]
+        # Weak terms alone in a long body are noise ("released", "data"): a tag needs a full term
+        # somewhere, or a weak one in the title or deck.
+        strong = False
         for pattern, term_weight in weighted:
             for weight, zone in zones:
                 hits = list(pattern.finditer(zone))
                 if not hits:
                     continue
                 scale = body_scale if weight == 1.0 else 1.0
+                strong = strong or term_weight == 1.0 or weight != 1.0
                 score += term_weight * weight * scale * (1.0 + math.log(len(hits)))
                 m = hits[0]
                 found.append(f"{m.group(0)} ×{len(hits)}: {_snippet(zone, m.start(), m.end())}")
-        if score > 0:
+        if score > 0 and (strong or not topic.patterns):
             scores[topic.id] = score
             evidence[topic.id] = found
     # A subtopic implies its parents with at least the child's score.
