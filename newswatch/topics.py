@@ -26,16 +26,20 @@ when its score reaches the threshold, with its evidence: the matched terms in co
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import re
 import tomllib
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 from newswatch.entities import EntityRule, parse_entity_rules
 from newswatch.errors import ConfigError
+from newswatch.iptc import descendant_terms, read_vocabulary
+from newswatch.iptc import resolve as resolve_iptc
 from newswatch.records import Article, TopicTag
 from newswatch.settings import locate_key
 from newswatch.text import fold
@@ -78,19 +82,34 @@ class Taxonomy:
         return out
 
 
+def _inflections(word: str) -> str:
+    """A word with its regular English endings: plural, possessive, past and -ing forms."""
+    w = re.escape(word)
+    if not word.isalpha() or len(word) < 3:
+        return w + r"(?:s|es|'s)?"
+    if word.endswith("y") and word[-2] not in "aeiou":
+        return re.escape(word[:-1]) + r"(?:y|ies|ied|ying|y's)"
+    if word.endswith("e"):
+        return re.escape(word[:-1]) + r"(?:e|es|ed|ing|e's)"
+    return w + r"(?:s|es|'s|ed|ing)?"
+
+
 def term_pattern(term: str) -> re.Pattern[str]:
     """A phrase as a pattern over folded text: whole words, flexible spaces and hyphens.
 
     A trailing ``*`` matches any word ending ("terroris*" finds terrorism and terrorists); otherwise
-    a simple plural or possessive ending is allowed.
+    the last word's regular endings are allowed (plural, possessive, -ed, -ing: "recall" finds
+    "recalled", "company" finds "companies"). A word inside a hyphenated compound counts
+    ("Google-owned").
     """
     term = fold(term).strip()
     stem = term.endswith("*")
     term = term.rstrip("*").strip()
-    parts = [re.escape(p) for p in re.split(r"[\s\-]+", term) if p]
-    body = r"[\s\-]+".join(parts)
-    tail = r"\w*" if stem else r"(?:s|es|'s)?"
-    return re.compile(rf"(?<![\w\-]){body}{tail}(?![\w\-])")
+    words = [p for p in re.split(r"[\s\-]+", term) if p]
+    parts = [re.escape(p) for p in words[:-1]]
+    last = re.escape(words[-1]) + r"\w*" if stem else _inflections(words[-1])
+    body = r"[\s\-]+".join([*parts, last])
+    return re.compile(rf"(?<![\w]){body}(?![\w])")
 
 
 def load_taxonomy(path: str | Path, *, threshold: float | None = None) -> Taxonomy:
@@ -203,8 +222,37 @@ def parse_taxonomy(
         )
     entities = parse_entity_rules(data.get("entity"), text=text, path=path)
     settings = data.get("settings", {})
+    unknown_settings = sorted(set(settings) - {"threshold", "iptc_vocabulary"})
+    if unknown_settings:
+        raise ConfigError(
+            f"unknown key {unknown_settings[0]!r} in [settings]",
+            path=path,
+            line=locate_key(text, ("settings", unknown_settings[0])) if text else None,
+        )
+    if settings.get("iptc_vocabulary"):
+        topics = _with_iptc_terms(topics, settings["iptc_vocabulary"], text=text, path=path)
+        by_id = {t.id: t for t in topics}
     thr = threshold if threshold is not None else float(settings.get("threshold", 2.0))
     return Taxonomy(topics=tuple(topics), path=path, threshold=thr, by_id=by_id, entities=entities)
+
+
+def _with_iptc_terms(topics: list[Topic], vocab_path: Any, *, text: str, path: str | None) -> list[Topic]:
+    """Add the labels of each IPTC-coded topic's IPTC descendants as weak terms."""
+    base = Path(path).parent if path else Path.cwd()
+    where = resolve_iptc(str(vocab_path), base)
+    try:
+        vocab = read_vocabulary(str(where))
+    except (OSError, ValueError, KeyError) as exc:
+        line = locate_key(text, ("settings", "iptc_vocabulary")) if text else None
+        raise ConfigError(f"iptc_vocabulary {str(where)!r}: {exc}", path=path, line=line) from exc
+    listed = {t.iptc for t in topics if t.iptc}
+    out = []
+    for t in topics:
+        if t.iptc and t.iptc in vocab:
+            extra = tuple(term_pattern(w) for w in descendant_terms(vocab, t.iptc, skip=listed))
+            t = dataclasses.replace(t, weak=t.weak + extra)
+        out.append(t)
+    return out
 
 
 def _table_line(text: str, name: str) -> int | None:
@@ -243,7 +291,10 @@ def tag_article(article: Article, taxonomy: Taxonomy) -> list[TopicTag]:
         # somewhere, or a weak one in the title or deck.
         strong = False
         for pattern, term_weight in weighted:
+            lit = _literal(pattern)
             for weight, zone in zones:
+                if lit and lit not in zone:
+                    continue
                 hits = list(pattern.finditer(zone))
                 if not hits:
                     continue
@@ -267,6 +318,32 @@ def tag_article(article: Article, taxonomy: Taxonomy) -> list[TopicTag]:
         for tid, score in sorted(scores.items(), key=lambda kv: -kv[1])
         if score >= _threshold(taxonomy, tid)
     ]
+
+
+@lru_cache(maxsize=65536)
+def _literal(pattern: re.Pattern[str]) -> str:
+    """The plain text every match of ``pattern`` contains at its start ("" when unknown).
+
+    A substring test on it skips most regex searches: a taxonomy has thousands of terms and an
+    article mentions few of them.
+    """
+    src = pattern.pattern.removeprefix(r"(?<![\w])")
+    if pattern.flags & re.IGNORECASE:
+        return ""
+    out, i = [], 0
+    while i < len(src):
+        c = src[i]
+        if c == "\\" and i + 1 < len(src) and not src[i + 1].isalnum():
+            out.append(src[i + 1])
+            i += 2
+        elif c.isalnum() or c in " '&%!,:;<>=@#~\"/-":
+            out.append(c)
+            i += 1
+        else:
+            break
+    if i < len(src) and src[i] in "?*{":  # the last character was optional
+        out = out[:-1]
+    return "".join(out)
 
 
 def _threshold(taxonomy: Taxonomy, topic_id: str) -> float:
