@@ -156,7 +156,8 @@ def sql(
     config: ConfigOpt = None,
     db: DbOpt = None,
 ) -> None:
-    """Run read-only SQL against the warehouse (tables: articles, stories, article_topics, ...)."""
+    """Run read-only SQL against the warehouse (tables: articles, stories, topics, article_topics,
+    entities, article_entities; views: story_topics, story_entities, ...)."""
     import duckdb
 
     from warehouse.db import connect

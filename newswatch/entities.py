@@ -236,6 +236,7 @@ _PLACE_WORDS = frozenset(
     mountains hills desert island islands province region district city county state border strait
     airport dam canal peninsula plateau corridor""".split()
 )
+_COMPASS = frozenset("north south east west northern southern eastern western upper lower central".split())
 # Capitalised common nouns of official names: no person is called "Strategic Dialogue".
 _COMMON = frozenset(
     """plan dialogue round era future station initiative agreement summit day week year strategy policy
@@ -250,6 +251,8 @@ def _kind_of(name: str, common: set[str] | frozenset[str] = frozenset()) -> str:
     lower case (so they are ordinary words there, not parts of a person's name)."""
     words = name.replace("-", " ").split()
     folded = [w.casefold().strip(".") for w in words]
+    if len(folded) == 2 and folded[0] in _COMPASS:  # "West Bank", "South Waziristan"
+        return "place"
     if any(w in _ORG_WORDS for w in folded):
         return "organisation"
     if folded and folded[-1] in _PLACE_WORDS:

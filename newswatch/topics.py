@@ -270,9 +270,9 @@ def _snippet(text: str, start: int, end: int) -> str:
 def tag_article(article: Article, taxonomy: Taxonomy) -> list[TopicTag]:
     """Score every topic on one article; return tags at or above the threshold, parents implied."""
     all_zones = [
-        (TITLE_WEIGHT, fold(article.title)),
-        (DECK_WEIGHT, fold(article.deck or "")),
-        (1.0, fold(article.body)),
+        (TITLE_WEIGHT, fold(article.title), "title"),
+        (DECK_WEIGHT, fold(article.deck or ""), "deck"),
+        (1.0, fold(article.body), "body"),
     ]
     body_scale = math.sqrt(BODY_REFERENCE_WORDS / max(BODY_REFERENCE_WORDS, article.word_count))
     full = " \n ".join(z[1] for z in all_zones)
@@ -292,7 +292,7 @@ def tag_article(article: Article, taxonomy: Taxonomy) -> list[TopicTag]:
         strong = False
         for pattern, term_weight in weighted:
             lit = _literal(pattern)
-            for weight, zone in zones:
+            for weight, zone, where in zones:
                 if lit and lit not in zone:
                     continue
                 hits = list(pattern.finditer(zone))
@@ -302,7 +302,7 @@ def tag_article(article: Article, taxonomy: Taxonomy) -> list[TopicTag]:
                 strong = strong or term_weight == 1.0 or weight != 1.0
                 score += term_weight * weight * scale * (1.0 + math.log(len(hits)))
                 m = hits[0]
-                found.append(f"{m.group(0)} ×{len(hits)}: {_snippet(zone, m.start(), m.end())}")
+                found.append(f"{where}: {m.group(0)} ×{len(hits)}: {_snippet(zone, m.start(), m.end())}")
         if score > 0 and (strong or not topic.patterns):
             scores[topic.id] = score
             evidence[topic.id] = found

@@ -78,3 +78,31 @@ def test_broken_toml_names_the_file(tmp_path: Path) -> None:
     path.write_text('[[topic]]\nid = "a\n', encoding="utf-8")
     with pytest.raises(ConfigError, match="invalid TOML"):
         load_taxonomy(path)
+
+
+def test_iptc_vocabulary_adds_descendant_labels_as_weak_terms(tmp_path: Path) -> None:
+    vocab = Path(__file__).resolve().parents[2] / "sources" / "iptc" / "mediatopics_en.tsv"
+    body = '[[topic]]\nid = "econ"\niptc = "medtop:04000000"\nterms = ["economy"]\n'
+    plain = tmp_path / "plain.toml"
+    plain.write_text(body, encoding="utf-8")
+    rich = tmp_path / "rich.toml"
+    rich.write_text(f'[settings]\niptc_vocabulary = "{vocab}"\n\n' + body, encoding="utf-8")
+    assert not load_taxonomy(plain).by_id["econ"].weak
+    weak = {p.pattern for p in load_taxonomy(rich).by_id["econ"].weak}
+    assert any("currenc" in p for p in weak) and any("bankrupt" in p for p in weak)
+
+
+def test_missing_iptc_vocabulary_names_file_and_line(tmp_path: Path) -> None:
+    path = tmp_path / "t.toml"
+    path.write_text(
+        '[settings]\nthreshold = 2\niptc_vocabulary = "nope.tsv"\n\n[[topic]]\nid = "a"\n', encoding="utf-8"
+    )
+    with pytest.raises(ConfigError, match=r"t\.toml:3: iptc_vocabulary .*nope\.tsv"):
+        load_taxonomy(path)
+
+
+def test_unknown_setting_fails(tmp_path: Path) -> None:
+    path = tmp_path / "t.toml"
+    path.write_text('[settings]\nthreshhold = 2\n\n[[topic]]\nid = "a"\n', encoding="utf-8")
+    with pytest.raises(ConfigError, match=r"t\.toml:2: unknown key 'threshhold'"):
+        load_taxonomy(path)
