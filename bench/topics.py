@@ -3,7 +3,8 @@
 Reads ../shared/corpora/stories/uci_news_aggregator_dev.csv (UCI News Aggregator, CC BY 4.0) when
 present, else the copy in tests/fixtures/topics/; skips cleanly when neither exists.
 
-    PYTHONPATH=$PWD python bench/topics.py [--taxonomy sources/topics.toml] [--errors tune]
+    PYTHONPATH=$PWD python bench/topics.py [--taxonomy sources/topics.toml] [--threshold 1.0]
+                                           [--errors tune]
 """
 
 from __future__ import annotations
@@ -27,13 +28,14 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--taxonomy", default=str(ROOT / "sources" / "topics.toml"))
     ap.add_argument("--csv", default=None)
+    ap.add_argument("--threshold", type=float, default=None, help="override the taxonomy's threshold")
     ap.add_argument("--errors", choices=["tune", "held-out", "all"], help="print misclassified headlines")
     args = ap.parse_args()
     path = Path(args.csv) if args.csv else next((p for p in CANDIDATES if p.exists()), None)
     if path is None or not path.exists():
         print("skipped: no uci_news_aggregator_dev.csv found")
         return 0
-    taxonomy = load_taxonomy(args.taxonomy)
+    taxonomy = load_taxonomy(args.taxonomy, threshold=args.threshold)
     headlines = read_uci(path)
     print(f"data: {path} ({len(headlines)} headlines)")
     print(f"{'split':9} {'n':>5} {'acc':>6} {'macroF1':>8} {'none':>5}  per-class F1 (P/R)")

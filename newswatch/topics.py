@@ -327,9 +327,10 @@ def _literal(pattern: re.Pattern[str]) -> str:
     A substring test on it skips most regex searches: a taxonomy has thousands of terms and an
     article mentions few of them.
     """
-    src = pattern.pattern.removeprefix(r"(?<![\w])")
-    if pattern.flags & re.IGNORECASE:
-        return ""
+    prefix = r"(?<![\w])"
+    if not pattern.pattern.startswith(prefix) or pattern.flags & re.IGNORECASE:
+        return ""  # a user's regex: alternations and flags make any prefix unsafe
+    src = pattern.pattern.removeprefix(prefix)
     out, i = [], 0
     while i < len(src):
         c = src[i]

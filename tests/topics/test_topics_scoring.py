@@ -80,3 +80,9 @@ def test_term_morphology() -> None:
     assert term_pattern("vaccinate").search("vaccinating children")
     assert term_pattern("google").search("a google-owned firm")
     assert not term_pattern("war").search("warsaw")
+
+
+def test_user_regex_alternation_matches_every_branch() -> None:
+    tax = parse_taxonomy({"topic": [{"id": "r", "regex": [r"\bfoo\b|\bbar\b"], "threshold": 1.0}]})
+    assert [t.topic for t in tag_article(article("A bar opens"), tax)] == ["r"]
+    assert [t.topic for t in tag_article(article("A foo opens"), tax)] == ["r"]
