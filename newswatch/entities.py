@@ -333,6 +333,8 @@ def extract_entities(title: str, body: str, rules: Sequence[EntityRule] = ()) ->
         if "|" in name:
             continue
         kind = _kind_of(name, lower)
+        if kind == "other" and " " not in name and name.casefold() in lower:
+            continue  # "Ministers", "Plan": a common word of this text, capitalised in a heading
         eid = f"{kind}:{slug(name)}"
         code = None
         if kind == "place":  # "Gwadar Port" is in the country Gwadar is in

@@ -107,3 +107,13 @@ def test_unknown_table_fails(tmp_path: Path) -> None:
     path.write_text('[[topic]]\nid = "x"\nterms = ["x"]\n\n[[entitty]]\nname = "A"\n', encoding="utf-8")
     with pytest.raises(ConfigError, match=r":5: unknown table 'entitty'"):
         load_taxonomy(path)
+
+
+def test_capitalised_common_words_are_not_entities() -> None:
+    names = {
+        e.name
+        for e in extract_entities(
+            "Plan", "The Ministers met. The ministers agreed a plan with Kowalczyk.", ()
+        )
+    }
+    assert "Ministers" not in names and "Kowalczyk" in names
