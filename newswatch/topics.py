@@ -48,6 +48,9 @@ TITLE_WEIGHT = 2.0
 DECK_WEIGHT = 1.5
 WEAK_WEIGHT = 0.5  # a weak term alone in a title (2.0 x 0.5) stays below the default threshold
 BODY_REFERENCE_WORDS = 400  # body scores are scaled down for articles longer than this
+# A headline alone (a feed entry without text) has one zone to collect evidence from, not three:
+# its threshold is scaled by this, so one clear word in it is enough.
+TITLE_ONLY_FACTOR = 0.5
 _CONTEXT = 40
 
 
@@ -313,10 +316,11 @@ def tag_article(article: Article, taxonomy: Taxonomy) -> list[TopicTag]:
                 scores[parent] = scores[tid]
                 evidence.setdefault(parent, [])
             evidence[parent].append(f"implied by {tid}")
+    factor = TITLE_ONLY_FACTOR if len(zones) == 1 and zones[0][2] == "title" else 1.0
     return [
         TopicTag(article.article_id, tid, round(score, 4), tuple(evidence[tid][:8]))
         for tid, score in sorted(scores.items(), key=lambda kv: -kv[1])
-        if score >= _threshold(taxonomy, tid)
+        if score >= _threshold(taxonomy, tid) * factor
     ]
 
 

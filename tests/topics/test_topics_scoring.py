@@ -56,8 +56,15 @@ def test_long_articles_are_scaled_down() -> None:
 
 def test_threshold_and_weak_terms() -> None:
     assert "terrorism" not in scores("x", "terrorism.")  # body once: 1.0 < 2.0
-    assert "terrorism" not in scores("Attack in town")  # a weak term alone: 1.0
+    assert "terrorism" not in scores("Attack in town", "Police came.")  # a weak term alone: 1.0
     assert "terrorism" in scores("Attack in town", "A bomb went off.")
+
+
+def test_a_headline_alone_needs_less() -> None:
+    """A feed entry with only a title has one zone of evidence: its threshold is halved."""
+    assert "terrorism" in scores("Attack in town")  # 1.0 >= 2.0 x 0.5
+    assert "terrorism" not in scores("Attack in town", "Police came.")
+    assert "conflict" not in scores("Peace in town")
 
 
 def test_subtopic_implies_parent_with_evidence() -> None:
