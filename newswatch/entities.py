@@ -257,7 +257,7 @@ def _kind_of(name: str, common: set[str] | frozenset[str] = frozenset()) -> str:
         return "organisation"
     if folded and folded[-1] in _PLACE_WORDS:
         return "place"
-    if name.replace(".", "").isupper() and len(name) >= 2:
+    if re.fullmatch(r"[A-Z]{2,6}", name.replace(".", "")):  # "TTP", "U.N."; not "COVID-19"
         return "organisation"
     if (
         2 <= len(words) <= 3
