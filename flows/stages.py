@@ -15,7 +15,7 @@ import duckdb
 
 from newswatch.clean import clean
 from newswatch.copies import CopyIndex, assign_copies, signature_bytes, signatures_for
-from newswatch.entities import extract_names
+from newswatch.entities import extract_entities
 from newswatch.errors import SourceError
 from newswatch.records import (
     Article,
@@ -168,9 +168,9 @@ def process_and_load(
     batch.stories, _ = assign_stories(todo, indexes.stories)
     batch.tags = tag_articles(todo, taxonomy)
     batch.entities = [
-        EntityMention(a.article_id, name, "name", n)
+        EntityMention(a.article_id, e.name, e.kind, e.mentions, e.entity_id, e.country_code, e.aliases)
         for a in todo
-        for name, n in extract_names(f"{a.title}.\n{a.deck or ''}.\n{a.body}").items()
+        for e in extract_entities(a.title, f"{a.deck or ''}.\n{a.body}", taxonomy.entities)
     ]
     batch.signatures = {k: signature_bytes(v) for k, v in sigs.items()}
     batch.raw = [extraction.raw[a.article_id] for a in todo if a.article_id in extraction.raw]

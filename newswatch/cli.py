@@ -156,7 +156,8 @@ def sql(
     config: ConfigOpt = None,
     db: DbOpt = None,
 ) -> None:
-    """Run read-only SQL against the warehouse (tables: articles, stories, article_topics, ...)."""
+    """Run read-only SQL against the warehouse (tables: articles, stories, topics, article_topics,
+    entities, article_entities; views: story_topics, story_entities, ...)."""
     import duckdb
 
     from warehouse.db import connect
@@ -228,6 +229,41 @@ def serve(
     from flows.serve import serve_schedules
 
     serve_schedules(config=str(config) if config else None, db=str(db) if db else None, cron=cron)
+
+
+@app.command()
+def tag(
+    title: Annotated[str, typer.Argument(help="The headline to tag.")],
+    body: Annotated[str, typer.Option("--body", "-b", help="Article text (or use --file).")] = "",
+    file: Annotated[Path | None, typer.Option("--file", help="Read the article text from a file.")] = None,
+    config: ConfigOpt = None,
+    taxonomy: Annotated[
+        Path | None, typer.Option("--taxonomy", "-t", help="Taxonomy file (default: the configured one).")
+    ] = None,
+) -> None:
+    """Tag one article with topics and entities, with scores and evidence (checks the taxonomy)."""
+    from newswatch.entities import extract_entities
+    from newswatch.topics import load_taxonomy, tag_article
+    from newswatch.topics_eval import headline_article
+
+    try:
+        path = taxonomy or _settings(config, None).topics.taxonomy
+        tax = load_taxonomy(path)
+        text = file.read_text(encoding="utf-8") if file else body
+    except (NewswatchError, OSError) as exc:
+        raise _fail(exc) from exc
+    art = headline_article(title)
+    art.body, art.word_count = text, len(f"{title} {text}".split())
+    for t in tag_article(art, tax):
+        console.print(f"[bold]{t.topic}[/] {t.score}", highlight=False)
+        for ev in t.evidence:
+            console.print(f"    {ev}", highlight=False, markup=False, soft_wrap=True)
+    for e in extract_entities(title, text, tax.entities):
+        console.print(
+            f"{e.kind:12} {e.name} ×{e.mentions} {e.country_code or ''} [{e.entity_id}]",
+            markup=False,
+            soft_wrap=True,
+        )
 
 
 sources_app = typer.Typer(

@@ -10,6 +10,10 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
 
 from newswatch.text import fold
 
@@ -112,3 +116,244 @@ def _pieces(raw: str) -> list[tuple[int, str]]:
 def entity_key(name: str) -> str:
     """The matching form of a name: folded, hyphens and spaces alike."""
     return re.sub(r"[\s\-]+", " ", fold(name)).strip()
+
+
+# ---- entities: one name per person, organisation or place, with aliases ----
+
+KINDS = ("person", "organisation", "place", "other")
+# Words that make a capitalised name an organisation rather than a person.
+_ORG_WORDS = frozenset(
+    """party ministry council bank inc corp corporation company co ltd plc llc university
+    organisation organization army forces force navy group committee agency association union league
+    front movement department office court assembly parliament senate congress commission institute
+    foundation federation authority board times news post tribune network airlines airways fund nations
+    club college school service services command police corridor corps brigade jamaat lashkar
+    tehreek tehrik government administration bureau centre center council directorate
+    """.split()
+)
+
+
+@dataclass(frozen=True, slots=True)
+class EntityRule:
+    """A watchlist entity: its one name, kind, country and the other names writers use."""
+
+    entity_id: str
+    name: str
+    kind: str
+    country_code: str | None = None
+    aliases: tuple[str, ...] = ()
+
+    def patterns(self) -> list[tuple[int, re.Pattern[str], bool]]:
+        return _rule_patterns(self.name, self.kind, self.aliases)
+
+
+@dataclass(frozen=True, slots=True)
+class Entity:
+    """An entity found in an article, with how often it is mentioned."""
+
+    entity_id: str
+    name: str
+    kind: str  # person | organisation | place | other
+    mentions: int
+    country_code: str | None = None
+    aliases: tuple[str, ...] = ()
+
+
+def slug(name: str) -> str:
+    return re.sub(r"[^\w]+", "-", entity_key(name)).strip("-")
+
+
+@lru_cache(maxsize=4096)
+def _rule_patterns(name: str, kind: str, aliases: tuple[str, ...]) -> list[tuple[int, re.Pattern[str], bool]]:
+    """(length, pattern, lone) for a rule's name and aliases; ``lone`` marks a person's bare surname.
+
+    All-capital aliases ("TTP") match case-sensitively, other names ignore case, quotes and dashes.
+    """
+    out = []
+    for alias in sorted({name, *aliases}, key=len, reverse=True):
+        words = [re.escape(w) for w in re.split(r"[\s\-]+", alias) if w]
+        body = r"[\s\-]+".join(words)
+        flags = 0 if alias.isupper() else re.IGNORECASE
+        pat = re.compile(rf"(?<![\w\-]){body}(?:['’]s)?(?![\w\-])", flags)
+        lone = kind == "person" and len(words) == 1 and " " in name
+        out.append((len(alias), pat, lone))
+    return out
+
+
+def parse_entity_rules(raw: Any, *, text: str = "", path: str | None = None) -> tuple[EntityRule, ...]:
+    """Validate ``[[entity]]`` tables (name, kind, country, aliases); errors name file and line."""
+    from newswatch.errors import ConfigError
+    from newswatch.settings import locate_key
+
+    if raw is None:
+        return ()
+    if not isinstance(raw, list):
+        raise ConfigError("entity must be an array of tables: [[entity]]", path=path)
+    rules: list[EntityRule] = []
+    seen: set[str] = set()
+    for i, item in enumerate(raw):
+
+        def fail(key: str | None, reason: str, i: int = i) -> ConfigError:
+            loc: tuple[Any, ...] = ("entity", i, key) if key else ("entity", i)
+            return ConfigError(reason, path=path, line=locate_key(text, loc) if text else None)
+
+        unknown = sorted(set(item) - {"name", "kind", "country", "aliases", "id"})
+        if unknown:
+            raise fail(unknown[0], f"unknown key {unknown[0]!r} in [[entity]]")
+        name = item.get("name")
+        if not isinstance(name, str) or not name.strip():
+            raise fail("name", "entity name must be a non-empty string")
+        kind = item.get("kind", "other")
+        if kind not in KINDS:
+            raise fail("kind", f"entity kind must be one of {', '.join(KINDS)}: {kind!r}")
+        aliases = item.get("aliases", [])
+        if not isinstance(aliases, list) or not all(isinstance(a, str) and a.strip() for a in aliases):
+            raise fail("aliases", "aliases must be a list of non-empty strings")
+        code = item.get("country")
+        if code is not None:
+            from newswatch.gazetteer import country
+
+            if not isinstance(code, str) or country(code) is None:
+                raise fail("country", f"country must be an ISO 3166 alpha-2 code like 'PK': {code!r}")
+            code = code.upper()
+        if kind == "place" and code and item.get("id") is None and len(name.split()) <= 3:
+            from newswatch.gazetteer import lookup
+
+            place = lookup(name)
+            entity_id = place.entity_id if place and place.country_code == code else f"place:{slug(name)}"
+        else:
+            entity_id = str(item.get("id") or f"{kind}:{slug(name)}")
+        if entity_id in seen:
+            raise fail("name", f"entity {name!r} is defined twice")
+        seen.add(entity_id)
+        rules.append(EntityRule(entity_id, name.strip(), kind, code, tuple(a.strip() for a in aliases)))
+    return tuple(rules)
+
+
+# Last words that make a name a place ("Gwadar Port", "Karakoram Highway", "South China Sea").
+_PLACE_WORDS = frozenset(
+    """port harbour harbor highway motorway road pass sea ocean gulf bay river lake valley mountain
+    mountains hills desert island islands province region district city county state border strait
+    airport dam canal peninsula plateau corridor""".split()
+)
+_COMPASS = frozenset("north south east west northern southern eastern western upper lower central".split())
+# Capitalised common nouns of official names: no person is called "Strategic Dialogue".
+_COMMON = frozenset(
+    """plan dialogue round era future station initiative agreement summit day week year strategy policy
+    programme program project vision community forum conference declaration charter treaty accord
+    act bill law award prize cup games fund partnership cooperation pact meeting session report index
+    """.split()
+)
+
+
+def _kind_of(name: str, common: set[str] | frozenset[str] = frozenset()) -> str:
+    """Guess a capitalised name's kind from its words; ``common`` holds words the text also uses in
+    lower case (so they are ordinary words there, not parts of a person's name)."""
+    words = name.replace("-", " ").split()
+    folded = [w.casefold().strip(".") for w in words]
+    if len(folded) == 2 and folded[0] in _COMPASS:  # "West Bank", "South Waziristan"
+        return "place"
+    if any(w in _ORG_WORDS for w in folded):
+        return "organisation"
+    if folded and folded[-1] in _PLACE_WORDS:
+        return "place"
+    if re.fullmatch(r"[A-Z]{2,6}", name.replace(".", "")):  # "TTP", "U.N."; not "COVID-19"
+        return "organisation"
+    if (
+        2 <= len(words) <= 3
+        and all(w[:1].isupper() and w.replace("'", "").isalpha() for w in words)
+        and not any(w in _COMMON or w in common for w in folded)
+    ):
+        from newswatch.gazetteer import lookup
+
+        # Many surnames are also towns ("Warren", "Jackson"): only a country rules a person out.
+        if not any((p := lookup(w)) and p.is_country for w in words):
+            return "person"
+    return "other"
+
+
+def extract_entities(title: str, body: str, rules: Sequence[EntityRule] = ()) -> list[Entity]:
+    """People, organisations and places in an article, one row per entity with its mention count.
+
+    Watchlist rules match first (longest alias first, each span counted once; a person's bare
+    surname counts only when the full name is also there). Remaining capitalised names are
+    resolved against the gazetteer (places, with their country) or typed by their words.
+    """
+    from newswatch.gazetteer import lookup
+
+    text = f"{title}.\n{body}"
+    masked = list(text)
+    found: dict[str, Entity] = {}
+    counts: Counter[str] = Counter()
+    meta: dict[str, tuple[str, str, str | None, tuple[str, ...]]] = {}
+
+    # Longest alias first across all rules: "Tehrik-e-Taliban Pakistan" is not also "Taliban".
+    every = sorted(
+        ((length, i, pat, lone) for i, r in enumerate(rules) for length, pat, lone in r.patterns()),
+        key=lambda t: (-t[0], t[1]),
+    )
+    hits: Counter[int] = Counter()
+    lone_hits: Counter[int] = Counter()
+    for _, i, pat, lone in every:
+        for m in pat.finditer("".join(masked)):
+            masked[m.start() : m.end()] = "|" * (m.end() - m.start())
+            hits[i] += 1
+            lone_hits[i] += lone
+    for i, n in hits.items():
+        if n > lone_hits[i]:  # a bare surname alone does not name the person
+            rule = rules[i]
+            counts[rule.entity_id] += n
+            meta[rule.entity_id] = (rule.name, rule.kind, rule.country_code, rule.aliases)
+    rest = "".join(masked)
+
+    # Places anywhere (sentence starts included): the gazetteer is the evidence, not the position.
+    sure: set[str] = set()
+    for m in _NAME.finditer(rest):
+        for offset, piece in _pieces(m.group(1)):
+            name = _clean_name(piece)
+            if not name:
+                continue
+            words = name.split()
+            if lookup(name):
+                parts = [name]
+            elif len(words) > 1 and words[-1].casefold() in _PLACE_WORDS and lookup(" ".join(words[:-1])):
+                parts = [" ".join(words[:-1])]  # "Gwadar Port" is a mention of Gwadar
+            else:
+                parts = name.split("-")  # "China-Pakistan": both, when both are places
+            places = [lookup(p) for p in parts]
+            if all(places):
+                a = m.start(1) + offset
+                # "Reading the report", "Nice try": a one-word city opening a body sentence may be
+                # an ordinary word; it counts when it is also named elsewhere.
+                opening = a > len(title) and bool(_SENTENCE_START.search(rest[max(0, a - 3) : a]))
+                for place in places:
+                    assert place is not None
+                    counts[place.entity_id] += 1
+                    meta[place.entity_id] = (place.name, "place", place.country_code or None, ())
+                    if not opening or not place.is_city or " " in place.name:
+                        sure.add(place.entity_id)
+                # Blank it so the name pass below does not count it again.
+                masked_rest = rest[:a] + "|" * len(piece) + rest[a + len(piece) :]
+                rest = masked_rest
+    for eid in [e for e in counts if e.startswith("geonames:") and e not in sure]:
+        del counts[eid]
+    lower = set(re.findall(r"(?<![\w'’\-])[a-z]+(?![\w'’\-])", rest))
+    for name, n in extract_names(rest).items():
+        if "|" in name:
+            continue
+        kind = _kind_of(name, lower)
+        if kind == "other" and " " not in name and name.casefold() in lower:
+            continue  # "Ministers", "Plan": a common word of this text, capitalised in a heading
+        eid = f"{kind}:{slug(name)}"
+        code = None
+        if kind == "place":  # "Gwadar Port" is in the country Gwadar is in
+            first = lookup(name.split()[0])
+            code = first.country_code if first else None
+        if eid in meta and meta[eid][0] != name:  # same slug, other spelling: keep the first
+            name = meta[eid][0]
+        counts[eid] += n
+        meta[eid] = (name, kind, code, ())
+    for eid, n in counts.items():
+        name, kind, code, aliases = meta[eid]
+        found[eid] = Entity(eid, name, kind, n, code, aliases)
+    return sorted(found.values(), key=lambda e: (-e.mentions, e.name))

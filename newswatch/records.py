@@ -155,9 +155,12 @@ class TopicTag:
 @dataclass(frozen=True, slots=True)
 class EntityMention:
     article_id: str
-    entity: str
+    entity: str  # the entity's one name
     kind: str  # person | organisation | place | other
     count: int
+    entity_id: str = ""  # e.g. iso:PK, geonames:1816670, person:ishaq-dar; "" means kind:name
+    country_code: str | None = None
+    aliases: tuple[str, ...] = ()
 
 
 @dataclass(slots=True)

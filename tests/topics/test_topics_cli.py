@@ -1,0 +1,42 @@
+"""`newswatch tag`: tags and entities of one article, and taxonomy errors with file and line."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+from newswatch.cli import app
+
+TAXONOMY = Path(__file__).resolve().parents[2] / "sources" / "topics.toml"
+
+
+def test_tag_prints_topics_evidence_and_entities() -> None:
+    result = CliRunner().invoke(
+        app,
+        [
+            "tag",
+            "Pakistan, China press TTP over attacks",
+            "-b",
+            "Ishaq Dar met Wang Yi in Beijing.",
+            "-t",
+            str(TAXONOMY),
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    assert "terrorism" in result.output and "title: ttp ×1" in result.output
+    assert "Beijing ×1 CN [geonames:1816670]" in result.output
+    assert "Tehrik-e-Taliban Pakistan ×1 PK" in result.output
+
+
+def test_tag_reports_an_invalid_taxonomy(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.toml"
+    bad.write_text('[[topic]]\nid = "a"\nregex = ["(x"]\n', encoding="utf-8")
+    result = CliRunner().invoke(app, ["tag", "x", "-t", str(bad)])
+    assert result.exit_code != 0
+    assert f"{bad}:3: invalid regex" in result.output.replace("\n", "")
+
+
+def test_tag_has_help() -> None:
+    result = CliRunner().invoke(app, ["tag", "--help"])
+    assert result.exit_code == 0 and "evidence" in result.output

@@ -1,0 +1,62 @@
+"""CI gate: topic quality on real headlines (UCI News Aggregator, CC BY 4.0) must not regress.
+
+Floors are pinned a little under the measured figures (docs/benchmarks.md, "## Topics"); raise
+them when the tagger improves. The held-out half shares no story with the half used for tuning.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from newswatch.topics import Taxonomy
+from newswatch.topics_eval import UCI_CATEGORIES, predict, read_uci, score, split
+
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "topics"
+
+# split -> (accuracy floor, per-class F1 floors)
+FLOORS = {
+    "all": (0.76, {"arts-culture-entertainment": 0.80, "economy-business-finance": 0.86,
+                   "health": 0.61, "science-technology": 0.62}),
+    "held-out": (0.71, {"arts-culture-entertainment": 0.66, "economy-business-finance": 0.86,
+                        "science-technology": 0.41}),
+}  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def headlines():
+    return read_uci(FIXTURES / "uci_news_aggregator_dev.csv")
+
+
+def test_fixture_is_the_whole_dev_set(headlines) -> None:
+    assert len(headlines) == 2413
+    assert {h.gold for h in headlines} == set(UCI_CATEGORIES.values())
+
+
+def test_splits_partition_stories(headlines) -> None:
+    tune, held = split(headlines, "tune"), split(headlines, "held-out")
+    assert len(tune) + len(held) == len(headlines)
+    assert not {h.story for h in tune} & {h.story for h in held}
+
+
+@pytest.fixture(scope="module")
+def predictions(headlines, taxonomy: Taxonomy) -> dict[int, str | None]:
+    """One tagging pass over every headline, shared by the splits."""
+    return {id(h): predict(h.title, taxonomy, i) for i, h in enumerate(headlines)}
+
+
+@pytest.mark.parametrize("part", sorted(FLOORS))
+def test_quality_floors(headlines, predictions, part: str) -> None:
+    acc_floor, f1_floors = FLOORS[part]
+    s = score((h.gold, predictions[id(h)]) for h in split(headlines, part))
+    assert s.accuracy >= acc_floor, f"{part}: accuracy {s.accuracy:.3f} < {acc_floor}"
+    for cls, floor in f1_floors.items():
+        assert s.f1[cls] >= floor, f"{part}: F1 of {cls} {s.f1[cls]:.3f} < {floor}"
+
+
+def test_score_counts_untagged_as_wrong() -> None:
+    s = score([("a", "a"), ("a", None), ("b", "a"), ("b", "b")])
+    assert s.accuracy == 0.5 and s.untagged == 1
+    assert s.precision["a"] == 0.5 and s.recall["a"] == 0.5
+    assert s.f1["b"] == pytest.approx(2 / 3)
