@@ -32,11 +32,14 @@ from flows.stages import (
     load_indexes,
     process_and_load,
     read,
+    record_web_state,
+    source_context,
 )
 from newswatch.errors import SourceError
 from newswatch.records import RunStats, stable_id, utcnow
 from newswatch.settings import Settings, SourceSpec, load_settings
 from newswatch.topics import Taxonomy, load_taxonomy
+from sources.discover import guess_kind
 from sources.registry import SourceContext
 from warehouse.db import connect
 from warehouse.loader import finish_run, insert_fetches
@@ -125,10 +128,11 @@ def _chunks(items: list[Any], size: int) -> list[list[Any]]:
 
 
 def ad_hoc_sources(inputs: list[str]) -> tuple[SourceSpec, ...]:
-    """Sources for ``newswatch ingest``: a path is a files source; a URL is a page (or feed).
+    """Sources for ``newswatch ingest``: a path is a files source; a URL a feed, sitemap or page.
 
     Each is named after its input ("ingest-clippings"), so ``articles.origin`` says where a row
-    came from.
+    came from. The URL gives a first guess of its kind; a "page" that serves a feed or a sitemap
+    is read as one anyway.
     """
     specs: list[SourceSpec] = []
     names: set[str] = set()
@@ -142,7 +146,7 @@ def ad_hoc_sources(inputs: list[str]) -> tuple[SourceSpec, ...]:
             name = f"{base}-{n}"
         names.add(name)
         if is_url:
-            specs.append(SourceSpec(name=name, kind="page", url=item))
+            specs.append(SourceSpec(name=name, kind=guess_kind(item), url=item))
         else:
             specs.append(SourceSpec(name=name, kind="files", path=Path(item).resolve()))
     return tuple(specs)
@@ -199,21 +203,22 @@ def _run_stages(
     stats: RunStats,
     logger: Any,
 ) -> None:
-    ctx = SourceContext(settings=settings)
     specs = [s for s in settings.sources if s.enabled]
-    hauls = [read_source_task.submit(spec, ctx) for spec in specs]
     documents, failures = [], []
-    for spec, future in zip(specs, hauls, strict=True):
-        try:
-            haul = future.result()
-        except SourceError as exc:
-            logger.warning("source %s failed: %s", spec.name, exc)
-            from newswatch.records import Fetch
+    with source_context(conn, settings, specs) as (ctx, web):
+        hauls = [read_source_task.submit(spec, ctx) for spec in specs]
+        for spec, future in zip(specs, hauls, strict=True):
+            try:
+                haul = future.result()
+            except SourceError as exc:
+                logger.warning("source %s failed: %s", spec.name, exc)
+                from newswatch.records import Fetch
 
-            failures.append(Fetch(url=spec.location, source=spec.name).fail(exc.outcome, str(exc)))
-            continue
-        documents.extend(haul.documents)
-        failures.extend(haul.fetches)
+                failures.append(Fetch(url=spec.location, source=spec.name).fail(exc.outcome, str(exc)))
+                continue
+            documents.extend(haul.documents)
+            failures.extend(haul.fetches)
+    attempts = failures + [d.fetch for d in documents if d.fetch is not None]
     size = settings.warehouse.batch_size
     extractions = [
         f.result()
@@ -232,6 +237,7 @@ def _run_stages(
     indexes = load_indexes(conn, settings, ordered)
     for chunk in _chunks(ordered, size):
         load_task(conn, chunk, merged, settings=settings, taxonomy=taxonomy, indexes=indexes, stats=stats)
+    record_web_state(conn, settings, specs, web, attempts, documents)
 
 
 def _story_count(settings: Settings) -> int:

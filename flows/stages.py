@@ -6,7 +6,8 @@ read (per source) -> extract + clean (per batch of documents) -> copies, stories
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+import contextlib
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -30,12 +31,22 @@ from newswatch.settings import Settings, SourceSpec
 from newswatch.stories import StoryIndex, assign_stories
 from newswatch.topics import Taxonomy, tag_articles
 from sources.extract import extract_document
+from sources.health import web_state_updates
+from sources.http import make_client
 from sources.registry import SourceContext, read_source
 from warehouse.loader import insert_fetches, load_batch, start_run, sync_topics
-from warehouse.state import known_articles, load_copy_index, load_story_index
+from warehouse.state import (
+    SETTLED_OUTCOMES,
+    WebState,
+    known_articles,
+    load_copy_index,
+    load_story_index,
+    load_web_state,
+    save_web_state,
+)
 
 # Fetch outcomes that are not failures.
-OK_OUTCOMES = frozenset({"ok", "unchanged", "not_modified", "skipped"})
+OK_OUTCOMES = frozenset({"ok", "unchanged", "not_modified", "skipped", "retried"})
 
 
 @dataclass(slots=True)
@@ -88,6 +99,9 @@ def extract(documents: Sequence[Document], *, seen_at: datetime | None = None) -
         if doc.content:
             out.raw[article.article_id] = RawDocument(doc.url, doc.media_type, doc.content)
         if doc.fetch is not None:
+            earlier = out.fetches.get(article.article_id)
+            if earlier is not None:  # one URL read twice in a run (two feeds list it): keep both rows
+                out.failures.append(earlier)
             out.fetches[article.article_id] = doc.fetch
     return out
 
@@ -189,14 +203,15 @@ def run_without_prefect(
 
     The flow does the same through tasks (``flows.pipeline``); results are identical.
     """
-    ctx = SourceContext(settings=settings)
+    specs = [s for s in settings.sources if s.enabled]
     documents: list[Document] = []
     failures: list[Fetch] = []
-    for spec in settings.sources:
-        if spec.enabled:
+    with source_context(conn, settings, specs) as (ctx, web):
+        for spec in specs:
             haul = read(spec, ctx)
             documents.extend(haul.documents)
             failures.extend(haul.fetches)
+    attempts = failures + [d.fetch for d in documents if d.fetch is not None]
     extraction = extract(documents, seen_at=stats.started_at)
     failures.extend(extraction.failures)
     stats.read = len(extraction.articles)
@@ -215,3 +230,47 @@ def run_without_prefect(
             indexes=indexes,
             stats=stats,
         )
+    record_web_state(conn, settings, specs, web, attempts, documents)
+
+
+@contextlib.contextmanager
+def source_context(
+    conn: duckdb.DuckDBPyConnection, settings: Settings, specs: Sequence[SourceSpec]
+) -> Iterator[tuple[SourceContext, WebState]]:
+    """What sources read with: the run's one HTTP client (closed after) and the warehouse's state
+    (validators for conditional requests, article URLs already settled, source health)."""
+    web = load_web_state(conn)
+    client = make_client(settings) if any(s.kind != "files" for s in specs) else None
+    ctx = SourceContext(
+        settings=settings,
+        client=client,
+        http_cache=web.http_cache,
+        known_urls=web.known_urls,
+        health=web.health,
+    )
+    try:
+        yield ctx, web
+    finally:
+        if client is not None:
+            client.close()
+
+
+def record_web_state(
+    conn: duckdb.DuckDBPyConnection,
+    settings: Settings,
+    specs: Sequence[SourceSpec],
+    web: WebState,
+    attempts: Sequence[Fetch],
+    documents: Sequence[Document] = (),
+) -> None:
+    """Store validators, source health, and the raw bytes of fetched pages that held no article
+    (articles' bytes are stored with them), so a better extractor can re-read them later.
+
+    Call it after the loads: a run that dies before this point reads its feeds in full next
+    time instead of skipping articles it never stored."""
+    raw = [
+        RawDocument(d.url, d.media_type, d.content)
+        for d in documents
+        if d.content and d.fetch is not None and d.fetch.outcome in SETTLED_OUTCOMES
+    ]
+    save_web_state(conn, *web_state_updates(specs, attempts, web.health, settings.fetch), raw=raw)

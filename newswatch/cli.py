@@ -219,40 +219,6 @@ def write_rows(cols: list[str], rows: list[tuple[Any, ...]], fmt: str) -> None:
 
 
 @app.command()
-def sources(config: ConfigOpt = None, db: DbOpt = None) -> None:
-    """List configured sources with their health: last success, last error, articles."""
-    from warehouse.db import connect
-
-    try:
-        settings = _settings(config, db)
-    except NewswatchError as exc:
-        raise _fail(exc) from exc
-    health: dict[str, dict[str, Any]] = {}
-    if Path(settings.warehouse.path).exists():
-        conn = connect(settings.warehouse.path, read_only=True)
-        try:
-            cur = conn.execute("SELECT * FROM source_health")
-            cols = [d[0] for d in cur.description or []]
-            health = {r[0]: dict(zip(cols, r, strict=True)) for r in cur.fetchall()}
-        finally:
-            conn.close()
-    table = Table("name", "kind", "location", "enabled", "articles", "last success", "failures", "last error")
-    for spec in settings.sources:
-        h = health.get(spec.name, {})
-        table.add_row(
-            spec.name,
-            spec.kind,
-            spec.location,
-            "yes" if spec.enabled else "no",
-            str(h.get("articles", 0)),
-            str(_plain(h.get("last_success_at")) or "never"),
-            str(h.get("failures", 0)),
-            str(h.get("last_error") or ""),
-        )
-    console.print(table)
-
-
-@app.command()
 def serve(
     config: ConfigOpt = None,
     db: DbOpt = None,
@@ -298,6 +264,82 @@ def tag(
             markup=False,
             soft_wrap=True,
         )
+
+
+sources_app = typer.Typer(
+    help="Configured sources and their health; `newswatch sources discover URL` finds a site's feeds.",
+    invoke_without_command=True,
+)
+app.add_typer(sources_app, name="sources")
+
+
+@sources_app.callback()
+def sources(ctx: typer.Context, config: ConfigOpt = None, db: DbOpt = None) -> None:
+    """List configured sources with their health: last success, last error, failures in a row,
+    items seen and new on the last read, and the back-off of a failing source."""
+    if ctx.invoked_subcommand is not None:
+        return
+    from warehouse.db import connect
+    from warehouse.state import read_source_health
+
+    try:
+        settings = _settings(config, db)
+    except NewswatchError as exc:
+        raise _fail(exc) from exc
+    health: dict[str, dict[str, Any]] = {}
+    if Path(settings.warehouse.path).exists():
+        conn = connect(settings.warehouse.path, read_only=True)
+        try:
+            health = read_source_health(conn)
+        finally:
+            conn.close()
+    table = Table(
+        "name", "kind", "location", "articles", "last success", "fails", "seen/new", "back off until",
+        "last error",
+    )  # fmt: skip
+    for spec in settings.sources:
+        h = health.get(spec.name, {})
+        table.add_row(
+            spec.name if spec.enabled else f"{spec.name} (disabled)",
+            spec.kind,
+            spec.location,
+            str(h.get("articles") or 0),
+            str(_plain(h.get("last_success_at")) or "never"),
+            str(h.get("consecutive_failures") or 0),
+            f"{h.get('items_seen') or 0}/{h.get('items_new') or 0}" if spec.kind != "files" else "",
+            str(_plain(h.get("backoff_until")) or ""),
+            str(h.get("last_error") or ""),
+        )
+    console.print(table)
+
+
+@sources_app.command("discover")
+def sources_discover(
+    url: Annotated[str, typer.Argument(help="A homepage (or any page) of the site.")],
+    config: ConfigOpt = None,
+    db: DbOpt = None,
+) -> None:
+    """List the feeds a page advertises (its link rel="alternate" tags), to add as feed sources."""
+    from sources.discover import discover
+    from sources.http import make_client
+
+    try:
+        settings = _settings(config, db)
+        with make_client(settings) as client:
+            kind, feeds = discover(url, client)
+    except NewswatchError as exc:
+        raise _fail(exc) from exc
+    if kind != "page":
+        console.print(f"{url} is itself a {kind}: use kind = {kind!r}", highlight=False)
+        return
+    if not feeds:
+        console.print(f"{url} advertises no feeds", highlight=False)
+        raise typer.Exit(code=1)
+    table = Table("type", "title")
+    table.add_column("url", overflow="fold")  # a URL is only useful whole
+    for feed in feeds:
+        table.add_row(feed.type, feed.title, feed.url)
+    console.print(table)
 
 
 def main() -> None:

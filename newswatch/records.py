@@ -44,6 +44,13 @@ class Fetch:
     elapsed_ms: float = 0.0
     fetched_at: datetime = field(default_factory=utcnow)
     article_id: str | None = None
+    # Web sources: the validators to send back next time (conditional GET), the body's hash, and
+    # for a feed or sitemap how many items it listed and how many were new.
+    etag: str | None = None
+    last_modified: str | None = None
+    content_sha256: str | None = None
+    items_seen: int | None = None
+    items_new: int | None = None
 
     def fail(self, outcome: str, error: str) -> Fetch:
         self.outcome = outcome
@@ -215,3 +222,27 @@ class Batch:
     signatures: dict[str, bytes | None] = field(default_factory=dict)
     raw: list[RawDocument] = field(default_factory=list)
     fetches: list[Fetch] = field(default_factory=list)
+
+
+@dataclass(frozen=True, slots=True)
+class HttpValidators:
+    """What the warehouse remembers about a URL so the next request can be conditional."""
+
+    url: str
+    etag: str | None = None
+    last_modified: str | None = None
+    content_sha256: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class SourceHealth:
+    """A configured source's standing: failures in a row, and when it may be tried again."""
+
+    source: str
+    last_success_at: datetime | None = None
+    last_error: str | None = None
+    last_error_at: datetime | None = None
+    consecutive_failures: int = 0
+    items_seen: int = 0
+    items_new: int = 0
+    backoff_until: datetime | None = None

@@ -48,6 +48,15 @@ class FetchSettings(_Section):
     allow_private_networks: bool = False
     max_retries: int = Field(3, ge=0)
     max_items_per_source: int = Field(500, ge=1)
+    # Addresses fetched even when private networks are refused (an intranet feed, a local mirror).
+    allowed_networks: tuple[str, ...] = Field((), description="CIDRs allowed despite the private-range rule")
+    retry_base_delay: float = Field(1.0, ge=0, description="first retry delay (doubles, with jitter)")
+    retry_max_delay: float = Field(60.0, ge=0, description="longest wait between retries or for Retry-After")
+    max_crawl_delay: float = Field(30.0, ge=0, description="cap on a robots.txt Crawl-delay")
+    failure_threshold: int = Field(3, ge=1, description="consecutive failures before a source backs off")
+    backoff_base: float = Field(3600.0, ge=0, description="first back-off interval in seconds (doubles)")
+    backoff_max: float = Field(86400.0, ge=0, description="longest back-off interval in seconds")
+    page_workers: int = Field(4, ge=1, le=64, description="article pages fetched at once per source")
 
 
 class SourceSpec(_Section):
@@ -57,6 +66,8 @@ class SourceSpec(_Section):
     url: str | None = None
     enabled: bool = True
     recursive: bool = True
+    # feed/sitemap: fetch each new item's page (false: keep what the feed says, title and summary).
+    fetch_pages: bool = True
 
     @model_validator(mode="after")
     def _needs_location(self) -> SourceSpec:

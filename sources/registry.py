@@ -7,12 +7,12 @@ produced no document (failures, skipped files). It never builds its own client o
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Set
 from dataclasses import dataclass, field
 from typing import Any
 
 from newswatch.errors import ConfigError
-from newswatch.records import Document, Fetch
+from newswatch.records import Document, Fetch, HttpValidators, SourceHealth
 from newswatch.settings import Settings, SourceSpec
 
 SourceItem = Document | Fetch
@@ -26,9 +26,15 @@ class SourceContext:
     """What a source may use: settings, an HTTP client (web kinds), and warehouse state."""
 
     settings: Settings
-    client: Any = None
+    client: Any = None  # sources.http.Fetcher for the web kinds (one per run, shared)
     # url -> content hash of what the warehouse holds, so unchanged inputs cost nothing.
     known_hashes: Mapping[str, str] = field(default_factory=dict)
+    # url -> ETag / Last-Modified / body hash of the last fetch, sent back as a conditional GET.
+    http_cache: Mapping[str, HttpValidators] = field(default_factory=dict)
+    # Article URLs the warehouse already settled (stored, or fetched and found not an article).
+    known_urls: Set[str] = frozenset()
+    # source name -> failures in a row and back-off, so a failing source waits its turn.
+    health: Mapping[str, SourceHealth] = field(default_factory=dict)
 
 
 def register(kind: str) -> Callable[[SourceFunction], SourceFunction]:
@@ -62,4 +68,4 @@ def read_source(spec: SourceSpec, ctx: SourceContext) -> Iterator[SourceItem]:
 
 def _load_builtin() -> None:
     # Importing the modules registers their kinds.
-    from sources import files  # noqa: F401
+    from sources import feeds, files, pages, sitemaps  # noqa: F401

@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import hashlib
+import zlib
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Set as AbcSet
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from types import MappingProxyType
+from typing import Any
 
 import duckdb
 
 from newswatch.copies import CopyIndex, signature_from_bytes
-from newswatch.records import Article
+from newswatch.records import Article, HttpValidators, RawDocument, SourceHealth, utcnow
 from newswatch.settings import CopySettings, StorySettings
 from newswatch.stories import StoryFeatures, StoryIndex
 
@@ -106,3 +111,145 @@ def load_story_index(
         )
         index.add(StoryFeatures.of(art, sid))
     return index
+
+
+# -- web sources: validators per URL, settled article URLs, source health ----------------------
+
+# Outcomes of a fetched page that will not become an article by fetching it again.
+SETTLED_OUTCOMES = ("not_an_article", "no_title", "no_body", "empty", "unsupported")
+
+
+class UrlSet(AbcSet[str]):
+    """A read-only set of URLs. Not a ``frozenset`` on purpose: Prefect walks task parameters
+    that are built-in collections item by item (about 1 s per task for 200,000 URLs)."""
+
+    __slots__ = ("_urls",)
+
+    def __init__(self, urls: Iterable[str] = ()) -> None:
+        self._urls = frozenset(urls)
+
+    def __contains__(self, url: object) -> bool:
+        return url in self._urls
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._urls)
+
+    def __len__(self) -> int:
+        return len(self._urls)
+
+
+@dataclass(slots=True)
+class WebState:
+    # Read-only mapping proxies rather than dicts, for the same reason as ``UrlSet``.
+    http_cache: Mapping[str, HttpValidators]
+    known_urls: UrlSet
+    health: Mapping[str, SourceHealth]
+
+
+def load_web_state(conn: duckdb.DuckDBPyConnection) -> WebState:
+    """What the web sources need from the warehouse to fetch only what changed."""
+    cache = {
+        r[0]: HttpValidators(*r)
+        for r in conn.execute("SELECT url, etag, last_modified, content_sha256 FROM http_cache").fetchall()
+    }
+    known = conn.execute(
+        """
+        SELECT url FROM articles WHERE url LIKE 'http%'
+        UNION SELECT canonical_url FROM articles WHERE canonical_url LIKE 'http%'
+        UNION SELECT url FROM fetches
+              WHERE url LIKE 'http%' AND (article_id IS NOT NULL OR outcome IN (SELECT unnest(?)))
+        """,
+        [list(SETTLED_OUTCOMES)],
+    ).fetchall()
+    health = {
+        r[0]: SourceHealth(*r)
+        for r in conn.execute(
+            "SELECT source, last_success_at, last_error, last_error_at, consecutive_failures,"
+            " items_seen, items_new, backoff_until FROM source_state"
+        ).fetchall()
+    }
+    return WebState(MappingProxyType(cache), UrlSet(r[0] for r in known), MappingProxyType(health))
+
+
+def save_web_state(
+    conn: duckdb.DuckDBPyConnection,
+    validators: Sequence[HttpValidators],
+    health: Sequence[SourceHealth],
+    *,
+    raw: Sequence[RawDocument] = (),
+) -> None:
+    """Upsert validators, source health and raw pages (zlib) in one transaction, after the loads."""
+    now = utcnow()
+    conn.execute("BEGIN TRANSACTION")
+    try:
+        if raw:
+            conn.executemany(
+                """INSERT INTO raw_documents VALUES (?, ?, ?, ?, ?)
+                   ON CONFLICT (url) DO UPDATE SET media_type = excluded.media_type,
+                     raw_sha256 = excluded.raw_sha256, content = excluded.content,
+                     stored_at = excluded.stored_at""",
+                [
+                    [
+                        r.url,
+                        r.media_type,
+                        hashlib.sha256(r.content).hexdigest(),
+                        zlib.compress(r.content, 6),
+                        now,
+                    ]
+                    for r in {r.url: r for r in raw}.values()
+                ],
+            )
+        if validators:
+            conn.executemany(
+                """INSERT INTO http_cache VALUES (?, ?, ?, ?, ?)
+                   ON CONFLICT (url) DO UPDATE SET etag = excluded.etag,
+                     last_modified = excluded.last_modified, content_sha256 = excluded.content_sha256,
+                     checked_at = excluded.checked_at""",
+                [[v.url, v.etag, v.last_modified, v.content_sha256, now] for v in validators],
+            )
+        if health:
+            conn.executemany(
+                """INSERT INTO source_state VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                   ON CONFLICT (source) DO UPDATE SET last_success_at = excluded.last_success_at,
+                     last_error = excluded.last_error, last_error_at = excluded.last_error_at,
+                     consecutive_failures = excluded.consecutive_failures,
+                     items_seen = excluded.items_seen, items_new = excluded.items_new,
+                     backoff_until = excluded.backoff_until, updated_at = excluded.updated_at""",
+                [
+                    [
+                        h.source,
+                        h.last_success_at,
+                        h.last_error,
+                        h.last_error_at,
+                        h.consecutive_failures,
+                        h.items_seen,
+                        h.items_new,
+                        h.backoff_until,
+                        now,
+                    ]
+                    for h in health
+                ],
+            )
+        conn.execute("COMMIT")
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+
+
+def read_source_health(conn: duckdb.DuckDBPyConnection) -> dict[str, dict[str, Any]]:
+    """Per source: the ``source_health`` view (reads, articles) merged with ``source_state``."""
+    out: dict[str, dict[str, Any]] = {}
+    cur = conn.execute("SELECT * FROM source_health")
+    cols = [d[0] for d in cur.description or []]
+    for row in cur.fetchall():
+        out[row[0]] = dict(zip(cols, row, strict=True))
+    try:
+        cur = conn.execute("SELECT * FROM source_state")
+    except duckdb.CatalogException:  # a warehouse from before the web sources (opened read-only)
+        return out
+    cols = [d[0] for d in cur.description or []]
+    for row in cur.fetchall():
+        state = {k: v for k, v in zip(cols, row, strict=True) if v is not None}
+        merged = out.setdefault(row[0], {})
+        merged.update(state)
+    return out

@@ -4,16 +4,16 @@ WITH per_source AS (
     SELECT source,
            count(*) AS attempts,
            count(*) FILTER (WHERE outcome IN ('ok', 'unchanged', 'not_modified')) AS successes,
-           count(*) FILTER (WHERE outcome NOT IN ('ok', 'unchanged', 'not_modified', 'skipped')) AS failures,
+           count(*) FILTER (WHERE outcome NOT IN ('ok', 'unchanged', 'not_modified', 'skipped', 'retried')) AS failures,
            max(fetched_at) FILTER (WHERE outcome IN ('ok', 'unchanged', 'not_modified')) AS last_success_at,
-           max(fetched_at) FILTER (WHERE outcome NOT IN ('ok', 'unchanged', 'not_modified', 'skipped')) AS last_error_at
+           max(fetched_at) FILTER (WHERE outcome NOT IN ('ok', 'unchanged', 'not_modified', 'skipped', 'retried')) AS last_error_at
     FROM fetches
     GROUP BY source
 ),
 last_error AS (
     SELECT source, arg_max(error, fetched_at) AS last_error
     FROM fetches
-    WHERE outcome NOT IN ('ok', 'unchanged', 'not_modified', 'skipped')
+    WHERE outcome NOT IN ('ok', 'unchanged', 'not_modified', 'skipped', 'retried')
     GROUP BY source
 ),
 items AS (
