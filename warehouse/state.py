@@ -12,6 +12,7 @@ from newswatch.copies import CopyIndex, signature_from_bytes
 from newswatch.records import Article
 from newswatch.settings import CopySettings, StorySettings
 from newswatch.stories import StoryFeatures, StoryIndex
+from warehouse.merges import merged_into
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,6 +68,7 @@ def load_story_index(
 ) -> StoryIndex:
     """Kept originals whose event time is within the window of ``around`` (the new articles' span)."""
     index = StoryIndex(settings)
+    index.merged_into.update(merged_into(conn))
     for article_id, story_id in conn.execute(
         "SELECT article_id, story_id FROM articles WHERE story_id IS NOT NULL"
     ).fetchall():
