@@ -264,6 +264,36 @@ def serve(
     serve_schedules(config=str(config) if config else None, db=str(db) if db else None, cron=cron)
 
 
+@app.command()
+def story(
+    story_id: Annotated[str, typer.Argument(help="A story id (s_...); a merged story's old id works too.")],
+    fmt: Annotated[
+        OutputFormat, typer.Option("--format", "-f", help="table (plain text) or json.")
+    ] = OutputFormat.table,
+    config: ConfigOpt = None,
+    db: DbOpt = None,
+) -> None:
+    """Show a story: members, outlets, first/last seen, the evidence, and where versions differ."""
+    from warehouse.db import connect
+    from warehouse.story_report import as_json, render_text, story_report
+
+    try:
+        settings = _settings(config, db)
+        conn = connect(settings.warehouse.path, read_only=True)
+    except NewswatchError as exc:
+        raise _fail(exc) from exc
+    try:
+        report = story_report(conn, story_id)
+    finally:
+        conn.close()
+    if report is None:
+        raise _fail(NewswatchError(f"no story {story_id!r} in {settings.warehouse.path}"))
+    if fmt is OutputFormat.json:
+        typer.echo(json.dumps(as_json(report), indent=2, ensure_ascii=False))
+    else:
+        typer.echo(render_text(report))
+
+
 def main() -> None:
     app()
 
