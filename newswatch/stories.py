@@ -155,6 +155,9 @@ class Story:
     names: dict[str, str] = field(default_factory=dict)
     numbers: Counter[str] = field(default_factory=Counter)
     probes: set[str] = field(default_factory=set)  # keys it is filed under in the inverted index
+    norm: float = 1.0  # cached: see StoryIndex._story_norms
+    ent_total: float = 0.0
+    stamp: int = -1  # articles counted when the cache was filled; -1 when the story changed
 
 
 class StoryIndex:
@@ -209,6 +212,7 @@ class StoryIndex:
         story.first_time = min(story.first_time, features.event_time)
         story.last_time = max(story.last_time, features.event_time)
         story.size += 1
+        story.stamp = -1
         for t, c in features.terms.items():
             story.terms[t] += 1.0 + math.log(c)  # type: ignore[assignment]
         for k in features.entities:
@@ -272,16 +276,39 @@ class StoryIndex:
                 out.append(story)
         return out
 
-    def score(self, new: StoryFeatures, story: Story) -> tuple[float, dict[str, object]]:
-        """Similarity in [0, 1] of an article to a story, and the evidence behind it."""
-        a = self._weights(new.terms)
-        b = self._weights(story.terms)
-        shared_terms = sorted((t for t in a if t in b), key=lambda t: -(a[t] * b[t]))
-        lexical = sum(a[t] * b[t] for t in shared_terms)
-        ea = {k: self.idf(f"@{k}") for k in new.entities}
+    def _story_norms(self, story: Story) -> tuple[float, float]:
+        """The story vector's norm and its names' IDF total, cached until it changes or IDF drifts."""
+        if story.stamp < 0 or self._n > story.stamp * 1.2 + 20:
+            norm = math.sqrt(sum(((1.0 + math.log(c)) * self.idf(t)) ** 2 for t, c in story.terms.items()))
+            story.norm = norm or 1.0
+            story.ent_total = sum(self.idf(f"@{k}") for k in story.entities)
+            story.stamp = self._n
+        return story.norm, story.ent_total
+
+    def score(
+        self,
+        new: StoryFeatures,
+        story: Story,
+        vector: dict[str, float] | None = None,
+        names_idf: dict[str, float] | None = None,
+    ) -> tuple[float, dict[str, object]]:
+        """Similarity in [0, 1] of an article to a story, and the evidence behind it.
+
+        ``vector`` and ``names_idf`` are the article's weights, computed once per article by callers
+        that score many stories.
+        """
+        a = vector if vector is not None else self._weights(new.terms)
+        norm, ent_total = self._story_norms(story)
+        pooled = story.terms
+        products = {
+            t: v * (1.0 + math.log(pooled[t])) * self.idf(t) / norm for t, v in a.items() if t in pooled
+        }
+        shared_terms = sorted(products, key=lambda t: -products[t])
+        lexical = sum(products.values())
+        ea = names_idf if names_idf is not None else {k: self.idf(f"@{k}") for k in new.entities}
         shared_names = sorted((k for k in ea if k in story.entities), key=lambda k: -ea[k])
         # Relative to the side that names fewer: a short account names fewer people and places.
-        smaller = min(sum(ea.values()), sum(self.idf(f"@{k}") for k in story.entities))
+        smaller = min(sum(ea.values()), ent_total)
         names = sum(ea[k] for k in shared_names) / smaller if smaller else 0.0
         names *= min(1.0, len(shared_names) / MIN_SHARED_NAMES)
         # Headlines often name nobody we can recognise: then terms alone decide.
@@ -309,6 +336,7 @@ class StoryIndex:
         keep.first_time = min(keep.first_time, other.first_time)
         keep.last_time = max(keep.last_time, other.last_time)
         keep.size += other.size
+        keep.stamp = -1
         keep.terms.update(other.terms)
         if len(keep.terms) > 2 * STORY_TERMS:
             keep.terms = Counter(dict(keep.terms.most_common(STORY_TERMS)))
@@ -362,8 +390,10 @@ def assign_stories(
         headline = art.word_count < HEADLINE_WORDS
         threshold = cfg.headline_threshold if headline else cfg.threshold
         merge_at = cfg.headline_merge_threshold if headline else cfg.merge_threshold
+        vector = index._weights(feats.terms)
+        names_idf = {k: index.idf(f"@{k}") for k in feats.entities}
         scored = sorted(
-            ((*index.score(feats, s), s) for s in index.candidates(feats)),
+            ((*index.score(feats, s, vector, names_idf), s) for s in index.candidates(feats)),
             key=lambda x: (-x[0], x[2].story_id),
         )
         if scored and scored[0][0] >= threshold:
