@@ -78,7 +78,7 @@ class Stream:
         figure = str(rng.randint(11, 9999))
         size = min(60, int(rng.paretovariate(1.2)))
         out: list[Article] = []
-        for j in range(size):
+        for _ in range(size):
             when = born + timedelta(hours=rng.uniform(0, 48))
             if out and rng.random() < 0.2:  # a copy of an earlier version with other boilerplate
                 src = rng.choice(out)
@@ -160,7 +160,11 @@ def main(argv: list[str] | None = None) -> int:
         headlines = [r["TITLE"] for r in csv.DictReader(fh)]
     settings = Settings()
     stream = Stream(headlines, days=args.days, headline_only=args.headline_only)
-    results: dict[str, object] = {"history": args.history, "days": args.days, "headline_only": args.headline_only}
+    results: dict[str, object] = {
+        "history": args.history,
+        "days": args.days,
+        "headline_only": args.headline_only,
+    }
     history = stream.articles(args.history, 0, args.days)
     gc.collect()
     base = current_rss()

@@ -198,6 +198,10 @@ class StoryIndex:
         norm = math.sqrt(sum(v * v for v in vec.values())) or 1.0
         return {t: v / norm for t, v in vec.items()}
 
+    def query_vector(self, features: StoryFeatures) -> dict[str, float]:
+        """The article's unit TF-IDF vector times IDF once more: the story side's IDF, pre-applied."""
+        return {t: v * self.idf(t) for t, v in self._weights(features.terms).items()}
+
     def add(self, features: StoryFeatures) -> None:
         """Count an article into its story (creating the story) and into the statistics."""
         sid = self.resolve(features.story_id)
@@ -294,15 +298,13 @@ class StoryIndex:
     ) -> tuple[float, dict[str, object]]:
         """Similarity in [0, 1] of an article to a story, and the evidence behind it.
 
-        ``vector`` and ``names_idf`` are the article's weights, computed once per article by callers
-        that score many stories.
+        ``vector`` (``query_vector``) and ``names_idf`` are the article's weights, computed once per
+        article by callers that score many stories.
         """
-        a = vector if vector is not None else self._weights(new.terms)
+        a = vector if vector is not None else self.query_vector(new)
         norm, ent_total = self._story_norms(story)
         pooled = story.terms
-        products = {
-            t: v * (1.0 + math.log(pooled[t])) * self.idf(t) / norm for t, v in a.items() if t in pooled
-        }
+        products = {t: v * (1.0 + math.log(pooled[t])) / norm for t, v in a.items() if t in pooled}
         shared_terms = sorted(products, key=lambda t: -products[t])
         lexical = sum(products.values())
         ea = names_idf if names_idf is not None else {k: self.idf(f"@{k}") for k in new.entities}
@@ -390,7 +392,7 @@ def assign_stories(
         headline = art.word_count < HEADLINE_WORDS
         threshold = cfg.headline_threshold if headline else cfg.threshold
         merge_at = cfg.headline_merge_threshold if headline else cfg.merge_threshold
-        vector = index._weights(feats.terms)
+        vector = index.query_vector(feats)
         names_idf = {k: index.idf(f"@{k}") for k in feats.entities}
         scored = sorted(
             ((*index.score(feats, s, vector, names_idf), s) for s in index.candidates(feats)),
