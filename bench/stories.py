@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from newswatch.copies import CopyIndex, assign_copies, signatures_for
+from newswatch.embeddings import load_embedder
 from newswatch.records import article_id_for
 from newswatch.settings import Settings
 from newswatch.stories import StoryIndex, assign_stories
@@ -101,7 +102,7 @@ def cluster_file(path: Path, settings: Settings) -> tuple[dict[str, str], int]:
     extraction = extract(docs)  # type: ignore[arg-type]
     articles = event_order(extraction.articles)
     copies = CopyIndex(settings.copies)
-    stories = StoryIndex(settings.stories)
+    stories = StoryIndex(settings.stories, load_embedder(settings.stories.embeddings))
     size = settings.warehouse.batch_size
     n_copies = 0
     for i in range(0, len(articles), size):  # batches, as a run loads them
@@ -168,15 +169,27 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("file", nargs="?", type=Path, default=DEV)
     ap.add_argument("--threshold", type=float, help="stories.threshold (default: the setting)")
     ap.add_argument("--window-days", type=float)
+    ap.add_argument("--merge-threshold", type=float, help="stories.headline_merge_threshold")
+    ap.add_argument("--embeddings", choices=["none", "minilm"], help="stories.embeddings")
+    ap.add_argument("--embedding-weight", type=float)
     ap.add_argument("--json", action="store_true")
     ap.add_argument("--halves", action="store_true", help="also score each half of the gold stories alone")
     args = ap.parse_args(argv)
     if not args.file.exists():
         print(f"skipped: {args.file} is absent (the shared corpora are not on this machine)")
         return 0
-    update = {}
-    if args.threshold is not None:
-        update["threshold"] = args.threshold
+    update: dict[str, object] = {}
+    if args.threshold is not None:  # the dev file is headlines: set both
+        update["threshold"] = update["headline_threshold"] = args.threshold
+        update["embedding_headline_threshold"] = args.threshold
+    if args.merge_threshold is not None:
+        update["headline_merge_threshold"] = update["embedding_headline_merge_threshold"] = (
+            args.merge_threshold
+        )
+    if args.embeddings is not None:
+        update["embeddings"] = args.embeddings
+    if args.embedding_weight is not None:
+        update["embedding_weight"] = args.embedding_weight
     if args.window_days is not None:
         update["window_days"] = args.window_days
     base = Settings()

@@ -95,6 +95,13 @@ class StorySettings(_Section):
     headline_merge_threshold: float = Field(
         0.18, gt=0, le=1, description="merge_threshold for headline-only articles"
     )
+    embeddings: Literal["none", "minilm"] = Field(
+        "none", description="add sentence-embedding similarity (needs the embeddings extra)"
+    )
+    embedding_weight: float = Field(0.5, ge=0, le=1, description="share of the score from embeddings")
+    # With embeddings, unrelated headlines score higher too: their own thresholds.
+    embedding_headline_threshold: float = Field(0.20, gt=0, le=1)
+    embedding_headline_merge_threshold: float = Field(0.30, gt=0, le=1)
 
 
 class DigestSettings(_Section):

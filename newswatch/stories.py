@@ -28,6 +28,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
+import numpy as np
+
+from newswatch.embeddings import Embedder
 from newswatch.entities import entity_key, extract_names
 from newswatch.records import Article, StoryAssignment, StoryMerge, stable_id
 from newswatch.settings import StorySettings
@@ -45,6 +48,8 @@ HEADLINE_WORDS = 40
 # Candidate stories per article are found through its rarest terms and names.
 PROBE_TERMS = 8
 MAX_CANDIDATES = 40
+# Sentence embeddings of unrelated news still have cosines around this: it counts as nothing.
+EMBEDDING_FLOOR = 0.2
 # Of the whole window, how much the score may lose to time (linearly with hours apart).
 TIME_DECAY = 0.35
 
@@ -63,6 +68,12 @@ _STOPWORDS = frozenset(
 )
 _NUMBER = re.compile(r"^\d[\d.,]*$")
 _YEARLIKE = re.compile(r"^(19|20)\d\d$")
+
+
+def embedding_text(article: Article) -> str:
+    """What is embedded: the headline and standfirst, else the body's first words."""
+    lead = article.deck or " ".join(article.body.split()[:40])
+    return f"{article.title}. {lead}".strip()
 
 
 def story_id_for(article_id: str) -> str:
@@ -119,6 +130,7 @@ class StoryFeatures:
     entity_counts: Counter[str] = field(default_factory=Counter)
     numbers: set[str] = field(default_factory=set)
     title: str = ""
+    vector: np.ndarray | None = None  # unit sentence embedding, when embeddings are on
 
     @classmethod
     def of(cls, article: Article, story_id: str) -> StoryFeatures:
@@ -155,6 +167,7 @@ class Story:
     names: dict[str, str] = field(default_factory=dict)
     numbers: Counter[str] = field(default_factory=Counter)
     probes: set[str] = field(default_factory=set)  # keys it is filed under in the inverted index
+    embedding: np.ndarray | None = None  # sum of the members' unit embeddings
     norm: float = 1.0  # cached: see StoryIndex._story_norms
     ent_total: float = 0.0
     stamp: int = -1  # articles counted when the cache was filled; -1 when the story changed
@@ -163,8 +176,9 @@ class Story:
 class StoryIndex:
     """Open stories within reach of new articles, an inverted index over them, and IDF statistics."""
 
-    def __init__(self, settings: StorySettings) -> None:
+    def __init__(self, settings: StorySettings, embed: Embedder | None = None) -> None:
         self.settings = settings
+        self.embed = embed
         self.stories: dict[str, Story] = {}
         self.story_of: dict[str, str] = {}  # article_id -> story_id, copies included
         self.merged_into: dict[str, str] = {}  # merged story -> the story it became part of
@@ -223,6 +237,9 @@ class StoryIndex:
             story.entities[k] += 1
             story.names.setdefault(k, features.entities[k])
         story.numbers.update(features.numbers)
+        if features.vector is not None:
+            vec = features.vector
+            story.embedding = vec.copy() if story.embedding is None else story.embedding + vec
         if len(story.terms) > 2 * STORY_TERMS:
             story.terms = Counter(dict(story.terms.most_common(STORY_TERMS)))
         self._file(story, features)
@@ -315,6 +332,11 @@ class StoryIndex:
         names *= min(1.0, len(shared_names) / MIN_SHARED_NAMES)
         # Headlines often name nobody we can recognise: then terms alone decide.
         total = (1 - ENTITY_WEIGHT) * lexical + ENTITY_WEIGHT * names if ea and story.entities else lexical
+        similar = None
+        if new.vector is not None and story.embedding is not None:
+            similar = float(new.vector @ story.embedding) / (float(np.linalg.norm(story.embedding)) or 1.0)
+            w = self.settings.embedding_weight
+            total = (1 - w) * total + w * max(0.0, (similar - EMBEDDING_FLOOR) / (1 - EMBEDDING_FLOOR))
         shared_numbers = sorted(n for n in new.numbers if n in story.numbers)
         if shared_numbers:
             total += NUMBER_BONUS * min(2, len(shared_numbers))
@@ -331,6 +353,8 @@ class StoryIndex:
             "shared_numbers": shared_numbers[:8],
             "hours_apart": round(gap, 1),
         }
+        if similar is not None:
+            evidence["embedding"] = round(similar, 4)
         return min(total, 1.0), evidence
 
     def merge(self, keep: Story, other: Story, article_id: str, score: float) -> None:
@@ -346,6 +370,8 @@ class StoryIndex:
         for k, v in other.names.items():
             keep.names.setdefault(k, v)
         keep.numbers.update(other.numbers)
+        if other.embedding is not None:
+            keep.embedding = other.embedding if keep.embedding is None else keep.embedding + other.embedding
         for key in other.probes:
             if key not in keep.probes:
                 keep.probes.add(key)
@@ -363,6 +389,15 @@ def _older(a: Story, b: Story) -> tuple[Story, Story]:
     return (a, b) if (a.first_time, a.story_id) <= (b.first_time, b.story_id) else (b, a)
 
 
+def thresholds(cfg: StorySettings, *, headline: bool, embedded: bool) -> tuple[float, float]:
+    """(join, merge) thresholds for an article: headlines score lower, embeddings raise all scores."""
+    if not headline:
+        return cfg.threshold, cfg.merge_threshold
+    if embedded:
+        return cfg.embedding_headline_threshold, cfg.embedding_headline_merge_threshold
+    return cfg.headline_threshold, cfg.headline_merge_threshold
+
+
 def assign_stories(
     articles: Sequence[Article], index: StoryIndex
 ) -> tuple[list[StoryAssignment], list[StoryFeatures]]:
@@ -374,6 +409,12 @@ def assign_stories(
     assignments: list[StoryAssignment] = []
     kept: list[StoryFeatures] = []
     cfg = index.settings
+    vectors: dict[str, np.ndarray] = {}
+    if index.embed is not None:
+        todo = [a for a in articles if not a.copy_of and not a.story_id]
+        if todo:
+            embedded = index.embed([embedding_text(a) for a in todo])
+            vectors = {a.article_id: v for a, v in zip(todo, embedded, strict=True)}
     for art in sorted(articles, key=lambda a: (a.event_time, a.article_id)):
         if art.copy_of and art.copy_of in index.story_of:
             sid = index.resolve(index.story_of[art.copy_of])
@@ -389,9 +430,9 @@ def assign_stories(
             kept.append(feats)
             continue
         feats = StoryFeatures.of(art, "")
+        feats.vector = vectors.get(art.article_id)
         headline = art.word_count < HEADLINE_WORDS
-        threshold = cfg.headline_threshold if headline else cfg.threshold
-        merge_at = cfg.headline_merge_threshold if headline else cfg.merge_threshold
+        threshold, merge_at = thresholds(cfg, headline=headline, embedded=feats.vector is not None)
         vector = index.query_vector(feats)
         names_idf = {k: index.idf(f"@{k}") for k in feats.entities}
         scored = sorted(

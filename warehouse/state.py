@@ -9,9 +9,10 @@ from datetime import datetime, timedelta
 import duckdb
 
 from newswatch.copies import CopyIndex, signature_from_bytes
+from newswatch.embeddings import load_embedder
 from newswatch.records import Article
 from newswatch.settings import CopySettings, StorySettings
-from newswatch.stories import StoryFeatures, StoryIndex
+from newswatch.stories import StoryFeatures, StoryIndex, embedding_text
 from warehouse.merges import merged_into
 
 
@@ -67,7 +68,7 @@ def load_story_index(
     around: tuple[datetime, datetime] | None,
 ) -> StoryIndex:
     """Kept originals whose event time is within the window of ``around`` (the new articles' span)."""
-    index = StoryIndex(settings)
+    index = StoryIndex(settings, load_embedder(settings.embeddings))
     index.merged_into.update(merged_into(conn))
     for article_id, story_id in conn.execute(
         "SELECT article_id, story_id FROM articles WHERE story_id IS NOT NULL"
@@ -87,6 +88,7 @@ def load_story_index(
         """,
         [around[0] - window, around[1] + window],
     ).fetchall()
+    kept: list[Article] = []
     for aid, source, url, canon, title, body, deck, pub, seen, sid, lang, wc, chash in rows:
         art = Article(
             article_id=aid,
@@ -106,5 +108,11 @@ def load_story_index(
             first_seen_at=seen,
             story_id=sid,
         )
-        index.add(StoryFeatures.of(art, sid))
+        kept.append(art)
+    vectors = index.embed([embedding_text(a) for a in kept]) if index.embed and kept else None
+    for i, art in enumerate(kept):
+        feats = StoryFeatures.of(art, art.story_id or "")
+        if vectors is not None:
+            feats.vector = vectors[i]
+        index.add(feats)
     return index

