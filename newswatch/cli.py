@@ -294,6 +294,28 @@ def story(
         typer.echo(render_text(report))
 
 
+@app.command()
+def reindex(config: ConfigOpt = None, db: DbOpt = None) -> None:
+    """Rebuild the copy index's state (MinHash signatures) from the warehouse's articles."""
+    from warehouse.db import connect
+    from warehouse.state import load_copy_index, rebuild_copy_signatures
+
+    try:
+        settings = _settings(config, db)
+        conn = connect(settings.warehouse.path)
+    except NewswatchError as exc:
+        raise _fail(exc) from exc
+    try:
+        articles, signed = rebuild_copy_signatures(conn, settings.copies)
+        index = load_copy_index(conn, settings.copies)
+    finally:
+        conn.close()
+    typer.echo(
+        f"{articles} articles, {signed} signatures ({settings.copies.num_perm} permutations,"
+        f" {settings.copies.shingle_size}-word shingles); copy index of {len(index)} articles"
+    )
+
+
 def main() -> None:
     app()
 

@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 
 import duckdb
 
-from newswatch.copies import CopyIndex, signature_from_bytes
+from newswatch.copies import CopyIndex, signature, signature_bytes, signature_from_bytes
 from newswatch.embeddings import load_embedder
 from newswatch.records import Article
 from newswatch.settings import CopySettings, StorySettings
@@ -116,3 +116,27 @@ def load_story_index(
             feats.vector = vectors[i]
         index.add(feats)
     return index
+
+
+def rebuild_copy_signatures(conn: duckdb.DuckDBPyConnection, settings: CopySettings) -> tuple[int, int]:
+    """Recompute every article's MinHash signature from its stored body with the current settings.
+
+    Run after changing ``[copies]`` settings (``num_perm``, ``shingle_size``) or to repair the table;
+    the next run's copy index is built from these rows. Returns (articles, signatures written).
+    """
+    rows = conn.execute("SELECT article_id, body FROM articles ORDER BY article_id").fetchall()
+    out = []
+    for article_id, body in rows:
+        sig = signature(body, settings)
+        if sig is not None:
+            out.append([article_id, settings.num_perm, signature_bytes(sig)])
+    conn.execute("BEGIN TRANSACTION")
+    try:
+        conn.execute("DELETE FROM copy_signatures")
+        if out:
+            conn.executemany("INSERT INTO copy_signatures VALUES (?, ?, ?)", out)
+        conn.execute("COMMIT")
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+    return len(rows), len(out)
