@@ -48,6 +48,8 @@ HEADLINE_WORDS = 40
 # Candidate stories per article are found through its rarest terms and names.
 PROBE_TERMS = 8
 MAX_CANDIDATES = 40
+# Probes filed under more open stories than this are skipped: it bounds the cost per article.
+MAX_POSTING = 500
 # Sentence embeddings of unrelated news still have cosines around this: it counts as nothing.
 EMBEDDING_FLOOR = 0.2
 # Of the whole window, how much the score may lose to time (linearly with hours apart).
@@ -285,8 +287,11 @@ class StoryIndex:
         probes += [f"@{k}" for k in features.entities]
         hits: Counter[str] = Counter()
         for key in probes:
+            posting = self._postings.get(key, ())
+            if len(posting) > MAX_POSTING:  # a word that many open stories use tells none apart
+                continue
             w = self.idf(key)
-            for sid in self._postings.get(key, ()):
+            for sid in posting:
                 hits[sid] += w  # type: ignore[assignment]
         out = []
         for sid, _ in hits.most_common(MAX_CANDIDATES):
