@@ -166,6 +166,7 @@ def process_and_load(
     sigs = signatures_for(todo, settings.copies)
     batch.copies = assign_copies(todo, indexes.copies, sigs)
     batch.stories, _ = assign_stories(todo, indexes.stories)
+    batch.merges = indexes.stories.drain_merges()
     batch.tags = tag_articles(todo, taxonomy)
     batch.entities = [
         EntityMention(a.article_id, e.name, e.kind, e.mentions, e.entity_id, e.country_code, e.aliases)

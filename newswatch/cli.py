@@ -342,6 +342,58 @@ def sources_discover(
     console.print(table)
 
 
+@app.command()
+def story(
+    story_id: Annotated[str, typer.Argument(help="A story id (s_...); a merged story's old id works too.")],
+    fmt: Annotated[
+        OutputFormat, typer.Option("--format", "-f", help="table (plain text) or json.")
+    ] = OutputFormat.table,
+    config: ConfigOpt = None,
+    db: DbOpt = None,
+) -> None:
+    """Show a story: members, outlets, first/last seen, the evidence, and where versions differ."""
+    from warehouse.db import connect
+    from warehouse.story_report import as_json, render_text, story_report
+
+    try:
+        settings = _settings(config, db)
+        conn = connect(settings.warehouse.path, read_only=True)
+    except NewswatchError as exc:
+        raise _fail(exc) from exc
+    try:
+        report = story_report(conn, story_id)
+    finally:
+        conn.close()
+    if report is None:
+        raise _fail(NewswatchError(f"no story {story_id!r} in {settings.warehouse.path}"))
+    if fmt is OutputFormat.json:
+        typer.echo(json.dumps(as_json(report), indent=2, ensure_ascii=False))
+    else:
+        typer.echo(render_text(report))
+
+
+@app.command()
+def reindex(config: ConfigOpt = None, db: DbOpt = None) -> None:
+    """Rebuild the copy index's state (MinHash signatures) from the warehouse's articles."""
+    from warehouse.db import connect
+    from warehouse.state import load_copy_index, rebuild_copy_signatures
+
+    try:
+        settings = _settings(config, db)
+        conn = connect(settings.warehouse.path)
+    except NewswatchError as exc:
+        raise _fail(exc) from exc
+    try:
+        articles, signed = rebuild_copy_signatures(conn, settings.copies)
+        index = load_copy_index(conn, settings.copies)
+    finally:
+        conn.close()
+    typer.echo(
+        f"{articles} articles, {signed} signatures ({settings.copies.num_perm} permutations,"
+        f" {settings.copies.shingle_size}-word shingles); copy index of {len(index)} articles"
+    )
+
+
 def main() -> None:
     app()
 

@@ -12,9 +12,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
-from datasketch import MinHash, MinHashLSH
+from datasketch import LeanMinHash, MinHash, MinHashLSH
 
 from newswatch.records import Article, CopyMatch
 from newswatch.settings import CopySettings
@@ -26,12 +27,23 @@ MIN_WORDS_FOR_NEAR = 40
 SCHEME = "affine32"
 
 
+@lru_cache(maxsize=4)
+def _empty(num_perm: int) -> MinHash:
+    """A MinHash to copy: generating the permutations is most of the cost of a short text's signature."""
+    return MinHash(num_perm=num_perm, scheme=SCHEME)
+
+
+def _lean(sig: np.ndarray) -> LeanMinHash:
+    """A signature as the LSH index takes it, without permutations (not needed to query or insert)."""
+    return LeanMinHash(seed=1, hashvalues=sig, scheme=SCHEME)
+
+
 def signature(text: str, settings: CopySettings) -> np.ndarray | None:
     """The MinHash signature (uint32) of a body's word shingles, or None for short bodies."""
     tokens = words(text)
     if len(tokens) < MIN_WORDS_FOR_NEAR:
         return None
-    mh = MinHash(num_perm=settings.num_perm, scheme=SCHEME)
+    mh = _empty(settings.num_perm).copy()
     mh.update_batch([s.encode("utf-8") for s in shingles(tokens, settings.shingle_size)])
     return np.asarray(mh.hashvalues, dtype=np.uint32)
 
@@ -84,9 +96,7 @@ class CopyIndex:
         self._by_hash.setdefault(content_hash, root)
         self._entries[article_id] = _Entry(root, sig)
         if sig is not None:
-            self._lsh.insert(
-                article_id, MinHash(num_perm=self.settings.num_perm, hashvalues=sig, scheme=SCHEME)
-            )
+            self._lsh.insert(article_id, _lean(sig))
 
     def match(self, article: Article, sig: np.ndarray | None) -> CopyMatch | None:
         """The original this article copies, or None if it is an original."""
@@ -99,7 +109,7 @@ class CopyIndex:
             return CopyMatch(me, root, "content_hash", 1.0)
         if sig is None:
             return None
-        query = MinHash(num_perm=self.settings.num_perm, hashvalues=sig, scheme=SCHEME)
+        query = _lean(sig)
         best: tuple[float, str] | None = None
         for key in self._lsh.query(query):
             entry = self._entries[key]
@@ -116,12 +126,13 @@ class CopyIndex:
 def assign_copies(
     articles: Sequence[Article], index: CopyIndex, signatures: dict[str, np.ndarray | None]
 ) -> list[CopyMatch]:
-    """Mark copies in a batch, in order, against the index and each other; updates ``index``.
+    """Mark copies in a batch against the index and each other; updates ``index``.
 
-    ``articles`` must be in event-time order so that the earliest version becomes the original.
+    The canonical version of a group is the earliest published; at the same time, the most complete
+    text (most words), then the smaller id, so the choice does not depend on input order.
     """
     matches: list[CopyMatch] = []
-    for art in articles:
+    for art in sorted(articles, key=lambda a: (a.event_time, -a.word_count, a.article_id)):
         sig = signatures.get(art.article_id)
         found = index.match(art, sig)
         art.copy_of = found.copy_of if found else None

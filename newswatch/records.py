@@ -145,6 +145,16 @@ class StoryAssignment:
 
 
 @dataclass(frozen=True, slots=True)
+class StoryMerge:
+    """Story ``merged`` is now part of ``into`` (the older story), as ``article_id`` showed."""
+
+    merged: str
+    into: str
+    article_id: str
+    score: float
+
+
+@dataclass(frozen=True, slots=True)
 class TopicTag:
     article_id: str
     topic: str
@@ -220,6 +230,7 @@ class Batch:
     tags: list[TopicTag] = field(default_factory=list)
     entities: list[EntityMention] = field(default_factory=list)
     signatures: dict[str, bytes | None] = field(default_factory=dict)
+    merges: list[StoryMerge] = field(default_factory=list)
     raw: list[RawDocument] = field(default_factory=list)
     fetches: list[Fetch] = field(default_factory=list)
 

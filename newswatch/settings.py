@@ -98,6 +98,21 @@ class CopySettings(_Section):
 class StorySettings(_Section):
     window_days: float = Field(7.0, gt=0, description="how far apart two articles of one story may be")
     threshold: float = Field(0.30, gt=0, le=1, description="minimum score to join a story")
+    merge_threshold: float = Field(
+        0.5, gt=0, le=1, description="an article scoring this with two stories shows they are one: merge"
+    )
+    # Headlines (and short summaries) share fewer words than full texts, so they score lower.
+    headline_threshold: float = Field(0.10, gt=0, le=1, description="threshold for headline-only articles")
+    headline_merge_threshold: float = Field(
+        0.18, gt=0, le=1, description="merge_threshold for headline-only articles"
+    )
+    embeddings: Literal["none", "minilm"] = Field(
+        "none", description="add sentence-embedding similarity (needs the embeddings extra)"
+    )
+    embedding_weight: float = Field(0.5, ge=0, le=1, description="share of the score from embeddings")
+    # With embeddings, unrelated headlines score higher too: their own thresholds.
+    embedding_headline_threshold: float = Field(0.20, gt=0, le=1)
+    embedding_headline_merge_threshold: float = Field(0.30, gt=0, le=1)
 
 
 class DigestSettings(_Section):

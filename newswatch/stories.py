@@ -1,16 +1,22 @@
 """Stories: different outlets' articles about the same event, grouped under one ``story_id``.
 
 Articles are assigned one by one in event-time order (published, else first seen). Each is compared
-with the originals already kept within ``window_days``; it joins the story of its best match when
-the score reaches ``threshold``, else it opens a new story whose id derives from its own id, so ids
-never change once given. Copies join their original's story without being scored.
+with the *stories* still open within ``window_days`` (their pooled terms, names and numbers, not
+every member), found through an inverted index of their rarest terms, so the cost of a new article
+depends on how many stories share its distinctive words, not on how much history is kept. It joins
+the best story when the score reaches ``threshold``, else it opens a new story whose id derives from
+its own id, so ids never change once given. Copies join their original's story without being scored.
+When an article matches a second story almost as well as the first (``merge_threshold``), it shows
+the two are one event: the younger story merges into the older, whose id stays; the merge is recorded.
 
-The score mixes two kinds of evidence, both stored with the assignment so a user can see why:
-- lexical: cosine of sublinear-TF x IDF term vectors of title (weighted up) and body;
-- names: IDF-weighted overlap of the two articles' named entities (people, places, organisations),
-  relative to the smaller set and damped when fewer than three names are shared.
-Two accounts of one event in other words still share most of their names and key terms; an
-unrelated article shares few of either.
+The score, stored with the assignment as evidence so a user can see why:
+- lexical: cosine of sublinear-TF x IDF vectors of the article (title weighted up, so headline-only
+  and full-text articles both work) and of the story's pooled terms;
+- names: IDF-weighted share of the article's named entities (people, places, organisations) that
+  the story also names, damped when fewer than two are shared: one shared name is topic, not event;
+- numbers: shared figures and dates add a little; they are rarely shared by accident;
+- time: the score decays with the hours since the story was last seen, so the same topic a month
+  later (another meeting of the same two countries) opens a new story.
 """
 
 from __future__ import annotations
@@ -18,19 +24,36 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
+import numpy as np
+
+from newswatch.embeddings import Embedder
 from newswatch.entities import entity_key, extract_names
-from newswatch.records import Article, StoryAssignment, stable_id
+from newswatch.records import Article, StoryAssignment, StoryMerge, stable_id
 from newswatch.settings import StorySettings
 from newswatch.text import words
 
 TITLE_WEIGHT = 3.0
-LEXICAL_WEIGHT = 0.5
-ENTITY_WEIGHT = 0.5
-MIN_SHARED_NAMES = 3
+# How much of the score each kind of evidence carries when both sides name entities.
+ENTITY_WEIGHT = 0.35
+NUMBER_BONUS = 0.05
+MIN_SHARED_NAMES = 2
+# Terms pooled per story: the story's strongest terms are what identify it; the tail is noise and memory.
+STORY_TERMS = 48
+# Below this many body words an article is a headline (and summary): it is scored as one.
+HEADLINE_WORDS = 40
+# Candidate stories per article are found through its rarest terms and names.
+PROBE_TERMS = 8
+MAX_CANDIDATES = 40
+# Probes filed under more open stories than this are skipped: it bounds the cost per article.
+MAX_POSTING = 500
+# Sentence embeddings of unrelated news still have cosines around this: it counts as nothing.
+EMBEDDING_FLOOR = 0.2
+# Of the whole window, how much the score may lose to time (linearly with hours apart).
+TIME_DECAY = 0.35
 
 _STOPWORDS = frozenset(
     """a about above after again against all also am an and any are as at be because been
@@ -41,29 +64,64 @@ _STOPWORDS = frozenset(
     own per said same say says she should since so some such than that the their theirs them
     then there these they this those through to too two under until up upon us very was we
     were what when where which while who whom why will with within would year years yet you
-    your week day days time told including including according
+    your week day days time told including according get gets got see sees via amid report
+    reports update news first back still report video watch live top big
     """.split()
 )
-_NUMBERLIKE = re.compile(r"^\d")
+_NUMBER = re.compile(r"^\d[\d.,]*$")
+_YEARLIKE = re.compile(r"^(19|20)\d\d$")
+
+
+def embedding_text(article: Article) -> str:
+    """What is embedded: the headline and standfirst, else the body's first words."""
+    lead = article.deck or " ".join(article.body.split()[:40])
+    return f"{article.title}. {lead}".strip()
 
 
 def story_id_for(article_id: str) -> str:
     return stable_id("s_", article_id)
 
 
+def _stem(word: str) -> str:
+    """A light, language-agnostic-enough plural and possessive fold ("talks"/"talk", "fed's")."""
+    if word.endswith("'s"):
+        word = word[:-2]
+    if len(word) > 4 and word.endswith("ies"):
+        return word[:-3] + "y"
+    if len(word) > 3 and word.endswith("s") and not word.endswith(("ss", "us", "is")):
+        return word[:-1]
+    return word
+
+
 def terms_of(title: str, body: str) -> Counter[str]:
-    """Content words with counts; the title counts ``TITLE_WEIGHT`` times."""
+    """Content words with counts; the title counts ``TITLE_WEIGHT`` times. Numbers are kept apart."""
     counts: Counter[str] = Counter()
     for weight, text in ((TITLE_WEIGHT, title), (1.0, body)):
         for w in words(text):
-            if len(w) > 2 and w not in _STOPWORDS and not _NUMBERLIKE.match(w):
-                counts[w] += weight  # type: ignore[assignment]
+            if len(w) > 1 and w not in _STOPWORDS and not w[0].isdigit():
+                counts[_stem(w)] += weight  # type: ignore[assignment]
     return counts
+
+
+def numbers_of(text: str) -> set[str]:
+    """Figures worth sharing: multi-digit numbers, not bare years (every story has those)."""
+    return {w for w in words(text) if _NUMBER.match(w) and len(w) >= 2 and not _YEARLIKE.match(w)}
+
+
+def _title_cased(title: str) -> bool:
+    """Headline Case Capitalises Every Word, so capitals there say nothing about names."""
+    ws = [w for w in title.split() if w[:1].isalpha() and len(w) > 3]
+    return len(ws) >= 3 and sum(w[0].isupper() for w in ws) / len(ws) > 0.7
+
+
+def names_of(title: str, body: str) -> Counter[str]:
+    text = body if _title_cased(title) else f"{title}.\n{body}"
+    return extract_names(text)
 
 
 @dataclass(slots=True)
 class StoryFeatures:
-    """What story matching needs of one kept original article."""
+    """What story matching needs of one article."""
 
     article_id: str
     story_id: str
@@ -72,13 +130,16 @@ class StoryFeatures:
     terms: Counter[str]
     entities: dict[str, str]  # key -> display name
     entity_counts: Counter[str] = field(default_factory=Counter)
+    numbers: set[str] = field(default_factory=set)
+    title: str = ""
+    vector: np.ndarray | None = None  # unit sentence embedding, when embeddings are on
 
     @classmethod
     def of(cls, article: Article, story_id: str) -> StoryFeatures:
-        names = extract_names(f"{article.title}.\n{article.deck or ''}.\n{article.body}")
+        body = f"{article.deck or ''}\n{article.body}"
         entities: dict[str, str] = {}
         counts: Counter[str] = Counter()
-        for name, n in names.items():
+        for name, n in names_of(article.title, body).items():
             key = entity_key(name)
             entities.setdefault(key, name)
             counts[key] += n
@@ -87,71 +148,259 @@ class StoryFeatures:
             story_id=story_id,
             event_time=article.event_time,
             source=article.source,
-            terms=terms_of(article.title, f"{article.deck or ''}\n{article.body}"),
+            terms=terms_of(article.title, body),
             entities=entities,
             entity_counts=counts,
+            numbers=numbers_of(f"{article.title}\n{body}"),
+            title=article.title,
         )
 
 
+@dataclass(slots=True)
+class Story:
+    """A story's pooled evidence: what new articles are compared with."""
+
+    story_id: str
+    first_time: datetime
+    last_time: datetime
+    size: int = 0
+    terms: Counter[str] = field(default_factory=Counter)
+    entities: Counter[str] = field(default_factory=Counter)
+    names: dict[str, str] = field(default_factory=dict)
+    numbers: Counter[str] = field(default_factory=Counter)
+    probes: set[str] = field(default_factory=set)  # keys it is filed under in the inverted index
+    embedding: np.ndarray | None = None  # sum of the members' unit embeddings
+    norm: float = 1.0  # cached: see StoryIndex._story_norms
+    ent_total: float = 0.0
+    stamp: int = -1  # articles counted when the cache was filled; -1 when the story changed
+
+
 class StoryIndex:
-    """Kept originals within reach of new articles, with document frequencies for IDF."""
+    """Open stories within reach of new articles, an inverted index over them, and IDF statistics."""
 
-    def __init__(self, settings: StorySettings) -> None:
+    def __init__(self, settings: StorySettings, embed: Embedder | None = None) -> None:
         self.settings = settings
-        self.members: dict[str, StoryFeatures] = {}
+        self.embed = embed
+        self.stories: dict[str, Story] = {}
         self.story_of: dict[str, str] = {}  # article_id -> story_id, copies included
+        self.merged_into: dict[str, str] = {}  # merged story -> the story it became part of
+        self.merges: list[StoryMerge] = []  # since the last ``drain_merges``
+        self._postings: dict[str, set[str]] = {}
         self._df: Counter[str] = Counter()
-        self._edf: Counter[str] = Counter()
+        self._n = 0
+        self._latest: datetime | None = None
+        self._since_prune = 0
 
-    def add(self, features: StoryFeatures) -> None:
-        if features.article_id in self.members:
-            return
-        self.members[features.article_id] = features
-        self.story_of[features.article_id] = features.story_id
-        self._df.update(features.terms.keys())
-        self._edf.update(features.entities.keys())
+    @property
+    def members(self) -> dict[str, str]:
+        return self.story_of
+
+    def __len__(self) -> int:
+        return len(self.stories)
+
+    def resolve(self, story_id: str) -> str:
+        """The story a (possibly merged) id lives on as."""
+        seen = 0
+        while story_id in self.merged_into and seen < 64:
+            story_id = self.merged_into[story_id]
+            seen += 1
+        return story_id
 
     def idf(self, term: str) -> float:
-        n = len(self.members) + 1
-        return math.log((n + 1) / (self._df.get(term, 0) + 1)) + 1.0
+        return math.log((self._n + 2) / (self._df.get(term, 0) + 1)) + 1.0
 
-    def eidf(self, key: str) -> float:
-        n = len(self.members) + 1
-        return math.log((n + 1) / (self._edf.get(key, 0) + 1)) + 1.0
-
-    def candidates(self, when: datetime) -> Iterable[StoryFeatures]:
-        window = timedelta(days=self.settings.window_days)
-        for f in self.members.values():
-            if abs(f.event_time - when) <= window:
-                yield f
-
-    def _vector(self, terms: Counter[str]) -> dict[str, float]:
+    def _weights(self, terms: Counter[str]) -> dict[str, float]:
         vec = {t: (1.0 + math.log(c)) * self.idf(t) for t, c in terms.items() if c > 0}
         norm = math.sqrt(sum(v * v for v in vec.values())) or 1.0
         return {t: v / norm for t, v in vec.items()}
 
-    def score(self, new: StoryFeatures, old: StoryFeatures) -> tuple[float, dict[str, object]]:
-        """Similarity in [0, 1] and the evidence behind it."""
-        a, b = self._vector(new.terms), self._vector(old.terms)
-        shared_terms = sorted((t for t in a if t in b), key=lambda t: -(a[t] * b[t]))
-        lexical = sum(a[t] * b[t] for t in shared_terms)
-        ea = {k: self.eidf(k) for k in new.entities}
-        eb = {k: self.eidf(k) for k in old.entities}
-        shared_names = sorted((k for k in ea if k in eb), key=lambda k: -ea[k])
-        # Overlap relative to the smaller set (a short account names fewer people and places),
-        # damped below MIN_SHARED_NAMES: one shared name ("Pakistan") is topic, not event.
-        smaller = min(sum(ea.values()), sum(eb.values()))
+    def query_vector(self, features: StoryFeatures) -> dict[str, float]:
+        """The article's unit TF-IDF vector times IDF once more: the story side's IDF, pre-applied."""
+        return {t: v * self.idf(t) for t, v in self._weights(features.terms).items()}
+
+    def add(self, features: StoryFeatures) -> None:
+        """Count an article into its story (creating the story) and into the statistics."""
+        sid = self.resolve(features.story_id)
+        self.story_of[features.article_id] = sid
+        self._n += 1
+        self._df.update(features.terms.keys())
+        self._df.update(f"@{k}" for k in features.entities)
+        story = self.stories.get(sid)
+        if story is None:
+            story = Story(sid, features.event_time, features.event_time)
+            self.stories[sid] = story
+        story.first_time = min(story.first_time, features.event_time)
+        story.last_time = max(story.last_time, features.event_time)
+        story.size += 1
+        story.stamp = -1
+        for t, c in features.terms.items():
+            story.terms[t] += 1.0 + math.log(c)  # type: ignore[assignment]
+        for k in features.entities:
+            story.entities[k] += 1
+            story.names.setdefault(k, features.entities[k])
+        story.numbers.update(features.numbers)
+        if features.vector is not None:
+            vec = features.vector
+            story.embedding = vec.copy() if story.embedding is None else story.embedding + vec
+        if len(story.terms) > 2 * STORY_TERMS:
+            story.terms = Counter(dict(story.terms.most_common(STORY_TERMS)))
+        self._file(story, features)
+        if self._latest is None or features.event_time > self._latest:
+            self._latest = features.event_time
+        self._since_prune += 1
+        if self._since_prune >= 5000:
+            self.prune()
+
+    def _file(self, story: Story, features: StoryFeatures) -> None:
+        keys = sorted(features.terms, key=lambda t: -self.idf(t))[:PROBE_TERMS]
+        keys += [f"@{k}" for k in features.entities]
+        for key in keys:
+            if key not in story.probes:
+                story.probes.add(key)
+                self._postings.setdefault(key, set()).add(story.story_id)
+
+    def prune(self, now: datetime | None = None) -> int:
+        """Forget stories last seen more than the window before ``now``; returns how many."""
+        self._since_prune = 0
+        now = now or self._latest
+        if now is None:
+            return 0
+        horizon = now - timedelta(days=self.settings.window_days)
+        old = [s for s in self.stories.values() if s.last_time < horizon]
+        for story in old:
+            self._drop(story)
+        return len(old)
+
+    def _drop(self, story: Story) -> None:
+        for key in story.probes:
+            posting = self._postings.get(key)
+            if posting is not None:
+                posting.discard(story.story_id)
+                if not posting:
+                    del self._postings[key]
+        del self.stories[story.story_id]
+
+    def candidates(self, features: StoryFeatures) -> list[Story]:
+        """Open stories that share the article's rarest terms or names, best-sharing first."""
+        window = timedelta(days=self.settings.window_days)
+        probes = sorted(features.terms, key=lambda t: -self.idf(t))[:PROBE_TERMS]
+        probes += [f"@{k}" for k in features.entities]
+        hits: Counter[str] = Counter()
+        for key in probes:
+            posting = self._postings.get(key, ())
+            if len(posting) > MAX_POSTING:  # a word that many open stories use tells none apart
+                continue
+            w = self.idf(key)
+            for sid in posting:
+                hits[sid] += w  # type: ignore[assignment]
+        out = []
+        for sid, _ in hits.most_common(MAX_CANDIDATES):
+            story = self.stories[sid]
+            if abs(story.last_time - features.event_time) <= window or (
+                story.first_time - window <= features.event_time <= story.last_time + window
+            ):
+                out.append(story)
+        return out
+
+    def _story_norms(self, story: Story) -> tuple[float, float]:
+        """The story vector's norm and its names' IDF total, cached until it changes or IDF drifts."""
+        if story.stamp < 0 or self._n > story.stamp * 1.2 + 20:
+            norm = math.sqrt(sum(((1.0 + math.log(c)) * self.idf(t)) ** 2 for t, c in story.terms.items()))
+            story.norm = norm or 1.0
+            story.ent_total = sum(self.idf(f"@{k}") for k in story.entities)
+            story.stamp = self._n
+        return story.norm, story.ent_total
+
+    def score(
+        self,
+        new: StoryFeatures,
+        story: Story,
+        vector: dict[str, float] | None = None,
+        names_idf: dict[str, float] | None = None,
+    ) -> tuple[float, dict[str, object]]:
+        """Similarity in [0, 1] of an article to a story, and the evidence behind it.
+
+        ``vector`` (``query_vector``) and ``names_idf`` are the article's weights, computed once per
+        article by callers that score many stories.
+        """
+        a = vector if vector is not None else self.query_vector(new)
+        norm, ent_total = self._story_norms(story)
+        pooled = story.terms
+        products = {t: v * (1.0 + math.log(pooled[t])) / norm for t, v in a.items() if t in pooled}
+        shared_terms = sorted(products, key=lambda t: -products[t])
+        lexical = sum(products.values())
+        ea = names_idf if names_idf is not None else {k: self.idf(f"@{k}") for k in new.entities}
+        shared_names = sorted((k for k in ea if k in story.entities), key=lambda k: -ea[k])
+        # Relative to the side that names fewer: a short account names fewer people and places.
+        smaller = min(sum(ea.values()), ent_total)
         names = sum(ea[k] for k in shared_names) / smaller if smaller else 0.0
         names *= min(1.0, len(shared_names) / MIN_SHARED_NAMES)
-        total = LEXICAL_WEIGHT * lexical + ENTITY_WEIGHT * names
+        # Headlines often name nobody we can recognise: then terms alone decide.
+        total = (1 - ENTITY_WEIGHT) * lexical + ENTITY_WEIGHT * names if ea and story.entities else lexical
+        similar = None
+        if new.vector is not None and story.embedding is not None:
+            similar = float(new.vector @ story.embedding) / (float(np.linalg.norm(story.embedding)) or 1.0)
+            w = self.settings.embedding_weight
+            total = (1 - w) * total + w * max(0.0, (similar - EMBEDDING_FLOOR) / (1 - EMBEDDING_FLOOR))
+        shared_numbers = sorted(n for n in new.numbers if n in story.numbers)
+        if shared_numbers:
+            total += NUMBER_BONUS * min(2, len(shared_numbers))
+        gap = abs((new.event_time - story.last_time).total_seconds()) / 3600
+        if new.event_time < story.first_time:
+            gap = (story.first_time - new.event_time).total_seconds() / 3600
+        window_h = self.settings.window_days * 24
+        total *= 1.0 - TIME_DECAY * min(1.0, gap / window_h)
         evidence: dict[str, object] = {
             "lexical": round(lexical, 4),
             "entities": round(names, 4),
             "shared_entities": [new.entities[k] for k in shared_names[:12]],
             "shared_terms": shared_terms[:12],
-            "hours_apart": round(abs((new.event_time - old.event_time).total_seconds()) / 3600, 1),
+            "shared_numbers": shared_numbers[:8],
+            "hours_apart": round(gap, 1),
         }
-        return total, evidence
+        if similar is not None:
+            evidence["embedding"] = round(similar, 4)
+        return min(total, 1.0), evidence
+
+    def merge(self, keep: Story, other: Story, article_id: str, score: float) -> None:
+        """Fold ``other`` into ``keep`` (the older story), keeping its id findable."""
+        keep.first_time = min(keep.first_time, other.first_time)
+        keep.last_time = max(keep.last_time, other.last_time)
+        keep.size += other.size
+        keep.stamp = -1
+        keep.terms.update(other.terms)
+        if len(keep.terms) > 2 * STORY_TERMS:
+            keep.terms = Counter(dict(keep.terms.most_common(STORY_TERMS)))
+        keep.entities.update(other.entities)
+        for k, v in other.names.items():
+            keep.names.setdefault(k, v)
+        keep.numbers.update(other.numbers)
+        if other.embedding is not None:
+            keep.embedding = other.embedding if keep.embedding is None else keep.embedding + other.embedding
+        for key in other.probes:
+            if key not in keep.probes:
+                keep.probes.add(key)
+                self._postings.setdefault(key, set()).add(keep.story_id)
+        self._drop(other)
+        self.merged_into[other.story_id] = keep.story_id  # story_of entries resolve through this
+        self.merges.append(StoryMerge(other.story_id, keep.story_id, article_id, round(score, 4)))
+
+    def drain_merges(self) -> list[StoryMerge]:
+        out, self.merges = self.merges, []
+        return out
+
+
+def _older(a: Story, b: Story) -> tuple[Story, Story]:
+    return (a, b) if (a.first_time, a.story_id) <= (b.first_time, b.story_id) else (b, a)
+
+
+def thresholds(cfg: StorySettings, *, headline: bool, embedded: bool) -> tuple[float, float]:
+    """(join, merge) thresholds for an article: headlines score lower, embeddings raise all scores."""
+    if not headline:
+        return cfg.threshold, cfg.merge_threshold
+    if embedded:
+        return cfg.embedding_headline_threshold, cfg.embedding_headline_merge_threshold
+    return cfg.headline_threshold, cfg.headline_merge_threshold
 
 
 def assign_stories(
@@ -159,13 +408,21 @@ def assign_stories(
 ) -> tuple[list[StoryAssignment], list[StoryFeatures]]:
     """Give each article of a batch its story, in event-time order; updates ``index``.
 
-    Returns the assignments and the features of the new originals (to be kept with them).
+    Returns the assignments and the features of the new originals. Merges found on the way are
+    in ``index.merges``; articles of this batch already reflect them.
     """
     assignments: list[StoryAssignment] = []
     kept: list[StoryFeatures] = []
+    cfg = index.settings
+    vectors: dict[str, np.ndarray] = {}
+    if index.embed is not None:
+        todo = [a for a in articles if not a.copy_of and not a.story_id]
+        if todo:
+            embedded = index.embed([embedding_text(a) for a in todo])
+            vectors = {a.article_id: v for a, v in zip(todo, embedded, strict=True)}
     for art in sorted(articles, key=lambda a: (a.event_time, a.article_id)):
         if art.copy_of and art.copy_of in index.story_of:
-            sid = index.story_of[art.copy_of]
+            sid = index.resolve(index.story_of[art.copy_of])
             art.story_id = sid
             index.story_of[art.article_id] = sid
             assignments.append(
@@ -173,32 +430,44 @@ def assign_stories(
             )
             continue
         if art.story_id:  # already placed on an earlier run: ids never change
-            feats = StoryFeatures.of(art, art.story_id)
+            feats = StoryFeatures.of(art, index.resolve(art.story_id))
             index.add(feats)
             kept.append(feats)
             continue
         feats = StoryFeatures.of(art, "")
-        best: tuple[float, StoryFeatures, dict[str, object]] | None = None
-        for cand in index.candidates(art.event_time):
-            s, ev = index.score(feats, cand)
-            if best is None or s > best[0]:
-                best = (s, cand, ev)
-        if best is not None and best[0] >= index.settings.threshold:
-            score, match, evidence = best
-            feats.story_id = match.story_id
+        feats.vector = vectors.get(art.article_id)
+        headline = art.word_count < HEADLINE_WORDS
+        threshold, merge_at = thresholds(cfg, headline=headline, embedded=feats.vector is not None)
+        vector = index.query_vector(feats)
+        names_idf = {k: index.idf(f"@{k}") for k in feats.entities}
+        scored = sorted(
+            ((*index.score(feats, s, vector, names_idf), s) for s in index.candidates(feats)),
+            key=lambda x: (-x[0], x[2].story_id),
+        )
+        if scored and scored[0][0] >= threshold:
+            score, evidence, story = scored[0]
+            if len(scored) > 1 and scored[1][0] >= merge_at and score >= merge_at:
+                keep, other = _older(story, scored[1][2])
+                index.merge(keep, other, art.article_id, scored[1][0])
+                for a in articles:  # this batch's earlier members move with their story
+                    if a.story_id == other.story_id:
+                        a.story_id = keep.story_id
+                story = keep
+                evidence = {**evidence, "merged": other.story_id}
+            feats.story_id = story.story_id
             assignment = StoryAssignment(
-                art.article_id, match.story_id, False, round(score, 4), match.article_id, evidence
+                art.article_id, story.story_id, False, round(score, 4), None, evidence
             )
         else:
             feats.story_id = story_id_for(art.article_id)
-            evidence = dict(best[2]) if best else {}
-            if best:
-                evidence["best_other"] = best[1].article_id
+            evidence = dict(scored[0][1]) if scored else {}
+            if scored:
+                evidence["best_other_story"] = scored[0][2].story_id
             assignment = StoryAssignment(
                 art.article_id,
                 feats.story_id,
                 True,
-                round(best[0], 4) if best else 0.0,
+                round(scored[0][0], 4) if scored else 0.0,
                 None,
                 evidence,
             )
@@ -206,4 +475,13 @@ def assign_stories(
         index.add(feats)
         kept.append(feats)
         assignments.append(assignment)
+    if index.merges:  # assignments made earlier in the batch follow their story
+        moved = {m.merged: index.resolve(m.merged) for m in index.merges}
+        assignments = [
+            StoryAssignment(
+                s.article_id, moved.get(s.story_id, s.story_id), s.is_new_story, s.score,
+                s.matched_article_id, s.evidence,
+            )
+            for s in assignments
+        ]  # fmt: skip
     return assignments, kept

@@ -17,6 +17,7 @@ from typing import Any
 import duckdb
 
 from newswatch.records import Batch, EntityMention, Fetch, RunStats, utcnow
+from warehouse.merges import apply_merges
 
 
 def _json(value: Any) -> str:
@@ -137,6 +138,8 @@ def load_batch(conn: duckdb.DuckDBPyConnection, batch: Batch, *, run_id: str) ->
                 ],
             )
         insert_fetches(conn, batch.fetches, run_id=run_id)
+        if batch.merges:
+            touched = (touched - {m.merged for m in batch.merges}) | apply_merges(conn, batch.merges)
         refresh_stories(conn, touched)
         conn.execute("COMMIT")
     except BaseException:

@@ -13,10 +13,12 @@ from typing import Any
 
 import duckdb
 
-from newswatch.copies import CopyIndex, signature_from_bytes
+from newswatch.copies import CopyIndex, signature, signature_bytes, signature_from_bytes
+from newswatch.embeddings import load_embedder
 from newswatch.records import Article, HttpValidators, RawDocument, SourceHealth, utcnow
 from newswatch.settings import CopySettings, StorySettings
-from newswatch.stories import StoryFeatures, StoryIndex
+from newswatch.stories import StoryFeatures, StoryIndex, embedding_text
+from warehouse.merges import merged_into
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,7 +73,8 @@ def load_story_index(
     around: tuple[datetime, datetime] | None,
 ) -> StoryIndex:
     """Kept originals whose event time is within the window of ``around`` (the new articles' span)."""
-    index = StoryIndex(settings)
+    index = StoryIndex(settings, load_embedder(settings.embeddings))
+    index.merged_into.update(merged_into(conn))
     for article_id, story_id in conn.execute(
         "SELECT article_id, story_id FROM articles WHERE story_id IS NOT NULL"
     ).fetchall():
@@ -90,6 +93,7 @@ def load_story_index(
         """,
         [around[0] - window, around[1] + window],
     ).fetchall()
+    kept: list[Article] = []
     for aid, source, url, canon, title, body, deck, pub, seen, sid, lang, wc, chash in rows:
         art = Article(
             article_id=aid,
@@ -109,8 +113,38 @@ def load_story_index(
             first_seen_at=seen,
             story_id=sid,
         )
-        index.add(StoryFeatures.of(art, sid))
+        kept.append(art)
+    vectors = index.embed([embedding_text(a) for a in kept]) if index.embed and kept else None
+    for i, art in enumerate(kept):
+        feats = StoryFeatures.of(art, art.story_id or "")
+        if vectors is not None:
+            feats.vector = vectors[i]
+        index.add(feats)
     return index
+
+
+def rebuild_copy_signatures(conn: duckdb.DuckDBPyConnection, settings: CopySettings) -> tuple[int, int]:
+    """Recompute every article's MinHash signature from its stored body with the current settings.
+
+    Run after changing ``[copies]`` settings (``num_perm``, ``shingle_size``) or to repair the table;
+    the next run's copy index is built from these rows. Returns (articles, signatures written).
+    """
+    rows = conn.execute("SELECT article_id, body FROM articles ORDER BY article_id").fetchall()
+    out = []
+    for article_id, body in rows:
+        sig = signature(body, settings)
+        if sig is not None:
+            out.append([article_id, settings.num_perm, signature_bytes(sig)])
+    conn.execute("BEGIN TRANSACTION")
+    try:
+        conn.execute("DELETE FROM copy_signatures")
+        if out:
+            conn.executemany("INSERT INTO copy_signatures VALUES (?, ?, ?)", out)
+        conn.execute("COMMIT")
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+    return len(rows), len(out)
 
 
 # -- web sources: validators per URL, settled article URLs, source health ----------------------

@@ -1,0 +1,215 @@
+"""Story clustering quality on real headlines: pairwise and B-cubed precision, recall and F1.
+
+Loads a labelled ``.csv``/``.jsonl`` (default: the UCI News Aggregator dev file under
+/work/shared/corpora, 2,413 headlines in 40 Google News stories) through the normal ingestion
+(files source -> extract -> clean -> copies -> stories, in timestamp order; plain functions, no
+Prefect) and scores ``story_id`` against the gold ``STORY`` column.
+
+    PYTHONPATH=$PWD python bench/stories.py [FILE] [--threshold T] [--window-days D] [--json]
+
+Skips cleanly (exit 0 with a note) when the corpus is absent.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import hashlib
+import json
+import sys
+import tempfile
+import time
+from collections import Counter, defaultdict
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+from newswatch.copies import CopyIndex, assign_copies, signatures_for
+from newswatch.embeddings import load_embedder
+from newswatch.records import article_id_for
+from newswatch.settings import Settings
+from newswatch.stories import StoryIndex, assign_stories
+
+DEV = Path("/work/shared/corpora/stories/uci_news_aggregator_dev.csv")
+
+
+@dataclass(frozen=True, slots=True)
+class Scores:
+    pairwise_precision: float
+    pairwise_recall: float
+    pairwise_f1: float
+    bcubed_precision: float
+    bcubed_recall: float
+    bcubed_f1: float
+    articles: int
+    gold_stories: int
+    predicted_stories: int
+    copies: int
+    seconds: float
+
+    def as_dict(self) -> dict[str, float | int]:
+        return {k: getattr(self, k) for k in self.__slots__}
+
+
+def _f1(p: float, r: float) -> float:
+    return 2 * p * r / (p + r) if p + r else 0.0
+
+
+def pairwise(pred: Mapping[str, str], gold: Mapping[str, str]) -> tuple[float, float, float]:
+    """Precision, recall and F1 over all pairs of items put together (counted, not enumerated)."""
+
+    def pairs(counts: Counter[object]) -> int:
+        return sum(n * (n - 1) // 2 for n in counts.values())
+
+    keys = [k for k in gold if k in pred]
+    both = pairs(Counter((pred[k], gold[k]) for k in keys))
+    in_pred = pairs(Counter(pred[k] for k in keys))
+    in_gold = pairs(Counter(gold[k] for k in keys))
+    p = both / in_pred if in_pred else 1.0
+    r = both / in_gold if in_gold else 1.0
+    return p, r, _f1(p, r)
+
+
+def bcubed(pred: Mapping[str, str], gold: Mapping[str, str]) -> tuple[float, float, float]:
+    """B-cubed precision, recall and F1 (Bagga and Baldwin): per item, averaged over items."""
+    keys = [k for k in gold if k in pred]
+    joint = Counter((pred[k], gold[k]) for k in keys)
+    psize = Counter(pred[k] for k in keys)
+    gsize = Counter(gold[k] for k in keys)
+    p = sum(joint[(pred[k], gold[k])] / psize[pred[k]] for k in keys) / len(keys)
+    r = sum(joint[(pred[k], gold[k])] / gsize[gold[k]] for k in keys) / len(keys)
+    return p, r, _f1(p, r)
+
+
+def gold_labels(path: Path, column: str = "STORY") -> dict[str, str]:
+    """article_id -> gold story, keyed like ingestion keys articles (by URL)."""
+    rows: list[dict[str, str]]
+    if path.suffix == ".csv":
+        with path.open(newline="", encoding="utf-8") as fh:
+            rows = list(csv.DictReader(fh))
+    else:
+        rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    lower = [{k.lower(): v for k, v in r.items()} for r in rows]
+    return {article_id_for(str(r["url"])): str(r[column.lower()]) for r in lower}
+
+
+def cluster_file(path: Path, settings: Settings) -> tuple[dict[str, str], int]:
+    """Ingest ``path`` like a files source and return article_id -> story_id and the copy count."""
+    from flows.stages import event_order, extract
+    from sources.files import read_file
+
+    docs = [d for d in read_file(path, "bench", max_bytes=1 << 30) if hasattr(d, "fields")]
+    extraction = extract(docs)  # type: ignore[arg-type]
+    articles = event_order(extraction.articles)
+    copies = CopyIndex(settings.copies)
+    stories = StoryIndex(settings.stories, load_embedder(settings.stories.embeddings))
+    size = settings.warehouse.batch_size
+    n_copies = 0
+    for i in range(0, len(articles), size):  # batches, as a run loads them
+        batch = articles[i : i + size]
+        n_copies += len(assign_copies(batch, copies, signatures_for(batch, settings.copies)))
+        assign_stories(batch, stories)
+    return {a.article_id: a.story_id or "" for a in articles}, n_copies
+
+
+def evaluate(path: Path, settings: Settings | None = None) -> Scores:
+    settings = settings or Settings()
+    started = time.perf_counter()
+    pred, n_copies = cluster_file(path, settings)
+    seconds = time.perf_counter() - started
+    gold = gold_labels(path)
+    pp, pr, pf = pairwise(pred, gold)
+    bp, br, bf = bcubed(pred, gold)
+    keys = [k for k in gold if k in pred]
+    return Scores(
+        round(pp, 4),
+        round(pr, 4),
+        round(pf, 4),
+        round(bp, 4),
+        round(br, 4),
+        round(bf, 4),
+        len(keys),
+        len({gold[k] for k in keys}),
+        len({pred[k] for k in keys}),
+        n_copies,
+        round(seconds, 2),
+    )
+
+
+def per_story(pred: Mapping[str, str], gold: Mapping[str, str]) -> dict[str, tuple[int, int]]:
+    """Gold story -> (size, predicted stories it is split into): where recall is lost."""
+    parts: dict[str, set[str]] = defaultdict(set)
+    size: Counter[str] = Counter()
+    for k, g in gold.items():
+        if k in pred:
+            parts[g].add(pred[k])
+            size[g] += 1
+    return {g: (size[g], len(parts[g])) for g in parts}
+
+
+def halves(path: Path, out_dir: Path) -> tuple[Path, Path]:
+    """Split a labelled csv into two files by gold story (a stable hash), for held-out checks."""
+    with path.open(newline="", encoding="utf-8") as fh:
+        reader = csv.DictReader(fh)
+        fields = list(reader.fieldnames or [])
+        rows = list(reader)
+    outs = (out_dir / f"{path.stem}_a.csv", out_dir / f"{path.stem}_b.csv")
+    for i, out in enumerate(outs):
+        with out.open("w", newline="", encoding="utf-8") as fh:
+            writer = csv.DictWriter(fh, fieldnames=fields)
+            writer.writeheader()
+            for r in rows:
+                if int(hashlib.sha1(r["STORY"].encode()).hexdigest(), 16) % 2 == i:
+                    writer.writerow(r)
+    return outs
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("file", nargs="?", type=Path, default=DEV)
+    ap.add_argument("--threshold", type=float, help="stories.threshold (default: the setting)")
+    ap.add_argument("--window-days", type=float)
+    ap.add_argument("--merge-threshold", type=float, help="stories.headline_merge_threshold")
+    ap.add_argument("--embeddings", choices=["none", "minilm"], help="stories.embeddings")
+    ap.add_argument("--embedding-weight", type=float)
+    ap.add_argument("--json", action="store_true")
+    ap.add_argument("--halves", action="store_true", help="also score each half of the gold stories alone")
+    args = ap.parse_args(argv)
+    if not args.file.exists():
+        print(f"skipped: {args.file} is absent (the shared corpora are not on this machine)")
+        return 0
+    update: dict[str, object] = {}
+    if args.threshold is not None:  # the dev file is headlines: set both
+        update["threshold"] = update["headline_threshold"] = args.threshold
+        update["embedding_headline_threshold"] = args.threshold
+    if args.merge_threshold is not None:
+        update["headline_merge_threshold"] = update["embedding_headline_merge_threshold"] = (
+            args.merge_threshold
+        )
+    if args.embeddings is not None:
+        update["embeddings"] = args.embeddings
+    if args.embedding_weight is not None:
+        update["embedding_weight"] = args.embedding_weight
+    if args.window_days is not None:
+        update["window_days"] = args.window_days
+    base = Settings()
+    settings = base.model_copy(update={"stories": base.stories.model_copy(update=update)})
+    runs = [("all", args.file)]
+    tmp = tempfile.TemporaryDirectory()
+    if args.halves:
+        a, b = halves(args.file, Path(tmp.name))
+        runs += [("half_a", a), ("half_b", b)]
+    for name, path in runs:
+        scores = evaluate(path, settings)
+        if args.json:
+            print(json.dumps({"set": name, **scores.as_dict()}))
+        else:
+            print(f"== {name}")
+            for k, v in scores.as_dict().items():
+                print(f"{k:20} {v}")
+    tmp.cleanup()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
