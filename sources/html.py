@@ -29,7 +29,7 @@ from newswatch.errors import ExtractionError
 from newswatch.records import Extracted
 from newswatch.text import words
 from sources.authors import clean_authors
-from sources.encoding import decode
+from sources.encoding import decode, looks_binary
 from sources.htmlmeta import ARTICLE_TYPES, LISTING_TYPES, PageMeta, date_from_url, read_metadata
 
 # A precise body shorter than this (characters) gets a second, recall-oriented pass.
@@ -72,7 +72,7 @@ class RedirectPage(ExtractionError):
 
 def decode_html(data: bytes, *, name: str, declared: str | None = None) -> str:
     """Bytes to text for a page; a ``<meta charset>`` counts when UTF-8 does not fit."""
-    if not declared:
+    if not declared and data.strip() and not looks_binary(data):
         try:
             return data.decode("utf-8")
         except UnicodeDecodeError:
