@@ -22,8 +22,10 @@ from __future__ import annotations
 
 import argparse
 import gzip
+import json
 import multiprocessing
 import os
+import subprocess
 import sys
 import tempfile
 import time
@@ -167,33 +169,36 @@ def _newswatch(workers: int) -> tuple[float, float, int]:
     return cpu, wall, len(timed)
 
 
-def _child(queue: Any, system: str, workers: int) -> None:
-    sys.path.insert(0, str(ROOT))
+def _child(system: str, workers: int) -> int:
+    """Run one measurement in this (fresh) process and print it as JSON for the parent."""
     try:
-        queue.put(_newswatch(workers) if system == "newswatch" else _library(system, workers))
+        cpu, wall, pages = _newswatch(workers) if system == "newswatch" else _library(system, workers)
     except ImportError as exc:
-        queue.put(exc)
+        print(json.dumps({"missing": str(exc)}))
+        return 0
+    print(json.dumps({"cpu": cpu, "wall": wall, "pages": pages}))
+    return 0
 
 
 def measure(system: str, workers: int, rounds: int) -> dict[str, float] | None:
     """Best of ``rounds`` fresh processes: CPU ms/page and pages/s in one process, on all cores."""
-    ctx = multiprocessing.get_context("spawn")
     best: dict[str, float] = {"cpu_ms": float("inf"), "pps_one": 0.0, "pps_all": 0.0}
     for _ in range(rounds):
         for n in (1, workers):
-            queue = ctx.Queue()
-            proc = ctx.Process(target=_child, args=(queue, system, n))
-            proc.start()
-            result = queue.get()
-            proc.join()
-            if isinstance(result, ImportError):
+            out = subprocess.run(
+                [sys.executable, __file__, "--child", system, str(n)],
+                check=True,
+                capture_output=True,
+                text=True,
+            ).stdout
+            result = json.loads(out.strip().splitlines()[-1])
+            if "missing" in result:
                 return None
-            cpu, wall, pages = result
             if n == 1:
-                best["cpu_ms"] = min(best["cpu_ms"], cpu / pages * 1000)
-                best["pps_one"] = max(best["pps_one"], pages / wall)
+                best["cpu_ms"] = min(best["cpu_ms"], result["cpu"] / result["pages"] * 1000)
+                best["pps_one"] = max(best["pps_one"], result["pages"] / result["wall"])
             else:
-                best["pps_all"] = max(best["pps_all"], pages / wall)
+                best["pps_all"] = max(best["pps_all"], result["pages"] / result["wall"])
     return best
 
 
@@ -201,7 +206,10 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--rounds", type=int, default=3, help="fresh processes per figure; the best counts")
     parser.add_argument("--workers", type=int, default=len(os.sched_getaffinity(0)), help="pool size")
+    parser.add_argument("--child", nargs=2, metavar=("SYSTEM", "WORKERS"), help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
+    if args.child:
+        return _child(args.child[0], int(args.child[1]))
     folder, pages = load_pages()
     if not pages:
         print("skipped: no news pages found (../shared/corpora/news_html or tests/fixtures/news_html)")

@@ -65,8 +65,8 @@ def read_source_task(spec: SourceSpec, ctx: SourceContext) -> Haul:
 
 
 @task(name="extract", cache_policy=NO_CACHE)
-def extract_task(documents: list[Any]) -> Extraction:
-    return extract(documents)
+def extract_task(documents: list[Any], workers: int | None = None) -> Extraction:
+    return extract(documents, workers=workers)
 
 
 @task(name="process-and-load", cache_policy=NO_CACHE)
@@ -200,7 +200,12 @@ def _run_stages(
         documents.extend(haul.documents)
         failures.extend(haul.fetches)
     size = settings.warehouse.batch_size
-    extractions = [f.result() for f in [extract_task.submit(chunk) for chunk in _chunks(documents, size)]]
+    extractions = [
+        f.result()
+        for f in [
+            extract_task.submit(chunk, settings.extract.workers or None) for chunk in _chunks(documents, size)
+        ]
+    ]
     merged = Extraction()
     for ex in extractions:
         merged.articles.extend(ex.articles)

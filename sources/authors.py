@@ -3,7 +3,8 @@
 Pages put the byline through templates that add "By", "Email the author", a job title after a
 comma or pipe, relative times ("3 hours ago"), profile URLs and the outlet's own name. What is left
 is split on "and", "&", commas and semicolons, de-duplicated in order, and SHOUTED names are
-title-cased.
+title-cased. A single word is taken for a user name and dropped, unless it is in capitals (an
+agency such as AFP or JIJI).
 """
 
 from __future__ import annotations
@@ -48,7 +49,9 @@ def clean_authors(raw: Iterable[str], *, site: str | None = None) -> tuple[str, 
                 continue
             if not re.search(r"[^\W\d_]", name):
                 continue
-            if name.isupper() and len(name) > 3:
+            if " " not in name and not name.isupper():
+                continue  # one word is a user name ("Todd", "admin2"); all caps is an agency (AFP)
+            if name.isupper() and len(name) > 6:
                 name = name.title()
             key = " ".join(words(name))
             if not key or key in seen or key == site_key:

@@ -47,10 +47,7 @@ def extract_one(doc: Document) -> Outcome:
 
 
 def default_workers() -> int:
-    """Worker processes for large batches: ``NEWSWATCH_EXTRACT_WORKERS``, else one per core."""
-    env = os.environ.get("NEWSWATCH_EXTRACT_WORKERS", "")
-    if env.isdigit() and int(env) > 0:
-        return int(env)
+    """Worker processes for large batches: one per core this process may use."""
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta, timezone
 from typing import Any
 from urllib.parse import urljoin, urlparse
 
@@ -222,10 +222,39 @@ def read_metadata(tree: HtmlElement, url: str | None = None) -> PageMeta:
             meta.set(
                 "published_at", parse_datetime(el.get("datetime") or el.get("content"), utc=False), "html"
             )
+    if meta.published_at is not None and meta.published_at.utcoffset() == timedelta(0):
+        meta.published_at = _local_time(tree, meta.published_at)
     meta.set(
         "language_hint", tags.get("og:locale") or tags.get("content-language") or tree.get("lang"), "meta"
     )
     return meta
+
+
+def _local_time(tree: HtmlElement, instant: datetime) -> datetime:
+    """The same instant in the page's own offset, read from a visible ``<time datetime>``.
+
+    Structured data often gives UTC while the page shows local time; the local day is the one
+    readers (and annotators) see. A ``<time>`` naming the same instant with an offset, or a naive
+    one a whole number of quarter hours away (at most 14 h), tells the offset.
+    """
+    from sources.extract import parse_datetime
+
+    for el in tree.xpath("//time[@datetime]")[:5]:
+        raw = (el.get("datetime") or "").strip()
+        shown = parse_datetime(raw, utc=False)
+        if shown is None:
+            continue
+        naive = not re.search(r"(?:Z|[+-]\d\d:?\d\d)$", raw)
+        if naive:
+            diff = shown.replace(tzinfo=None) - instant.replace(tzinfo=None)
+        elif shown == instant:
+            diff = shown.utcoffset() or timedelta(0)
+        else:
+            continue
+        quarters = diff / timedelta(minutes=15)
+        if diff and quarters == int(quarters) and abs(diff) <= timedelta(hours=14):
+            return instant.astimezone(timezone(diff))
+    return instant
 
 
 def date_from_url(url: str | None) -> datetime | None:

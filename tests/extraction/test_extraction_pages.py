@@ -80,6 +80,7 @@ def test_every_field_has_a_provenance(news_page: object) -> None:
         (["https://www.facebook.com/someone", "Staff"], None, ()),
         (["The Daily Planet"], "The Daily Planet", ()),
         (["Ana Ruiz; Ana Ruiz"], None, ("Ana Ruiz",)),
+        (["Todd", "AFP"], None, ("AFP",)),
     ],
 )
 def test_authors_are_cleaned(raw: list[str], site: str | None, expected: tuple[str, ...]) -> None:
