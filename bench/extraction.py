@@ -82,7 +82,8 @@ def newspaper(page: tuple[str, str]) -> Any:
         warnings.simplefilter("ignore")  # "nltk is not installed": its NLP is not used here
         import newspaper as np4k
 
-    article = np4k.Article(page[0])
+    # No image downloads (its default), no article cache; any request goes nowhere (see _offline).
+    article = np4k.Article(page[0], fetch_images=False, memorize_articles=False)
     article.download(input_html=page[1])
     article.parse()
     return len(article.text or "")
@@ -103,7 +104,9 @@ LIBRARIES: dict[str, Callable[[tuple[str, str]], Any]] = {
 
 
 def _forkserver_pool(workers: int) -> ProcessPoolExecutor:
-    return ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("forkserver"))
+    return ProcessPoolExecutor(
+        max_workers=workers, mp_context=multiprocessing.get_context("forkserver"), initializer=_offline
+    )
 
 
 def _library(name: str, workers: int) -> tuple[float, float, int]:
@@ -169,8 +172,24 @@ def _newswatch(workers: int) -> tuple[float, float, int]:
     return cpu, wall, len(timed)
 
 
+def _offline() -> None:
+    """Refuse every connection but loopback: a benchmark must not reach the network."""
+    import socket
+
+    connect = socket.socket.connect
+
+    def guarded(self: socket.socket, address: Any) -> Any:
+        host = address[0] if isinstance(address, tuple) else address
+        if host not in ("127.0.0.1", "::1", "localhost") and self.family != socket.AF_UNIX:
+            raise ConnectionRefusedError(f"bench/extraction.py is offline: refused {host}")
+        return connect(self, address)
+
+    socket.socket.connect = guarded  # type: ignore[method-assign]
+
+
 def _child(system: str, workers: int) -> int:
     """Run one measurement in this (fresh) process and print it as JSON for the parent."""
+    _offline()
     try:
         cpu, wall, pages = _newswatch(workers) if system == "newswatch" else _library(system, workers)
     except ImportError as exc:
