@@ -36,10 +36,12 @@ def extract_document(doc: Document) -> Extracted:
         text, _ = decode(doc.content, name=doc.url, declared=doc.charset)
         return parse_text(text, name=doc.url, markdown=doc.media_type == "text/markdown")
     if doc.media_type in ("text/html", "application/xhtml+xml"):
-        from sources.html import decode_html
+        from sources.html import decode_html, extract_page
 
         html = decode_html(doc.content, name=doc.url, declared=doc.charset)
-        return extract_html(html, url=doc.url if doc.url.startswith("http") else None)
+        # A local file's path is no web address: no home-page test, no canonical URL from it.
+        web = doc.url if doc.url.startswith(("http://", "https://")) else None
+        return extract_page(html, url=web, name=doc.url)
     if doc.media_type == "application/x-newswatch-record":
         return from_record(doc.fields, name=doc.url)
     raise ExtractionError(doc.url, f"no extractor for media type {doc.media_type!r}", outcome="unsupported")

@@ -230,9 +230,12 @@ def page_kind(tree: HtmlElement, meta: PageMeta, url: str | None, body: str) -> 
     return "article"
 
 
-def extract_page(html: str, *, url: str | None = None) -> Extracted:
-    """Article text and metadata from a page; other kinds of page raise with their outcome."""
-    name = url or "html"
+def extract_page(html: str, *, url: str | None = None, name: str | None = None) -> Extracted:
+    """Article text and metadata from a page; other kinds of page raise with their outcome.
+
+    ``url`` is the page's web address (None for a local file); ``name`` names it in errors.
+    """
+    name = name or url or "html"
     tree = parse(html, name=name)
     redirect = redirect_target(tree, url)
     if redirect:
