@@ -71,8 +71,8 @@ def read_source_task(spec: SourceSpec, ctx: SourceContext) -> Haul:
 
 
 @task(name="extract", cache_policy=NO_CACHE)
-def extract_task(documents: list[Any], seen_at: datetime) -> Extraction:
-    return extract(documents, seen_at=seen_at)
+def extract_task(documents: list[Any], seen_at: datetime, workers: int | None = None) -> Extraction:
+    return extract(documents, seen_at=seen_at, workers=workers)
 
 
 @task(name="process-and-load", cache_policy=NO_CACHE)
@@ -222,7 +222,10 @@ def _run_stages(
     size = settings.warehouse.batch_size
     extractions = [
         f.result()
-        for f in [extract_task.submit(chunk, stats.started_at) for chunk in _chunks(documents, size)]
+        for f in [
+            extract_task.submit(chunk, stats.started_at, settings.extract.workers or None)
+            for chunk in _chunks(documents, size)
+        ]
     ]
     merged = Extraction()
     for ex in extractions:

@@ -7,16 +7,15 @@ read (per source) -> extract + clean (per batch of documents) -> copies, stories
 from __future__ import annotations
 
 import contextlib
+import zlib
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
 import duckdb
 
-from newswatch.clean import clean
 from newswatch.copies import CopyIndex, assign_copies, signature_bytes, signatures_for
 from newswatch.entities import extract_entities
-from newswatch.errors import SourceError
 from newswatch.records import (
     Article,
     Batch,
@@ -30,11 +29,11 @@ from newswatch.records import (
 from newswatch.settings import Settings, SourceSpec
 from newswatch.stories import StoryIndex, assign_stories
 from newswatch.topics import Taxonomy, tag_articles
-from sources.extract import extract_document
+from sources.batch import extract_many
 from sources.health import web_state_updates
 from sources.http import make_client
 from sources.registry import SourceContext, read_source
-from warehouse.loader import insert_fetches, load_batch, start_run, sync_topics
+from warehouse.loader import insert_fetches, load_batch, refresh_metadata, start_run, sync_topics
 from warehouse.state import (
     SETTLED_OUTCOMES,
     WebState,
@@ -75,26 +74,24 @@ def read(spec: SourceSpec, ctx: SourceContext) -> Haul:
     return haul
 
 
-def extract(documents: Sequence[Document], *, seen_at: datetime | None = None) -> Extraction:
-    """Extract and clean each document; a failure becomes a fetch row with its reason.
+def extract(
+    documents: Sequence[Document], *, seen_at: datetime | None = None, workers: int | None = None
+) -> Extraction:
+    """Extract and clean each document (across cores for large batches); a failure becomes a
+    fetch row with its reason.
 
     ``seen_at`` (the run's start) is every new article's ``first_seen_at``, so articles seen by
     one run are simultaneous and their order does not depend on how long extraction took.
     """
     out = Extraction()
     seen_at = seen_at or utcnow()
-    for doc in documents:
-        try:
-            extracted = extract_document(doc)
-        except SourceError as exc:
+    for doc, result in zip(documents, extract_many(documents, workers=workers), strict=True):
+        if not isinstance(result, Article):
             fetch = doc.fetch or Fetch(url=doc.url, source=doc.source)
-            out.failures.append(fetch.fail(exc.outcome, str(exc)))
+            out.failures.append(fetch.fail(*result))
             continue
-        article = clean(extracted, source=extracted.site_name or doc.source, url=doc.url, origin=doc.source)
-        if not article.body and not article.title:
-            fetch = doc.fetch or Fetch(url=doc.url, source=doc.source)
-            out.failures.append(fetch.fail("no_body", f"{doc.url}: nothing left after cleaning"))
-            continue
+        article = result
+        article.first_seen_at = seen_at
         out.articles.append(article)
         if doc.content:
             out.raw[article.article_id] = RawDocument(doc.url, doc.media_type, doc.content)
@@ -213,7 +210,7 @@ def run_without_prefect(
             documents.extend(haul.documents)
             failures.extend(haul.fetches)
     attempts = failures + [d.fetch for d in documents if d.fetch is not None]
-    extraction = extract(documents, seen_at=stats.started_at)
+    extraction = extract(documents, seen_at=stats.started_at, workers=settings.extract.workers or None)
     failures.extend(extraction.failures)
     stats.read = len(extraction.articles)
     stats.failed = sum(1 for f in failures if f.outcome not in OK_OUTCOMES)
@@ -275,3 +272,49 @@ def record_web_state(
         if d.content and d.fetch is not None and d.fetch.outcome in SETTLED_OUTCOMES
     ]
     save_web_state(conn, *web_state_updates(specs, attempts, web.health, settings.fetch), raw=raw)
+
+
+def reextract(
+    conn: duckdb.DuckDBPyConnection,
+    *,
+    settings: Settings,
+    taxonomy: Taxonomy,
+    stats: RunStats,
+    since: datetime | None = None,
+) -> int:
+    """Re-run extraction over the kept raw documents (stored at or after ``since``), no fetching.
+
+    Articles whose text changed go through copies, stories, topics and the loader like new ones;
+    the others get their metadata rewritten. A page that no longer extracts gets a ``fetches`` row
+    and keeps its article. Returns how many articles had only their metadata refreshed.
+    """
+    rows = conn.execute(
+        """SELECT r.url, r.media_type, r.content, coalesce(a.origin, 'reextract')
+           FROM raw_documents AS r LEFT JOIN articles AS a ON a.url = r.url
+           WHERE ?::TIMESTAMPTZ IS NULL OR r.stored_at >= ?::TIMESTAMPTZ ORDER BY r.url""",
+        [since, since],
+    ).fetchall()
+    docs = [Document(origin, url, zlib.decompress(blob), media, None) for url, media, blob, origin in rows]
+    extraction = extract(docs, seen_at=stats.started_at, workers=settings.extract.workers or None)
+    extraction.raw.clear()  # the stored bytes are what was just read: nothing new to keep
+    insert_fetches(conn, extraction.failures, run_id=stats.run_id)
+    stats.read, stats.failed = len(extraction.articles), len(extraction.failures)
+    known = known_articles(conn, (a.article_id for a in extraction.articles))
+    same = [
+        a
+        for a in extraction.articles
+        if a.article_id in known and known[a.article_id].content_hash == a.content_hash
+    ]
+    for art in same:
+        art.first_seen_at = known[art.article_id].first_seen_at
+    refresh_metadata(conn, same, run_id=stats.run_id)
+    ids = {a.article_id for a in same}
+    changed = event_order(a for a in extraction.articles if a.article_id not in ids)
+    indexes = load_indexes(conn, settings, changed)
+    size = settings.warehouse.batch_size
+    for i in range(0, len(changed), size):
+        chunk = changed[i : i + size]
+        process_and_load(
+            conn, chunk, extraction, settings=settings, taxonomy=taxonomy, indexes=indexes, stats=stats
+        )
+    return len(same)

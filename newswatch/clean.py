@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from datetime import UTC, datetime
 from functools import lru_cache
 from typing import Any
 
@@ -38,6 +39,29 @@ _BOILERPLATE_LINE = re.compile(
       | for\ more\ information,?\ (?:please\ )?see\ our\ comments?\ faq.{0,40}$
       | (?:published|updated|posted)\ (?:on|at)?\s*:?\s*[\w ,:.\-]{0,40}$
       | (?:back\ to\ top|top\ stories|skip\ to\ (?:main\ )?content|loading\.*)$
+      # paywall and subscription prompts
+      | .{0,80}\bsubscribe\b.{0,60}\b(?:full\ story|to\ continue|continue\ reading|to\ read\ more)\b.{0,80}$
+      | .{0,120}\balready\ a\ subscriber\b.{0,160}$
+      | (?:first-time\ )?subscribers\ (?:also\ )?(?:receive|get|enjoy)\b.{0,160}$
+      # newsletter, app and social prompts
+      | .{0,60}\bsign(?:ing)?\ up\b.{0,120}\b(?:newsletter|updates|alerts|inbox
+                                                           |e-?mail|best\ content)\b.{0,200}$
+      | .{0,80}\b(?:view|read)\ the\ (?:full|entire)\ (?:story|article)\b.{0,120}$
+      | .{0,60}\bnewsletter\s*:?$
+      | get\ (?:the|our)\b.{0,60}\b(?:by\ email|newsletter|in\ your\ inbox)\b.{0,40}$
+      | .{0,80}\bdownload\ (?:the|our)\b.{0,60}\bapps?\b.{0,80}$
+      | follow\b.{0,80}\bon\ (?:twitter|facebook|instagram|x|linkedin|tiktok|youtube|threads)\b.{0,200}$
+      | we(?:'d)?\ (?:want|love|would\ love)\ to\ hear\ (?:from\ you|what\ you\ think)\b.{0,120}$
+      | (?:submit|send)\ (?:us\ )?your\ (?:letter|story|tip|news)\b.{0,120}$
+      # credits, copyright and disclosure lines
+      | credits?\s*:.{0,150}$
+      | .{0,80}\bcopyrighted\ property\b.{0,200}$
+      | .{0,40}\bpermission\b.{0,60}\b(?:reprint|reproduc|republish|redistribut).{0,200}$
+      | this\ (?:post|article|page|story)\ (?:contains|may\ contain|includes)
+            \ (?:references|affiliate|links)\b.{0,160}$
+      # "read more" in Spanish and Portuguese
+      | (?:lea|lee|leer|leia|ver|vea|mira)\s+(?:tambi[eé]n|m[aá]s|adem[aá]s|mais)?\s*:.{0,160}$
+      | (?:te\ puede\ interesar|noticias\ relacionadas|contenido\ relacionado|relacionad[oa]s?)\s*:?.{0,120}$
     )""",
     re.VERBOSE,
 )
@@ -47,7 +71,8 @@ _TRAILER_START = re.compile(
     r"""^(?:comments?\s*\(\d+\)|comments?|\d+\s+comments?|leave\ a\ (?:comment|reply)
         |related\ (?:articles|stories|news|content)|more\ (?:stories|from\b.{0,40}|on\ this\ story)
         |you\ (?:may|might)\ also\ like|recommended(?:\ for\ you)?|read\ next|most\ (?:read|popular)
-        |(?:join|start)\ the\ (?:conversation|discussion))\s*:?$""",
+        |(?:join|start)\ the\ (?:conversation|discussion)|tagged|tags|topics|related\ topics
+        |contenido\ relacionado|noticias\ relacionadas|te\ puede\ interesar|watch\ this\ next)\s*:?$""",
     re.VERBOSE,
 )
 
@@ -94,6 +119,19 @@ def drop_repeats(body: str, *, deck: str | None = None, title: str | None = None
     return "\n\n".join(out)
 
 
+def _is_lead(deck: str, body: str) -> bool:
+    """Whether the deck only repeats the start of the body (cut short, maybe with "...")."""
+    d = words(deck.rstrip(". …"))
+    if len(d) > 3:
+        d = d[:-1]  # a truncated description may end inside a word
+    return bool(d) and words(body[: len(deck) * 2 + 50])[: len(d)] == d
+
+
+def _utc(value: datetime | None) -> datetime | None:
+    # Extraction keeps a page's own offset (for tracing); the warehouse stores UTC.
+    return value.astimezone(UTC) if value is not None else None
+
+
 def content_hash(text: str) -> str:
     """Hash of the matching form: same words in the same order give the same hash."""
     return hashlib.sha256(" ".join(words(text)).encode("utf-8")).hexdigest()[:32]
@@ -121,10 +159,14 @@ def clean(
     title = normalize(extracted.title).replace("\n", " ")
     deck = normalize(extracted.deck).replace("\n", " ") if extracted.deck else None
     body = strip_boilerplate(normalize(extracted.body))
+    if deck and body and _is_lead(deck, body):
+        deck = None  # a meta description copying the first paragraph is not a standfirst
     body = drop_repeats(body, deck=deck, title=title)
     canonical = extracted.canonical_url or url
     language = detect_language(f"{title}\n{body}") or extracted.language_hint
     provenance = dict(extracted.provenance)
+    if deck is None:
+        provenance.pop("deck", None)
     if language and "language" not in provenance:
         provenance["language"] = "text" if language != extracted.language_hint else "meta"
     return Article(
@@ -135,8 +177,8 @@ def clean(
         title=title,
         body=body,
         deck=deck,
-        published_at=extracted.published_at,
-        modified_at=extracted.modified_at,
+        published_at=_utc(extracted.published_at),
+        modified_at=_utc(extracted.modified_at),
         authors=extracted.authors,
         site_name=extracted.site_name,
         language=language,

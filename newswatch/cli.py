@@ -394,6 +394,51 @@ def reindex(config: ConfigOpt = None, db: DbOpt = None) -> None:
     )
 
 
+@app.command()
+def reextract(
+    since: Annotated[
+        str | None, typer.Option("--since", help="Only raw pages stored on or after this day (YYYY-MM-DD).")
+    ] = None,
+    config: ConfigOpt = None,
+    db: DbOpt = None,
+) -> None:
+    """Re-run extraction over the stored raw pages (no fetching) and update their articles."""
+    try:
+        when = datetime.fromisoformat(since).replace(tzinfo=UTC) if since else None
+    except ValueError as exc:
+        raise _fail(ValueError(f"--since {since!r}: expected YYYY-MM-DD")) from exc
+    from flows.stages import reextract as run_reextract
+    from newswatch.records import RunStats, stable_id, utcnow
+    from newswatch.topics import load_taxonomy
+    from warehouse.db import connect
+    from warehouse.loader import finish_run, start_run
+
+    try:
+        settings = _settings(config, db)
+        taxonomy = load_taxonomy(settings.topics.taxonomy, threshold=settings.topics.threshold)
+        conn = connect(settings.warehouse.path)
+    except NewswatchError as exc:
+        raise _fail(exc) from exc
+    stats = RunStats(run_id=stable_id("r_", utcnow().isoformat(), "reextract"))
+    try:
+        start_run(conn, stats, command="reextract", flow_run_id=None)
+        try:
+            refreshed = run_reextract(conn, settings=settings, taxonomy=taxonomy, stats=stats, since=when)
+        except BaseException as exc:
+            stats.status, stats.finished_at = "failed", utcnow()
+            finish_run(conn, stats, error=f"{type(exc).__name__}: {exc}")
+            raise
+        stats.status, stats.finished_at = "completed", utcnow()
+        finish_run(conn, stats)
+    finally:
+        conn.close()
+    console.print(
+        f"re-extracted {stats.read} pages: {stats.new + stats.updated} with changed text, "
+        f"{refreshed} with the same text (metadata refreshed); {stats.failed} no longer extract",
+        highlight=False,
+    )
+
+
 def main() -> None:
     app()
 

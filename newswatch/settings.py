@@ -115,6 +115,12 @@ class StorySettings(_Section):
     embedding_headline_merge_threshold: float = Field(0.30, gt=0, le=1)
 
 
+class ExtractSettings(_Section):
+    workers: int = Field(
+        0, ge=0, description="processes extracting a large batch; 0 = one per core, 1 = no pool"
+    )
+
+
 class DigestSettings(_Section):
     max_stories: int = Field(100, ge=1)
 
@@ -137,6 +143,7 @@ class Settings(BaseSettings):
     copies: CopySettings = CopySettings()
     stories: StorySettings = StorySettings()
     digest: DigestSettings = DigestSettings()
+    extract: ExtractSettings = ExtractSettings()
     config_path: Path | None = None
 
     @model_validator(mode="after")

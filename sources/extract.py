@@ -3,7 +3,8 @@
 - plain text and Markdown: optional front matter (``key: value`` lines between ``---``), a title
   line (a Markdown ``#`` heading counts), an optional deck (a short line right under the title,
   followed by a blank line), then the body;
-- HTML: trafilatura's extraction with metadata (title, date, authors, site name, canonical URL);
+- HTML: ``sources.html`` (one parse; JSON-LD, OpenGraph and meta first; trafilatura for the body;
+  page kinds: redirect, listing, paywalled pages are reported as outcomes);
 - records (``.json``/``.jsonl``/``.csv`` rows, feed entries): their fields, with HTML bodies
   extracted like pages.
 
@@ -35,8 +36,12 @@ def extract_document(doc: Document) -> Extracted:
         text, _ = decode(doc.content, name=doc.url, declared=doc.charset)
         return parse_text(text, name=doc.url, markdown=doc.media_type == "text/markdown")
     if doc.media_type in ("text/html", "application/xhtml+xml"):
-        text, _ = decode(doc.content, name=doc.url, declared=doc.charset)
-        return extract_html(text, url=doc.url)
+        from sources.html import decode_html, extract_page
+
+        html = decode_html(doc.content, name=doc.url, declared=doc.charset)
+        # A local file's path is no web address: no home-page test, no canonical URL from it.
+        web = doc.url if doc.url.startswith(("http://", "https://")) else None
+        return extract_page(html, url=web, name=doc.url)
     if doc.media_type == "application/x-newswatch-record":
         return from_record(doc.fields, name=doc.url)
     raise ExtractionError(doc.url, f"no extractor for media type {doc.media_type!r}", outcome="unsupported")
@@ -93,45 +98,10 @@ def parse_text(text: str, *, name: str, markdown: bool = False) -> Extracted:
 
 
 def extract_html(html: str, *, url: str | None = None) -> Extracted:
-    """Article text and metadata from a page (trafilatura with metadata)."""
-    import trafilatura
+    """Article text and metadata from a page (``sources.html``: parse once, structured data first)."""
+    from sources.html import extract_page
 
-    name = url or "html"
-    if "<" not in html:
-        raise ExtractionError(name, "not HTML: no markup", outcome="not_an_article")
-    try:
-        result: Any = trafilatura.bare_extraction(
-            html,
-            url=url,
-            with_metadata=True,
-            include_comments=False,
-            include_tables=False,
-            as_dict=False,
-        )
-    except (ValueError, TypeError, AttributeError) as exc:  # lxml errors on hostile markup
-        raise ExtractionError(name, f"the page could not be parsed: {exc}", outcome="not_an_article") from exc
-    if result is None or not getattr(result, "text", None):
-        raise ExtractionError(name, "no article text found in the page", outcome="not_an_article")
-    title = (result.title or "").strip()
-    if not title:
-        raise ExtractionError(name, "no title found in the page", outcome="no_title")
-    provenance = {"title": "html", "body": "trafilatura"}
-    published = parse_datetime(result.date)
-    if published:
-        provenance["published_at"] = "htmldate"
-    authors = tuple(a.strip() for a in re.split(r";|\|", result.author or "") if a.strip())
-    canonical = result.url if result.url and result.url.startswith("http") else None
-    return Extracted(
-        title=title,
-        body=str(result.text),
-        deck=(result.description or None),
-        published_at=published,
-        authors=authors,
-        site_name=result.sitename or None,
-        canonical_url=canonical,
-        language_hint=result.language or None,
-        provenance=provenance,
-    )
+    return extract_page(html, url=url)
 
 
 def from_record(fields: Any, *, name: str) -> Extracted:
@@ -162,8 +132,12 @@ def from_record(fields: Any, *, name: str) -> Extracted:
     )
 
 
-def parse_datetime(value: Any) -> datetime | None:
-    """A timezone-aware UTC datetime from ISO 8601, RFC 2822 or epoch seconds/milliseconds."""
+def parse_datetime(value: Any, *, utc: bool = True) -> datetime | None:
+    """A timezone-aware datetime from ISO 8601, RFC 2822 or epoch seconds/milliseconds.
+
+    In UTC, or with ``utc=False`` in the offset the value gave (a page's local date stays its date);
+    a value without an offset is taken as UTC.
+    """
     if value is None or value == "":
         return None
     if isinstance(value, datetime):
@@ -187,14 +161,20 @@ def parse_datetime(value: Any) -> datetime | None:
                 dt = email.utils.parsedate_to_datetime(text)
             except (TypeError, ValueError, IndexError):
                 try:
+                    import warnings
+
                     from dateutil import parser as dateutil_parser
 
-                    dt = dateutil_parser.parse(text)
+                    with warnings.catch_warnings():  # unknown zone names: parsed as UTC below
+                        warnings.simplefilter("ignore")
+                        dt = dateutil_parser.parse(text)
                 except (ValueError, OverflowError):
                     return None
     if dt.tzinfo is None:
         dt = dt.replace(tzinfo=UTC)
-    return dt.astimezone(UTC)
+    if not 1900 <= dt.year <= 2200:  # typos and placeholders ("0001-01-01") are not dates
+        return None
+    return dt.astimezone(UTC) if utc else dt
 
 
 __all__ = [

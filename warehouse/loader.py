@@ -16,7 +16,7 @@ from typing import Any
 
 import duckdb
 
-from newswatch.records import Batch, EntityMention, Fetch, RunStats, utcnow
+from newswatch.records import Article, Batch, EntityMention, Fetch, RunStats, utcnow
 from warehouse.merges import apply_merges
 
 
@@ -237,6 +237,45 @@ def sync_topics(
         conn.execute("DELETE FROM topics")
         if rows:
             conn.executemany("INSERT INTO topics VALUES (?, ?, ?, ?, ?)", [list(r) for r in rows])
+        conn.execute("COMMIT")
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+
+
+def refresh_metadata(conn: duckdb.DuckDBPyConnection, articles: Sequence[Article], *, run_id: str) -> None:
+    """Rewrite the extracted metadata of articles whose text did not change (re-extraction).
+
+    Copies, stories and topics depend on the text only, so they stay as they are.
+    """
+    if not articles:
+        return
+    now = utcnow()
+    conn.execute("BEGIN TRANSACTION")
+    try:
+        conn.executemany(
+            """UPDATE articles SET canonical_url = ?, title = ?, deck = ?, published_at = ?,
+                 modified_at = ?, authors = ?, site_name = ?, language = ?, provenance = ?,
+                 updated_at = ?, run_id = ?
+               WHERE article_id = ?""",
+            [
+                [
+                    a.canonical_url,
+                    a.title,
+                    a.deck,
+                    a.published_at,
+                    a.modified_at,
+                    list(a.authors),
+                    a.site_name,
+                    a.language,
+                    _json(a.provenance),
+                    now,
+                    run_id,
+                    a.article_id,
+                ]
+                for a in articles
+            ],
+        )
         conn.execute("COMMIT")
     except BaseException:
         conn.execute("ROLLBACK")

@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, run_plain, write_config
+from nwtest import ROOT, run_plain, write_config
 from typer.testing import CliRunner
 
 from newswatch.cli import app

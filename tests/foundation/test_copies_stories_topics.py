@@ -4,7 +4,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from conftest import FIXTURES, SEED_000, SEED_003, page_html
+from nwtest import FIXTURES, SEED_000, SEED_003, page_html
 
 from newswatch.clean import clean
 from newswatch.copies import CopyIndex, assign_copies, signatures_for

@@ -1,7 +1,7 @@
 import json
 from pathlib import Path
 
-from conftest import SEED_000, SEED_003, SEEDS
+from nwtest import SEED_000, SEED_003, SEEDS
 
 from flows.stages import extract, read
 from newswatch.records import Document, Fetch

@@ -4,7 +4,7 @@ from pathlib import Path
 
 import duckdb
 import pytest
-from conftest import write_config
+from nwtest import write_config
 
 
 @pytest.mark.slow

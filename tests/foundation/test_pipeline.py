@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import duckdb
-from conftest import FIXTURES, SEED_000, run_plain, write_config
+from nwtest import FIXTURES, SEED_000, run_plain, write_config
 
 from warehouse.db import connect
 from warehouse.reports import render_digest

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from conftest import SEEDS
+from stories_support import SEEDS
 
 from newswatch.clean import clean
 from newswatch.copies import CopyIndex, assign_copies, signatures_for

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import duckdb
 import pytest
-from conftest import FIXTURES, SEEDS, ingest_paths
+from stories_support import FIXTURES, SEEDS, ingest_paths
 
 from newswatch.settings import Settings
 

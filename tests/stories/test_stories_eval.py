@@ -6,7 +6,7 @@ copies"), so a change that makes clustering worse fails here; raise them when it
 
 from __future__ import annotations
 
-from conftest import FIXTURES
+from stories_support import FIXTURES
 
 from bench.stories import bcubed, evaluate, pairwise
 from newswatch.settings import Settings

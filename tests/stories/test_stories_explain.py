@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from conftest import FIXTURES, SEEDS, ingest_paths
+from stories_support import FIXTURES, SEEDS, ingest_paths
 from typer.testing import CliRunner
 
 from newswatch.cli import app

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import duckdb
-from conftest import ingest_paths  # noqa: F401  (the shared fixtures live there)
+from stories_support import ingest_paths  # noqa: F401  (the shared fixtures live there)
 
 from newswatch.clean import clean
 from newswatch.records import Article, Batch, Extracted

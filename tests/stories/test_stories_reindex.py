@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from conftest import FIXTURES, SEEDS, ingest_paths
+from stories_support import FIXTURES, SEEDS, ingest_paths
 from typer.testing import CliRunner
 
 from newswatch.cli import app

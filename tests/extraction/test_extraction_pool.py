@@ -1,0 +1,39 @@
+"""Large batches are extracted in a process pool with the same results as in one process."""
+
+from __future__ import annotations
+
+import gzip
+
+from extraction_support import FIXTURES
+
+from flows.stages import extract
+from newswatch.records import Document, Fetch
+from sources.batch import POOL_MIN_DOCUMENTS, shutdown_pool
+
+
+def _docs() -> list[Document]:
+    pages = sorted(FIXTURES.glob("*.html.gz"))[:POOL_MIN_DOCUMENTS]
+    docs = [
+        Document(
+            "t", f"https://pages.example.org/{p.name}", gzip.decompress(p.read_bytes()), "text/html", None
+        )
+        for p in pages
+    ]
+    docs.append(Document("t", "https://pages.example.org/empty", b"", "text/html", Fetch("u", "t")))
+    return docs
+
+
+def test_pool_gives_the_same_articles_and_failures_as_one_process() -> None:
+    docs = _docs()
+    one = extract(docs, workers=1)
+    try:
+        two = extract(docs, workers=2)
+    finally:
+        shutdown_pool()
+    assert len(one.articles) >= POOL_MIN_DOCUMENTS - 3
+    key = [(a.article_id, a.title, a.content_hash, a.published_at) for a in one.articles]
+    assert key == [(a.article_id, a.title, a.content_hash, a.published_at) for a in two.articles]
+    assert [(f.url, f.outcome) for f in one.failures] == [(f.url, f.outcome) for f in two.failures]
+    assert set(two.raw) == {a.article_id for a in two.articles}
+    # the caller's fetch rows, not copies from the workers, carry the outcome
+    assert docs[-1].fetch is not None and docs[-1].fetch.outcome == "empty"
