@@ -201,7 +201,7 @@ def write_rows(cols: list[str], rows: list[tuple[Any, ...]], fmt: str) -> None:
         )
         sys.stdout.write("\n")
     elif fmt == "csv":
-        writer = csv.writer(sys.stdout)
+        writer = csv.writer(sys.stdout, lineterminator="\n")
         writer.writerow(cols)
         for r in rows:
             writer.writerow(
