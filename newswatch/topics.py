@@ -94,7 +94,17 @@ def _inflections(word: str) -> str:
         return re.escape(word[:-1]) + r"(?:y|ies|ied|ying|y's)"
     if word.endswith("e"):
         return re.escape(word[:-1]) + r"(?:e|es|ed|ing|e's)"
+    if word[-1] not in "aeiouwxy" and word[-2] in "aeiou" and word[-3] not in "aeiou":
+        # a short final syllable doubles its consonant: "ship" -> "shipped", "shipping"
+        return w + rf"(?:s|es|'s|ed|ing|{re.escape(word[-1])}ed|{re.escape(word[-1])}ing)?"
     return w + r"(?:s|es|'s|ed|ing)?"
+
+
+# A match may not run on into a word, nor into an apostrophe and letters ("won" is not in
+# "won't"); a possessive is part of the match.
+_END = r"(?![\w]|'\w)"
+# Marks a pattern that runs on the text as written, not on the folded text (see term_pattern).
+CASED = "(?#cased)"
 
 
 def term_pattern(term: str) -> re.Pattern[str]:
@@ -103,16 +113,26 @@ def term_pattern(term: str) -> re.Pattern[str]:
     A trailing ``*`` matches any word ending ("terroris*" finds terrorism and terrorists); otherwise
     the last word's regular endings are allowed (plural, possessive, -ed, -ing: "recall" finds
     "recalled", "company" finds "companies"). A word inside a hyphenated compound counts
-    ("Google-owned").
+    ("Google-owned"). A term written in capitals ("WHO", "AIDS", "GM") is an acronym: it matches
+    only in capitals, so "who" and "aids" in running text do not count.
     """
-    term = fold(term).strip()
+    cased = _is_acronym(term)
+    term = term.strip() if cased else fold(term).strip()
     stem = term.endswith("*")
     term = term.rstrip("*").strip()
     words = [p for p in re.split(r"[\s\-]+", term) if p]
     parts = [re.escape(p) for p in words[:-1]]
-    last = re.escape(words[-1]) + r"\w*" if stem else _inflections(words[-1])
+    if cased:
+        last = re.escape(words[-1]) + (r"\w*" if stem else r"(?:s|'s)?")
+    else:
+        last = re.escape(words[-1]) + r"\w*(?:'s)?" if stem else _inflections(words[-1])
     body = r"[\s\-]+".join([*parts, last])
-    return re.compile(rf"(?<![\w]){body}(?![\w])")
+    return re.compile(rf"(?<![\w]){body}{_END}" + (CASED if cased else ""))
+
+
+def _is_acronym(term: str) -> bool:
+    letters = [c for c in term if c.isalpha()]
+    return len(letters) >= 2 and all(c.isupper() for c in letters)
 
 
 def load_taxonomy(path: str | Path, *, threshold: float | None = None) -> Taxonomy:
@@ -272,20 +292,25 @@ def _snippet(text: str, start: int, end: int) -> str:
 
 def tag_article(article: Article, taxonomy: Taxonomy) -> list[TopicTag]:
     """Score every topic on one article; return tags at or above the threshold, parents implied."""
-    all_zones = [
-        (TITLE_WEIGHT, fold(article.title), "title"),
-        (DECK_WEIGHT, fold(article.deck or ""), "deck"),
-        (1.0, fold(article.body), "body"),
+    raw_zones = [
+        (TITLE_WEIGHT, article.title, "title"),
+        (DECK_WEIGHT, article.deck or "", "deck"),
+        (1.0, article.body, "body"),
     ]
+    all_zones = [(w, fold(t), where, t) for w, t, where in raw_zones]
     body_scale = math.sqrt(BODY_REFERENCE_WORDS / max(BODY_REFERENCE_WORDS, article.word_count))
     full = " \n ".join(z[1] for z in all_zones)
+    full_raw = " \n ".join(z[3] for z in all_zones)
     zones = [z for z in all_zones if z[1]]  # headlines without a body: skip the empty zones
     scores: dict[str, float] = {}
     evidence: dict[str, list[str]] = {}
+    # (distinct terms, full-term matches): equal scores go to the broader, then the more specific
+    # evidence ("parents ... kids ... study" over "smartphones ... study").
+    strength: dict[str, tuple[int, int]] = {}
     for topic in taxonomy.topics:
-        if topic.exclude and any(p.search(full) for p in topic.exclude):
+        if topic.exclude and any(_search(p, full, full_raw) for p in topic.exclude):
             continue
-        if topic.require and not any(p.search(full) for p in topic.require):
+        if topic.require and not any(_search(p, full, full_raw) for p in topic.require):
             continue
         score = 0.0
         found: list[str] = []
@@ -293,35 +318,71 @@ def tag_article(article: Article, taxonomy: Taxonomy) -> list[TopicTag]:
         # Weak terms alone in a long body are noise ("released", "data"): a tag needs a full term
         # somewhere, or a weak one in the title or deck.
         strong = False
-        for pattern, term_weight in weighted:
-            lit = _literal(pattern)
-            for weight, zone, where in zones:
-                if lit and lit not in zone:
+        n_strong = 0
+        n_terms = 0
+        for weight, zone, where, raw in zones:
+            # Each stretch of text counts once per topic, for its strongest and then longest term:
+            # "marketing" is not three matches because market*, marketing and a label contain it.
+            cands: list[tuple[float, int, int, int, int]] = []
+            for k, (pattern, term_weight) in enumerate(weighted):
+                text = raw if _is_cased(pattern) else zone
+                lit = _literal(pattern)
+                if lit and lit not in text:
                     continue
-                hits = list(pattern.finditer(zone))
-                if not hits:
+                for m in pattern.finditer(text):
+                    cands.append((-term_weight, m.start() - m.end(), m.start(), m.end(), k))
+            if not cands:
+                continue
+            taken: list[tuple[int, int]] = []
+            hits: dict[int, list[tuple[int, int]]] = {}
+            for _, _, a, b, k in sorted(cands):
+                if any(a < y and x < b for x, y in taken):
                     continue
-                scale = body_scale if weight == 1.0 else 1.0
+                taken.append((a, b))
+                hits.setdefault(k, []).append((a, b))
+            scale = body_scale if weight == 1.0 else 1.0
+            for k in sorted(hits):
+                pattern, term_weight = weighted[k]
+                spans = sorted(hits[k])
                 strong = strong or term_weight == 1.0 or weight != 1.0
-                score += term_weight * weight * scale * (1.0 + math.log(len(hits)))
-                m = hits[0]
-                found.append(f"{where}: {m.group(0)} ×{len(hits)}: {_snippet(zone, m.start(), m.end())}")
+                n_strong += len(spans) if term_weight == 1.0 else 0
+                n_terms += 1
+                score += term_weight * weight * scale * (1.0 + math.log(len(spans)))
+                text = raw if _is_cased(pattern) else zone
+                a, b = spans[0]
+                found.append(f"{where}: {text[a:b]} ×{len(spans)}: {_snippet(text, a, b)}")
         if score > 0 and (strong or not topic.patterns):
             scores[topic.id] = score
             evidence[topic.id] = found
+            strength[topic.id] = (n_terms, n_strong)
     # A subtopic implies its parents with at least the child's score.
     for tid in list(scores):
         for parent in taxonomy.ancestors(tid):
             if scores.get(parent, 0.0) < scores[tid]:
                 scores[parent] = scores[tid]
+                strength[parent] = max(strength.get(parent, (0, 0)), strength[tid])
                 evidence.setdefault(parent, [])
             evidence[parent].append(f"implied by {tid}")
     factor = TITLE_ONLY_FACTOR if len(zones) == 1 and zones[0][2] == "title" else 1.0
+    # Equal scores: more distinct terms first, then more full-term matches, then the taxonomy's order.
+    order = {t.id: i for i, t in enumerate(taxonomy.topics)}
+    ranked = sorted(
+        scores.items(),
+        key=lambda kv: (-round(kv[1], 6), -strength[kv[0]][0], -strength[kv[0]][1], order[kv[0]]),
+    )
     return [
         TopicTag(article.article_id, tid, round(score, 4), tuple(evidence[tid][:8]))
-        for tid, score in sorted(scores.items(), key=lambda kv: -kv[1])
+        for tid, score in ranked
         if score >= _threshold(taxonomy, tid) * factor
     ]
+
+
+def _is_cased(pattern: re.Pattern[str]) -> bool:
+    return pattern.pattern.endswith(CASED)
+
+
+def _search(pattern: re.Pattern[str], folded: str, raw: str) -> bool:
+    return pattern.search(raw if _is_cased(pattern) else folded) is not None
 
 
 @lru_cache(maxsize=65536)

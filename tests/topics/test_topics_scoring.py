@@ -93,3 +93,43 @@ def test_user_regex_alternation_matches_every_branch() -> None:
     tax = parse_taxonomy({"topic": [{"id": "r", "regex": [r"\bfoo\b|\bbar\b"], "threshold": 1.0}]})
     assert [t.topic for t in tag_article(article("A bar opens"), tax)] == ["r"]
     assert [t.topic for t in tag_article(article("A foo opens"), tax)] == ["r"]
+
+
+def test_term_stops_at_apostrophes_but_takes_possessives() -> None:
+    assert not term_pattern("won").search("editorial: banning a word won't change")
+    assert term_pattern("film*").search("the film's ending")
+    assert term_pattern("ship").search("orders shipped")
+    assert term_pattern("plan").search("planning a merger")
+
+
+def test_capital_terms_are_acronyms_matched_in_capitals() -> None:
+    tax = parse_taxonomy(
+        {"topic": [{"id": "health", "terms": ["WHO", "AIDS"]}, {"id": "cars", "terms": ["GM"]}]},
+        threshold=0.0,
+    )
+    assert [t.topic for t in tag_article(article("WHO warns of AIDS funding gap"), tax)] == ["health"]
+    assert tag_article(article("Who said it? Aids for the home"), tax) == []
+    tag = tag_article(article("GM's recall widens"), tax)[0]
+    assert tag.topic == "cars" and "title: GM's ×1" in tag.evidence[0]
+
+
+def test_each_stretch_of_text_counts_once_per_topic() -> None:
+    tax = parse_taxonomy({"topic": [{"id": "biz", "terms": ["market*", "marketing"], "weak": ["marketing"]}]})
+    once = parse_taxonomy({"topic": [{"id": "biz", "terms": ["marketing"]}]})
+    title = "Affiliate marketing grows"
+    assert scores(title, taxonomy=tax) == scores(title, taxonomy=once) == {"biz": 2.0}
+
+
+def test_equal_scores_go_to_broader_evidence() -> None:
+    tax = parse_taxonomy(
+        {
+            "topic": [
+                {"id": "tech", "terms": ["smartphones"], "weak": ["study"]},
+                {"id": "health", "weak": ["parents", "kids", "study"]},
+            ]
+        },
+        threshold=0.0,
+    )
+    tags = tag_article(article("Study: parents on smartphones ignore kids"), tax)
+    assert [t.score for t in tags] == [3.0, 3.0]
+    assert tags[0].topic == "health"
