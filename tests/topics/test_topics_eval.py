@@ -17,10 +17,10 @@ FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "topics"
 
 # split -> (accuracy floor, per-class F1 floors)
 FLOORS = {
-    "all": (0.81, {"arts-culture-entertainment": 0.87, "economy-business-finance": 0.89,
-                   "health": 0.67, "science-technology": 0.67}),
-    "held-out": (0.80, {"arts-culture-entertainment": 0.78, "economy-business-finance": 0.90,
-                        "science-technology": 0.53}),
+    "all": (0.78, {"arts-culture-entertainment": 0.81, "economy-business-finance": 0.88,
+                   "health": 0.64, "science-technology": 0.66}),
+    "held-out": (0.75, {"arts-culture-entertainment": 0.65, "economy-business-finance": 0.89,
+                        "science-technology": 0.52}),
 }  # fmt: skip
 
 
