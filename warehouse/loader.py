@@ -16,7 +16,7 @@ from typing import Any
 
 import duckdb
 
-from newswatch.records import Article, Batch, EntityMention, Fetch, RunStats, utcnow
+from newswatch.records import Article, Batch, EntityMention, Fetch, RawDocument, RunStats, utcnow
 from warehouse.merges import apply_merges
 
 
@@ -120,23 +120,7 @@ def load_batch(conn: duckdb.DuckDBPyConnection, batch: Batch, *, run_id: str) ->
                 "INSERT INTO copy_signatures VALUES (?, ?, ?)",
                 [[k, len(v) // 4, v] for k, v in sigs],
             )
-        if batch.raw:
-            conn.executemany(
-                """INSERT INTO raw_documents VALUES (?, ?, ?, ?, ?)
-                   ON CONFLICT (url) DO UPDATE SET media_type = excluded.media_type,
-                     raw_sha256 = excluded.raw_sha256, content = excluded.content,
-                     stored_at = excluded.stored_at""",
-                [
-                    [
-                        r.url,
-                        r.media_type,
-                        hashlib.sha256(r.content).hexdigest(),
-                        zlib.compress(r.content, 6),
-                        now,
-                    ]
-                    for r in batch.raw
-                ],
-            )
+        upsert_raw_documents(conn, batch.raw, now=now)
         insert_fetches(conn, batch.fetches, run_id=run_id)
         if batch.merges:
             touched = (touched - {m.merged for m in batch.merges}) | apply_merges(conn, batch.merges)
@@ -146,6 +130,22 @@ def load_batch(conn: duckdb.DuckDBPyConnection, batch: Batch, *, run_id: str) ->
         conn.execute("ROLLBACK")
         raise
     return touched
+
+
+def upsert_raw_documents(conn: duckdb.DuckDBPyConnection, raw: Sequence[RawDocument], *, now: Any) -> None:
+    """Keep each document's raw bytes (zlib), one row per URL: the latest read wins."""
+    latest = {r.url: r for r in raw}  # one URL read twice in a batch: keep the last
+    if not latest:
+        return
+    conn.executemany(
+        """INSERT INTO raw_documents VALUES (?, ?, ?, ?, ?)
+           ON CONFLICT (url) DO UPDATE SET media_type = excluded.media_type,
+             raw_sha256 = excluded.raw_sha256, content = excluded.content, stored_at = excluded.stored_at""",
+        [
+            [r.url, r.media_type, hashlib.sha256(r.content).hexdigest(), zlib.compress(r.content, 6), now]
+            for r in latest.values()
+        ],
+    )
 
 
 def load_entities(conn: duckdb.DuckDBPyConnection, mentions: Sequence[EntityMention], *, now: Any) -> None:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
-import zlib
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from collections.abc import Set as AbcSet
 from dataclasses import dataclass
@@ -18,6 +16,7 @@ from newswatch.embeddings import load_embedder
 from newswatch.records import Article, HttpValidators, RawDocument, SourceHealth, utcnow
 from newswatch.settings import CopySettings, StorySettings
 from newswatch.stories import StoryFeatures, StoryIndex, embedding_text
+from warehouse.loader import upsert_raw_documents
 from warehouse.merges import merged_into
 
 
@@ -216,23 +215,7 @@ def save_web_state(
     now = utcnow()
     conn.execute("BEGIN TRANSACTION")
     try:
-        if raw:
-            conn.executemany(
-                """INSERT INTO raw_documents VALUES (?, ?, ?, ?, ?)
-                   ON CONFLICT (url) DO UPDATE SET media_type = excluded.media_type,
-                     raw_sha256 = excluded.raw_sha256, content = excluded.content,
-                     stored_at = excluded.stored_at""",
-                [
-                    [
-                        r.url,
-                        r.media_type,
-                        hashlib.sha256(r.content).hexdigest(),
-                        zlib.compress(r.content, 6),
-                        now,
-                    ]
-                    for r in {r.url: r for r in raw}.values()
-                ],
-            )
+        upsert_raw_documents(conn, raw, now=now)
         if validators:
             conn.executemany(
                 """INSERT INTO http_cache VALUES (?, ?, ?, ?, ?)
