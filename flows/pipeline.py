@@ -22,11 +22,11 @@ from prefect.cache_policies import NO_CACHE
 from prefect.context import get_run_context
 from prefect.task_runners import ThreadPoolTaskRunner
 
+from flows.runs import recorded_run
 from flows.stages import (
     OK_OUTCOMES,
     Extraction,
     Haul,
-    begin_run,
     event_order,
     extract,
     load_indexes,
@@ -36,13 +36,13 @@ from flows.stages import (
     source_context,
 )
 from newswatch.errors import SourceError
-from newswatch.records import RunStats, stable_id, utcnow
+from newswatch.records import RunStats
 from newswatch.settings import Settings, SourceSpec, load_settings
 from newswatch.topics import Taxonomy, load_taxonomy
 from sources.discover import guess_kind
 from sources.registry import SourceContext
 from warehouse.db import connect
-from warehouse.loader import finish_run, insert_fetches
+from warehouse.loader import insert_fetches
 from warehouse.reports import render_digest
 
 
@@ -171,23 +171,14 @@ def newswatch_run(
     logger = get_run_logger()
     ctx_run = get_run_context()
     flow_run_id = str(getattr(getattr(ctx_run, "flow_run", None), "id", "") or "") or None
-    stats = RunStats(run_id=stable_id("r_", utcnow().isoformat(), os.urandom(8).hex()))
     conn = connect(settings.warehouse.path)
     try:
-        begin_run(conn, taxonomy, stats, command="ingest" if inputs else "run", flow_run_id=flow_run_id)
-        try:
+        command = "ingest" if inputs else "run"
+        with recorded_run(conn, command=command, taxonomy=taxonomy, flow_run_id=flow_run_id) as stats:
             _run_stages(conn, settings, taxonomy, stats, logger)
             day = date.fromisoformat(digest_day) if digest_day else datetime.now(UTC).date()
             path = digest_task(conn, day, settings.warehouse.digests_dir, settings.digest.max_stories)
             stats.digest_path = str(path)
-            stats.status = "completed"
-        except BaseException as exc:
-            stats.status = "failed"
-            stats.finished_at = utcnow()
-            finish_run(conn, stats, error=f"{type(exc).__name__}: {exc}")
-            raise
-        stats.finished_at = utcnow()
-        finish_run(conn, stats)
     finally:
         conn.close()
     summary = asdict(stats)

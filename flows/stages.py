@@ -33,7 +33,7 @@ from sources.batch import extract_many
 from sources.health import web_state_updates
 from sources.http import make_client
 from sources.registry import SourceContext, read_source
-from warehouse.loader import insert_fetches, load_batch, refresh_metadata, start_run, sync_topics
+from warehouse.loader import insert_fetches, load_batch, refresh_metadata
 from warehouse.state import (
     SETTLED_OUTCOMES,
     WebState,
@@ -179,19 +179,6 @@ def process_and_load(
     stats.topics += len(batch.tags)
     stats.stories_new += sum(1 for s in batch.stories if s.is_new_story)
     stats.stories_touched += len(touched)
-
-
-def begin_run(
-    conn: duckdb.DuckDBPyConnection,
-    taxonomy: Taxonomy,
-    stats: RunStats,
-    *,
-    command: str,
-    flow_run_id: str | None = None,
-) -> None:
-    """Record the run as started and make ``topics`` match the taxonomy in use."""
-    start_run(conn, stats, command=command, flow_run_id=flow_run_id)
-    sync_topics(conn, [(t.id, t.label, t.iptc, t.parent, t.description) for t in taxonomy.topics])
 
 
 def run_without_prefect(

@@ -407,11 +407,10 @@ def reextract(
         when = datetime.fromisoformat(since).replace(tzinfo=UTC) if since else None
     except ValueError as exc:
         raise _fail(ValueError(f"--since {since!r}: expected YYYY-MM-DD")) from exc
+    from flows.runs import recorded_run
     from flows.stages import reextract as run_reextract
-    from newswatch.records import RunStats, stable_id, utcnow
     from newswatch.topics import load_taxonomy
     from warehouse.db import connect
-    from warehouse.loader import finish_run, start_run
 
     try:
         settings = _settings(config, db)
@@ -419,17 +418,9 @@ def reextract(
         conn = connect(settings.warehouse.path)
     except NewswatchError as exc:
         raise _fail(exc) from exc
-    stats = RunStats(run_id=stable_id("r_", utcnow().isoformat(), "reextract"))
     try:
-        start_run(conn, stats, command="reextract", flow_run_id=None)
-        try:
+        with recorded_run(conn, command="reextract") as stats:
             refreshed = run_reextract(conn, settings=settings, taxonomy=taxonomy, stats=stats, since=when)
-        except BaseException as exc:
-            stats.status, stats.finished_at = "failed", utcnow()
-            finish_run(conn, stats, error=f"{type(exc).__name__}: {exc}")
-            raise
-        stats.status, stats.finished_at = "completed", utcnow()
-        finish_run(conn, stats)
     finally:
         conn.close()
     console.print(

@@ -39,24 +39,8 @@ def page_html(name: str) -> str:
 
 
 def run_plain(config: Path, **overrides: Any) -> Any:
-    """Run every stage without Prefect (flows.stages.run_without_prefect); return the stats."""
-    from flows.stages import begin_run, run_without_prefect
-    from newswatch.records import RunStats, stable_id, utcnow
+    """Run every stage without Prefect (flows.runs.run_locally); return the stats."""
+    from flows.runs import run_locally
     from newswatch.settings import load_settings
-    from newswatch.topics import load_taxonomy
-    from warehouse.db import connect
-    from warehouse.loader import finish_run
 
-    settings = load_settings(config, overrides=overrides or None)
-    taxonomy = load_taxonomy(settings.topics.taxonomy, threshold=settings.topics.threshold)
-    stats = RunStats(run_id=stable_id("r_", utcnow().isoformat()))
-    conn = connect(settings.warehouse.path)
-    try:
-        begin_run(conn, taxonomy, stats, command="test")
-        run_without_prefect(conn, settings, taxonomy, stats)
-        stats.status = "completed"
-        stats.finished_at = utcnow()
-        finish_run(conn, stats)
-    finally:
-        conn.close()
-    return stats
+    return run_locally(load_settings(config, overrides=overrides or None), command="test")

@@ -349,26 +349,12 @@ def web_config(tmp_path: Path, sources: list[dict[str, Any]], **fetch: Any) -> P
 
 
 def run_web_once(config: Path) -> dict[str, Any]:
-    """One run of every stage without Prefect (``flows.stages.run_without_prefect``)."""
-    from flows.stages import begin_run, run_without_prefect
-    from newswatch.records import RunStats, stable_id, utcnow
+    """One run of every stage without Prefect (``flows.runs.run_locally``)."""
+    from flows.runs import run_locally
     from newswatch.settings import load_settings
-    from newswatch.topics import load_taxonomy
-    from warehouse.db import connect
-    from warehouse.loader import finish_run
 
     settings = load_settings(config, env={})
-    taxonomy = load_taxonomy(settings.topics.taxonomy, threshold=settings.topics.threshold)
-    stats = RunStats(run_id=stable_id("r_", utcnow().isoformat(), str(time.perf_counter_ns())))
-    conn = connect(settings.warehouse.path)
-    try:
-        begin_run(conn, taxonomy, stats, command="test")
-        run_without_prefect(conn, settings, taxonomy, stats)
-        stats.status = "completed"
-        stats.finished_at = utcnow()
-        finish_run(conn, stats)
-    finally:
-        conn.close()
+    stats = run_locally(settings, command="test")
     return {
         "run_id": stats.run_id,
         "new": stats.new,
