@@ -36,12 +36,12 @@ ConfigOpt = Annotated[
     typer.Option(
         "--config",
         "-c",
-        help="Configuration file [env: NEWSWATCH_CONFIG; default: sources/newswatch.toml].",
+        help="Configuration file (default: $NEWSWATCH_CONFIG, else sources/newswatch.toml).",
     ),
 ]
 DbOpt = Annotated[
     Path | None,
-    typer.Option("--db", help="Warehouse file [env: NEWSWATCH_DB; default: data/newswatch.duckdb]."),
+    typer.Option("--db", help="Warehouse file (default: $NEWSWATCH_DB, else data/newswatch.duckdb)."),
 ]
 
 
