@@ -418,6 +418,9 @@ class _TermIndex:
                     self.always.setdefault(ti, []).append(k)
                 else:
                     self.by_word[_is_cased(pattern)].setdefault(lead.group(), []).append((ti, k))
+        # Every prefix of a leading word: a text word's prefixes are looked up only while they
+        # are one of these (most words leave the set after a letter or two).
+        self.prefixes = tuple({w[:n] for w in index for n in range(1, len(w) + 1)} for index in self.by_word)
 
     def candidates(self, folded: str, raw: str) -> dict[int, dict[int, list[int] | None]]:
         """Topic index -> term index (in ``weighted``) -> where a match may start (None: anywhere)."""
@@ -431,9 +434,13 @@ class _TermIndex:
             starts: dict[str, list[int]] = {}
             for m in _WORDS.finditer(text):
                 starts.setdefault(m.group(), []).append(m.start())
+            prefixes = self.prefixes[cased]
             for word, at in starts.items():
                 for end in range(1, len(word) + 1):
-                    for ti, k in index.get(word[:end], ()):
+                    prefix = word[:end]
+                    if prefix not in prefixes:
+                        break
+                    for ti, k in index.get(prefix, ()):
                         where = out.setdefault(ti, {}).setdefault(k, [])
                         assert where is not None  # indexed terms are never in ``always``
                         where.extend(at)
