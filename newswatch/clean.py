@@ -48,13 +48,15 @@ _BOILERPLATE_LINE = re.compile(
                                                            |e-?mail|best\ content)\b.{0,200}$
       | .{0,80}\b(?:view|read)\ the\ (?:full|entire)\ (?:story|article)\b.{0,120}$
       | .{0,60}\bnewsletter\s*:?$
-      | get\ (?:the|our)\b.{0,60}\b(?:by\ email|newsletter|in\ your\ inbox)\b.{0,40}$
+      | get\ (?:the|our)\b.{0,60}\b(?:by\ email|newsletter|in\ your\ inbox)\b
+            (?:.{0,40}|.{0,60}\bsign\ ?up\b.{0,10})$
       | .{0,80}\bdownload\ (?:the|our)\b.{0,60}\bapps?\b.{0,80}$
       | follow\b.{0,80}\bon\ (?:twitter|facebook|instagram|x|linkedin|tiktok|youtube|threads)\b.{0,200}$
       | we(?:'d)?\ (?:want|love|would\ love)\ to\ hear\ (?:from\ you|what\ you\ think)\b.{0,120}$
       | (?:submit|send)\ (?:us\ )?your\ (?:letter|story|tip|news)\b.{0,120}$
       # credits, copyright and disclosure lines
       | credits?\s*:.{0,150}$
+      | \(\s*(?:(?:photo|image|picture|video)\ )?credits?\s*:.{0,150}\)$
       | .{0,80}\bcopyrighted\ property\b.{0,200}$
       | .{0,40}\bpermission\b.{0,60}\b(?:reprint|reproduc|republish|redistribut).{0,200}$
       | this\ (?:post|article|page|story)\ (?:contains|may\ contain|includes)

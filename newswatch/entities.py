@@ -180,6 +180,33 @@ def _rule_patterns(name: str, kind: str, aliases: tuple[str, ...]) -> list[tuple
     return out
 
 
+# The only characters that match an ASCII letter case-insensitively in ``re``: "İ", "ı", "ſ" and
+# the Kelvin sign. A text without them contains an ASCII name (any case) only if its lower-case
+# form contains the name's lower-case form, so a substring test can skip the regex safely.
+_FOLDS_TO_ASCII = frozenset("\u0130\u0131\u017f\u212a")
+_ALIAS_START = r"(?<![\w\-])"
+
+
+@lru_cache(maxsize=65536)
+def _leading_literal(pattern: re.Pattern[str]) -> str:
+    """The text every match of an alias pattern starts with (its first word; "" when unknown)."""
+    src = pattern.pattern
+    if not src.startswith(_ALIAS_START):
+        return ""
+    out, i = [], len(_ALIAS_START)
+    while i < len(src):
+        c = src[i]
+        if c == "\\" and i + 1 < len(src) and not src[i + 1].isalnum():
+            out.append(src[i + 1])
+            i += 2
+        elif c.isalnum() or c in " '&%!,:;<>=@#~\"/_":
+            out.append(c)
+            i += 1
+        else:
+            break
+    return "".join(out)
+
+
 def parse_entity_rules(raw: Any, *, text: str = "", path: str | None = None) -> tuple[EntityRule, ...]:
     """Validate ``[[entity]]`` tables (name, kind, country, aliases); errors name file and line."""
     from newswatch.errors import ConfigError
@@ -294,11 +321,24 @@ def extract_entities(title: str, body: str, rules: Sequence[EntityRule] = ()) ->
     )
     hits: Counter[int] = Counter()
     lone_hits: Counter[int] = Counter()
+    current = text  # "".join(masked), rebuilt only when a pattern masked something
+    lowered = text.lower()
+    plain = not _FOLDS_TO_ASCII.intersection(text)
     for _, i, pat, lone in every:
-        for m in pat.finditer("".join(masked)):
+        lead = _leading_literal(pat)
+        if pat.flags & re.IGNORECASE:
+            if plain and lead.isascii() and lead.lower() not in lowered:
+                continue
+        elif lead not in text:
+            continue
+        changed = False
+        for m in pat.finditer(current):
             masked[m.start() : m.end()] = "|" * (m.end() - m.start())
             hits[i] += 1
             lone_hits[i] += lone
+            changed = True
+        if changed:
+            current = "".join(masked)
     for i, n in hits.items():
         if n > lone_hits[i]:  # a bare surname alone does not name the person
             rule = rules[i]

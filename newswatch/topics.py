@@ -75,6 +75,8 @@ class Taxonomy:
     threshold: float = 2.0
     by_id: dict[str, Topic] = field(default_factory=dict)
     entities: tuple[EntityRule, ...] = ()  # the watchlist's people, organisations and places
+    # Built on first use by _term_index (not an init field: dataclasses.replace starts it afresh).
+    _index: dict[str, Any] = field(default_factory=dict, init=False, compare=False, repr=False)
 
     def ancestors(self, topic_id: str) -> list[str]:
         out: list[str] = []
@@ -302,34 +304,35 @@ def tag_article(article: Article, taxonomy: Taxonomy) -> list[TopicTag]:
     full = " \n ".join(z[1] for z in all_zones)
     full_raw = " \n ".join(z[3] for z in all_zones)
     zones = [z for z in all_zones if z[1]]  # headlines without a body: skip the empty zones
+    index = _term_index(taxonomy)
+    # Per zone, per topic: the terms that can match there at all (see _TermIndex).
+    zone_terms = [index.candidates(zone, raw) for _, zone, _, raw in zones]
     scores: dict[str, float] = {}
     evidence: dict[str, list[str]] = {}
     # (distinct terms, full-term matches): equal scores go to the broader, then the more specific
     # evidence ("parents ... kids ... study" over "smartphones ... study").
     strength: dict[str, tuple[int, int]] = {}
-    for topic in taxonomy.topics:
+    for ti, topic in enumerate(taxonomy.topics):
         if topic.exclude and any(_search(p, full, full_raw) for p in topic.exclude):
             continue
         if topic.require and not any(_search(p, full, full_raw) for p in topic.require):
             continue
         score = 0.0
         found: list[str] = []
-        weighted = [(p, 1.0) for p in topic.patterns] + [(p, WEAK_WEIGHT) for p in topic.weak]
+        weighted = index.weighted[ti]
         # Weak terms alone in a long body are noise ("released", "data"): a tag needs a full term
         # somewhere, or a weak one in the title or deck.
         strong = False
         n_strong = 0
         n_terms = 0
-        for weight, zone, where, raw in zones:
+        for (weight, zone, where, raw), terms in zip(zones, zone_terms, strict=True):
             # Each stretch of text counts once per topic, for its strongest and then longest term:
             # "marketing" is not three matches because market*, marketing and a label contain it.
             cands: list[tuple[float, int, int, int, int]] = []
-            for k, (pattern, term_weight) in enumerate(weighted):
+            for k, starts in terms.get(ti, {}).items():
+                pattern, term_weight = weighted[k]
                 text = raw if _is_cased(pattern) else zone
-                lit = _literal(pattern)
-                if lit and lit not in text:
-                    continue
-                for m in pattern.finditer(text):
+                for m in _matches(pattern, text, starts):
                     cands.append((-term_weight, m.start() - m.end(), m.start(), m.end(), k))
             if not cands:
                 continue
@@ -382,7 +385,112 @@ def _is_cased(pattern: re.Pattern[str]) -> bool:
 
 
 def _search(pattern: re.Pattern[str], folded: str, raw: str) -> bool:
-    return pattern.search(raw if _is_cased(pattern) else folded) is not None
+    text = raw if _is_cased(pattern) else folded
+    lit = _literal(pattern)
+    return (not lit or lit in text) and pattern.search(text) is not None
+
+
+_WORDS = re.compile(r"\w+")
+
+
+class _TermIndex:
+    """Which of a taxonomy's thousands of terms can match in a text, and where, in one pass over it.
+
+    A term's pattern starts with a lookbehind for a non-word character and then its literal (see
+    ``_literal``); when the literal starts with a word, a match can only begin where a word of the
+    text begins with that word. So terms are indexed by their literal's leading word, a text looks
+    up each prefix of each of its distinct words, and a term is tried only at the starts of the
+    words that lead to it: scanning the whole text once per term was most of tagging's cost. Terms
+    without such a literal (a user's regex) are tried everywhere. The regex still decides every
+    match, so tags, scores and evidence are the same as scanning every term over the whole text.
+    """
+
+    def __init__(self, taxonomy: Taxonomy) -> None:
+        self.weighted: list[list[tuple[re.Pattern[str], float]]] = []
+        self.always: dict[int, list[int]] = {}
+        self.by_word: tuple[dict[str, list[tuple[int, int]]], dict[str, list[tuple[int, int]]]] = ({}, {})
+        for ti, topic in enumerate(taxonomy.topics):
+            weighted = [(p, 1.0) for p in topic.patterns] + [(p, WEAK_WEIGHT) for p in topic.weak]
+            self.weighted.append(weighted)
+            for k, (pattern, _) in enumerate(weighted):
+                lead = _WORDS.match(_literal(pattern))
+                if lead is None or _alternates(pattern.pattern):
+                    self.always.setdefault(ti, []).append(k)
+                else:
+                    self.by_word[_is_cased(pattern)].setdefault(lead.group(), []).append((ti, k))
+        # Every prefix of a leading word: a text word's prefixes are looked up only while they
+        # are one of these (most words leave the set after a letter or two).
+        self.prefixes = tuple({w[:n] for w in index for n in range(1, len(w) + 1)} for index in self.by_word)
+
+    def candidates(self, folded: str, raw: str) -> dict[int, dict[int, list[int] | None]]:
+        """Topic index -> term index (in ``weighted``) -> where a match may start (None: anywhere)."""
+        out: dict[int, dict[int, list[int] | None]] = {
+            ti: dict.fromkeys(ks) for ti, ks in self.always.items()
+        }
+        for cased, text in ((False, folded), (True, raw)):
+            index = self.by_word[cased]
+            if not index:
+                continue
+            starts: dict[str, list[int]] = {}
+            for m in _WORDS.finditer(text):
+                starts.setdefault(m.group(), []).append(m.start())
+            prefixes = self.prefixes[cased]
+            for word, at in starts.items():
+                for end in range(1, len(word) + 1):
+                    prefix = word[:end]
+                    if prefix not in prefixes:
+                        break
+                    for ti, k in index.get(prefix, ()):
+                        where = out.setdefault(ti, {}).setdefault(k, [])
+                        assert where is not None  # indexed terms are never in ``always``
+                        where.extend(at)
+        return out
+
+
+def _alternates(src: str) -> bool:
+    """Whether a regex has a ``|`` outside any group: then no literal starts every match."""
+    depth, i, in_class = 0, 0, False
+    while i < len(src):
+        c = src[i]
+        if c == "\\":
+            i += 2
+            continue
+        if in_class:
+            in_class = c != "]"
+        elif c == "[":
+            in_class = True
+        elif c == "(":
+            depth += 1
+        elif c == ")":
+            depth -= 1
+        elif c == "|" and depth == 0:
+            return True
+        i += 1
+    return False
+
+
+def _matches(pattern: re.Pattern[str], text: str, starts: list[int] | None) -> list[re.Match[str]]:
+    """``pattern.finditer(text)``, trying only the given start positions when there are some."""
+    if starts is None:
+        return list(pattern.finditer(text))
+    out: list[re.Match[str]] = []
+    end = 0
+    for at in sorted(starts):
+        if at < end:  # inside the previous match: finditer resumes after it
+            continue
+        m = pattern.match(text, at)  # the lookbehind still sees the text before ``at``
+        if m is not None:
+            out.append(m)
+            end = m.end()
+    return out
+
+
+def _term_index(taxonomy: Taxonomy) -> _TermIndex:
+    """The taxonomy's term index, built once (a taxonomy is loaded once per run)."""
+    index = taxonomy._index.get("terms")
+    if index is None:
+        index = taxonomy._index["terms"] = _TermIndex(taxonomy)
+    return index
 
 
 @lru_cache(maxsize=65536)

@@ -11,6 +11,7 @@ The order (each step reuses the one parsed tree):
 4. structured metadata (JSON-LD, OpenGraph, ``<meta>``; ``sources.htmlmeta``) before heuristics;
 5. the body: trafilatura in precision mode without fallbacks first, then with its fallback
    extractors, then in recall mode, each only when the text so far is too short to be an article;
+   still too short, the JSON-LD ``articleBody`` when it is much longer;
 6. what the structured data did not give: the visible headline (``<h1>``), a byline from the
    markup, htmldate's quick date search, the date in the URL, the host name;
 7. the page kind: a home, section or listing page is ``not_an_article``; a page that is only a
@@ -242,6 +243,10 @@ def extract_page(html: str, *, url: str | None = None, name: str | None = None) 
         raise RedirectPage(name, *redirect)
     meta = read_metadata(tree, url)
     body, how = _body(tree, url)
+    if len(body) < MIN_PRECISE_CHARS and meta.article_body and len(meta.article_body) > 2 * len(body):
+        # Pages that render their text from script (or hide it from readers) often still give it
+        # whole in JSON-LD for search engines: better than a caption or a teaser.
+        body, how = meta.article_body, "json-ld"
     kind = page_kind(tree, meta, url, body)
     if kind == "not_an_article":
         raise ExtractionError(
@@ -289,12 +294,17 @@ def _fill_gaps(
     if not meta.published_at:
         from htmldate import find_date
 
-        try:
-            day = find_date(tree, url=url, extensive_search=False, original_date=True)
-        except (ValueError, TypeError):  # htmldate on hostile markup
-            day = None
-        meta.set("published_at", parse_datetime(day), "htmldate")
-        meta.set("published_at", date_from_url(url), "url")
+        # The quick search, then the URL; htmldate's extensive search (dates anywhere in the
+        # text, the slow part of trafilatura's metadata) only when both found nothing.
+        for extensive in (False, True):
+            try:
+                day = find_date(tree, url=url, extensive_search=extensive, original_date=True)
+            except (ValueError, TypeError):  # htmldate on hostile markup
+                day = None
+            meta.set("published_at", parse_datetime(day), "htmldate:extensive" if extensive else "htmldate")
+            meta.set("published_at", date_from_url(url), "url")
+            if meta.published_at:
+                break
     meta.set("site_name", host.removeprefix("www.") if host else None, "url")
     meta.set("canonical_url", url if url and url.startswith("http") else None, "url")
     for key in ("authors", "published_at", "site_name", "canonical_url"):

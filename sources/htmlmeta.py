@@ -80,6 +80,7 @@ class PageMeta:
     language_hint: str | None = None
     types: set[str] = field(default_factory=set)  # JSON-LD @type and og:type values, lower case
     free: bool | None = None  # JSON-LD isAccessibleForFree
+    article_body: str | None = None  # JSON-LD articleBody: the text when the markup hides it
     provenance: dict[str, str] = field(default_factory=dict)
 
     def set(self, name: str, value: Any, where: str) -> None:
@@ -184,6 +185,9 @@ def read_metadata(tree: HtmlElement, url: str | None = None) -> PageMeta:
         if isinstance(entity, dict):
             entity = entity.get("@id") or entity.get("url")
         meta.set("canonical_url", _absolute(_name(article.get("url")) or _name(entity), url), "json-ld")
+        body = article.get("articleBody")
+        if isinstance(body, str) and body.strip() and meta.article_body is None:
+            meta.article_body = body.strip()
         free = article.get("isAccessibleForFree")
         if free is not None:
             meta.free = str(free).strip().lower() not in ("false", "0", "no")

@@ -24,6 +24,9 @@ PROSE = "The council voted 7 to 2 on Tuesday to delay the budget until the audit
         "Lea también: Impiden ingreso a Nicaragua a reportero estadounidense",
         "Credit: Getty Images",
         "We want to hear what you think about this article.",
+        "(Credit: Clara Diaz / Example Wire)",
+        "(Photo credit: City Council)",
+        "Get The Daily Example's Morning Edition by email and never miss our top stories Free Sign Up",
     ],
 )
 def test_furniture_lines_are_dropped(line: str) -> None:
@@ -36,6 +39,8 @@ def test_furniture_lines_are_dropped(line: str) -> None:
         "Voters who subscribe to the idea of a full recount say the story is not over, officials said.",
         "She followed the money for two years before publishing the investigation on the port deal.",
         "The minister said the permission to build was granted in 2019 after a public consultation.",
+        "Lenders tightened credit (and raised rates: twice) as the audit went on, the bank said.",
+        "Get the facts by email and in person, the mayor told residents at the packed meeting on Monday.",
     ],
 )
 def test_prose_is_kept(line: str) -> None:

@@ -1,0 +1,69 @@
+"""The term index tries each term only where it can match: it must find exactly what a full scan finds."""
+
+from __future__ import annotations
+
+import gzip
+from pathlib import Path
+
+import pytest
+
+from flows.stages import extract
+from newswatch.entities import _FOLDS_TO_ASCII, extract_entities, parse_entity_rules
+from newswatch.records import Document
+from newswatch.text import fold
+from newswatch.topics import Taxonomy, _matches, _term_index, parse_taxonomy
+
+ROOT = Path(__file__).resolve().parents[2]
+PAGES = sorted((ROOT / "tests" / "fixtures" / "news_html").glob("*.html.gz"))[:12]
+
+
+@pytest.fixture(scope="module")
+def texts() -> list[str]:
+    docs = [
+        Document("t", f"https://example.org/{p.name}", gzip.decompress(p.read_bytes()), "text/html", None)
+        for p in PAGES
+    ]
+    arts = extract(docs, workers=1).articles
+    seeds = [p.read_text(encoding="utf-8") for p in sorted((ROOT / "sources" / "seeds").glob("*.txt"))]
+    return [*seeds, *(f"{a.title}\n{a.deck or ''}\n{a.body}" for a in arts)]
+
+
+def test_index_finds_what_a_full_scan_finds(taxonomy: Taxonomy, texts: list[str]) -> None:
+    index = _term_index(taxonomy)
+    found = 0
+    for raw in texts:
+        folded = fold(raw)
+        cands = index.candidates(folded, raw)
+        for ti, weighted in enumerate(index.weighted):
+            for k, (pattern, _) in enumerate(weighted):
+                text = raw if pattern.pattern.endswith("(?#cased)") else folded
+                full = [m.span() for m in pattern.finditer(text)]
+                terms = cands.get(ti, {})
+                fast = [m.span() for m in _matches(pattern, text, terms[k])] if k in terms else []
+                assert fast == full, (pattern.pattern, full, fast)
+                found += len(full)
+    assert found > 100  # the texts do mention the taxonomy's terms
+
+
+def test_a_user_regex_is_tried_everywhere() -> None:
+    tax = parse_taxonomy({"topic": [{"id": "money", "regex": [r"[$€]\s?\d+"], "terms": ["budget"]}]})
+    tags = _term_index(tax).candidates(fold("A budget of $5 and €7."), "A budget of $5 and €7.")
+    assert tags[0][1] is None  # the regex (after the terms): no start positions, a full scan
+    assert tags[0][0] == [2]  # "budget" starts at 2
+
+
+def test_a_regex_with_a_top_level_alternative_is_tried_everywhere() -> None:
+    tax = parse_taxonomy({"topic": [{"id": "x", "regex": [r"(?<![\w])foo|bar"]}]})
+    assert _term_index(tax).candidates("a bar", "a bar")[0][0] is None
+
+
+def test_entity_prefilter_keeps_case_insensitive_matches() -> None:
+    rules = parse_entity_rules(
+        [{"name": "Kiska Island", "kind": "place"}, {"name": "Istanbul", "kind": "place"}]
+    )
+    # The Kelvin sign and a dotted capital I match "k" and "i" case-insensitively in ``re``.
+    for text in ["KISKA ISLAND news", "\u212aiska island news", "\u0130stanbul news", "istanbul"]:
+        names = {e.name for e in extract_entities("Title", text, rules)}
+        assert names & {"Kiska Island", "Istanbul"}, text
+    assert set("\u212a\u0130") <= _FOLDS_TO_ASCII
+    assert not {e.name for e in extract_entities("Title", "nothing here", rules)} & {"Kiska Island"}
