@@ -50,8 +50,10 @@ PROBE_TERMS = 8
 MAX_CANDIDATES = 40
 # Probes filed under more open stories than this are skipped: it bounds the cost per article.
 MAX_POSTING = 500
-# Sentence embeddings of unrelated news still have cosines around this: it counts as nothing.
-EMBEDDING_FLOOR = 0.2
+# Unrelated news still has embedding cosines around this: it counts as nothing. The static model's
+# mean-of-tokens vectors sit closer together than MiniLM's, so its floor is higher (chosen on one
+# half of the dev stories, checked on the other: docs/benchmarks.md).
+EMBEDDING_FLOORS = {"static": 0.3, "minilm": 0.2}
 # Of the whole window, how much the score may lose to time (linearly with hours apart).
 TIME_DECAY = 0.35
 
@@ -341,7 +343,8 @@ class StoryIndex:
         if new.vector is not None and story.embedding is not None:
             similar = float(new.vector @ story.embedding) / (float(np.linalg.norm(story.embedding)) or 1.0)
             w = self.settings.embedding_weight
-            total = (1 - w) * total + w * max(0.0, (similar - EMBEDDING_FLOOR) / (1 - EMBEDDING_FLOOR))
+            floor = EMBEDDING_FLOORS.get(self.settings.embeddings, 0.2)
+            total = (1 - w) * total + w * max(0.0, (similar - floor) / (1 - floor))
         shared_numbers = sorted(n for n in new.numbers if n in story.numbers)
         if shared_numbers:
             total += NUMBER_BONUS * min(2, len(shared_numbers))
@@ -416,7 +419,8 @@ def assign_stories(
     cfg = index.settings
     vectors: dict[str, np.ndarray] = {}
     if index.embed is not None:
-        todo = [a for a in articles if not a.copy_of and not a.story_id]
+        # Copies too: one that sorts before its original in the batch is scored like any article.
+        todo = [a for a in articles if not a.story_id]
         if todo:
             embedded = index.embed([embedding_text(a) for a in todo])
             vectors = {a.article_id: v for a, v in zip(todo, embedded, strict=True)}
