@@ -30,6 +30,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from newswatch.copies import CopyIndex, assign_copies, signatures_for
+from newswatch.embeddings import load_embedder
 from newswatch.records import Article, article_id_for
 from newswatch.settings import Settings
 from newswatch.stories import StoryIndex, assign_stories
@@ -166,9 +167,10 @@ def main(argv: list[str] | None = None) -> int:
         "headline_only": args.headline_only,
     }
     history = stream.articles(args.history, 0, args.days)
+    embed = load_embedder(settings.stories.embeddings)  # the static model: loaded before the baseline
     gc.collect()
     base = current_rss()
-    copies, stories = CopyIndex(settings.copies), StoryIndex(settings.stories)
+    copies, stories = CopyIndex(settings.copies), StoryIndex(settings.stories, embed)
     seconds = run(history, copies, stories, settings)
     gc.collect()
     kept = current_rss() - base

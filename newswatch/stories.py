@@ -135,6 +135,11 @@ class StoryFeatures:
     numbers: set[str] = field(default_factory=set)
     title: str = ""
     vector: np.ndarray | None = None  # unit sentence embedding, when embeddings are on
+    # Scored as a headline (fewer than HEADLINE_WORDS body words): only then does the embedding
+    # count. Measured on headlines; on full texts a lead's generic words make unrelated articles'
+    # embeddings close (a synthetic full-text stream merged into a handful of stories), while names
+    # and figures already separate full texts.
+    headline: bool = False
 
     @classmethod
     def of(cls, article: Article, story_id: str) -> StoryFeatures:
@@ -340,7 +345,7 @@ class StoryIndex:
         # Headlines often name nobody we can recognise: then terms alone decide.
         total = (1 - ENTITY_WEIGHT) * lexical + ENTITY_WEIGHT * names if ea and story.entities else lexical
         similar = None
-        if new.vector is not None and story.embedding is not None:
+        if new.headline and new.vector is not None and story.embedding is not None:
             similar = float(new.vector @ story.embedding) / (float(np.linalg.norm(story.embedding)) or 1.0)
             w = self.settings.embedding_weight
             floor = EMBEDDING_FLOORS.get(self.settings.embeddings, 0.2)
@@ -424,7 +429,15 @@ def assign_stories(
         if todo:
             embedded = index.embed([embedding_text(a) for a in todo])
             vectors = {a.article_id: v for a, v in zip(todo, embedded, strict=True)}
-    for art in sorted(articles, key=lambda a: (a.event_time, a.article_id)):
+    ordered = sorted(articles, key=lambda a: (a.event_time, a.article_id))
+    # A copy published before its original (the canonical is the most complete text, not always
+    # the first) waits for it, so it joins its original's story instead of being scored alone:
+    # otherwise the outcome would depend on ids, i.e. on file paths.
+    in_batch = {a.article_id for a in articles}
+    ordered = [a for a in ordered if a.copy_of not in in_batch] + [
+        a for a in ordered if a.copy_of in in_batch
+    ]
+    for art in ordered:
         if art.copy_of and art.copy_of in index.story_of:
             sid = index.resolve(index.story_of[art.copy_of])
             art.story_id = sid
@@ -439,8 +452,8 @@ def assign_stories(
             kept.append(feats)
             continue
         feats = StoryFeatures.of(art, "")
-        feats.vector = vectors.get(art.article_id)
-        headline = art.word_count < HEADLINE_WORDS
+        feats.vector = vectors.get(art.article_id)  # pooled into its story whatever its length
+        headline = feats.headline = art.word_count < HEADLINE_WORDS
         threshold, merge_at = thresholds(cfg, headline=headline, embedded=feats.vector is not None)
         vector = index.query_vector(feats)
         names_idf = {k: index.idf(f"@{k}") for k in feats.entities}

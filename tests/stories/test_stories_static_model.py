@@ -46,3 +46,28 @@ def test_it_loads_with_no_network_and_no_torch() -> None:
     env = {"HF_HUB_OFFLINE": "1", "PYTHONPATH": os.environ.get("PYTHONPATH", "")}
     done = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=60)
     assert done.returncode == 0, done.stderr
+
+
+def test_by_default_headlines_carry_embedding_evidence() -> None:
+    from datetime import UTC, datetime, timedelta
+
+    from newswatch.clean import clean
+    from newswatch.records import Extracted
+    from newswatch.settings import Settings
+    from newswatch.stories import StoryIndex, assign_stories
+
+    settings = Settings().stories
+    assert settings.embeddings == "static"
+    t0 = datetime(2026, 1, 5, 9, tzinfo=UTC)
+    heads = [
+        "Fed raises interest rates by a quarter point",
+        "Federal Reserve lifts rates a quarter point, signals more hikes",
+    ]
+    arts = [
+        clean(Extracted(title=h, body="", published_at=t0 + timedelta(hours=i)), source=f"o{i}",
+              url=f"https://o{i}.example/{i}")
+        for i, h in enumerate(heads)
+    ]  # fmt: skip
+    links, _ = assign_stories(arts, StoryIndex(settings, load_embedder(settings.embeddings)))
+    assert links[1].story_id == links[0].story_id and not links[1].is_new_story
+    assert "embedding" in links[1].evidence
