@@ -30,6 +30,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from newswatch.copies import CopyIndex, assign_copies, signatures_for
+from newswatch.embeddings import load_embedder
 from newswatch.records import Article, article_id_for
 from newswatch.settings import Settings
 from newswatch.stories import StoryIndex, assign_stories
@@ -149,6 +150,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--day", type=int, action="append", help="new articles in one day (repeatable)")
     ap.add_argument("--days", type=float, default=100.0, help="days the history spans")
     ap.add_argument("--headline-only", action="store_true")
+    ap.add_argument("--embeddings", choices=["none", "static", "minilm"], help="stories.embeddings")
     ap.add_argument("--json", action="store_true")
     args = ap.parse_args(argv)
     if not CORPUS.exists():
@@ -159,6 +161,9 @@ def main(argv: list[str] | None = None) -> int:
     with CORPUS.open(newline="", encoding="utf-8") as fh:
         headlines = [r["TITLE"] for r in csv.DictReader(fh)]
     settings = Settings()
+    if args.embeddings:
+        stories_cfg = settings.stories.model_copy(update={"embeddings": args.embeddings})
+        settings = settings.model_copy(update={"stories": stories_cfg})
     stream = Stream(headlines, days=args.days, headline_only=args.headline_only)
     results: dict[str, object] = {
         "history": args.history,
@@ -166,9 +171,10 @@ def main(argv: list[str] | None = None) -> int:
         "headline_only": args.headline_only,
     }
     history = stream.articles(args.history, 0, args.days)
+    embed = load_embedder(settings.stories.embeddings)  # the static model: loaded before the baseline
     gc.collect()
     base = current_rss()
-    copies, stories = CopyIndex(settings.copies), StoryIndex(settings.stories)
+    copies, stories = CopyIndex(settings.copies), StoryIndex(settings.stories, embed)
     seconds = run(history, copies, stories, settings)
     gc.collect()
     kept = current_rss() - base

@@ -170,7 +170,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--threshold", type=float, help="stories.threshold (default: the setting)")
     ap.add_argument("--window-days", type=float)
     ap.add_argument("--merge-threshold", type=float, help="stories.headline_merge_threshold")
-    ap.add_argument("--embeddings", choices=["none", "minilm"], help="stories.embeddings")
+    ap.add_argument("--embeddings", choices=["none", "static", "minilm"], help="stories.embeddings")
     ap.add_argument("--embedding-weight", type=float)
     ap.add_argument("--json", action="store_true")
     ap.add_argument("--halves", action="store_true", help="also score each half of the gold stories alone")

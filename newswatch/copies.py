@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 import numpy as np
-from datasketch import LeanMinHash, MinHash, MinHashLSH
+from datasketch import MinHash, MinHashLSH
 
 from newswatch.records import Article, CopyMatch
 from newswatch.settings import CopySettings
@@ -33,9 +33,48 @@ def _empty(num_perm: int) -> MinHash:
     return MinHash(num_perm=num_perm, scheme=SCHEME)
 
 
-def _lean(sig: np.ndarray) -> LeanMinHash:
-    """A signature as the LSH index takes it, without permutations (not needed to query or insert)."""
-    return LeanMinHash(seed=1, hashvalues=sig, scheme=SCHEME)
+class _Bands:
+    """LSH band tables: articles whose signatures agree on a whole band are candidates.
+
+    The same banding as datasketch's ``MinHashLSH`` (its bands and rows for the threshold), kept as
+    one dict per band from the band's hash to an article number (or a list of them): ~1 KB per
+    article against ~4.3 KB for ``MinHashLSH``'s tables of bytes keys. A hash collision only adds a
+    candidate, which the estimated Jaccard check then rejects.
+    """
+
+    def __init__(self, threshold: float, num_perm: int) -> None:
+        params = MinHashLSH(threshold=threshold, num_perm=num_perm)
+        self.rows = params.r
+        self.tables: list[dict[int, int | list[int]]] = [{} for _ in range(params.b)]
+        self.keys: list[str] = []
+
+    def _hashes(self, sig: np.ndarray) -> list[int]:
+        r = self.rows
+        return [hash(sig[i * r : (i + 1) * r].tobytes()) for i in range(len(self.tables))]
+
+    def insert(self, key: str, sig: np.ndarray) -> None:
+        n = len(self.keys)  # one int object, shared by every table
+        self.keys.append(key)
+        for table, h in zip(self.tables, self._hashes(sig), strict=True):
+            cur = table.get(h)
+            if cur is None:
+                table[h] = n
+            elif isinstance(cur, int):
+                table[h] = [cur, n]
+            else:
+                cur.append(n)
+
+    def query(self, sig: np.ndarray) -> list[str]:
+        found: set[int] = set()
+        for table, h in zip(self.tables, self._hashes(sig), strict=True):
+            cur = table.get(h)
+            if cur is None:
+                continue
+            if isinstance(cur, int):
+                found.add(cur)
+            else:
+                found.update(cur)
+        return [self.keys[n] for n in sorted(found)]
 
 
 def signature(text: str, settings: CopySettings) -> np.ndarray | None:
@@ -74,7 +113,7 @@ class CopyIndex:
         self._by_url: dict[str, str] = {}
         self._by_hash: dict[str, str] = {}
         self._entries: dict[str, _Entry] = {}
-        self._lsh = MinHashLSH(threshold=settings.threshold, num_perm=settings.num_perm)
+        self._lsh = _Bands(settings.threshold, settings.num_perm)
 
     def __len__(self) -> int:
         return len(self._entries)
@@ -96,7 +135,7 @@ class CopyIndex:
         self._by_hash.setdefault(content_hash, root)
         self._entries[article_id] = _Entry(root, sig)
         if sig is not None:
-            self._lsh.insert(article_id, _lean(sig))
+            self._lsh.insert(article_id, sig)
 
     def match(self, article: Article, sig: np.ndarray | None) -> CopyMatch | None:
         """The original this article copies, or None if it is an original."""
@@ -109,9 +148,8 @@ class CopyIndex:
             return CopyMatch(me, root, "content_hash", 1.0)
         if sig is None:
             return None
-        query = _lean(sig)
         best: tuple[float, str] | None = None
-        for key in self._lsh.query(query):
+        for key in self._lsh.query(sig):
             entry = self._entries[key]
             if entry.root == me or key == me or entry.signature is None:
                 continue

