@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import re
 import tempfile
+from collections.abc import Sequence
 from dataclasses import asdict
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -24,25 +25,23 @@ from prefect.task_runners import ThreadPoolTaskRunner
 
 from flows.runs import recorded_run
 from flows.stages import (
-    OK_OUTCOMES,
     Extraction,
     Haul,
-    event_order,
+    batches,
     extract,
-    load_indexes,
+    prepare_load,
     process_and_load,
     read,
     record_web_state,
     source_context,
 )
 from newswatch.errors import SourceError
-from newswatch.records import RunStats
+from newswatch.records import Fetch, RunStats
 from newswatch.settings import Settings, SourceSpec, load_settings
 from newswatch.topics import Taxonomy, load_taxonomy
 from sources.discover import guess_kind
 from sources.registry import SourceContext
 from warehouse.db import connect
-from warehouse.loader import insert_fetches
 from warehouse.reports import render_digest
 
 
@@ -71,14 +70,14 @@ def read_source_task(spec: SourceSpec, ctx: SourceContext) -> Haul:
 
 
 @task(name="extract", cache_policy=NO_CACHE)
-def extract_task(documents: list[Any], seen_at: datetime, workers: int | None = None) -> Extraction:
+def extract_task(documents: Sequence[Any], seen_at: datetime, workers: int | None = None) -> Extraction:
     return extract(documents, seen_at=seen_at, workers=workers)
 
 
 @task(name="process-and-load", cache_policy=NO_CACHE)
 def load_task(
     conn: duckdb.DuckDBPyConnection,
-    articles: list[Any],
+    articles: Sequence[Any],
     extraction: Extraction,
     *,
     settings: Settings,
@@ -121,10 +120,6 @@ def write_atomically(path: Path, text: str) -> Path:
         Path(tmp).unlink(missing_ok=True)
         raise
     return path
-
-
-def _chunks(items: list[Any], size: int) -> list[list[Any]]:
-    return [items[i : i + size] for i in range(0, len(items), size)]
 
 
 def ad_hoc_sources(inputs: list[str]) -> tuple[SourceSpec, ...]:
@@ -203,34 +198,18 @@ def _run_stages(
                 haul = future.result()
             except SourceError as exc:
                 logger.warning("source %s failed: %s", spec.name, exc)
-                from newswatch.records import Fetch
-
                 failures.append(Fetch(url=spec.location, source=spec.name).fail(exc.outcome, str(exc)))
                 continue
             documents.extend(haul.documents)
             failures.extend(haul.fetches)
     attempts = failures + [d.fetch for d in documents if d.fetch is not None]
     size = settings.warehouse.batch_size
-    extractions = [
-        f.result()
-        for f in [
-            extract_task.submit(chunk, stats.started_at, settings.extract.workers or None)
-            for chunk in _chunks(documents, size)
-        ]
-    ]
-    merged = Extraction()
-    for ex in extractions:
-        merged.articles.extend(ex.articles)
-        merged.raw.update(ex.raw)
-        merged.fetches.update(ex.fetches)
-        failures.extend(ex.failures)
-    stats.read = len(merged.articles)
-    stats.failed = sum(1 for f in failures if f.outcome not in OK_OUTCOMES)
-    insert_fetches(conn, failures, run_id=stats.run_id)
-    ordered = event_order(merged.articles)
-    indexes = load_indexes(conn, settings, ordered)
-    for chunk in _chunks(ordered, size):
-        load_task(conn, chunk, merged, settings=settings, taxonomy=taxonomy, indexes=indexes, stats=stats)
+    workers = settings.extract.workers or None
+    futures = [extract_task.submit(chunk, stats.started_at, workers) for chunk in batches(documents, size)]
+    extraction = Extraction.merge(f.result() for f in futures)
+    ordered, indexes = prepare_load(conn, extraction, failures, settings=settings, stats=stats)
+    for chunk in batches(ordered, size):
+        load_task(conn, chunk, extraction, settings=settings, taxonomy=taxonomy, indexes=indexes, stats=stats)
     record_web_state(conn, settings, specs, web, attempts, documents)
 
 

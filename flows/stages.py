@@ -11,6 +11,7 @@ import zlib
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import TypeVar
 
 import duckdb
 
@@ -44,6 +45,8 @@ from warehouse.state import (
     save_web_state,
 )
 
+T = TypeVar("T")
+
 # Fetch outcomes that are not failures.
 OK_OUTCOMES = frozenset({"ok", "unchanged", "not_modified", "skipped", "retried"})
 
@@ -62,6 +65,21 @@ class Extraction:
     raw: dict[str, RawDocument] = field(default_factory=dict)
     fetches: dict[str, Fetch] = field(default_factory=dict)  # article_id -> the read behind it
     failures: list[Fetch] = field(default_factory=list)
+
+    @classmethod
+    def merge(cls, parts: Iterable[Extraction]) -> Extraction:
+        out = cls()
+        for part in parts:
+            out.articles.extend(part.articles)
+            out.raw.update(part.raw)
+            out.fetches.update(part.fetches)
+            out.failures.extend(part.failures)
+        return out
+
+
+def batches(items: Sequence[T], size: int) -> list[Sequence[T]]:
+    """``items`` in consecutive slices of at most ``size``: the unit of a task and a transaction."""
+    return [items[i : i + size] for i in range(0, len(items), size)]
 
 
 def read(spec: SourceSpec, ctx: SourceContext) -> Haul:
@@ -181,6 +199,24 @@ def process_and_load(
     stats.stories_touched += len(touched)
 
 
+def prepare_load(
+    conn: duckdb.DuckDBPyConnection,
+    extraction: Extraction,
+    failures: Sequence[Fetch],
+    *,
+    settings: Settings,
+    stats: RunStats,
+) -> tuple[list[Article], Indexes]:
+    """Between extraction and loading: count, record every input that gave no article (with its
+    reason), put the articles in event-time order and load the copy and story indexes."""
+    failed = [*failures, *extraction.failures]
+    stats.read = len(extraction.articles)
+    stats.failed = sum(1 for f in failed if f.outcome not in OK_OUTCOMES)
+    insert_fetches(conn, failed, run_id=stats.run_id)
+    ordered = event_order(extraction.articles)
+    return ordered, load_indexes(conn, settings, ordered)
+
+
 def run_without_prefect(
     conn: duckdb.DuckDBPyConnection, settings: Settings, taxonomy: Taxonomy, stats: RunStats
 ) -> None:
@@ -198,22 +234,10 @@ def run_without_prefect(
             failures.extend(haul.fetches)
     attempts = failures + [d.fetch for d in documents if d.fetch is not None]
     extraction = extract(documents, seen_at=stats.started_at, workers=settings.extract.workers or None)
-    failures.extend(extraction.failures)
-    stats.read = len(extraction.articles)
-    stats.failed = sum(1 for f in failures if f.outcome not in OK_OUTCOMES)
-    insert_fetches(conn, failures, run_id=stats.run_id)
-    ordered = event_order(extraction.articles)
-    indexes = load_indexes(conn, settings, ordered)
-    size = settings.warehouse.batch_size
-    for i in range(0, len(ordered), size):
+    ordered, indexes = prepare_load(conn, extraction, failures, settings=settings, stats=stats)
+    for chunk in batches(ordered, settings.warehouse.batch_size):
         process_and_load(
-            conn,
-            ordered[i : i + size],
-            extraction,
-            settings=settings,
-            taxonomy=taxonomy,
-            indexes=indexes,
-            stats=stats,
+            conn, chunk, extraction, settings=settings, taxonomy=taxonomy, indexes=indexes, stats=stats
         )
     record_web_state(conn, settings, specs, web, attempts, documents)
 
