@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
-from newswatch.text import fold
+from newswatch.text import fold, regex_literal_prefix
 
 _NAME = re.compile(
     r"(?<![\w'’])"
@@ -190,21 +190,9 @@ _ALIAS_START = r"(?<![\w\-])"
 @lru_cache(maxsize=65536)
 def _leading_literal(pattern: re.Pattern[str]) -> str:
     """The text every match of an alias pattern starts with (its first word; "" when unknown)."""
-    src = pattern.pattern
-    if not src.startswith(_ALIAS_START):
+    if not pattern.pattern.startswith(_ALIAS_START):
         return ""
-    out, i = [], len(_ALIAS_START)
-    while i < len(src):
-        c = src[i]
-        if c == "\\" and i + 1 < len(src) and not src[i + 1].isalnum():
-            out.append(src[i + 1])
-            i += 2
-        elif c.isalnum() or c in " '&%!,:;<>=@#~\"/_":
-            out.append(c)
-            i += 1
-        else:
-            break
-    return "".join(out)
+    return regex_literal_prefix(pattern.pattern.removeprefix(_ALIAS_START))
 
 
 def parse_entity_rules(raw: Any, *, text: str = "", path: str | None = None) -> tuple[EntityRule, ...]:

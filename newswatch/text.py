@@ -78,3 +78,28 @@ def paragraphs(text: str) -> list[str]:
 
 def join_nonempty(parts: Iterable[str | None], sep: str = "\n\n") -> str:
     return sep.join(p for p in parts if p)
+
+
+_LITERAL_CHARS = frozenset(" '&%!,:;<>=@#~\"/_-")
+
+
+def regex_literal_prefix(source: str) -> str:
+    """The plain text at the start of a regex's source, up to its first operator.
+
+    Every match of the pattern begins with it, so a cheap substring test on it can skip a regex
+    search. A character followed by ``?``, ``*`` or ``{`` is optional and is left out.
+    """
+    out, i = [], 0
+    while i < len(source):
+        c = source[i]
+        if c == "\\" and i + 1 < len(source) and not source[i + 1].isalnum():
+            out.append(source[i + 1])
+            i += 2
+        elif c.isalnum() or c in _LITERAL_CHARS:
+            out.append(c)
+            i += 1
+        else:
+            break
+    if i < len(source) and source[i] in "?*{":  # the last character was optional
+        out = out[:-1]
+    return "".join(out)

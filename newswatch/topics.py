@@ -42,7 +42,7 @@ from newswatch.iptc import descendant_terms, read_vocabulary
 from newswatch.iptc import resolve as resolve_iptc
 from newswatch.records import Article, TopicTag
 from newswatch.settings import locate_key
-from newswatch.text import fold
+from newswatch.text import fold, regex_literal_prefix
 
 TITLE_WEIGHT = 2.0
 DECK_WEIGHT = 1.5
@@ -503,21 +503,7 @@ def _literal(pattern: re.Pattern[str]) -> str:
     prefix = r"(?<![\w])"
     if not pattern.pattern.startswith(prefix) or pattern.flags & re.IGNORECASE:
         return ""  # a user's regex: alternations and flags make any prefix unsafe
-    src = pattern.pattern.removeprefix(prefix)
-    out, i = [], 0
-    while i < len(src):
-        c = src[i]
-        if c == "\\" and i + 1 < len(src) and not src[i + 1].isalnum():
-            out.append(src[i + 1])
-            i += 2
-        elif c.isalnum() or c in " '&%!,:;<>=@#~\"/-":
-            out.append(c)
-            i += 1
-        else:
-            break
-    if i < len(src) and src[i] in "?*{":  # the last character was optional
-        out = out[:-1]
-    return "".join(out)
+    return regex_literal_prefix(pattern.pattern.removeprefix(prefix))
 
 
 def _threshold(taxonomy: Taxonomy, topic_id: str) -> float:
