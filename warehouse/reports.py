@@ -10,9 +10,15 @@ from newswatch.digest import Digest, build_digest, render
 from warehouse.db import report_sql
 
 
+# Topics shown per story in the digest: the most specific ones, best first (SQL has them all).
+DIGEST_TOPICS = 6
+
+
 def digest_for(conn: duckdb.DuckDBPyConnection, day: date, *, limit: int = 100) -> Digest:
+    """The stories first seen or updated on ``day`` with their articles, copies and topics."""
     cur = conn.cursor()
-    stories = _dicts(cur.execute(report_sql("digest"), {"day": day, "limit": limit}))
+    params = {"day": day, "limit": limit, "max_topics": DIGEST_TOPICS}
+    stories = _dicts(cur.execute(report_sql("digest"), params))
     ids = [s["story_id"] for s in stories]
     articles = _dicts(cur.execute(report_sql("digest_articles"), {"story_ids": ids})) if ids else []
     labels = dict(cur.execute("SELECT topic, label FROM topics").fetchall())

@@ -1,4 +1,5 @@
--- Stories first seen or updated on a day ($day, a DATE in UTC), newest activity first.
+-- Stories first seen or updated on a day ($day, a DATE in UTC), the biggest first, with their
+-- outlets and their most specific topics (at most $max_topics).
 WITH touched AS (
     SELECT DISTINCT story_id
     FROM articles
@@ -10,10 +11,19 @@ story_sources AS (
     FROM articles AS a JOIN touched USING (story_id)
     GROUP BY a.story_id
 ),
-topic_list AS (
-    SELECT st.story_id, list(st.topic ORDER BY st.score DESC, st.topic) AS topics
+specific AS (
+    -- the most specific tags only: a parent implied by a subtopic adds nothing to read
+    SELECT st.story_id, st.topic, st.score
     FROM story_topics AS st JOIN touched USING (story_id)
-    GROUP BY st.story_id
+    WHERE NOT EXISTS (
+        SELECT 1 FROM story_topics AS child
+        WHERE child.story_id = st.story_id AND child.parent = st.topic
+    )
+),
+topic_list AS (
+    SELECT story_id, list(topic ORDER BY score DESC, topic)[1:$max_topics] AS topics
+    FROM specific
+    GROUP BY story_id
 )
 SELECT s.story_id, s.title, s.first_seen_at, s.last_seen_at, s.article_count, s.version_count,
        s.source_count, ss.sources, coalesce(tl.topics, []) AS topics,
