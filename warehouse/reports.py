@@ -9,7 +9,6 @@ import duckdb
 from newswatch.digest import Digest, build_digest, render
 from warehouse.db import report_sql
 
-
 # Topics shown per story in the digest: the most specific ones, best first (SQL has them all).
 DIGEST_TOPICS = 6
 
