@@ -37,7 +37,10 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))  # run from a checkout: newswatch from this tree
 SHARED = ROOT.parent / "shared" / "corpora" / "news_html" / "trafilatura"
-CANDIDATES = [SHARED, Path("/work/shared/corpora/news_html/trafilatura"), ROOT / "tests/fixtures/news_html"]
+CANDIDATES = [
+    SHARED,
+    ROOT / "tests/fixtures/news_html",
+]
 
 
 def load_pages() -> tuple[Path | None, list[tuple[str, str]]]:

@@ -1,6 +1,6 @@
 """Fetching benchmark: article pages fetched, and fetched + extracted, per second.
 
-A local server on 127.0.0.1 serves N pages (the real news pages of /work/shared/corpora/news_html,
+A local server on 127.0.0.1 serves N pages (the real news pages of ../shared/corpora/news_html,
 cycled under distinct URLs, gzipped as they are stored) and one RSS feed listing them all. The
 ``feed`` source reads the feed and fetches every page through the real fetcher (robots, per-host
 gate, size cap, conditional headers); then the ``extract`` stage runs trafilatura on each page.
@@ -8,7 +8,7 @@ A second read of the feed measures the incremental path (a 304, no page fetched)
 
     PYTHONPATH=$PWD .venv/bin/python bench/fetch.py [--pages 300] [--workers 4]
 
-Reads /work/shared/corpora directly; exits 0 with a message when it is absent. The server runs
+Reads ../shared/corpora directly; exits 0 with a message when it is absent. The server runs
 in the same process (the same 2 cores), so the figures are a floor for a remote site.
 """
 
@@ -23,7 +23,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
-CORPUS = Path("/work/shared/corpora/news_html/trafilatura")
+CORPUS = Path(__file__).resolve().parents[2] / "shared/corpora/news_html/trafilatura"
 
 
 def serve(pages: list[bytes], n: int) -> tuple[ThreadingHTTPServer, str]:

@@ -1,6 +1,6 @@
 """Copies and stories at scale: a synthetic stream with known copies and stories, timed in stages.
 
-The stream is built from real text (the UCI News Aggregator headlines under /work/shared/corpora,
+The stream is built from real text (the UCI News Aggregator headlines under ../shared/corpora,
 CC BY 4.0): each synthetic story takes a real headline as its core, its articles reword it (words
 dropped and reordered, other real headlines' words mixed in), add a body of real headlines used as
 sentences and a few story-specific names and figures; a share of articles are copies of an earlier
@@ -36,7 +36,7 @@ from newswatch.settings import Settings
 from newswatch.stories import StoryIndex, assign_stories
 from newswatch.text import words
 
-CORPUS = Path("/work/shared/corpora/stories/uci_news_aggregator_dev.csv")
+CORPUS = Path(__file__).resolve().parents[2] / "shared/corpora/stories/uci_news_aggregator_dev.csv"
 T0 = datetime(2026, 1, 1, tzinfo=UTC)
 SYLLABLES = "ka lo mi ran tes vor dal quin sel bra nor eth gal pim rus ton vel zar hed mou".split()
 BOILERPLATE = [

@@ -1,7 +1,7 @@
 """Story clustering quality on real headlines: pairwise and B-cubed precision, recall and F1.
 
 Loads a labelled ``.csv``/``.jsonl`` (default: the UCI News Aggregator dev file under
-/work/shared/corpora, 2,413 headlines in 40 Google News stories) through the normal ingestion
+../shared/corpora, 2,413 headlines in 40 Google News stories) through the normal ingestion
 (files source -> extract -> clean -> copies -> stories, in timestamp order; plain functions, no
 Prefect) and scores ``story_id`` against the gold ``STORY`` column.
 
@@ -30,7 +30,7 @@ from newswatch.records import article_id_for
 from newswatch.settings import Settings
 from newswatch.stories import StoryIndex, assign_stories
 
-DEV = Path("/work/shared/corpora/stories/uci_news_aggregator_dev.csv")
+DEV = Path(__file__).resolve().parents[2] / "shared/corpora/stories/uci_news_aggregator_dev.csv"
 
 
 @dataclass(frozen=True, slots=True)

@@ -19,7 +19,7 @@ from newswatch.topics_eval import evaluate, predict, read_uci, split
 ROOT = Path(__file__).resolve().parent.parent
 CANDIDATES = [
     ROOT.parent.parent / "shared" / "corpora" / "stories" / "uci_news_aggregator_dev.csv",
-    Path("/work/shared/corpora/stories/uci_news_aggregator_dev.csv"),
+    (Path(__file__).resolve().parents[2] / "shared/corpora/stories/uci_news_aggregator_dev.csv"),
     ROOT / "tests" / "fixtures" / "topics" / "uci_news_aggregator_dev.csv",
 ]
 
