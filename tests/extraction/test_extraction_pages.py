@@ -115,7 +115,7 @@ def test_an_article_that_reloads_itself_is_not_a_redirect(news_page: object) -> 
 
 
 def test_feed_served_as_html_is_not_an_article() -> None:
-    data = (FIXTURES / "rss_served_as_html_newspaper4k.html").read_bytes()
+    data = (FIXTURES.parent / "web" / "feeds" / "other" / "rss_served_as_html_newspaper4k.html").read_bytes()
     assert outcome_of(doc(data, "https://www.edumock.com/mocktests.html")) == "not_an_article"
 
 

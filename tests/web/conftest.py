@@ -35,7 +35,8 @@ import pytest
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "web"
 FEEDS = FIXTURES / "feeds"
-NEWS = FIXTURES / "news_html"
+NEWS = FIXTURES / "news_html"  # the manifest of the pages served
+PAGES = FIXTURES.parent / "news_html"  # the pages themselves, shared with the extraction tests
 OTHER_TYPES = {
     ".json": "application/feed+json",
     ".xml": "application/xml",
@@ -146,7 +147,7 @@ def build_site(base: str) -> Site:
     pages = news_pages()
     for path, _ in pages:
         name = path.removeprefix("/news/").removesuffix(".html")
-        gz = (NEWS / f"{name}.html.gz").read_bytes()
+        gz = (PAGES / f"{name}.html.gz").read_bytes()
         r[path] = Route(body=gz, headers={"Content-Type": "text/html", "Content-Encoding": "gzip"})
     r["/news.rss"] = Route(body=_news_rss(pages, base), headers={"Content-Type": "application/rss+xml"})
     sitemap = _news_sitemap(pages, base)
