@@ -28,11 +28,16 @@ STATIC_MAX_TOKENS = 256
 
 
 def load_static(path: Path = STATIC_MODEL) -> Embedder:
-    """The static model at ``path``: unit mean of token vectors (float32 rows, one per text)."""
+    """The static model at ``path``: unit mean of token vectors (float32 rows, one per text).
+
+    Token vectors are stored as float16, or as int8 with a float16 scale per token (config.json).
+    """
     from tokenizers import Tokenizer
 
     config = json.loads((path / "config.json").read_text(encoding="utf-8"))
     vectors = np.load(path / "vectors.npy").astype(np.float32)
+    if config.get("quantization") == "int8":  # one float16 scale per token row
+        vectors *= np.load(path / "scales.npy").astype(np.float32)[:, None]
     tokenizer = Tokenizer.from_file(str(path / "tokenizer.json"))
     tokenizer.no_padding()
     tokenizer.enable_truncation(STATIC_MAX_TOKENS)
