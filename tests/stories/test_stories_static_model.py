@@ -6,6 +6,7 @@ import json
 import os
 import subprocess
 import sys
+from pathlib import Path
 
 import numpy as np
 
@@ -79,3 +80,23 @@ def test_by_default_headlines_carry_embedding_evidence() -> None:
     links, _ = assign_stories(arts, StoryIndex(settings, load_embedder(settings.embeddings)))
     assert links[1].story_id == links[0].story_id and not links[1].is_new_story
     assert "embedding" in links[1].evidence
+
+
+def test_int8_vectors_with_per_token_scales_embed_like_the_float_vectors(tmp_path: Path) -> None:
+    # The shipped files are int8 + scales; the loader also reads plain float16 vectors. Both must
+    # give the same embeddings for the same numbers, so a rebuilt model may use either.
+    config = json.loads((STATIC_MODEL / "config.json").read_text(encoding="utf-8"))
+    q = np.load(STATIC_MODEL / "vectors.npy")
+    scales = np.load(STATIC_MODEL / "scales.npy") if config.get("quantization") == "int8" else None
+    dense = q.astype(np.float32) * (scales.astype(np.float32)[:, None] if scales is not None else 1.0)
+    plain = tmp_path / "plain"
+    plain.mkdir()
+    np.save(plain / "vectors.npy", dense.astype(np.float16))
+    (plain / "tokenizer.json").write_bytes((STATIC_MODEL / "tokenizer.json").read_bytes())
+    (plain / "config.json").write_text(
+        json.dumps({k: v for k, v in config.items() if k != "quantization"}), encoding="utf-8"
+    )
+    texts = ["Comcast agrees to buy Time Warner Cable", "Mark Carney faces the Treasury committee"]
+    a, b = load_static()(texts), load_static(plain)(texts)
+    assert np.allclose(a, b, atol=2e-3)
+    assert a[0] @ a[1] < 0.5  # two unrelated events stay apart
