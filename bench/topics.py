@@ -5,7 +5,7 @@ present, else the copy in tests/fixtures/topics/; skips cleanly when neither exi
 
     PYTHONPATH=$PWD python bench/topics.py [--taxonomy sources/topics.toml] [--threshold 1.0]
                                            [--embeddings static|minilm|none] [--margin 0.15]
-                                           [--min-similarity 0.5] [--errors tune]
+                                           [--min-similarity 0.35] [--errors tune]
 
 ``--embeddings`` (default: the [topics] default) attaches the embedding scorer of
 newswatch/topic_embed.py; the last line gives the tagger's cost in ms per headline.
@@ -36,8 +36,8 @@ def main() -> int:
     ap.add_argument("--csv", default=None)
     ap.add_argument("--threshold", type=float, default=None, help="override the taxonomy's threshold")
     ap.add_argument("--embeddings", choices=["none", "static", "minilm"], default=TopicSettings().embeddings)
-    ap.add_argument("--margin", type=float, default=TopicSettings().embedding_margin)
-    ap.add_argument("--min-similarity", type=float, default=TopicSettings().embedding_min_similarity)
+    ap.add_argument("--margin", type=float, default=None, help="default: the model's")
+    ap.add_argument("--min-similarity", type=float, default=None, help="default: the model's")
     ap.add_argument("--errors", choices=["tune", "held-out", "all"], help="print misclassified headlines")
     args = ap.parse_args()
     path = Path(args.csv) if args.csv else next((p for p in CANDIDATES if p.exists()), None)

@@ -93,11 +93,12 @@ class TopicSettings(_Section):
         "static",
         description="embedding scorer: 'static' (shipped, numpy only), 'minilm' (embeddings extra), 'none'",
     )
-    embedding_margin: float = Field(
-        0.15, ge=0, le=2, description="cosine lead over the lexicon's topic needed to overrule one weak word"
+    # Cosines are on each model's own scale: unset means the model's tuned value (topic_embed.py).
+    embedding_margin: float | None = Field(
+        None, ge=0, le=2, description="cosine lead over the lexicon's topic needed to overrule one word"
     )
-    embedding_min_similarity: float = Field(
-        0.35, ge=-1, le=1, description="cosine needed to tag an article the lexicon found nothing in"
+    embedding_min_similarity: float | None = Field(
+        None, ge=-1, le=1, description="cosine needed to tag an article the lexicon found nothing in"
     )
 
 

@@ -39,6 +39,9 @@ TOP_K = 5  # a topic's score: the mean cosine of its k nearest phrases (one phra
 WEAK_FACTOR = 2.0
 LEAD_WORDS = 60  # of the body: a long text's mean token vector drifts towards nothing in particular
 _SHOW = 3  # nearest phrases quoted in the evidence
+# Per model, (margin, min_similarity) when [topics] leaves them unset: each model has its own scale
+# of cosines. Chosen on the tune half of the headline benchmark (docs/benchmarks.md, "Topics").
+MODEL_DEFAULTS = {"static": (0.15, 0.35), "minilm": (0.10, 0.20)}
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -167,11 +170,14 @@ def with_embeddings(taxonomy: Taxonomy, section: TopicSettings) -> Taxonomy:
         raise ConfigError(str(exc).replace("stories.embeddings", "topics.embeddings")) from exc
     if embed is None:
         return taxonomy
+    margin, floor = MODEL_DEFAULTS[section.embeddings]
     scorer = EmbeddingScorer(
         taxonomy,
         embed,
         name=section.embeddings,
-        margin=section.embedding_margin,
-        min_similarity=section.embedding_min_similarity,
+        margin=margin if section.embedding_margin is None else section.embedding_margin,
+        min_similarity=floor
+        if section.embedding_min_similarity is None
+        else section.embedding_min_similarity,
     )
     return dataclasses.replace(taxonomy, embedder=scorer)

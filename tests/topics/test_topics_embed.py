@@ -13,7 +13,7 @@ import pytest
 from newswatch.embeddings import load_embedder
 from newswatch.errors import ConfigError
 from newswatch.settings import TopicSettings, load_settings
-from newswatch.topic_embed import EmbeddingScorer
+from newswatch.topic_embed import MODEL_DEFAULTS, EmbeddingScorer
 from newswatch.topics import Taxonomy, load_configured, parse_taxonomy, tag_article
 from newswatch.topics_eval import headline_article
 
@@ -123,3 +123,12 @@ def test_setting_is_validated_and_none_turns_it_off(tmp_path: Path) -> None:
         load_settings(cfg)
     off = load_configured(TopicSettings(taxonomy=ROOT / "sources" / "topics.toml", embeddings="none"))
     assert off.embedder is None
+
+
+def test_margin_and_floor_default_to_the_models_own_and_settings_override_them() -> None:
+    path = ROOT / "sources" / "topics.toml"
+    scorer = load_configured(TopicSettings(taxonomy=path)).embedder
+    assert (scorer.margin, scorer.min_similarity) == MODEL_DEFAULTS["static"]
+    own = TopicSettings(taxonomy=path, embedding_margin=0.3, embedding_min_similarity=0.6)
+    scorer = load_configured(own).embedder
+    assert (scorer.margin, scorer.min_similarity) == (0.3, 0.6)
