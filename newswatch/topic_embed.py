@@ -16,9 +16,10 @@ The scorer only speaks when the lexicon is unsure, and a margin keeps weak guess
   that topic is tagged first, with the lexicon's best score plus the lead, and the lexicon's tags
   stay after it.
 
-Either way the tag's evidence says so ("embedding (static): nearest phrases ..."), so every tag
-stays explainable. ``embeddings = "static"`` uses the model newswatch ships (numpy + tokenizers,
-tens of microseconds an article); ``"minilm"`` the MiniLM model of the embeddings extra.
+Articles not in English are left to the lexicon. Either way the tag's evidence says so
+("embedding (static): nearest phrases ..."), so every tag stays explainable.
+``embeddings = "static"`` uses the model newswatch ships (numpy + tokenizers, well under a
+millisecond an article, its vectors centred); ``"minilm"`` the MiniLM model of the embeddings extra.
 """
 
 from __future__ import annotations
@@ -41,7 +42,11 @@ LEAD_WORDS = 60  # of the body: a long text's mean token vector drifts towards n
 _SHOW = 3  # nearest phrases quoted in the evidence
 # Per model, (margin, min_similarity) when [topics] leaves them unset: each model has its own scale
 # of cosines. Chosen on the tune half of the headline benchmark (docs/benchmarks.md, "Topics").
-MODEL_DEFAULTS = {"static": (0.15, 0.35), "minilm": (0.10, 0.20)}
+MODEL_DEFAULTS = {"static": (0.15, 0.30), "minilm": (0.10, 0.20)}
+# Static vectors share a large common direction: a long text's mean vector drifts towards it and
+# towards the short, generic phrases near it ("imf", "OMB" for a story about a prison). Taking out
+# the phrases' mean (and re-normalising) leaves what tells topics apart. Not measured for MiniLM.
+CENTRED = {"static": True, "minilm": False}
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -74,7 +79,8 @@ class EmbeddingScorer:
         *,
         name: str = "static",
         margin: float = 0.15,
-        min_similarity: float = 0.35,
+        min_similarity: float = 0.30,
+        centred: bool = False,
     ) -> None:
         self.embed = embed
         self.name = name
@@ -92,7 +98,11 @@ class EmbeddingScorer:
         ordered = sorted(pairs, key=lambda p: roots.index(p[1]))
         self.phrases = [p for p, _ in ordered]
         labels = np.array([roots.index(r) for _, r in ordered], dtype=np.int64)
-        self.vectors = embed(self.phrases) if self.phrases else np.zeros((0, 1), dtype=np.float32)
+        self.vectors = embed(self.phrases) if self.phrases else np.zeros((0, 0), dtype=np.float32)
+        self.mean: np.ndarray | None = None
+        if centred and self.phrases:
+            self.mean = self.vectors.mean(axis=0)
+            self.vectors = _unit(self.vectors - self.mean)
         # Phrases are grouped by root: each root is a slice of the matrix.
         self.slices = [
             (int(np.searchsorted(labels, j, "left")), int(np.searchsorted(labels, j, "right")))
@@ -111,7 +121,10 @@ class EmbeddingScorer:
         """Each top-level topic's score for ``text``."""
         # einsum, not ``@``: a matrix-vector product this small is slower through a multi-threaded
         # BLAS on a busy machine (1-10 ms) than in one thread (0.1 ms).
-        sims = np.einsum("ij,j->i", self.vectors, self.embed([text])[0])
+        vector = self.embed([text])
+        if self.mean is not None:
+            vector = _unit(vector - self.mean)
+        sims = np.einsum("ij,j->i", self.vectors, vector[0])
         padded = np.append(sims, -np.inf)[self.grid]
         k = min(TOP_K, padded.shape[1])
         top = -np.partition(-padded, k - 1, axis=1)[:, :k] if k else padded
@@ -124,6 +137,10 @@ class EmbeddingScorer:
     ) -> list[TopicTag]:
         """``tags`` (the lexicon's, best first) with the embedding's top-level topic added first when
         the lexicon found nothing or one word only and the embedding is clearly surer."""
+        if not self.phrases:
+            return tags  # a taxonomy of regexes only: nothing to compare with
+        if article.language and not article.language.startswith("en"):
+            return tags  # the models and, mostly, the phrases are English
         if tags and tags[0].score > WEAK_FACTOR * _threshold(taxonomy, tags[0].topic) * factor:
             return tags  # the lexicon is sure: most full texts stop here, at no cost
         s = self.score(article_text(article))
@@ -149,6 +166,11 @@ class EmbeddingScorer:
         if versus is not None:
             out += f" vs {versus} {s.of(versus):.3f}"
         return out
+
+
+def _unit(rows: np.ndarray) -> np.ndarray:
+    norms = np.linalg.norm(rows, axis=1, keepdims=True)
+    return (rows / np.where(norms > 0, norms, 1.0)).astype(np.float32)
 
 
 def article_text(article: Article) -> str:
@@ -179,5 +201,6 @@ def with_embeddings(taxonomy: Taxonomy, section: TopicSettings) -> Taxonomy:
         min_similarity=floor
         if section.embedding_min_similarity is None
         else section.embedding_min_similarity,
+        centred=CENTRED[section.embeddings],
     )
     return dataclasses.replace(taxonomy, embedder=scorer)

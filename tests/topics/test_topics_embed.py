@@ -132,3 +132,27 @@ def test_margin_and_floor_default_to_the_models_own_and_settings_override_them()
     own = TopicSettings(taxonomy=path, embedding_margin=0.3, embedding_min_similarity=0.6)
     scorer = load_configured(own).embedder
     assert (scorer.margin, scorer.min_similarity) == (0.3, 0.6)
+
+
+def test_a_taxonomy_without_phrases_is_left_to_its_rules() -> None:
+    plain = parse_taxonomy({"topic": [{"id": "money", "regex": [r"\bprofit\b"]}]})
+    tx = dataclasses.replace(plain, embedder=EmbeddingScorer(plain, Counting()))
+    assert tag("Surgeons and nurses treat patients at the clinic", tx) == []
+    assert [t for t, _, _ in tag("Record profit", tx)] == ["money"]
+
+
+def test_articles_in_other_languages_are_left_to_the_lexicon() -> None:
+    _, tx, embed = small()
+    before = len(embed.texts)
+    art = headline_article("Surgeons and nurses treat patients at the clinic")
+    art.language = "es"
+    assert tag_article(art, tx) == []
+    assert len(embed.texts) == before
+
+
+def test_static_vectors_are_centred_unit_rows() -> None:
+    plain, _, embed = small()
+    scorer = EmbeddingScorer(plain, embed, centred=True)
+    assert scorer.mean is not None
+    assert np.allclose(np.linalg.norm(scorer.vectors, axis=1), 1.0, atol=1e-5)
+    assert scorer.score("An epidemic fills the hospital").best() == "health"
