@@ -122,6 +122,9 @@ class EmbeddingScorer:
         # einsum, not ``@``: a matrix-vector product this small is slower through a multi-threaded
         # BLAS on a busy machine (1-10 ms) than in one thread (0.1 ms).
         vector = self.embed([text])
+        if not vector.any():  # no known word: no opinion (centring would invent one)
+            empty = np.full(len(self.roots), -np.inf)
+            return TopicScores(self.roots, empty, np.zeros(len(self.phrases), dtype=np.float32), self)
         if self.mean is not None:
             vector = _unit(vector - self.mean)
         sims = np.einsum("ij,j->i", self.vectors, vector[0])
@@ -146,12 +149,16 @@ class EmbeddingScorer:
         s = self.score(article_text(article))
         best = s.best()
         top = float(s.scores.max())
+        if not np.isfinite(top):
+            return tags
         threshold = _threshold(taxonomy, best) * factor
         if not tags:
             if top < self.min_similarity:
                 return tags
             return [TopicTag(article.article_id, best, round(threshold, 4), (self._evidence(s, best),))]
         lexical = self.root_of.get(tags[0].topic, tags[0].topic)
+        if not np.isfinite(s.of(lexical)):
+            return tags  # a topic without phrases (regexes only): nothing to weigh it against
         lead = top - s.of(lexical)
         if best == lexical or lead < self.margin:
             return tags

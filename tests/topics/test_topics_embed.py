@@ -156,3 +156,20 @@ def test_static_vectors_are_centred_unit_rows() -> None:
     assert scorer.mean is not None
     assert np.allclose(np.linalg.norm(scorer.vectors, axis=1), 1.0, atol=1e-5)
     assert scorer.score("An epidemic fills the hospital").best() == "health"
+
+
+def test_no_known_word_no_opinion() -> None:
+    plain, _, embed = small()
+    scorer = EmbeddingScorer(plain, embed, centred=True)
+    tx = dataclasses.replace(plain, embedder=scorer)
+    assert not np.isfinite(scorer.score("").scores).any()
+    assert tag("", tx) == [] and tag("§§§ ¤¤¤", tx) == []
+
+
+def test_a_topic_without_phrases_is_not_overruled() -> None:
+    science = {"id": "science", "terms": ["computer*", "software", "malware", "hacker*", "laptop*"]}
+    plain = parse_taxonomy({"topic": [{"id": "money", "regex": [r"\bvirus\b"]}, science]})
+    tx = dataclasses.replace(plain, embedder=EmbeddingScorer(plain, Counting(), margin=0.0))
+    title = "Malicious virus"
+    assert [t for t, _, _ in tag(title, plain)] == ["money"]  # one match: the scorer is asked
+    assert tag(title, tx) == tag(title, plain)  # but "money" has no phrases to weigh it against
