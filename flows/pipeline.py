@@ -38,7 +38,7 @@ from flows.stages import (
 from newswatch.errors import SourceError
 from newswatch.records import Fetch, RunStats
 from newswatch.settings import Settings, SourceSpec, load_settings
-from newswatch.topics import Taxonomy, load_taxonomy
+from newswatch.topics import Taxonomy, load_configured
 from sources.discover import guess_kind
 from sources.registry import SourceContext
 from warehouse.db import connect
@@ -162,7 +162,7 @@ def newswatch_run(
     settings = load_settings(config, db=db)
     if inputs:
         settings = settings.model_copy(update={"sources": ad_hoc_sources(inputs)})
-    taxonomy = load_taxonomy(settings.topics.taxonomy, threshold=settings.topics.threshold)
+    taxonomy = load_configured(settings.topics)
     logger = get_run_logger()
     ctx_run = get_run_context()
     flow_run_id = str(getattr(getattr(ctx_run, "flow_run", None), "id", "") or "") or None

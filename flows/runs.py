@@ -10,7 +10,7 @@ import duckdb
 
 from newswatch.records import RunStats, stable_id, utcnow
 from newswatch.settings import Settings
-from newswatch.topics import Taxonomy, load_taxonomy
+from newswatch.topics import Taxonomy, load_configured
 from warehouse.db import connect
 from warehouse.loader import finish_run, start_run, sync_topics
 
@@ -52,7 +52,7 @@ def run_locally(settings: Settings, *, command: str = "run") -> RunStats:
     """
     from flows.stages import run_without_prefect
 
-    taxonomy = load_taxonomy(settings.topics.taxonomy, threshold=settings.topics.threshold)
+    taxonomy = load_configured(settings.topics)
     conn = connect(settings.warehouse.path)
     try:
         with recorded_run(conn, command=command, taxonomy=taxonomy) as stats:

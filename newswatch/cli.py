@@ -243,12 +243,12 @@ def tag(
 ) -> None:
     """Tag one article with topics and entities, with scores and evidence (checks the taxonomy)."""
     from newswatch.entities import extract_entities
-    from newswatch.topics import load_taxonomy, tag_article
+    from newswatch.topics import load_configured, tag_article
     from newswatch.topics_eval import headline_article
 
     try:
-        path = taxonomy or _settings(config, None).topics.taxonomy
-        tax = load_taxonomy(path)
+        section = _settings(config, None).topics
+        tax = load_configured(section.model_copy(update={"taxonomy": taxonomy}) if taxonomy else section)
         text = file.read_text(encoding="utf-8") if file else body
     except (NewswatchError, OSError) as exc:
         raise _fail(exc) from exc
@@ -409,12 +409,12 @@ def reextract(
         raise _fail(ValueError(f"--since {since!r}: expected YYYY-MM-DD")) from exc
     from flows.runs import recorded_run
     from flows.stages import reextract as run_reextract
-    from newswatch.topics import load_taxonomy
+    from newswatch.topics import load_configured
     from warehouse.db import connect
 
     try:
         settings = _settings(config, db)
-        taxonomy = load_taxonomy(settings.topics.taxonomy, threshold=settings.topics.threshold)
+        taxonomy = load_configured(settings.topics)
         conn = connect(settings.warehouse.path)
     except NewswatchError as exc:
         raise _fail(exc) from exc

@@ -87,6 +87,19 @@ class TopicSettings(_Section):
     threshold: float | None = Field(
         None, ge=0, description="minimum score for a tag (default: the taxonomy's)"
     )
+    # A second opinion on the top-level topic when the lexicon finds nothing or one word only
+    # (newswatch/topic_embed.py, docs/topics.md).
+    embeddings: Literal["none", "static", "minilm"] = Field(
+        "static",
+        description="embedding scorer: 'static' (shipped, numpy only), 'minilm' (embeddings extra), 'none'",
+    )
+    # Cosines are on each model's own scale: unset means the model's tuned value (topic_embed.py).
+    embedding_margin: float | None = Field(
+        None, ge=0, le=2, description="cosine lead over the lexicon's topic needed to overrule one word"
+    )
+    embedding_min_similarity: float | None = Field(
+        None, ge=-1, le=1, description="cosine needed to tag an article the lexicon found nothing in"
+    )
 
 
 class CopySettings(_Section):

@@ -41,7 +41,7 @@ from newswatch.errors import ConfigError
 from newswatch.iptc import descendant_terms, read_vocabulary
 from newswatch.iptc import resolve as resolve_iptc
 from newswatch.records import Article, TopicTag
-from newswatch.settings import locate_key
+from newswatch.settings import TopicSettings, locate_key
 from newswatch.text import fold, regex_literal_prefix
 
 TITLE_WEIGHT = 2.0
@@ -66,6 +66,7 @@ class Topic:
     weak: tuple[re.Pattern[str], ...] = ()  # ambiguous terms, WEAK_WEIGHT each
     require: tuple[re.Pattern[str], ...] = ()
     exclude: tuple[re.Pattern[str], ...] = ()
+    phrases: tuple[str, ...] = ()  # its terms and weak terms as written (the embedding scorer's prototypes)
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,6 +76,8 @@ class Taxonomy:
     threshold: float = 2.0
     by_id: dict[str, Topic] = field(default_factory=dict)
     entities: tuple[EntityRule, ...] = ()  # the watchlist's people, organisations and places
+    # Optional second opinion on top-level topics (newswatch.topic_embed.EmbeddingScorer).
+    embedder: Any = field(default=None, compare=False, repr=False)
     # Built on first use by _term_index (not an init field: dataclasses.replace starts it afresh).
     _index: dict[str, Any] = field(default_factory=dict, init=False, compare=False, repr=False)
 
@@ -224,6 +227,7 @@ def parse_taxonomy(
                 weak=compiled["weak"],
                 require=compiled["require"],
                 exclude=compiled["exclude"],
+                phrases=tuple(raw.get("terms", [])) + tuple(raw.get("weak", [])),
             )
         )
     by_id = {t.id: t for t in topics}
@@ -259,6 +263,17 @@ def parse_taxonomy(
         by_id = {t.id: t for t in topics}
     thr = threshold if threshold is not None else float(settings.get("threshold", 2.0))
     return Taxonomy(topics=tuple(topics), path=path, threshold=thr, by_id=by_id, entities=entities)
+
+
+def load_configured(section: TopicSettings) -> Taxonomy:
+    """The taxonomy a ``[topics]`` settings section names, with its threshold and, unless
+    ``embeddings = "none"``, the embedding scorer (newswatch/topic_embed.py) attached."""
+    taxonomy = load_taxonomy(section.taxonomy, threshold=section.threshold)
+    if section.embeddings == "none":
+        return taxonomy
+    from newswatch.topic_embed import with_embeddings  # numpy and a model only when asked for
+
+    return with_embeddings(taxonomy, section)
 
 
 def _with_iptc_terms(topics: list[Topic], vocab_path: Any, *, text: str, path: str | None) -> list[Topic]:
@@ -373,11 +388,14 @@ def tag_article(article: Article, taxonomy: Taxonomy) -> list[TopicTag]:
         scores.items(),
         key=lambda kv: (-round(kv[1], 6), -strength[kv[0]][0], -strength[kv[0]][1], order[kv[0]]),
     )
-    return [
+    tags = [
         TopicTag(article.article_id, tid, round(score, 4), tuple(evidence[tid][:8]))
         for tid, score in ranked
         if score >= _threshold(taxonomy, tid) * factor
     ]
+    if taxonomy.embedder is not None:  # the lexicon found nothing, or only one word: a second opinion
+        tags = taxonomy.embedder.refine(article, tags, taxonomy, factor)
+    return tags
 
 
 def _is_cased(pattern: re.Pattern[str]) -> bool:

@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from newswatch.topics import Taxonomy, load_taxonomy
+from newswatch.settings import TopicSettings
+from newswatch.topics import Taxonomy, load_configured, load_taxonomy
 
 ROOT = Path(__file__).resolve().parents[2]
 FIXTURES = ROOT / "tests" / "fixtures" / "topics"
@@ -22,3 +23,10 @@ def taxonomy() -> Taxonomy:
 def iptc() -> dict[str, dict[str, str]]:
     with open(ROOT / "sources" / "iptc" / "mediatopics_en.tsv", encoding="utf-8", newline="") as fh:
         return {row["code"]: row for row in csv.DictReader(fh, delimiter="\t")}
+
+
+@pytest.fixture(scope="session")
+def configured() -> Taxonomy:
+    """The default taxonomy as ``newswatch run`` loads it: with the default [topics] settings,
+    so with the embedding scorer."""
+    return load_configured(TopicSettings(taxonomy=ROOT / "sources" / "topics.toml"))

@@ -15,11 +15,20 @@ from newswatch.topics_eval import UCI_CATEGORIES, predict, read_uci, score, spli
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "topics"
 
-# split -> (accuracy floor, per-class F1 floors)
+# split -> (accuracy floor, per-class F1 floors): the lexicon alone ...
 FLOORS = {
     "all": (0.78, {"arts-culture-entertainment": 0.81, "economy-business-finance": 0.88,
                    "health": 0.64, "science-technology": 0.66}),
     "held-out": (0.75, {"arts-culture-entertainment": 0.65, "economy-business-finance": 0.89,
+                        "science-technology": 0.52}),
+}  # fmt: skip
+# ... and the default configuration (the lexicon with the static embedding scorer). Health F1 on
+# "all" is lower than the lexicon's: headlines filed under business go to health, six of them on
+# marijuana legalisation ("medical marijuana" and "cannabis" are health phrases; docs/benchmarks.md).
+DEFAULT_FLOORS = {
+    "all": (0.81, {"arts-culture-entertainment": 0.82, "economy-business-finance": 0.88,
+                   "health": 0.61, "science-technology": 0.66}),
+    "held-out": (0.79, {"arts-culture-entertainment": 0.65, "economy-business-finance": 0.90,
                         "science-technology": 0.52}),
 }  # fmt: skip
 
@@ -46,9 +55,24 @@ def predictions(headlines, taxonomy: Taxonomy) -> dict[int, str | None]:
     return {id(h): predict(h.title, taxonomy, i) for i, h in enumerate(headlines)}
 
 
+@pytest.fixture(scope="module")
+def default_predictions(headlines, configured: Taxonomy) -> dict[int, str | None]:
+    assert configured.embedder is not None
+    return {id(h): predict(h.title, configured, i) for i, h in enumerate(headlines)}
+
+
 @pytest.mark.parametrize("part", sorted(FLOORS))
 def test_quality_floors(headlines, predictions, part: str) -> None:
-    acc_floor, f1_floors = FLOORS[part]
+    check_floors(headlines, predictions, part, FLOORS[part])
+
+
+@pytest.mark.parametrize("part", sorted(DEFAULT_FLOORS))
+def test_quality_floors_default_configuration(headlines, default_predictions, part: str) -> None:
+    check_floors(headlines, default_predictions, part, DEFAULT_FLOORS[part])
+
+
+def check_floors(headlines, predictions, part: str, floors: tuple[float, dict[str, float]]) -> None:
+    acc_floor, f1_floors = floors
     s = score((h.gold, predictions[id(h)]) for h in split(headlines, part))
     assert s.accuracy >= acc_floor, f"{part}: accuracy {s.accuracy:.3f} < {acc_floor}"
     for cls, floor in f1_floors.items():
