@@ -22,14 +22,16 @@ FLOORS = {
     "held-out": (0.75, {"arts-culture-entertainment": 0.65, "economy-business-finance": 0.89,
                         "science-technology": 0.52}),
 }  # fmt: skip
-# ... and the default configuration (the lexicon with the static embedding scorer). Health F1 on
-# "all" is lower than the lexicon's: headlines filed under business go to health, six of them on
-# marijuana legalisation ("medical marijuana" and "cannabis" are health phrases; docs/benchmarks.md).
+# ... and the default configuration (the lexicon with the static embedding scorer, as refitted:
+# 256-dim int8 model, k 2, uncentred, margin 0.15, floor 0.25). Health F1 on "all" is lower than
+# the lexicon's: headlines filed under business go to health, several on marijuana legalisation
+# ("medical marijuana" and "cannabis" are health phrases; docs/benchmarks.md). Held-out accuracy
+# (0.781) is under the 0.80 target: the floor pins what is measured, not the target.
 DEFAULT_FLOORS = {
-    "all": (0.81, {"arts-culture-entertainment": 0.82, "economy-business-finance": 0.88,
-                   "health": 0.61, "science-technology": 0.66}),
-    "held-out": (0.79, {"arts-culture-entertainment": 0.65, "economy-business-finance": 0.90,
-                        "science-technology": 0.52}),
+    "all": (0.80, {"arts-culture-entertainment": 0.82, "economy-business-finance": 0.88,
+                   "health": 0.57, "science-technology": 0.67}),
+    "held-out": (0.77, {"arts-culture-entertainment": 0.64, "economy-business-finance": 0.89,
+                        "science-technology": 0.55}),
 }  # fmt: skip
 
 
