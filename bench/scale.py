@@ -254,6 +254,7 @@ def main(argv: list[str] | None = None) -> int:
         "full_share": stream.full_share,
         "loadavg_start": os.getloadavg(),
     }
+    _progress(args, results, *results)
     tmp = tempfile.TemporaryDirectory(prefix="nw-scale-")
     store = CopyStore(index_path((args.dir or Path(tmp.name)) / "scale.duckdb"), settings.copies)
     embed = load_embedder(settings.stories.embeddings)  # the static model: loaded before the baseline
@@ -296,6 +297,7 @@ def main(argv: list[str] | None = None) -> int:
     copies = CopyIndex(settings.copies, arrays.base())
     del arrays
     results["index_load_s"] = round(time.perf_counter() - t, 2)
+    _progress(args, results, "initial", "index_load_s")
     start_day = days
     for n in args.day or [10_000]:
         clock = Clock()
@@ -312,16 +314,24 @@ def main(argv: list[str] | None = None) -> int:
             "index_write_ms": round(1000 * clock.index_writes / n, 3),
             "open_stories": len(stories),
             "index_file_bytes_per_article": round(store.size_bytes() / len(copies)),
+            "loadavg": os.getloadavg(),
         }
+        _progress(args, results, f"day_{n}")
     results["peak_rss_mib"] = round(rss_bytes() / 2**20)
     results["loadavg_end"] = os.getloadavg()
     tmp.cleanup()
     if args.json:
         print(json.dumps(results))
     else:
-        for k, v in results.items():
-            print(f"{k:14} {v}")
+        _progress(args, results, "peak_rss_mib", "loadavg_end")
     return 0
+
+
+def _progress(args: argparse.Namespace, results: dict[str, object], *keys: str) -> None:
+    """Each phase's figures as soon as it ends: the 1M run is long."""
+    if not args.json:
+        for k in keys:
+            print(f"{k:14} {results[k]}", flush=True)
 
 
 if __name__ == "__main__":
