@@ -42,7 +42,9 @@ from warehouse.state import (
     load_copy_index,
     load_story_index,
     load_web_state,
+    save_copy_index,
     save_web_state,
+    story_ids_of,
 )
 
 T = TypeVar("T")
@@ -180,8 +182,12 @@ def process_and_load(
 
     sigs = signatures_for(todo, settings.copies)
     batch.copies = assign_copies(todo, indexes.copies, sigs)
+    # The story index holds the window's articles only: copies of older articles look theirs up.
+    older = [a.copy_of for a in todo if a.copy_of and a.copy_of not in indexes.stories.story_of]
+    indexes.stories.story_of.update(story_ids_of(conn, older))
     batch.stories, _ = assign_stories(todo, indexes.stories)
     batch.merges = indexes.stories.drain_merges()
+    indexes.stories.forget_closed()
     batch.tags = tag_articles(todo, taxonomy)
     batch.entities = [
         EntityMention(a.article_id, e.name, e.kind, e.mentions, e.entity_id, e.country_code, e.aliases)
@@ -192,6 +198,7 @@ def process_and_load(
     batch.raw = [extraction.raw[a.article_id] for a in todo if a.article_id in extraction.raw]
     batch.articles = todo
     touched = load_batch(conn, batch, run_id=stats.run_id)
+    save_copy_index(conn, indexes.copies)  # after the commit: the file never holds uncommitted rows
 
     stats.copies += len(batch.copies)
     stats.topics += len(batch.tags)

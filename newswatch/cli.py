@@ -374,9 +374,9 @@ def story(
 
 @app.command()
 def reindex(config: ConfigOpt = None, db: DbOpt = None) -> None:
-    """Rebuild the copy index's state (MinHash signatures) from the warehouse's articles."""
+    """Rebuild the copy index from the warehouse: MinHash signatures, then the index file beside it."""
     from warehouse.db import connect
-    from warehouse.state import load_copy_index, rebuild_copy_signatures
+    from warehouse.state import copy_store, rebuild_copy_index, rebuild_copy_signatures
 
     try:
         settings = _settings(config, db)
@@ -385,12 +385,14 @@ def reindex(config: ConfigOpt = None, db: DbOpt = None) -> None:
         raise _fail(exc) from exc
     try:
         articles, signed = rebuild_copy_signatures(conn, settings.copies)
-        index = load_copy_index(conn, settings.copies)
+        index = rebuild_copy_index(conn, settings.copies)
+        store = copy_store(conn, settings.copies)
     finally:
         conn.close()
+    where = f" in {store.path} ({store.size_bytes():,} bytes)" if store is not None else ""
     typer.echo(
         f"{articles} articles, {signed} signatures ({settings.copies.num_perm} permutations,"
-        f" {settings.copies.shingle_size}-word shingles); copy index of {len(index)} articles"
+        f" {settings.copies.shingle_size}-word shingles); copy index of {len(index)} articles{where}"
     )
 
 

@@ -4,18 +4,22 @@ Two passes, cheapest first: exact keys (canonical URL, then the content hash of 
 the body), then MinHash LSH over word shingles of the body for near-identical text. A copy points at
 its group's original (``copy_of``), never at another copy, so a group is one hop deep.
 
-The index is state kept next to the data: signatures are stored in the warehouse with the articles
-and the index is rebuilt from them (``CopyIndex.add``) when a run starts.
+The index is state kept beside the warehouse: ``newswatch.copystore`` persists it as numpy arrays
+(``<warehouse>.copyindex/``), a run loads it as the immutable *base* and adds its own articles to a
+small in-memory *delta*, appended to the file batch by batch. Signatures are also stored in the
+warehouse (``copy_signatures``), from which the file is rebuilt when it is missing, stale or corrupt.
 """
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 
 import numpy as np
 from datasketch import MinHash, MinHashLSH
+from datasketch.minhash import _fmix
 
 from newswatch.records import Article, CopyMatch
 from newswatch.settings import CopySettings
@@ -25,6 +29,10 @@ from newswatch.text import shingles, words
 MIN_WORDS_FOR_NEAR = 40
 # The permutation scheme is part of a stored signature: all signatures must share it.
 SCHEME = "affine32"
+# Shingles hashed per numpy step in ``signatures_for``: bounds the (shingles x permutations) matrix.
+_CHUNK = 20_000
+_FNV_OFFSET = np.uint64(0xCBF29CE484222325)
+_FNV_PRIME = np.uint64(0x100000001B3)
 
 
 @lru_cache(maxsize=4)
@@ -33,48 +41,37 @@ def _empty(num_perm: int) -> MinHash:
     return MinHash(num_perm=num_perm, scheme=SCHEME)
 
 
-class _Bands:
-    """LSH band tables: articles whose signatures agree on a whole band are candidates.
+@lru_cache(maxsize=8)
+def banding(threshold: float, num_perm: int) -> tuple[int, int]:
+    """(bands, rows): datasketch ``MinHashLSH``'s choice for the threshold (false positives and
+    negatives weighted equally)."""
+    params = MinHashLSH(threshold=threshold, num_perm=num_perm)
+    return params.b, params.r
 
-    The same banding as datasketch's ``MinHashLSH`` (its bands and rows for the threshold), kept as
-    one dict per band from the band's hash to an article number (or a list of them): ~1 KB per
-    article against ~4.3 KB for ``MinHashLSH``'s tables of bytes keys. A hash collision only adds a
-    candidate, which the estimated Jaccard check then rejects.
+
+def key64(text: str) -> int:
+    """A stable 64-bit key for a URL or content hash (the file index keeps these, not the strings)."""
+    return int.from_bytes(hashlib.blake2b(text.encode("utf-8"), digest_size=8).digest(), "little")
+
+
+def band_hashes(sigs: np.ndarray, bands: int, rows: int) -> np.ndarray:
+    """One stable 64-bit hash per band of each signature (FNV-1a over the band's 32-bit values).
+
+    Stable across processes (unlike ``hash``), so the band tables can be stored. A collision only
+    adds a candidate, which the estimated Jaccard check then rejects.
     """
-
-    def __init__(self, threshold: float, num_perm: int) -> None:
-        params = MinHashLSH(threshold=threshold, num_perm=num_perm)
-        self.rows = params.r
-        self.tables: list[dict[int, int | list[int]]] = [{} for _ in range(params.b)]
-        self.keys: list[str] = []
-
-    def _hashes(self, sig: np.ndarray) -> list[int]:
-        r = self.rows
-        return [hash(sig[i * r : (i + 1) * r].tobytes()) for i in range(len(self.tables))]
-
-    def insert(self, key: str, sig: np.ndarray) -> None:
-        n = len(self.keys)  # one int object, shared by every table
-        self.keys.append(key)
-        for table, h in zip(self.tables, self._hashes(sig), strict=True):
-            cur = table.get(h)
-            if cur is None:
-                table[h] = n
-            elif isinstance(cur, int):
-                table[h] = [cur, n]
-            else:
-                cur.append(n)
-
-    def query(self, sig: np.ndarray) -> list[str]:
-        found: set[int] = set()
-        for table, h in zip(self.tables, self._hashes(sig), strict=True):
-            cur = table.get(h)
-            if cur is None:
-                continue
-            if isinstance(cur, int):
-                found.add(cur)
-            else:
-                found.update(cur)
-        return [self.keys[n] for n in sorted(found)]
+    sigs = np.ascontiguousarray(sigs, dtype=np.uint32)
+    if sigs.ndim == 1:
+        sigs = sigs[None, :]
+    out = np.empty((len(sigs), bands), dtype=np.uint64)
+    for start in range(0, len(sigs), 65536):  # in slices: the uint64 copy is twice the signatures
+        x = sigs[start : start + 65536, : bands * rows].reshape(-1, bands, rows).astype(np.uint64)
+        h = np.full((len(x), bands), _FNV_OFFSET, dtype=np.uint64)
+        for j in range(rows):
+            h ^= x[:, :, j]
+            h *= _FNV_PRIME
+        out[start : start + len(x)] = h
+    return out
 
 
 def signature(text: str, settings: CopySettings) -> np.ndarray | None:
@@ -85,6 +82,40 @@ def signature(text: str, settings: CopySettings) -> np.ndarray | None:
     mh = _empty(settings.num_perm).copy()
     mh.update_batch([s.encode("utf-8") for s in shingles(tokens, settings.shingle_size)])
     return np.asarray(mh.hashvalues, dtype=np.uint32)
+
+
+def signatures_for(articles: Iterable[Article], settings: CopySettings) -> dict[str, np.ndarray | None]:
+    """``signature`` of many bodies at once: the same values, with the permutations applied to all
+    the batch's shingles in a few numpy steps instead of one step per article."""
+    return signatures_of(((a.article_id, a.body) for a in articles), settings)
+
+
+def signatures_of(bodies: Iterable[tuple[str, str]], settings: CopySettings) -> dict[str, np.ndarray | None]:
+    """``signatures_for`` over (key, body) pairs."""
+    out: dict[str, np.ndarray | None] = {}
+    keyed: list[tuple[str, list[bytes]]] = []
+    for key, body in bodies:
+        out[key] = None
+        tokens = words(body)
+        if len(tokens) >= MIN_WORDS_FOR_NEAR:
+            keyed.append((key, [s.encode("utf-8") for s in shingles(tokens, settings.shingle_size)]))
+    a, b = _empty(settings.num_perm).permutations
+    i = 0
+    while i < len(keyed):
+        j, total = i, 0
+        while j < len(keyed) and (total == 0 or total + len(keyed[j][1]) <= _CHUNK):
+            total += len(keyed[j][1])
+            j += 1
+        chunk = keyed[i:j]
+        digest = b"".join(hashlib.sha1(s).digest()[:4] for _, sh in chunk for s in sh)
+        hv = _fmix(np.frombuffer(digest, dtype="<u4").astype(np.uint32), 32).reshape(-1, 1)
+        phv = hv * a + b
+        starts = np.cumsum([0] + [len(sh) for _, sh in chunk[:-1]])
+        mins = np.minimum.reduceat(phv, starts, axis=0)
+        for (aid, _), row in zip(chunk, mins, strict=True):
+            out[aid] = row.astype(np.uint32)
+        i = j
+    return out
 
 
 def signature_bytes(sig: np.ndarray | None) -> bytes | None:
@@ -100,23 +131,185 @@ def estimated_jaccard(a: np.ndarray, b: np.ndarray) -> float:
 
 
 @dataclass(slots=True)
-class _Entry:
-    root: str  # the group's original
+class Entry:
+    """One article as the index keeps it (and as the file stores it)."""
+
+    article_id: str
+    root: str  # the group's original (itself for an original)
+    url_key: int
+    hash_key: int
     signature: np.ndarray | None
 
 
-class CopyIndex:
-    """Exact keys and an LSH index over every kept article, resolving matches to group roots."""
+@dataclass(frozen=True, slots=True)
+class Arrays:
+    """One segment's arrays (see the module docstring)."""
 
-    def __init__(self, settings: CopySettings) -> None:
-        self.settings = settings
-        self._by_url: dict[str, str] = {}
-        self._by_hash: dict[str, str] = {}
-        self._entries: dict[str, _Entry] = {}
-        self._lsh = _Bands(settings.threshold, settings.num_perm)
+    ids: np.ndarray
+    roots: np.ndarray
+    url_keys: np.ndarray
+    hash_keys: np.ndarray
+    sig_pos: np.ndarray
+    sigs: np.ndarray
+    bands: np.ndarray
 
     def __len__(self) -> int:
-        return len(self._entries)
+        return len(self.ids)
+
+    @classmethod
+    def of(cls, entries: Sequence[Entry], settings: CopySettings) -> Arrays:
+        b, r = banding(settings.threshold, settings.num_perm)
+        signed = [i for i, e in enumerate(entries) if e.signature is not None]
+        sigs = (
+            np.stack([entries[i].signature for i in signed]).astype(np.uint32)  # type: ignore[misc]
+            if signed
+            else np.zeros((0, settings.num_perm), dtype=np.uint32)
+        )
+        return cls(
+            ids=np.array([e.article_id.encode() for e in entries], dtype="S"),
+            roots=np.array([e.root.encode() for e in entries], dtype="S"),
+            url_keys=np.array([e.url_key for e in entries], dtype=np.uint64),
+            hash_keys=np.array([e.hash_key for e in entries], dtype=np.uint64),
+            sig_pos=np.array(signed, dtype=np.int64),
+            sigs=sigs,
+            bands=band_hashes(sigs, b, r) if signed else np.zeros((0, b), dtype=np.uint64),
+        )
+
+    @classmethod
+    def concat(cls, parts: Sequence[Arrays]) -> Arrays:
+        offsets = np.cumsum([0] + [len(p) for p in parts[:-1]])
+        return cls(
+            ids=np.concatenate([p.ids for p in parts]),
+            roots=np.concatenate([p.roots for p in parts]),
+            url_keys=np.concatenate([p.url_keys for p in parts]),
+            hash_keys=np.concatenate([p.hash_keys for p in parts]),
+            sig_pos=np.concatenate([p.sig_pos + off for p, off in zip(parts, offsets, strict=True)]),
+            sigs=np.concatenate([p.sigs for p in parts]),
+            bands=np.concatenate([p.bands for p in parts]),
+        )
+
+    def base(self) -> Base:
+        return Base(self.ids, self.roots, self.url_keys, self.hash_keys, self.sig_pos, self.sigs, self.bands)
+
+    @classmethod
+    def of_base(cls, base: Base) -> Arrays:
+        return cls(base.ids, base.roots, base.url_keys, base.hash_keys, base.sig_pos, base.sigs, base.bands)
+
+
+@dataclass(slots=True)
+class Base:
+    """The index as loaded from the file: flat numpy arrays, nothing per article in Python objects.
+
+    ``ids``/``roots`` are fixed-width bytes in insertion order; ``sig_pos`` says which of them have a
+    signature (row ``k`` of ``sigs``); each band's hashes are kept sorted with the signature rows
+    they came from, and a band query is a binary search.
+    """
+
+    ids: np.ndarray
+    roots: np.ndarray
+    url_keys: np.ndarray  # uint64, per article
+    hash_keys: np.ndarray  # uint64, per article
+    sig_pos: np.ndarray  # int64 positions of the signed articles
+    sigs: np.ndarray  # uint32 [signed, num_perm]
+    bands: np.ndarray  # uint64 [signed, bands]: what is stored
+    _id_order: np.ndarray = field(init=False)
+    _url_sorted: tuple[np.ndarray, np.ndarray] = field(init=False)
+    _hash_sorted: tuple[np.ndarray, np.ndarray] = field(init=False)
+    _band_sorted: list[tuple[np.ndarray, np.ndarray]] = field(init=False)
+
+    def __post_init__(self) -> None:
+        self._id_order = np.argsort(self.ids, kind="stable")
+        self._url_sorted = _first_of(self.url_keys)
+        self._hash_sorted = _first_of(self.hash_keys)
+        self._band_sorted = []
+        for col in range(self.bands.shape[1]):
+            order = np.argsort(self.bands[:, col], kind="stable")
+            self._band_sorted.append((self.bands[order, col], order.astype(np.int32)))
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    @classmethod
+    def empty(cls, num_perm: int, bands: int) -> Base:
+        return cls(
+            ids=np.zeros(0, dtype="S1"),
+            roots=np.zeros(0, dtype="S1"),
+            url_keys=np.zeros(0, dtype=np.uint64),
+            hash_keys=np.zeros(0, dtype=np.uint64),
+            sig_pos=np.zeros(0, dtype=np.int64),
+            sigs=np.zeros((0, num_perm), dtype=np.uint32),
+            bands=np.zeros((0, bands), dtype=np.uint64),
+        )
+
+    def nbytes(self) -> int:
+        arrays = [self.ids, self.roots, self.url_keys, self.hash_keys, self.sig_pos, self.sigs, self.bands]
+        arrays += [self._id_order, *self._url_sorted, *self._hash_sorted]
+        arrays += [a for pair in self._band_sorted for a in pair]
+        return sum(a.nbytes for a in arrays)
+
+    def has(self, article_id: str) -> bool:
+        key = article_id.encode()
+        i = int(np.searchsorted(self.ids, key, sorter=self._id_order))
+        return i < len(self.ids) and self.ids[self._id_order[i]] == key
+
+    def _root_by(self, table: tuple[np.ndarray, np.ndarray], key: int) -> str | None:
+        keys, pos = table
+        i = int(np.searchsorted(keys, np.uint64(key)))
+        if i < len(keys) and int(keys[i]) == key:
+            return bytes(self.roots[pos[i]]).decode()
+        return None
+
+    def root_by_url(self, key: int) -> str | None:
+        return self._root_by(self._url_sorted, key)
+
+    def root_by_hash(self, key: int) -> str | None:
+        return self._root_by(self._hash_sorted, key)
+
+    def candidates(self, bands: np.ndarray) -> np.ndarray:
+        """Signature rows sharing a whole band with ``bands``, in insertion order."""
+        found = []
+        for col, (keys, rows) in enumerate(self._band_sorted):
+            value = bands[col]
+            lo = int(np.searchsorted(keys, value, side="left"))
+            if lo < len(keys) and keys[lo] == value:
+                hi = int(np.searchsorted(keys, value, side="right"))
+                found.append(rows[lo:hi])
+        if not found:
+            return np.zeros(0, dtype=np.int32)
+        return np.unique(np.concatenate(found))
+
+
+def _first_of(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Sorted distinct keys and the position of each key's first article (first added wins)."""
+    uniq, first = np.unique(keys, return_index=True)
+    return uniq, first.astype(np.int64)
+
+
+class CopyIndex:
+    """Exact keys and an LSH index over every kept article, resolving matches to group roots.
+
+    The loaded file (``base``) plus what this process added (``pending`` until written, and dicts
+    for lookups): a run's cost does not include rebuilding what earlier runs indexed.
+    """
+
+    def __init__(self, settings: CopySettings, base: Base | None = None) -> None:
+        self.settings = settings
+        self.origin = "new"  # "file" (loaded) or "rebuilt" (from the warehouse): for logs and tests
+        self.bands, self.rows = banding(settings.threshold, settings.num_perm)
+        self.base = base or Base.empty(settings.num_perm, self.bands)
+        self.pending: list[Entry] = []  # added since the last write to the file
+        self._delta: list[Entry] = []  # added since the base was (re)built
+        self._roots: dict[str, str] = {}  # article -> root, for articles added in this process
+        self._by_url: dict[int, str] = {}
+        self._by_hash: dict[int, str] = {}
+        self._tables: list[dict[int, list[int]]] = [{} for _ in range(self.bands)]
+        self._signed: list[tuple[str, str, np.ndarray]] = []  # (article, root, signature)
+
+    def __len__(self) -> int:
+        return len(self.base) + len(self._roots)
+
+    def __contains__(self, article_id: str) -> bool:
+        return article_id in self._roots or self.base.has(article_id)
 
     def add(
         self,
@@ -128,37 +321,89 @@ class CopyIndex:
         sig: np.ndarray | None,
     ) -> None:
         """Remember an article (original or copy) so later articles can be matched against it."""
-        if article_id in self._entries:
+        if article_id in self:
             return
-        root = copy_of or article_id
-        self._by_url.setdefault(canonical_url, root)
-        self._by_hash.setdefault(content_hash, root)
-        self._entries[article_id] = _Entry(root, sig)
-        if sig is not None:
-            self._lsh.insert(article_id, sig)
+        entry = Entry(article_id, copy_of or article_id, key64(canonical_url), key64(content_hash), sig)
+        self.pending.append(entry)
+        self._remember(entry)
+
+    def _remember(self, e: Entry) -> None:
+        self._delta.append(e)
+        self._roots[e.article_id] = e.root
+        self._by_url.setdefault(e.url_key, e.root)
+        self._by_hash.setdefault(e.hash_key, e.root)
+        if e.signature is not None:
+            n = len(self._signed)
+            self._signed.append((e.article_id, e.root, e.signature))
+            for table, h in zip(
+                self._tables, band_hashes(e.signature[None, :], self.bands, self.rows)[0], strict=True
+            ):
+                table.setdefault(int(h), []).append(n)
 
     def match(self, article: Article, sig: np.ndarray | None) -> CopyMatch | None:
         """The original this article copies, or None if it is an original."""
         me = article.article_id
-        root = self._by_url.get(article.canonical_url)
+        url, chash = key64(article.canonical_url), key64(article.content_hash)
+        root = self.base.root_by_url(url) or self._by_url.get(url)  # the earliest added wins
         if root and root != me:
             return CopyMatch(me, root, "canonical_url", 1.0)
-        root = self._by_hash.get(article.content_hash)
+        root = self.base.root_by_hash(chash) or self._by_hash.get(chash)
         if root and root != me:
             return CopyMatch(me, root, "content_hash", 1.0)
         if sig is None:
             return None
         best: tuple[float, str] | None = None
-        for key in self._lsh.query(sig):
-            entry = self._entries[key]
-            if entry.root == me or key == me or entry.signature is None:
+        bands = band_hashes(sig[None, :], self.bands, self.rows)[0]
+        rows = self.base.candidates(bands)
+        if len(rows):
+            sims = np.count_nonzero(self.base.sigs[rows] == sig, axis=1) / float(len(sig))
+            for row, sim in zip(rows.tolist(), sims.tolist(), strict=True):
+                pos = int(self.base.sig_pos[row])
+                key, root = bytes(self.base.ids[pos]).decode(), bytes(self.base.roots[pos]).decode()
+                if root == me or key == me:
+                    continue
+                if sim >= self.settings.threshold and (best is None or sim > best[0]):
+                    best = (sim, root)
+        found: set[int] = set()
+        for table, h in zip(self._tables, bands.tolist(), strict=True):
+            found.update(table.get(h, ()))
+        for n in sorted(found):
+            key, root, other = self._signed[n]
+            if root == me or key == me:
                 continue
-            sim = estimated_jaccard(sig, entry.signature)
+            sim = estimated_jaccard(sig, other)
             if sim >= self.settings.threshold and (best is None or sim > best[0]):
-                best = (sim, entry.root)
+                best = (sim, root)
         if best is None:
             return None
         return CopyMatch(me, best[1], "minhash", round(best[0], 4))
+
+    def compact(self, min_delta: int = 20_000) -> bool:
+        """Fold the in-process delta into the numpy base once it is at least ``min_delta`` entries
+        and half the base: resident bytes per article stay those of the arrays (the dicts cost
+        ~2 KB per article), at a re-sort whose cost, amortised, is O(log n) per article."""
+        if len(self._delta) < max(min_delta, len(self.base) // 2):
+            return False
+        self.base = Arrays.concat([Arrays.of_base(self.base), Arrays.of(self._delta, self.settings)]).base()
+        self._delta = []
+        self._roots.clear()
+        self._by_url.clear()
+        self._by_hash.clear()
+        self._tables = [{} for _ in range(self.bands)]
+        self._signed = []
+        return True
+
+    def take_pending(self) -> list[Entry]:
+        """The entries added since the last call: what the file does not hold yet."""
+        out, self.pending = self.pending, []
+        return out
+
+    def resident_bytes(self) -> int:
+        """Bytes of the numpy base (exact) plus a rough figure for the in-process delta."""
+        delta = len(self._roots) * 200 + len(self._signed) * (
+            self.settings.num_perm * 4 + 100 + 60 * self.bands
+        )
+        return self.base.nbytes() + delta
 
 
 def assign_copies(
@@ -183,8 +428,5 @@ def assign_copies(
             copy_of=art.copy_of,
             sig=sig,
         )
+    index.compact()
     return matches
-
-
-def signatures_for(articles: Iterable[Article], settings: CopySettings) -> dict[str, np.ndarray | None]:
-    return {a.article_id: signature(a.body, settings) for a in articles}

@@ -197,6 +197,7 @@ class StoryIndex:
         self._n = 0
         self._latest: datetime | None = None
         self._since_prune = 0
+        self._story_of_kept = 0
 
     @property
     def members(self) -> dict[str, str]:
@@ -277,6 +278,17 @@ class StoryIndex:
         for story in old:
             self._drop(story)
         return len(old)
+
+    def forget_closed(self) -> int:
+        """Drop ``story_of`` entries of articles whose story is no longer open, so a long-running
+        index stays bounded by the window (a copy of an older article finds its original's story
+        in the warehouse). Call between batches; returns how many were dropped."""
+        before = len(self.story_of)
+        if before < 2 * self._story_of_kept + 10_000:  # amortised: a scan when it has doubled
+            return 0
+        self.story_of = {a: s for a, s in self.story_of.items() if self.resolve(s) in self.stories}
+        self._story_of_kept = len(self.story_of)
+        return before - len(self.story_of)
 
     def _drop(self, story: Story) -> None:
         for key in story.probes:

@@ -2,22 +2,28 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from collections.abc import Set as AbcSet
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
 import duckdb
+import numpy as np
 
-from newswatch.copies import CopyIndex, signature, signature_bytes, signature_from_bytes
+from newswatch.copies import CopyIndex, band_hashes, banding, key64, signature_bytes, signatures_of
+from newswatch.copystore import Arrays, CopyStore, CorruptIndex, index_path
 from newswatch.embeddings import load_embedder
 from newswatch.records import Article, HttpValidators, RawDocument, SourceHealth, utcnow
 from newswatch.settings import CopySettings, StorySettings
 from newswatch.stories import StoryFeatures, StoryIndex, embedding_text
 from warehouse.loader import upsert_raw_documents
 from warehouse.merges import merged_into
+
+log = logging.getLogger("newswatch.copies")
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,26 +49,123 @@ def known_articles(conn: duckdb.DuckDBPyConnection, article_ids: Iterable[str]) 
     return {r[0]: Known(*r) for r in rows}
 
 
-def load_copy_index(conn: duckdb.DuckDBPyConnection, settings: CopySettings) -> CopyIndex:
-    """The copy index over every kept article, from stored hashes and signatures."""
-    index = CopyIndex(settings)
-    rows = conn.execute(
+def warehouse_file(conn: duckdb.DuckDBPyConnection) -> Path | None:
+    """The file behind ``conn``, or None for an in-memory database."""
+    row = conn.execute(
+        "SELECT path FROM duckdb_databases() WHERE database_name = current_database()"
+    ).fetchone()
+    return Path(row[0]) if row and row[0] else None
+
+
+def copy_store(conn: duckdb.DuckDBPyConnection, settings: CopySettings) -> CopyStore | None:
+    """The copy index files beside the warehouse (None for an in-memory warehouse)."""
+    path = warehouse_file(conn)
+    return CopyStore(index_path(path), settings) if path is not None else None
+
+
+def warehouse_fingerprint(conn: duckdb.DuckDBPyConnection) -> list[Any]:
+    """What the copy index must have seen to be current: articles and their latest write."""
+    row = conn.execute("SELECT count(*), max(updated_at) FROM articles").fetchone()
+    count, latest = row if row else (0, None)
+    return [int(count), latest.isoformat() if latest is not None else None]
+
+
+def copy_entries(conn: duckdb.DuckDBPyConnection, settings: CopySettings) -> Arrays:
+    """Every kept article as copy index arrays, from stored hashes and signatures (no per-article
+    objects: 1,000,000 articles load in seconds). Originals first, then by event time, as they
+    were first indexed, so the earliest article keeps a URL or content hash."""
+    b, r = banding(settings.threshold, settings.num_perm)
+    cur = conn.execute(
         """
-        SELECT a.article_id, a.canonical_url, a.content_hash, a.copy_of, s.signature, s.num_perm
+        SELECT a.article_id, coalesce(a.copy_of, a.article_id), a.canonical_url, a.content_hash,
+               CASE WHEN s.num_perm = ? THEN s.signature END
         FROM articles AS a LEFT JOIN copy_signatures AS s USING (article_id)
         ORDER BY a.copy_of IS NOT NULL, coalesce(a.published_at, a.first_seen_at), a.article_id
-        """
-    ).fetchall()
-    for article_id, url, chash, copy_of, sig, num_perm in rows:
-        usable = sig is not None and num_perm == settings.num_perm
-        index.add(
-            article_id,
-            canonical_url=url,
-            content_hash=chash,
-            copy_of=copy_of,
-            sig=signature_from_bytes(sig) if usable else None,
-        )
+        """,
+        [settings.num_perm],
+    )
+    ids: list[bytes] = []
+    roots: list[bytes] = []
+    url_keys: list[int] = []
+    hash_keys: list[int] = []
+    sig_pos: list[int] = []
+    blobs: list[bytes] = []
+    while rows := cur.fetchmany(50_000):
+        for aid, root, url, chash, sig in rows:
+            if sig is not None:
+                sig_pos.append(len(ids))
+                blobs.append(sig)
+            ids.append(aid.encode())
+            roots.append(root.encode())
+            url_keys.append(key64(url))
+            hash_keys.append(key64(chash))
+    sigs = np.frombuffer(b"".join(blobs), dtype="<u4").astype(np.uint32).reshape(-1, settings.num_perm)
+    return Arrays(
+        ids=np.array(ids, dtype="S"),
+        roots=np.array(roots, dtype="S"),
+        url_keys=np.array(url_keys, dtype=np.uint64),
+        hash_keys=np.array(hash_keys, dtype=np.uint64),
+        sig_pos=np.array(sig_pos, dtype=np.int64),
+        sigs=sigs,
+        bands=band_hashes(sigs, b, r),
+    )
+
+
+def rebuild_copy_index(conn: duckdb.DuckDBPyConnection, settings: CopySettings) -> CopyIndex:
+    """Build the copy index from the warehouse and (beside a file warehouse) write it to disk."""
+    arrays = copy_entries(conn, settings)
+    store = copy_store(conn, settings)
+    if store is not None:
+        store.rewrite(arrays, warehouse_fingerprint(conn))
+    index = CopyIndex(settings, arrays.base())
+    index.origin = "rebuilt"
     return index
+
+
+def load_copy_index(conn: duckdb.DuckDBPyConnection, settings: CopySettings) -> CopyIndex:
+    """The copy index over every kept article: the file beside the warehouse when it is current,
+    else rebuilt from the warehouse (and written) with a log line saying why."""
+    store = copy_store(conn, settings)
+    if store is None:
+        return rebuild_copy_index(conn, settings)
+    fingerprint = warehouse_fingerprint(conn)
+    arrays, why = store.load(fingerprint)
+    if arrays is not None:
+        index = CopyIndex(settings, arrays.base())
+        index.origin = "file"
+        return index
+    level = logging.INFO if fingerprint[0] == 0 else logging.WARNING  # a new warehouse: nothing lost
+    log.log(level, "copy index %s: %s; rebuilding it from the warehouse", store.path, why)
+    index = rebuild_copy_index(conn, settings)
+    log.log(level, "copy index %s: rebuilt, %d articles", store.path, len(index))
+    return index
+
+
+def save_copy_index(conn: duckdb.DuckDBPyConnection, index: CopyIndex) -> None:
+    """Append what the index learnt since the last save (call after the batch's commit)."""
+    store = copy_store(conn, index.settings)
+    if store is None:
+        index.take_pending()
+        return
+    entries = index.take_pending()
+    try:
+        store.append(entries, warehouse_fingerprint(conn))
+    except CorruptIndex as exc:  # deleted or damaged under a running process: write it whole
+        log.warning("copy index %s: %s; rebuilding it from the warehouse", store.path, exc)
+        store.rewrite(copy_entries(conn, index.settings), warehouse_fingerprint(conn))
+
+
+def story_ids_of(conn: duckdb.DuckDBPyConnection, article_ids: Iterable[str]) -> dict[str, str]:
+    """The stored story of each of these articles (those that have one)."""
+    ids = sorted(set(article_ids))
+    if not ids:
+        return {}
+    rows = conn.execute(
+        "SELECT article_id, story_id FROM articles"
+        " WHERE story_id IS NOT NULL AND article_id IN (SELECT unnest(?))",
+        [ids],
+    ).fetchall()
+    return dict(rows)
 
 
 def load_story_index(
@@ -74,13 +177,17 @@ def load_story_index(
     """Kept originals whose event time is within the window of ``around`` (the new articles' span)."""
     index = StoryIndex(settings, load_embedder(settings.embeddings))
     index.merged_into.update(merged_into(conn))
-    for article_id, story_id in conn.execute(
-        "SELECT article_id, story_id FROM articles WHERE story_id IS NOT NULL"
-    ).fetchall():
-        index.story_of[article_id] = story_id
     if around is None:
         return index
     window = timedelta(days=settings.window_days)
+    # Only the window's articles: a copy of an older article finds its original's story through
+    # ``story_ids_of`` when its batch is processed, so this stays bounded by the window.
+    for article_id, story_id in conn.execute(
+        """SELECT article_id, story_id FROM articles WHERE story_id IS NOT NULL
+             AND coalesce(published_at, first_seen_at) BETWEEN ? AND ?""",
+        [around[0] - window, around[1] + window],
+    ).fetchall():
+        index.story_of[article_id] = story_id
     rows = conn.execute(
         """
         SELECT article_id, source, url, canonical_url, title, body, deck, published_at, first_seen_at,
@@ -126,24 +233,29 @@ def rebuild_copy_signatures(conn: duckdb.DuckDBPyConnection, settings: CopySetti
     """Recompute every article's MinHash signature from its stored body with the current settings.
 
     Run after changing ``[copies]`` settings (``num_perm``, ``shingle_size``) or to repair the table;
-    the next run's copy index is built from these rows. Returns (articles, signatures written).
+    ``newswatch reindex`` then rebuilds the index file from these rows. Returns (articles,
+    signatures written). In slices of 20,000 articles, each signed in one numpy pass.
     """
-    rows = conn.execute("SELECT article_id, body FROM articles ORDER BY article_id").fetchall()
-    out = []
-    for article_id, body in rows:
-        sig = signature(body, settings)
-        if sig is not None:
-            out.append([article_id, settings.num_perm, signature_bytes(sig)])
+    articles = signed = 0
     conn.execute("BEGIN TRANSACTION")
     try:
         conn.execute("DELETE FROM copy_signatures")
-        if out:
-            conn.executemany("INSERT INTO copy_signatures VALUES (?, ?, ?)", out)
+        cur = conn.cursor()
+        cur.execute("SELECT article_id, body FROM articles ORDER BY article_id")
+        while rows := cur.fetchmany(20_000):
+            articles += len(rows)
+            sigs = [(k, v) for k, v in signatures_of(rows, settings).items() if v is not None]
+            signed += len(sigs)
+            if sigs:
+                conn.execute(
+                    "INSERT INTO copy_signatures SELECT unnest(?::VARCHAR[]), ?, unnest(?::BLOB[])",
+                    [[k for k, _ in sigs], settings.num_perm, [signature_bytes(v) for _, v in sigs]],
+                )
         conn.execute("COMMIT")
     except BaseException:
         conn.execute("ROLLBACK")
         raise
-    return len(rows), len(out)
+    return articles, signed
 
 
 # -- web sources: validators per URL, settled article URLs, source health ----------------------
