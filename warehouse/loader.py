@@ -177,6 +177,12 @@ def load_batch(conn: duckdb.DuckDBPyConnection, batch: Batch, *, run_id: str) ->
     return touched
 
 
+# zlib level for raw pages: on the bench's news pages level 1 takes 1.4 ms CPU per page against
+# 3.3 ms at the default 6, for 19% more bytes (4.1x instead of 4.9x smaller). Same zlib stream:
+# rows written at any level read back with ``zlib.decompress`` alike.
+RAW_LEVEL = 1
+
+
 def upsert_raw_documents(conn: duckdb.DuckDBPyConnection, raw: Sequence[RawDocument], *, now: Any) -> None:
     """Keep each document's raw bytes (zlib), one row per URL: the latest read wins."""
     latest = {r.url: r for r in raw}  # one URL read twice in a batch: keep the last
@@ -187,7 +193,13 @@ def upsert_raw_documents(conn: duckdb.DuckDBPyConnection, raw: Sequence[RawDocum
         "INSERT INTO raw_documents",
         ("VARCHAR", "VARCHAR", "VARCHAR", "BLOB", "TIMESTAMPTZ"),
         [
-            [r.url, r.media_type, hashlib.sha256(r.content).hexdigest(), zlib.compress(r.content, 6), now]
+            [
+                r.url,
+                r.media_type,
+                hashlib.sha256(r.content).hexdigest(),
+                zlib.compress(r.content, RAW_LEVEL),
+                now,
+            ]
             for r in latest.values()
         ],
         """ON CONFLICT (url) DO UPDATE SET media_type = excluded.media_type,
