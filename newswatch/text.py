@@ -25,6 +25,16 @@ _FOLD = str.maketrans(
         "\u2212": "-", "\u2026": "...",
     }
 )  # fmt: skip
+# The same mapping as a regex: ``str.translate`` with a dict looks every character of a long text
+# up in Python (about 0.25 ms per article body), the regex only visits the few it maps (0.04 ms).
+# Every stage folds the body at least once.
+_FOLD_CHARS = re.compile("[" + re.escape("".join(map(chr, _FOLD))) + "]")
+
+
+def _fold_char(m: re.Match[str]) -> str:
+    return str(_FOLD[ord(m.group())])
+
+
 _WORD = re.compile(r"[^\W_]+(?:['\-][^\W_]+)*", re.UNICODE)
 
 
@@ -53,7 +63,10 @@ def normalize(text: str) -> str:
 
 def fold(text: str) -> str:
     """The matching form: compatibility-normalised, quotes and dashes as ASCII, casefolded."""
-    return unicodedata.normalize("NFKC", text.translate(_FOLD)).translate(_FOLD).casefold()
+    if text.isascii():  # NFKC leaves ASCII as it is and _FOLD only maps other characters
+        return text.casefold()
+    text = unicodedata.normalize("NFKC", _FOLD_CHARS.sub(_fold_char, text))
+    return _FOLD_CHARS.sub(_fold_char, text).casefold()
 
 
 def words(text: str) -> list[str]:
