@@ -184,10 +184,16 @@ RAW_LEVEL = 1
 
 
 def upsert_raw_documents(conn: duckdb.DuckDBPyConnection, raw: Sequence[RawDocument], *, now: Any) -> None:
-    """Keep each document's raw bytes (zlib), one row per URL: the latest read wins."""
+    """Keep each document's raw bytes (zlib), one row per URL: the latest read wins.
+
+    Runs inside the caller's transaction. The rows of these URLs are deleted, then inserted: an
+    ``ON CONFLICT DO UPDATE`` upsert of the blobs cost about 1 ms CPU more per page, even for new
+    URLs.
+    """
     latest = {r.url: r for r in raw}  # one URL read twice in a batch: keep the last
     if not latest:
         return
+    conn.execute("DELETE FROM raw_documents WHERE url IN (SELECT unnest(?::VARCHAR[]))", [list(latest)])
     _insert(
         conn,
         "INSERT INTO raw_documents",
@@ -202,8 +208,6 @@ def upsert_raw_documents(conn: duckdb.DuckDBPyConnection, raw: Sequence[RawDocum
             ]
             for r in latest.values()
         ],
-        """ON CONFLICT (url) DO UPDATE SET media_type = excluded.media_type,
-             raw_sha256 = excluded.raw_sha256, content = excluded.content, stored_at = excluded.stored_at""",
     )
 
 
