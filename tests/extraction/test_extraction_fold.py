@@ -1,5 +1,6 @@
-"""``fold`` is the matching form every stage hashes, shingles and tags: its faster form must give
-exactly what the plain definition (translate, NFKC, translate, casefold) gives."""
+"""``fold`` is the matching form every stage hashes, shingles and tags; ``normalize`` makes the stored
+form. Their faster forms must give exactly what the plain definitions (``str.translate`` with the
+tables) give."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ import unicodedata
 from hypothesis import given
 from hypothesis import strategies as st
 
-from newswatch.text import _FOLD, fold, words
+from newswatch.text import _FOLD, _INVISIBLE, _INVISIBLE_CHARS, fold, normalize, words
 
 
 def reference(text: str) -> str:
@@ -33,3 +34,12 @@ def test_ascii_text_is_only_casefolded() -> None:
     text = "Minister SAYS 'no' -- 3.5% of GDP"
     assert fold(text) == text.casefold() == reference(text)
     assert words("Don’t STOP") == words("don't stop") == ["don't", "stop"]
+
+
+@given(st.text(alphabet=st.sampled_from("".join(map(chr, _INVISIBLE)) + "ab \n\té\u0301")) | st.text())
+def test_invisible_characters_go_as_the_table_says(text: str) -> None:
+    assert _INVISIBLE_CHARS.sub("", text) == text.translate(_INVISIBLE)
+
+
+def test_normalize_drops_invisible_characters() -> None:
+    assert normalize("Zero\u200bwidth\u00ad word\ufeff") == "Zerowidth word"
