@@ -12,6 +12,7 @@ import hashlib
 import json
 import zlib
 from collections.abc import Iterable, Sequence
+from datetime import datetime
 from typing import Any
 
 import duckdb
@@ -31,17 +32,47 @@ def _insert(
     rows: Sequence[Sequence[Any]],
     tail: str = "",
 ) -> None:
-    """``head`` + the rows as one ``SELECT unnest(...)`` statement; ``tail`` follows (ON CONFLICT).
+    """``head`` + the rows as one ``SELECT`` statement; ``tail`` follows (ON CONFLICT).
 
     One statement per table and batch: ``executemany`` runs one statement per row, which made the
-    load the slowest stage of the pipeline (about 80 ms CPU per article with its entities). Each
-    column goes in as one typed list parameter; unnest zips the lists back into rows.
+    load the slowest stage of the pipeline (about 80 ms CPU per article with its entities). The
+    rows go in as ONE JSON parameter that DuckDB parses and casts column by column: binding each
+    value from Python costs DuckDB about 5 us (it looks for pandas twice per value), 35 us per
+    five-column row against 4 us through JSON. Blobs and values JSON cannot carry (NaN, infinity,
+    other types) go in as one typed list per column instead, unnest zipping them back into rows.
     """
     if not rows:
         return
+    if "BLOB" not in types:
+        try:
+            data = json.dumps(rows, ensure_ascii=False, allow_nan=False, default=_json_value)
+        except (TypeError, ValueError):
+            pass
+        else:
+            select = ", ".join(_from_json(i, t) for i, t in enumerate(types))
+            conn.execute(
+                f"{head} SELECT {select} FROM (SELECT unnest(json_extract(?::JSON, '$[*]')) AS r) {tail}",
+                [data],
+            )
+            return
     columns = [list(col) for col in zip(*rows, strict=True)]
     select = ", ".join(f"unnest(?::{t}[])" for t in types)
     conn.execute(f"{head} SELECT {select} {tail}", columns)
+
+
+def _json_value(value: Any) -> str:
+    if isinstance(value, datetime):  # naive ones are read in the session's zone (UTC), as bound
+        return value.isoformat()
+    raise TypeError(f"not for JSON: {type(value).__name__}")
+
+
+def _from_json(i: int, sql_type: str) -> str:
+    """Column ``i`` of a JSON row ``r`` as ``sql_type`` (the value DuckDB would bind)."""
+    if sql_type == "VARCHAR":
+        return f"r->>{i}"
+    if sql_type.endswith("[]"):
+        return f"(r->{i})::{sql_type}"
+    return f"(r->>{i})::{sql_type}"
 
 
 _ARTICLE_TYPES = (
