@@ -130,6 +130,19 @@ def redirect_target(tree: HtmlElement, url: str | None) -> tuple[str, str] | Non
     return None
 
 
+def warm_up() -> None:
+    """Pay the extraction libraries' one-time costs now rather than on the first page that needs
+    them: trafilatura's union of jusText's stop lists (~90 ms, the first page that needs jusText)
+    and htmldate's dateparser (~150 ms with its first parse, the first page without a structured
+    date). Pool workers call it when they start; results do not depend on it."""
+    import trafilatura.external as external
+    from htmldate.extractors import get_external_parser
+
+    if not external.JT_STOPLIST:
+        external.jt_stoplist_init()
+    get_external_parser().get_date_data("2 March 2024")
+
+
 def _text_shorter_than(body: HtmlElement | None, limit: int) -> bool:
     """Whether the visible text under ``body`` (spaces squeezed) is shorter than ``limit``.
 
