@@ -334,7 +334,7 @@ def _fill_gaps(
     from sources.extract import parse_datetime
 
     if not meta.authors:
-        from trafilatura.metadata import extract_author
+        from sources.byline import extract_author  # trafilatura's, same answers, cheaper
 
         found = extract_author(tree)
         if found:
