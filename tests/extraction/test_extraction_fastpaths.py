@@ -1,0 +1,43 @@
+"""Cheaper scans that must find exactly what the plain scans find."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from newswatch.entities import _NAME, _finditer, _leading_literal, _rule_patterns
+
+TEXTS = [
+    "Al Qaeda and al-Qaeda's leaders; AL QAEDA, alqaeda, Mal Qaeda, al  Qaeda-linked. al Qaeda",
+    "The UN Security Council met. UN Security Council's vote; UNSC; the un security council",
+    "Xi Jinping met Xi. Xi's visit; XI; Xiamen; Xi-Xi Xi",
+    "",
+]
+
+
+@pytest.mark.parametrize("text", TEXTS)
+@pytest.mark.parametrize(
+    ("name", "kind", "aliases"),
+    [
+        ("al Qaeda", "organisation", ("Al Qaida",)),
+        ("UN Security Council", "organisation", ("UNSC",)),
+        ("Xi Jinping", "person", ("Xi",)),
+    ],
+)
+def test_lead_positions_find_what_finditer_finds(
+    text: str, name: str, kind: str, aliases: tuple[str, ...]
+) -> None:
+    for _, pat, _ in _rule_patterns(name, kind, aliases):
+        lead = _leading_literal(pat)
+        assert lead
+        where = (text.lower(), lead.lower()) if pat.flags & re.IGNORECASE else (text, lead)
+        got = [(m.span(), m.group()) for m in _finditer(pat, text, where)]
+        assert got == [(m.span(), m.group()) for m in pat.finditer(text)]
+
+
+def test_name_pattern_matches_as_without_the_lookahead() -> None:
+    plain = re.compile(_NAME.pattern.removeprefix("(?=[A-Z])"))
+    assert plain.pattern != _NAME.pattern
+    text = "Foreign Minister Wang Yi met O'Neil and the Bank of England, d'Arcy; ÉCOLE X. IBM's CEO"
+    assert [m.span(1) for m in _NAME.finditer(text)] == [m.span(1) for m in plain.finditer(text)]
