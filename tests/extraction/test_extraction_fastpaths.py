@@ -41,3 +41,13 @@ def test_name_pattern_matches_as_without_the_lookahead() -> None:
     assert plain.pattern != _NAME.pattern
     text = "Foreign Minister Wang Yi met O'Neil and the Bank of England, d'Arcy; ÉCOLE X. IBM's CEO"
     assert [m.span(1) for m in _NAME.finditer(text)] == [m.span(1) for m in plain.finditer(text)]
+
+
+def test_long_texts_split_once_and_every_caller_gets_its_own_list() -> None:
+    from newswatch.text import _WORD, fold, words
+
+    text = "Ünïcode ‘quotes’ and O’Neil’s co-op, 3,000 words. " * 40
+    first = words(text)
+    first.append("mutated")
+    again = words(text)
+    assert again == _WORD.findall(fold(text)) and "mutated" not in again and again is not first
