@@ -51,3 +51,12 @@ def test_long_texts_split_once_and_every_caller_gets_its_own_list() -> None:
     first.append("mutated")
     again = words(text)
     assert again == _WORD.findall(fold(text)) and "mutated" not in again and again is not first
+
+
+def test_a_head_and_a_kept_text_split_as_the_whole() -> None:
+    from newswatch.text import _WORD, fold, words
+
+    body = "Ａｆｔｅｒ the ﬁrst café… Naïve co-op’s “words” – 2,000 of them.\n\nNext para. " * 30
+    words(body)  # kept
+    for text in (f"Deck line é\n{body}", f"\n{body}", f"Title\nDeck ‘x’\n{body}", f"A\nB\nC\n{body}"):
+        assert words(text) == _WORD.findall(fold(text))
