@@ -86,8 +86,6 @@ def decode_html(data: bytes, *, name: str, declared: str | None = None) -> str:
 
 def parse(html: str, *, name: str) -> HtmlElement:
     """One lxml tree for the page; markup that is not a page raises ``ExtractionError``."""
-    from trafilatura.utils import load_html
-
     if "<" not in html:
         raise ExtractionError(name, "not HTML: no markup", outcome="not_an_article")
     if _FEED_ROOT.match(html[:2000]):
@@ -98,6 +96,55 @@ def parse(html: str, *, name: str) -> HtmlElement:
         raise ExtractionError(name, f"the page could not be parsed: {exc}", outcome="unparsable") from exc
     if tree is None or len(tree) == 0:
         raise ExtractionError(name, "the page could not be parsed (no elements)", outcome="unparsable")
+    return tree
+
+
+# The characters trafilatura's loader strips (INVALID_XML_CHARS) as UTF-8: control bytes, which
+# only ever encode themselves, and U+FFFE/U+FFFF.
+_CONTROL_BYTES = bytes([*range(0, 9), 11, 12, *range(14, 32)])
+
+
+def _has_invalid_xml_chars(html: str) -> bool:
+    data = html.encode("utf-8", "surrogatepass")
+    return (
+        len(data.translate(None, _CONTROL_BYTES)) != len(data)
+        or b"\xef\xbf\xbe" in data
+        or b"\xef\xbf\xbf" in data
+    )
+
+
+def load_html(html: str) -> HtmlElement | None:
+    """``trafilatura.utils.load_html`` for a str, step for step, except that its regex removal of
+    invalid XML characters (0.6 ms on a 230 KiB page, which almost never has any) runs only when
+    a byte-level test (0.2 ms) finds one."""
+    from lxml.html import fromstring
+    from trafilatura.utils import DOCTYPE_TAG, FAULTY_HTML, HTML_PARSER, INVALID_XML_CHARS, fromstring_bytes
+
+    beginning = html[:50].lower()
+    check_flag = "html" not in beginning  # is_dubious_html
+    # repair_faulty_html
+    if _has_invalid_xml_chars(html):
+        html = INVALID_XML_CHARS.sub("", html)
+    if "doctype" in beginning:
+        firstline, _, rest = html.partition("\n")
+        html = DOCTYPE_TAG.sub("", firstline, count=1) + "\n" + rest
+    for line in html[:4096].splitlines()[:4]:
+        if "<html" in line and line.endswith("/>"):
+            html = FAULTY_HTML.sub(r"\1>", html, count=1)
+            break
+    tree = None
+    fallback_parse = False
+    try:
+        tree = fromstring(html, parser=HTML_PARSER)
+    except ValueError:  # a str with an encoding declaration
+        tree = fromstring_bytes(html)
+        fallback_parse = True
+    except Exception:  # as trafilatura: any other lxml failure, then the bytes
+        pass
+    if (tree is None or len(tree) < 1) and not fallback_parse:
+        tree = fromstring_bytes(html)
+    if tree is not None and check_flag and len(tree) < 2:
+        tree = None
     return tree
 
 

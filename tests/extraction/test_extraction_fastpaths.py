@@ -60,3 +60,30 @@ def test_a_head_and_a_kept_text_split_as_the_whole() -> None:
     words(body)  # kept
     for text in (f"Deck line é\n{body}", f"\n{body}", f"Title\nDeck ‘x’\n{body}", f"A\nB\nC\n{body}"):
         assert words(text) == _WORD.findall(fold(text))
+
+
+@pytest.mark.parametrize(
+    "html",
+    [
+        "",
+        "x",
+        "<p>x</p>",
+        "<?xml version='1.0' encoding='utf-8'?><html><body><p>x</p></body></html>",
+        '<!DOCTYPE html PUBLIC "-//W3C//DTD XHTML 1.0//EN" "http://www.w3.org/TR/xhtml1/DTD/x.dtd">\n'
+        "<html><body>a\x00b\x0c\ufffe</body></html>",
+        "<html/>\n<body>x</body>",
+        "<html><body>\ud800 lone</body></html>",
+        "\x00\x01<html><p>y</p>\uffff</html>",
+        "<html><body><p>plain café</p></body></html>",
+    ],
+)
+def test_page_loader_builds_trafilatura_s_tree(html: str) -> None:
+    from lxml import etree
+    from trafilatura.utils import load_html as trafilatura_load_html
+
+    from sources.html import load_html
+
+    def tree(t: object) -> bytes | None:
+        return None if t is None else etree.tostring(t)
+
+    assert tree(load_html(html)) == tree(trafilatura_load_html(html))
