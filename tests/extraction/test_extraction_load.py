@@ -47,3 +47,33 @@ def test_batch_rows_round_trip_and_reload_is_idempotent(tmp_path: Path) -> None:
         200,
         "article",
     )
+
+
+def test_rows_through_json_keep_every_value_and_odd_values_still_load(tmp_path: Path) -> None:
+    """The JSON path (one parameter per statement) stores exactly what binding each value stored;
+    rows JSON cannot carry (NaN) take the typed-list path."""
+    import math
+    from datetime import UTC, datetime, timedelta, timezone
+
+    from warehouse.loader import _insert
+
+    conn = connect(tmp_path / "w.duckdb")
+    conn.execute(
+        "CREATE TABLE t (s VARCHAR, i BIGINT, d DOUBLE, b BOOLEAN, ts TIMESTAMPTZ, l VARCHAR[], j JSON)"
+    )
+    local = datetime(2026, 3, 4, 5, 6, 7, 890123, tzinfo=timezone(timedelta(hours=-5)))
+    rows = [
+        ['é "q" \\ \n\t', 2**40, 0.1 + 0.2, True, local, ["a", "ü", ""], '{"k": ["v", 1]}'],
+        [None, None, None, None, None, [], None],
+        ["x", -1, 1e-300, False, datetime(2026, 1, 1), None, "null"],
+    ]
+    types = ("VARCHAR", "BIGINT", "DOUBLE", "BOOLEAN", "TIMESTAMPTZ", "VARCHAR[]", "JSON")
+    _insert(conn, "INSERT INTO t", types, rows)
+    got = conn.execute("SELECT * FROM t ORDER BY i NULLS LAST").fetchall()
+    assert got[0][:5] == ("x", -1, 1e-300, False, datetime(2026, 1, 1, tzinfo=UTC))
+    assert got[1][:4] == (rows[0][0], 2**40, 0.1 + 0.2, True)
+    assert got[1][4] == local and got[1][5:] == (["a", "ü", ""], '{"k": ["v", 1]}')
+    assert got[2] == (None, None, None, None, None, [], None)
+    _insert(conn, "INSERT INTO t (s, d)", ("VARCHAR", "DOUBLE"), [["nan", math.nan]])
+    # as binding the value always did (DuckDB binds a Python NaN as NULL)
+    assert conn.execute("SELECT d FROM t WHERE s = 'nan'").fetchall() == [(None,)]

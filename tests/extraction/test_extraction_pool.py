@@ -37,3 +37,14 @@ def test_pool_gives_the_same_articles_and_failures_as_one_process() -> None:
     assert set(two.raw) == {a.article_id for a in two.articles}
     # the caller's fetch rows, not copies from the workers, carry the outcome
     assert docs[-1].fetch is not None and docs[-1].fetch.outcome == "empty"
+
+
+def test_warm_up_builds_the_one_time_tables_pool_workers_start_with() -> None:
+    import trafilatura.external as external
+    from htmldate.extractors import get_external_parser
+
+    from sources.html import warm_up
+
+    warm_up()
+    assert external.JT_STOPLIST and "the" in external.JT_STOPLIST and "und" in external.JT_STOPLIST
+    assert get_external_parser.cache_info().currsize == 1

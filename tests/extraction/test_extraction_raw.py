@@ -1,0 +1,48 @@
+"""Raw pages are kept one row per URL, the latest read winning, across batches and runs."""
+
+from __future__ import annotations
+
+import hashlib
+import zlib
+from pathlib import Path
+
+from newswatch.records import RawDocument, utcnow
+from warehouse.db import connect
+from warehouse.loader import upsert_raw_documents
+
+
+def test_a_later_read_replaces_the_row_and_other_urls_stay(tmp_path: Path) -> None:
+    conn = connect(tmp_path / "w.duckdb")
+    first = [
+        RawDocument("https://a.example.org/1", "text/html", b"<html>one</html>"),
+        RawDocument("https://a.example.org/2", "text/html", b"<html>two</html>"),
+    ]
+    conn.execute("BEGIN TRANSACTION")
+    upsert_raw_documents(conn, first, now=utcnow())
+    conn.execute("COMMIT")
+    again = [RawDocument("https://a.example.org/1", "application/xhtml+xml", b"<html>one, edited</html>")]
+    for _ in range(2):  # and once more with nothing new: still one row per URL
+        conn.execute("BEGIN TRANSACTION")
+        upsert_raw_documents(conn, again, now=utcnow())
+        conn.execute("COMMIT")
+    rows = conn.execute(
+        "SELECT url, media_type, raw_sha256, content FROM raw_documents ORDER BY url"
+    ).fetchall()
+    assert [(u, m, zlib.decompress(c)) for u, m, _, c in rows] == [
+        ("https://a.example.org/1", "application/xhtml+xml", b"<html>one, edited</html>"),
+        ("https://a.example.org/2", "text/html", b"<html>two</html>"),
+    ]
+    assert rows[0][2] == hashlib.sha256(b"<html>one, edited</html>").hexdigest()
+
+
+def test_a_failed_batch_keeps_the_earlier_row(tmp_path: Path) -> None:
+    conn = connect(tmp_path / "w.duckdb")
+    url = "https://a.example.org/1"
+    conn.execute("BEGIN TRANSACTION")
+    upsert_raw_documents(conn, [RawDocument(url, "text/html", b"<html>kept</html>")], now=utcnow())
+    conn.execute("COMMIT")
+    conn.execute("BEGIN TRANSACTION")
+    upsert_raw_documents(conn, [RawDocument(url, "text/html", b"<html>lost</html>")], now=utcnow())
+    conn.execute("ROLLBACK")  # the delete and the insert go together
+    (content,) = conn.execute("SELECT content FROM raw_documents").fetchone()  # type: ignore[misc]
+    assert zlib.decompress(content) == b"<html>kept</html>"
