@@ -43,6 +43,10 @@ NUMBER_BONUS = 0.05
 MIN_SHARED_NAMES = 2
 # Terms pooled per story: the story's strongest terms are what identify it; the tail is noise and memory.
 STORY_TERMS = 48
+# Names and figures pooled per story, the most often stated first: like terms, so a story's state
+# (and the cost of scoring it) stays bounded however many articles it gathers.
+STORY_ENTITIES = 32
+STORY_NUMBERS = 32
 # Below this many body words an article is a headline (and summary): it is scored as one.
 HEADLINE_WORDS = 40
 # Candidate stories per article are found through its rarest terms and names.
@@ -250,9 +254,8 @@ class StoryIndex:
         if features.vector is not None:
             vec = features.vector
             story.embedding = vec.copy() if story.embedding is None else story.embedding + vec
-        if len(story.terms) > 2 * STORY_TERMS:
-            story.terms = Counter(dict(story.terms.most_common(STORY_TERMS)))
         self._file(story, features)
+        self._cap(story)
         if self._latest is None or features.event_time > self._latest:
             self._latest = features.event_time
         self._since_prune += 1
@@ -266,6 +269,33 @@ class StoryIndex:
             if key not in story.probes:
                 story.probes.add(key)
                 self._postings.setdefault(key, set()).add(story.story_id)
+
+    def _cap(self, story: Story) -> None:
+        """Keep a story's strongest evidence only, once a kind has grown to twice its cap.
+
+        Terms and names outside the kept ones no longer score, so the story is no longer filed
+        under them either: a big story is then probed by its own words, not by every word any
+        member ever used (which made it a candidate for, and slowed, most new articles).
+        """
+        capped = False
+        if len(story.terms) > 2 * STORY_TERMS:
+            story.terms = Counter(dict(story.terms.most_common(STORY_TERMS)))
+            capped = True
+        if len(story.entities) > 2 * STORY_ENTITIES:
+            story.entities = Counter(dict(story.entities.most_common(STORY_ENTITIES)))
+            story.names = {k: story.names[k] for k in story.entities if k in story.names}
+            capped = True
+        if len(story.numbers) > 2 * STORY_NUMBERS:
+            story.numbers = Counter(dict(story.numbers.most_common(STORY_NUMBERS)))
+        if capped:
+            keep = {k for k in story.probes if k in story.terms or (k[:1] == "@" and k[1:] in story.entities)}
+            for key in story.probes - keep:
+                posting = self._postings.get(key)
+                if posting is not None:
+                    posting.discard(story.story_id)
+                    if not posting:
+                        del self._postings[key]
+            story.probes = keep
 
     def prune(self, now: datetime | None = None) -> int:
         """Forget stories last seen more than the window before ``now``; returns how many."""
@@ -389,8 +419,6 @@ class StoryIndex:
         keep.size += other.size
         keep.stamp = -1
         keep.terms.update(other.terms)
-        if len(keep.terms) > 2 * STORY_TERMS:
-            keep.terms = Counter(dict(keep.terms.most_common(STORY_TERMS)))
         keep.entities.update(other.entities)
         for k, v in other.names.items():
             keep.names.setdefault(k, v)
@@ -402,6 +430,7 @@ class StoryIndex:
                 keep.probes.add(key)
                 self._postings.setdefault(key, set()).add(keep.story_id)
         self._drop(other)
+        self._cap(keep)
         self.merged_into[other.story_id] = keep.story_id  # story_of entries resolve through this
         self.merges.append(StoryMerge(other.story_id, keep.story_id, article_id, round(score, 4)))
 
