@@ -182,6 +182,8 @@ class Story:
     probes: set[str] = field(default_factory=set)  # keys it is filed under in the inverted index
     embedding: np.ndarray | None = None  # sum of the members' unit embeddings
     norm: float = 1.0  # cached: see StoryIndex._story_norms
+    tf: dict[str, float] = field(default_factory=dict)
+    embedding_norm: float = 1.0
     ent_total: float = 0.0
     stamp: int = -1  # articles counted when the cache was filled; -1 when the story changed
 
@@ -357,6 +359,10 @@ class StoryIndex:
             norm = math.sqrt(sum(((1.0 + math.log(c)) * self.idf(t)) ** 2 for t, c in story.terms.items()))
             story.norm = norm or 1.0
             story.ent_total = sum(self.idf(f"@{k}") for k in story.entities)
+            # Per-term sublinear weights and the embedding's norm change only with the story.
+            story.tf = {t: 1.0 + math.log(c) for t, c in story.terms.items()}
+            if story.embedding is not None:
+                story.embedding_norm = float(np.linalg.norm(story.embedding)) or 1.0
             story.stamp = self._n
         return story.norm, story.ent_total
 
@@ -366,17 +372,19 @@ class StoryIndex:
         story: Story,
         vector: dict[str, float] | None = None,
         names_idf: dict[str, float] | None = None,
+        *,
+        explain: bool = True,
     ) -> tuple[float, dict[str, object]]:
         """Similarity in [0, 1] of an article to a story, and the evidence behind it.
 
         ``vector`` (``query_vector``) and ``names_idf`` are the article's weights, computed once per
-        article by callers that score many stories.
+        article by callers that score many stories; with ``explain=False`` the evidence is left
+        empty (the same score, cheaper: callers explain only the story they pick).
         """
         a = vector if vector is not None else self.query_vector(new)
         norm, ent_total = self._story_norms(story)
-        pooled = story.terms
-        products = {t: v * (1.0 + math.log(pooled[t])) / norm for t, v in a.items() if t in pooled}
-        shared_terms = sorted(products, key=lambda t: -products[t])
+        tf = story.tf
+        products = {t: v * tf[t] / norm for t, v in a.items() if t in tf}
         lexical = sum(products.values())
         ea = names_idf if names_idf is not None else {k: self.idf(f"@{k}") for k in new.entities}
         shared_names = sorted((k for k in ea if k in story.entities), key=lambda k: -ea[k])
@@ -388,11 +396,11 @@ class StoryIndex:
         total = (1 - ENTITY_WEIGHT) * lexical + ENTITY_WEIGHT * names if ea and story.entities else lexical
         similar = None
         if new.headline and new.vector is not None and story.embedding is not None:
-            similar = float(new.vector @ story.embedding) / (float(np.linalg.norm(story.embedding)) or 1.0)
+            similar = float(new.vector @ story.embedding) / story.embedding_norm
             w = self.settings.embedding_weight
             floor = EMBEDDING_FLOORS.get(self.settings.embeddings, 0.2)
             total = (1 - w) * total + w * max(0.0, (similar - floor) / (1 - floor))
-        shared_numbers = sorted(n for n in new.numbers if n in story.numbers)
+        shared_numbers = [n for n in new.numbers if n in story.numbers]
         if shared_numbers:
             total += NUMBER_BONUS * min(2, len(shared_numbers))
         gap = abs((new.event_time - story.last_time).total_seconds()) / 3600
@@ -400,6 +408,10 @@ class StoryIndex:
             gap = (story.first_time - new.event_time).total_seconds() / 3600
         window_h = self.settings.window_days * 24
         total *= 1.0 - TIME_DECAY * min(1.0, gap / window_h)
+        if not explain:
+            return min(total, 1.0), {}
+        shared_terms = sorted(products, key=lambda t: -products[t])
+        shared_numbers.sort()
         evidence: dict[str, object] = {
             "lexical": round(lexical, 4),
             "entities": round(names, 4),
@@ -499,9 +511,11 @@ def assign_stories(
         vector = index.query_vector(feats)
         names_idf = {k: index.idf(f"@{k}") for k in feats.entities}
         scored = sorted(
-            ((*index.score(feats, s, vector, names_idf), s) for s in index.candidates(feats)),
+            ((*index.score(feats, s, vector, names_idf, explain=False), s) for s in index.candidates(feats)),
             key=lambda x: (-x[0], x[2].story_id),
         )
+        if scored:  # the evidence of the one story the article is placed by
+            scored[0] = (*index.score(feats, scored[0][2], vector, names_idf), scored[0][2])
         if scored and scored[0][0] >= threshold:
             score, evidence, story = scored[0]
             if len(scored) > 1 and scored[1][0] >= merge_at and score >= merge_at:
