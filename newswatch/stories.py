@@ -21,6 +21,7 @@ The score, stored with the assignment as evidence so a user can see why:
 
 from __future__ import annotations
 
+import heapq
 import math
 import re
 from collections import Counter
@@ -345,7 +346,9 @@ class StoryIndex:
             for sid in posting:
                 hits[sid] += w  # type: ignore[assignment]
         out = []
-        for sid, _ in hits.most_common(MAX_CANDIDATES):
+        # Ties broken by id, not by set order (which varies with the process's hash seed), so a
+        # re-ingest in another process picks the same candidates.
+        for sid, _ in heapq.nsmallest(MAX_CANDIDATES, hits.items(), key=lambda kv: (-kv[1], kv[0])):
             story = self.stories[sid]
             if abs(story.last_time - features.event_time) <= window or (
                 story.first_time - window <= features.event_time <= story.last_time + window
