@@ -5,6 +5,13 @@ CC BY 4.0): each synthetic story takes a real headline as its core, its articles
 dropped and reordered, other real headlines' words mixed in), add a body of real headlines used as
 sentences and a few story-specific names and figures; a share of articles are copies of an earlier
 article with other boilerplate. Stories are born uniformly over ``--days`` and live for two days.
+Each story's text is its own, as real events' are: its core joins halves of two real headlines
+(the corpus is only 40 events), a third of the core's words are replaced by three real words of
+its own (the event's things and places), and its full texts draw their sentences from the story's
+own eight real sentences, each carrying one of those words. ``--shared-bodies`` gives the older
+stream, whose bodies came from the whole corpus and whose cores were the 40 events' headlines:
+unrelated stories looked alike and were merged (day B-cubed precision 0.45 against 0.88 now).
+The day's B-cubed precision, recall and F1 against the stream's gold stories are reported.
 
 What is measured, with the real stages (``signatures_for``/``assign_copies``, ``assign_stories``)
 and no warehouse (the warehouse's own cost is DuckDB inserts, measured elsewhere):
@@ -88,17 +95,31 @@ class Stream:
         seed: int = 7,
         headline_only: bool = False,
         full_share: float = 0.3,
+        shared_bodies: bool = False,
     ):
         self.rng = random.Random(seed)
         self.headlines = headlines
         self.days = days
         self.headline_only = headline_only
         self.full_share = 0.0 if headline_only else full_share
+        # Real words for a story's own things and places: invented ones share subword pieces, so
+        # a static embedding finds unrelated invented headlines alike.
+        self.vocabulary = sorted({w for h in headlines for w in words(h) if len(w) > 3 and w.isalpha()})
+        self.shared_bodies = shared_bodies  # the stream before each story's text was its own
         self.n = 0
 
     def story(self, k: int, born: datetime) -> list[Article]:
         rng = self.rng
         core = words(self.headlines[k % len(self.headlines)])
+        pool = [rng.choice(self.headlines) for _ in range(8)]
+        if not self.shared_bodies:
+            # Half of another real headline: the corpus's 40 events become many, and each
+            # story's own words (its things and places) stand in for a third of the rest.
+            other = words(rng.choice(self.headlines))
+            core = core[: (len(core) + 1) // 2] + other[len(other) // 2 :]
+            own = [rng.choice(self.vocabulary) for _ in range(3)]
+            core = [rng.choice(own) if len(w) > 3 and rng.random() < 0.35 else w for w in core]
+            pool = [f"{p} {own[i % 3]}" for i, p in enumerate(pool)]
         names = [_name(rng) for _ in range(3)]
         figure = str(rng.randint(11, 9999))
         size = min(60, int(rng.paretovariate(1.2)))
@@ -121,7 +142,10 @@ class Stream:
             if self.headline_only:
                 body = ""
             elif rng.random() < self.full_share:
-                sentences = [rng.choice(self.headlines) for _ in range(rng.randint(4, 8))]
+                if self.shared_bodies:
+                    sentences = [rng.choice(self.headlines) for _ in range(rng.randint(4, 8))]
+                else:
+                    sentences = rng.sample(pool, rng.randint(4, 7))
                 sentences.insert(1, said)
                 sentences.append(f"{names[rng.randint(0, 2)]} of {names[2].split()[1]} declined to comment")
                 body = ". ".join(sentences) + "."
@@ -231,6 +255,11 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--days", type=float, help="days the history spans (default: 10,000 articles a day)")
     ap.add_argument("--full-share", type=float, default=0.3, help="share of articles with a full text")
     ap.add_argument("--headline-only", action="store_true")
+    ap.add_argument(
+        "--shared-bodies",
+        action="store_true",
+        help="the older stream: every story's bodies drawn from the whole corpus (stories look alike)",
+    )
     ap.add_argument("--embeddings", choices=["none", "static", "minilm"], help="stories.embeddings")
     ap.add_argument("--dir", type=Path, help="where the index file goes (default: a temporary directory)")
     ap.add_argument("--json", action="store_true")
@@ -247,7 +276,12 @@ def main(argv: list[str] | None = None) -> int:
         stories_cfg = settings.stories.model_copy(update={"embeddings": args.embeddings})
         settings = settings.model_copy(update={"stories": stories_cfg})
     days = args.days or max(1.0, args.history / 10_000)
-    stream = Stream(headlines, headline_only=args.headline_only, full_share=args.full_share)
+    stream = Stream(
+        headlines,
+        headline_only=args.headline_only,
+        full_share=args.full_share,
+        shared_bodies=args.shared_bodies,
+    )
     results: dict[str, object] = {
         "history": args.history,
         "days": days,
@@ -306,6 +340,10 @@ def main(argv: list[str] | None = None) -> int:
             run(day, copies, stories, settings, clock, store)
         secs = time.perf_counter() - t
         start_day += 1.0
+        quality = _bcubed(
+            {a.article_id: stories.resolve(a.story_id or "") for a in day},
+            {a.article_id: a.provenance["gold_story"] for a in day},
+        )
         results[f"day_{n}"] = {
             "seconds": round(secs, 1),
             "per_article_ms": round(1000 * secs / n, 3),
@@ -313,6 +351,7 @@ def main(argv: list[str] | None = None) -> int:
             "stories_ms": round(1000 * clock.stories / n, 3),
             "index_write_ms": round(1000 * clock.index_writes / n, 3),
             "open_stories": len(stories),
+            **quality,
             "index_file_bytes_per_article": round(store.size_bytes() / len(copies)),
             "loadavg": os.getloadavg(),
         }
@@ -325,6 +364,22 @@ def main(argv: list[str] | None = None) -> int:
     else:
         _progress(args, results, "peak_rss_mib", "loadavg_end")
     return 0
+
+
+def _bcubed(pred: dict[str, str], gold: dict[str, str]) -> dict[str, object]:
+    """B-cubed precision, recall and F1 of the predicted stories against the stream's gold ones."""
+    by_pred: dict[str, set[str]] = {}
+    by_gold: dict[str, set[str]] = {}
+    for a in pred:
+        by_pred.setdefault(pred[a], set()).add(a)
+        by_gold.setdefault(gold[a], set()).add(a)
+    p = sum(len(by_pred[pred[a]] & by_gold[gold[a]]) / len(by_pred[pred[a]]) for a in pred) / len(pred)
+    r = sum(len(by_pred[pred[a]] & by_gold[gold[a]]) / len(by_gold[gold[a]]) for a in pred) / len(pred)
+    return {
+        "gold_stories": len(by_gold),
+        "predicted_stories": len(by_pred),
+        "bcubed_p_r_f1": (round(p, 3), round(r, 3), round(2 * p * r / (p + r), 3)),
+    }
 
 
 def _progress(args: argparse.Namespace, results: dict[str, object], *keys: str) -> None:

@@ -21,6 +21,7 @@ The score, stored with the assignment as evidence so a user can see why:
 
 from __future__ import annotations
 
+import heapq
 import math
 import re
 from collections import Counter
@@ -43,6 +44,10 @@ NUMBER_BONUS = 0.05
 MIN_SHARED_NAMES = 2
 # Terms pooled per story: the story's strongest terms are what identify it; the tail is noise and memory.
 STORY_TERMS = 48
+# Names and figures pooled per story, the most often stated first: like terms, so a story's state
+# (and the cost of scoring it) stays bounded however many articles it gathers.
+STORY_ENTITIES = 32
+STORY_NUMBERS = 32
 # Below this many body words an article is a headline (and summary): it is scored as one.
 HEADLINE_WORDS = 40
 # Candidate stories per article are found through its rarest terms and names.
@@ -178,6 +183,8 @@ class Story:
     probes: set[str] = field(default_factory=set)  # keys it is filed under in the inverted index
     embedding: np.ndarray | None = None  # sum of the members' unit embeddings
     norm: float = 1.0  # cached: see StoryIndex._story_norms
+    tf: dict[str, float] = field(default_factory=dict)
+    embedding_norm: float = 1.0
     ent_total: float = 0.0
     stamp: int = -1  # articles counted when the cache was filled; -1 when the story changed
 
@@ -250,9 +257,8 @@ class StoryIndex:
         if features.vector is not None:
             vec = features.vector
             story.embedding = vec.copy() if story.embedding is None else story.embedding + vec
-        if len(story.terms) > 2 * STORY_TERMS:
-            story.terms = Counter(dict(story.terms.most_common(STORY_TERMS)))
         self._file(story, features)
+        self._cap(story)
         if self._latest is None or features.event_time > self._latest:
             self._latest = features.event_time
         self._since_prune += 1
@@ -266,6 +272,33 @@ class StoryIndex:
             if key not in story.probes:
                 story.probes.add(key)
                 self._postings.setdefault(key, set()).add(story.story_id)
+
+    def _cap(self, story: Story) -> None:
+        """Keep a story's strongest evidence only, once a kind has grown to twice its cap.
+
+        Terms and names outside the kept ones no longer score, so the story is no longer filed
+        under them either: a big story is then probed by its own words, not by every word any
+        member ever used (which made it a candidate for, and slowed, most new articles).
+        """
+        capped = False
+        if len(story.terms) > 2 * STORY_TERMS:
+            story.terms = Counter(dict(story.terms.most_common(STORY_TERMS)))
+            capped = True
+        if len(story.entities) > 2 * STORY_ENTITIES:
+            story.entities = Counter(dict(story.entities.most_common(STORY_ENTITIES)))
+            story.names = {k: story.names[k] for k in story.entities if k in story.names}
+            capped = True
+        if len(story.numbers) > 2 * STORY_NUMBERS:
+            story.numbers = Counter(dict(story.numbers.most_common(STORY_NUMBERS)))
+        if capped:
+            keep = {k for k in story.probes if k in story.terms or (k[:1] == "@" and k[1:] in story.entities)}
+            for key in story.probes - keep:
+                posting = self._postings.get(key)
+                if posting is not None:
+                    posting.discard(story.story_id)
+                    if not posting:
+                        del self._postings[key]
+            story.probes = keep
 
     def prune(self, now: datetime | None = None) -> int:
         """Forget stories last seen more than the window before ``now``; returns how many."""
@@ -313,7 +346,9 @@ class StoryIndex:
             for sid in posting:
                 hits[sid] += w  # type: ignore[assignment]
         out = []
-        for sid, _ in hits.most_common(MAX_CANDIDATES):
+        # Ties broken by id, not by set order (which varies with the process's hash seed), so a
+        # re-ingest in another process picks the same candidates.
+        for sid, _ in heapq.nsmallest(MAX_CANDIDATES, hits.items(), key=lambda kv: (-kv[1], kv[0])):
             story = self.stories[sid]
             if abs(story.last_time - features.event_time) <= window or (
                 story.first_time - window <= features.event_time <= story.last_time + window
@@ -327,6 +362,10 @@ class StoryIndex:
             norm = math.sqrt(sum(((1.0 + math.log(c)) * self.idf(t)) ** 2 for t, c in story.terms.items()))
             story.norm = norm or 1.0
             story.ent_total = sum(self.idf(f"@{k}") for k in story.entities)
+            # Per-term sublinear weights and the embedding's norm change only with the story.
+            story.tf = {t: 1.0 + math.log(c) for t, c in story.terms.items()}
+            if story.embedding is not None:
+                story.embedding_norm = float(np.linalg.norm(story.embedding)) or 1.0
             story.stamp = self._n
         return story.norm, story.ent_total
 
@@ -336,17 +375,19 @@ class StoryIndex:
         story: Story,
         vector: dict[str, float] | None = None,
         names_idf: dict[str, float] | None = None,
+        *,
+        explain: bool = True,
     ) -> tuple[float, dict[str, object]]:
         """Similarity in [0, 1] of an article to a story, and the evidence behind it.
 
         ``vector`` (``query_vector``) and ``names_idf`` are the article's weights, computed once per
-        article by callers that score many stories.
+        article by callers that score many stories; with ``explain=False`` the evidence is left
+        empty (the same score, cheaper: callers explain only the story they pick).
         """
         a = vector if vector is not None else self.query_vector(new)
         norm, ent_total = self._story_norms(story)
-        pooled = story.terms
-        products = {t: v * (1.0 + math.log(pooled[t])) / norm for t, v in a.items() if t in pooled}
-        shared_terms = sorted(products, key=lambda t: -products[t])
+        tf = story.tf
+        products = {t: v * tf[t] / norm for t, v in a.items() if t in tf}
         lexical = sum(products.values())
         ea = names_idf if names_idf is not None else {k: self.idf(f"@{k}") for k in new.entities}
         shared_names = sorted((k for k in ea if k in story.entities), key=lambda k: -ea[k])
@@ -358,11 +399,11 @@ class StoryIndex:
         total = (1 - ENTITY_WEIGHT) * lexical + ENTITY_WEIGHT * names if ea and story.entities else lexical
         similar = None
         if new.headline and new.vector is not None and story.embedding is not None:
-            similar = float(new.vector @ story.embedding) / (float(np.linalg.norm(story.embedding)) or 1.0)
+            similar = float(new.vector @ story.embedding) / story.embedding_norm
             w = self.settings.embedding_weight
             floor = EMBEDDING_FLOORS.get(self.settings.embeddings, 0.2)
             total = (1 - w) * total + w * max(0.0, (similar - floor) / (1 - floor))
-        shared_numbers = sorted(n for n in new.numbers if n in story.numbers)
+        shared_numbers = [n for n in new.numbers if n in story.numbers]
         if shared_numbers:
             total += NUMBER_BONUS * min(2, len(shared_numbers))
         gap = abs((new.event_time - story.last_time).total_seconds()) / 3600
@@ -370,6 +411,10 @@ class StoryIndex:
             gap = (story.first_time - new.event_time).total_seconds() / 3600
         window_h = self.settings.window_days * 24
         total *= 1.0 - TIME_DECAY * min(1.0, gap / window_h)
+        if not explain:
+            return min(total, 1.0), {}
+        shared_terms = sorted(products, key=lambda t: -products[t])
+        shared_numbers.sort()
         evidence: dict[str, object] = {
             "lexical": round(lexical, 4),
             "entities": round(names, 4),
@@ -389,8 +434,6 @@ class StoryIndex:
         keep.size += other.size
         keep.stamp = -1
         keep.terms.update(other.terms)
-        if len(keep.terms) > 2 * STORY_TERMS:
-            keep.terms = Counter(dict(keep.terms.most_common(STORY_TERMS)))
         keep.entities.update(other.entities)
         for k, v in other.names.items():
             keep.names.setdefault(k, v)
@@ -402,6 +445,7 @@ class StoryIndex:
                 keep.probes.add(key)
                 self._postings.setdefault(key, set()).add(keep.story_id)
         self._drop(other)
+        self._cap(keep)
         self.merged_into[other.story_id] = keep.story_id  # story_of entries resolve through this
         self.merges.append(StoryMerge(other.story_id, keep.story_id, article_id, round(score, 4)))
 
@@ -470,9 +514,11 @@ def assign_stories(
         vector = index.query_vector(feats)
         names_idf = {k: index.idf(f"@{k}") for k in feats.entities}
         scored = sorted(
-            ((*index.score(feats, s, vector, names_idf), s) for s in index.candidates(feats)),
+            ((*index.score(feats, s, vector, names_idf, explain=False), s) for s in index.candidates(feats)),
             key=lambda x: (-x[0], x[2].story_id),
         )
+        if scored:  # the evidence of the one story the article is placed by
+            scored[0] = (*index.score(feats, scored[0][2], vector, names_idf), scored[0][2])
         if scored and scored[0][0] >= threshold:
             score, evidence, story = scored[0]
             if len(scored) > 1 and scored[1][0] >= merge_at and score >= merge_at:
