@@ -50,7 +50,7 @@ from newswatch.settings import Settings
 from newswatch.stories import StoryIndex, assign_stories
 from newswatch.text import words
 
-# ../shared beside the checkout; NEWSWATCH_SHARED points elsewhere (a worktree one level deeper).
+# ../shared beside the checkout; NEWSWATCH_SHARED points elsewhere (another checkout layout).
 SHARED = Path(os.environ.get("NEWSWATCH_SHARED") or Path(__file__).resolve().parents[2] / "shared")
 CORPUS = SHARED / "corpora/stories/uci_news_aggregator_dev.csv"
 T0 = datetime(2026, 1, 1, tzinfo=UTC)
