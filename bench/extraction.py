@@ -157,7 +157,7 @@ def _newswatch_run(
     """Extract and clean (pooled when ``workers`` > 1), then copies, stories, topics, load.
 
     Returns the CPU seconds this process spent in extract + clean."""
-    from flows.stages import event_order, extract, load_indexes, process_and_load
+    from flows.stages import event_order, extract, load_in_batches, load_indexes
     from newswatch.records import Document, RunStats
 
     docs = [Document("bench", url, html.encode(), "text/html", None) for url, html in pages]
@@ -167,12 +167,9 @@ def _newswatch_run(
     ordered = event_order(extraction.articles)
     indexes = load_indexes(conn, settings, ordered)
     stats = RunStats(run_id=f"r_{len(pages)}_{time.time_ns()}")
-    size = settings.warehouse.batch_size
-    for i in range(0, len(ordered), size):
-        chunk = ordered[i : i + size]
-        process_and_load(
-            conn, chunk, extraction, settings=settings, taxonomy=taxonomy, indexes=indexes, stats=stats
-        )
+    load_in_batches(
+        conn, ordered, extraction, settings=settings, taxonomy=taxonomy, indexes=indexes, stats=stats
+    )
     return cpu
 
 

@@ -44,7 +44,6 @@ from warehouse.state import (
     load_web_state,
     save_copy_index,
     save_web_state,
-    story_ids_of,
 )
 
 T = TypeVar("T")
@@ -184,7 +183,8 @@ def process_and_load(
     batch.copies = assign_copies(todo, indexes.copies, sigs)
     # The story index holds the window's articles only: copies of older articles look theirs up.
     older = [a.copy_of for a in todo if a.copy_of and a.copy_of not in indexes.stories.story_of]
-    indexes.stories.story_of.update(story_ids_of(conn, older))
+    known_older = known_articles(conn, older)
+    indexes.stories.story_of.update({aid: k.story_id for aid, k in known_older.items() if k.story_id})
     batch.stories, _ = assign_stories(todo, indexes.stories)
     batch.merges = indexes.stories.drain_merges()
     indexes.stories.forget_closed()
@@ -224,6 +224,24 @@ def prepare_load(
     return ordered, load_indexes(conn, settings, ordered)
 
 
+def load_in_batches(
+    conn: duckdb.DuckDBPyConnection,
+    ordered: Sequence[Article],
+    extraction: Extraction,
+    *,
+    settings: Settings,
+    taxonomy: Taxonomy,
+    indexes: Indexes,
+    stats: RunStats,
+) -> None:
+    """``process_and_load`` over ``ordered`` in the warehouse's batches, in this process (the flow
+    runs one task per batch instead)."""
+    for chunk in batches(ordered, settings.warehouse.batch_size):
+        process_and_load(
+            conn, chunk, extraction, settings=settings, taxonomy=taxonomy, indexes=indexes, stats=stats
+        )
+
+
 def run_without_prefect(
     conn: duckdb.DuckDBPyConnection, settings: Settings, taxonomy: Taxonomy, stats: RunStats
 ) -> None:
@@ -242,10 +260,9 @@ def run_without_prefect(
     attempts = failures + [d.fetch for d in documents if d.fetch is not None]
     extraction = extract(documents, seen_at=stats.started_at, workers=settings.extract.workers or None)
     ordered, indexes = prepare_load(conn, extraction, failures, settings=settings, stats=stats)
-    for chunk in batches(ordered, settings.warehouse.batch_size):
-        process_and_load(
-            conn, chunk, extraction, settings=settings, taxonomy=taxonomy, indexes=indexes, stats=stats
-        )
+    load_in_batches(
+        conn, ordered, extraction, settings=settings, taxonomy=taxonomy, indexes=indexes, stats=stats
+    )
     record_web_state(conn, settings, specs, web, attempts, documents)
 
 
@@ -329,10 +346,7 @@ def reextract(
     ids = {a.article_id for a in same}
     changed = event_order(a for a in extraction.articles if a.article_id not in ids)
     indexes = load_indexes(conn, settings, changed)
-    size = settings.warehouse.batch_size
-    for i in range(0, len(changed), size):
-        chunk = changed[i : i + size]
-        process_and_load(
-            conn, chunk, extraction, settings=settings, taxonomy=taxonomy, indexes=indexes, stats=stats
-        )
+    load_in_batches(
+        conn, changed, extraction, settings=settings, taxonomy=taxonomy, indexes=indexes, stats=stats
+    )
     return len(same)

@@ -7,6 +7,7 @@ Stored text keeps its typography (curly quotes, dashes); *matching* text folds i
 from __future__ import annotations
 
 import re
+import threading
 import unicodedata
 from collections import OrderedDict
 from collections.abc import Iterable
@@ -89,15 +90,18 @@ def words(text: str) -> list[str]:
 _CACHED_WORDS_MIN = 1000
 _CACHED_WORDS_MAX = 768
 _words_cache: OrderedDict[str, tuple[str, ...]] = OrderedDict()
+# Stages run in worker threads under the flow: the cache's reordering and eviction are guarded
+# (the splitting itself runs outside the lock).
+_words_lock = threading.Lock()
 
 
 def _long_words(text: str) -> tuple[str, ...]:
     cache = _words_cache
-    out = cache.get(text)
-    if out is not None:
-        cache.move_to_end(text)
-        return out
-    out = None
+    with _words_lock:
+        out = cache.get(text)
+        if out is not None:
+            cache.move_to_end(text)
+            return out
     cut = text.find("\n")
     for _ in range(2):  # "deck\nbody", "title\ndeck\nbody"
         if cut < 0 or len(text) - cut - 1 < _CACHED_WORDS_MIN:
@@ -109,9 +113,10 @@ def _long_words(text: str) -> tuple[str, ...]:
         cut = text.find("\n", cut + 1)
     if out is None:
         out = tuple(_WORD.findall(fold(text)))
-    cache[text] = out
-    if len(cache) > _CACHED_WORDS_MAX:
-        cache.popitem(last=False)
+    with _words_lock:
+        cache[text] = out
+        if len(cache) > _CACHED_WORDS_MAX:
+            cache.popitem(last=False)
     return out
 
 

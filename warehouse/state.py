@@ -143,29 +143,15 @@ def load_copy_index(conn: duckdb.DuckDBPyConnection, settings: CopySettings) -> 
 
 def save_copy_index(conn: duckdb.DuckDBPyConnection, index: CopyIndex) -> None:
     """Append what the index learnt since the last save (call after the batch's commit)."""
+    entries = index.take_pending()
     store = copy_store(conn, index.settings)
     if store is None:
-        index.take_pending()
         return
-    entries = index.take_pending()
     try:
         store.append(entries, warehouse_fingerprint(conn))
     except CorruptIndex as exc:  # deleted or damaged under a running process: write it whole
         log.warning("copy index %s: %s; rebuilding it from the warehouse", store.path, exc)
         store.rewrite(copy_entries(conn, index.settings), warehouse_fingerprint(conn))
-
-
-def story_ids_of(conn: duckdb.DuckDBPyConnection, article_ids: Iterable[str]) -> dict[str, str]:
-    """The stored story of each of these articles (those that have one)."""
-    ids = sorted(set(article_ids))
-    if not ids:
-        return {}
-    rows = conn.execute(
-        "SELECT article_id, story_id FROM articles"
-        " WHERE story_id IS NOT NULL AND article_id IN (SELECT unnest(?))",
-        [ids],
-    ).fetchall()
-    return dict(rows)
 
 
 def load_story_index(
@@ -181,7 +167,7 @@ def load_story_index(
         return index
     window = timedelta(days=settings.window_days)
     # Only the window's articles: a copy of an older article finds its original's story through
-    # ``story_ids_of`` when its batch is processed, so this stays bounded by the window.
+    # ``known_articles`` when its batch is processed, so this stays bounded by the window.
     for article_id, story_id in conn.execute(
         """SELECT article_id, story_id FROM articles WHERE story_id IS NOT NULL
              AND coalesce(published_at, first_seen_at) BETWEEN ? AND ?""",

@@ -15,7 +15,7 @@ SEEDS = ROOT / "sources" / "seeds"
 if str(ROOT) not in sys.path:  # bench/ is not an installed package
     sys.path.insert(0, str(ROOT))
 
-from flows.stages import event_order, extract, load_indexes, process_and_load, read  # noqa: E402
+from flows.stages import event_order, extract, load_in_batches, load_indexes, read  # noqa: E402
 from newswatch.records import RunStats  # noqa: E402
 from newswatch.settings import Settings, SourceSpec  # noqa: E402
 from newswatch.topics import load_taxonomy  # noqa: E402
@@ -36,12 +36,9 @@ def ingest_paths(conn: duckdb.DuckDBPyConnection, paths: Sequence[Path], setting
     ordered = event_order(extraction.articles)
     stats = RunStats(run_id="r_test")
     indexes = load_indexes(conn, settings, ordered)
-    size = settings.warehouse.batch_size
-    for i in range(0, len(ordered), size):
-        chunk = ordered[i : i + size]
-        process_and_load(
-            conn, chunk, extraction, settings=settings, taxonomy=taxonomy, indexes=indexes, stats=stats
-        )
+    load_in_batches(
+        conn, ordered, extraction, settings=settings, taxonomy=taxonomy, indexes=indexes, stats=stats
+    )
     return stats
 
 
