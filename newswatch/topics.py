@@ -30,9 +30,11 @@ import dataclasses
 import math
 import re
 import tomllib
+from bisect import bisect_left
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
+from itertools import accumulate, chain
 from pathlib import Path
 from typing import Any
 
@@ -132,7 +134,16 @@ def term_pattern(term: str) -> re.Pattern[str]:
     else:
         last = re.escape(words[-1]) + r"\w*(?:'s)?" if stem else _inflections(words[-1])
     body = r"[\s\-]+".join([*parts, last])
-    return re.compile(rf"(?<![\w]){body}{_END}" + (CASED if cased else ""))
+    source = rf"(?<![\w]){body}{_END}" + (CASED if cased else "")
+    if len(words) > 1:
+        _PHRASE_WORDS[source] = (*words[:-1], regex_literal_prefix(last))
+    return re.compile(source)
+
+
+# The words every match of a multi-word term contains, by pattern source (the last word as far as
+# its endings leave it fixed): "the[\s\-]+street..." needs "the" and "street" in the text. Keyed by
+# source, so a regex written the same way anywhere else means the same and may use it too.
+_PHRASE_WORDS: dict[str, tuple[str, ...]] = {}
 
 
 def _is_acronym(term: str) -> bool:
@@ -351,12 +362,13 @@ def tag_article(article: Article, taxonomy: Taxonomy) -> list[TopicTag]:
                     cands.append((-term_weight, m.start() - m.end(), m.start(), m.end(), k))
             if not cands:
                 continue
-            taken: list[tuple[int, int]] = []
+            covered: set[int] = set()  # characters already counted for this topic in this zone
             hits: dict[int, list[tuple[int, int]]] = {}
             for _, _, a, b, k in sorted(cands):
-                if any(a < y and x < b for x, y in taken):
+                span = range(a, b)
+                if not covered.isdisjoint(span):
                     continue
-                taken.append((a, b))
+                covered.update(span)
                 hits.setdefault(k, []).append((a, b))
             scale = body_scale if weight == 1.0 else 1.0
             for k in sorted(hits):
@@ -416,29 +428,61 @@ class _TermIndex:
 
     A term's pattern starts with a lookbehind for a non-word character and then its literal (see
     ``_literal``); when the literal starts with a word, a match can only begin where a word of the
-    text begins with that word. So terms are indexed by their literal's leading word, a text looks
-    up each prefix of each of its distinct words, and a term is tried only at the starts of the
-    words that lead to it: scanning the whole text once per term was most of tagging's cost. Terms
-    without such a literal (a user's regex) are tried everywhere. The regex still decides every
-    match, so tags, scores and evidence are the same as scanning every term over the whole text.
+    text begins with that word. So terms are indexed by their literal's leading word, and a term is
+    tried only at the starts of the words that lead to it: scanning the whole text once per term was
+    most of tagging's cost. Two kinds of leading word:
+
+    - the literal is that word alone ("terrorist" of ``terrorist*``): any text word it begins can
+      start a match, so each distinct text word looks up its prefixes;
+    - more follows it ("the" of "the fed", "e" of "e-commerce"): the next character is not a word
+      character, so the text word must be that word exactly, and the whole literal must occur in
+      the text (one substring test) before its positions are tried. Without this, every "the" and
+      every word beginning with "e" was a place to try a dozen regexes.
+
+    Terms without such a literal (a user's regex) are tried everywhere. The regex still decides
+    every match, so tags, scores and evidence are the same as scanning every term over the whole
+    text.
     """
 
     def __init__(self, taxonomy: Taxonomy) -> None:
         self.weighted: list[list[tuple[re.Pattern[str], float]]] = []
         self.always: dict[int, list[int]] = {}
-        self.by_word: tuple[dict[str, list[tuple[int, int]]], dict[str, list[tuple[int, int]]]] = ({}, {})
+        # Per casing (folded text, raw text): leading word -> (topic index, term index, the texts a
+        # match contains: its literal, or each word of a phrase).
+        Entries = dict[str, list[tuple[int, int, tuple[tuple[str, ...], str, str]]]]
+        self.stems: tuple[Entries, Entries] = ({}, {})
+        self.exact: tuple[Entries, Entries] = ({}, {})
         for ti, topic in enumerate(taxonomy.topics):
             weighted = [(p, 1.0) for p in topic.patterns] + [(p, WEAK_WEIGHT) for p in topic.weak]
             self.weighted.append(weighted)
             for k, (pattern, _) in enumerate(weighted):
-                lead = _WORDS.match(_literal(pattern))
+                literal = _literal(pattern)
+                lead = _WORDS.match(literal)
                 if lead is None or _alternates(pattern.pattern):
                     self.always.setdefault(ti, []).append(k)
-                else:
-                    self.by_word[_is_cased(pattern)].setdefault(lead.group(), []).append((ti, k))
-        # Every prefix of a leading word: a text word's prefixes are looked up only while they
-        # are one of these (most words leave the set after a letter or two).
-        self.prefixes = tuple({w[:n] for w in index for n in range(1, len(w) + 1)} for index in self.by_word)
+                    continue
+                words = _PHRASE_WORDS.get(pattern.pattern, ())
+                one_word = lead.end() == len(literal) and not words
+                # An exact entry's other words: whole words of the text, and a literal the text
+                # contains (the last word, as far as its endings leave it fixed).
+                middle = tuple(w for w in words[1:-1] if _WORDS.fullmatch(w))
+                last = words[-1] if words else literal
+                # A last word of word characters only begins a word of the text; else a substring.
+                begins = last if _WORDS.fullmatch(last) else ""
+                anywhere = "" if begins else last
+                kind = self.stems if one_word else self.exact
+                kind[_is_cased(pattern)].setdefault(lead.group(), []).append(
+                    (ti, k, (middle, begins, anywhere))
+                )
+        # Every prefix of a stem: a text word's prefixes are looked up only while they are one of
+        # these (most words leave the set after a letter or two).
+        self.prefixes = tuple({w[:n] for w in index for n in range(1, len(w) + 1)} for index in self.stems)
+        # Per casing, the text words worth looking up: those whose first character begins some
+        # leading word (in the text as written, only the capitals of the acronyms, mostly).
+        self.words = tuple(
+            _words_starting(sorted({w[0] for w in (*s, *e)}))
+            for s, e in zip(self.stems, self.exact, strict=True)
+        )
 
     def candidates(self, folded: str, raw: str) -> dict[int, dict[int, list[int] | None]]:
         """Topic index -> term index (in ``weighted``) -> where a match may start (None: anywhere)."""
@@ -446,23 +490,55 @@ class _TermIndex:
             ti: dict.fromkeys(ks) for ti, ks in self.always.items()
         }
         for cased, text in ((False, folded), (True, raw)):
-            index = self.by_word[cased]
-            if not index:
+            stems, exact, prefixes = self.stems[cased], self.exact[cased], self.prefixes[cased]
+            if not stems and not exact:
                 continue
-            starts: dict[str, list[int]] = {}
-            for m in _WORDS.finditer(text):
-                starts.setdefault(m.group(), []).append(m.start())
-            prefixes = self.prefixes[cased]
-            for word, at in starts.items():
+            # The words in C (findall), the lookups once per distinct word, and positions only for
+            # the words that lead to a term: a match object per word of a long body cost more.
+            tokens = self.words[cased].findall(text)
+            leads: dict[str, list[tuple[int, int, tuple[tuple[str, ...], str, str]]]] = {}
+            distinct = set(tokens)
+            for word in distinct:
                 for end in range(1, len(word) + 1):
                     prefix = word[:end]
                     if prefix not in prefixes:
                         break
-                    for ti, k in index.get(prefix, ()):
-                        where = out.setdefault(ti, {}).setdefault(k, [])
-                        assert where is not None  # indexed terms are never in ``always``
-                        where.extend(at)
+                    if prefix in stems:
+                        leads.setdefault(word, []).extend(stems[prefix])
+            starting = sorted(distinct)  # the words that begin with x sit from bisect(x) on
+            for word in distinct.intersection(exact):
+                for entry in exact[word]:
+                    middle, begins, anywhere = entry[2]
+                    if not distinct.issuperset(middle) or (anywhere and anywhere not in text):
+                        continue
+                    if begins:
+                        i = bisect_left(starting, begins)
+                        if i == len(starting) or not starting[i].startswith(begins):
+                            continue
+                    leads.setdefault(word, []).append(entry)
+            if not leads:
+                continue
+            # Word i starts after the separators and words before it: running sums of their lengths
+            # (one separator more than words: the last one is not needed).
+            pieces = chain.from_iterable(zip(self.words[cased].split(text), tokens, strict=False))
+            offsets = list(accumulate(map(len, pieces)))
+            at: dict[str, list[int]] = {word: [] for word in leads}
+            for i, word in enumerate(tokens):
+                if word in at:
+                    at[word].append(offsets[2 * i])
+            for word, terms in leads.items():
+                for ti, k, _ in terms:
+                    where = out.setdefault(ti, {}).setdefault(k, [])
+                    assert where is not None  # indexed terms are never in ``always``
+                    where.extend(at[word])
         return out
+
+
+def _words_starting(chars: Sequence[str]) -> re.Pattern[str]:
+    """The text's ``\\w+`` runs that begin with one of ``chars``, whole."""
+    if not chars:
+        return re.compile(r"(?!)")
+    return re.compile(r"(?<!\w)[" + "".join(re.escape(c) for c in chars) + r"]\w*")
 
 
 def _alternates(src: str) -> bool:
