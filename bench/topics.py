@@ -5,7 +5,8 @@ present, else the copy in tests/fixtures/topics/; skips cleanly when neither exi
 
     PYTHONPATH=$PWD python bench/topics.py [--taxonomy sources/topics.toml] [--threshold 1.0]
                                            [--embeddings static|minilm|none] [--margin 0.15]
-                                           [--min-similarity 0.35] [--errors tune]
+                                           [--min-similarity 0.35] [--top-k 15]
+                                           [--errors tune]
 
 ``--embeddings`` (default: the [topics] default) attaches the embedding scorer of
 newswatch/topic_embed.py; the last line gives the tagger's cost in ms per headline.
@@ -38,6 +39,7 @@ def main() -> int:
     ap.add_argument("--embeddings", choices=["none", "static", "minilm"], default=TopicSettings().embeddings)
     ap.add_argument("--margin", type=float, default=None, help="default: the model's")
     ap.add_argument("--min-similarity", type=float, default=None, help="default: the model's")
+    ap.add_argument("--top-k", type=int, default=None, help="phrases per topic; default: the model's")
     ap.add_argument("--errors", choices=["tune", "held-out", "all"], help="print misclassified headlines")
     args = ap.parse_args()
     path = Path(args.csv) if args.csv else next((p for p in CANDIDATES if p.exists()), None)
@@ -51,6 +53,10 @@ def main() -> int:
         embedding_margin=args.margin,
         embedding_min_similarity=args.min_similarity,
     )
+    if args.top_k is not None:
+        from newswatch import topic_embed
+
+        topic_embed.MODEL_TOP_K[args.embeddings] = args.top_k
     t0 = time.perf_counter()
     taxonomy = load_configured(section)
     load_s = time.perf_counter() - t0

@@ -95,7 +95,7 @@ class TopicSettings(_Section):
     )
     # Cosines are on each model's own scale: unset means the model's tuned value (topic_embed.py).
     embedding_margin: float | None = Field(
-        None, ge=0, le=2, description="cosine lead over the lexicon's topic needed to overrule one word"
+        None, gt=0, le=2, description="cosine lead worth one threshold of lexicon score when one word decides"
     )
     embedding_min_similarity: float | None = Field(
         None, ge=-1, le=1, description="cosine needed to tag an article the lexicon found nothing in"

@@ -11,10 +11,13 @@ The scorer only speaks when the lexicon is unsure, and a margin keeps weak guess
 
 - the lexicon tagged nothing: the nearest top-level topic is tagged if its score reaches
   ``[topics] embedding_min_similarity``, at the threshold score;
-- the lexicon's best tag rests on one word (score at most ``WEAK_FACTOR`` times the threshold) and
-  another top-level topic scores ``[topics] embedding_margin`` more than the best tag's top level:
-  that topic is tagged first, with the lexicon's best score plus the lead, and the lexicon's tags
-  stay after it.
+- the lexicon's best tag rests on one word (score at most ``WEAK_FACTOR`` times the threshold):
+  each top-level topic weighs its lexicon evidence (its best tag's score, in thresholds) plus its
+  cosine below the nearest topic's, counted in ``[topics] embedding_margin``s, so a cosine lead
+  of one margin outweighs one threshold of lexicon score. When another top-level topic than the
+  best tag's wins, it is tagged first, with the lexicon's best score plus its cosine lead, and
+  the lexicon's tags stay after it. One title word (two thresholds) thus yields to a topic whose
+  phrases are two margins nearer; a topic with some lexicon evidence of its own needs less.
 
 Articles not in English are left to the lexicon. Either way the tag's evidence says so
 ("embedding (static): nearest phrases ..."), so every tag stays explainable.
@@ -44,8 +47,8 @@ _SHOW = 3  # nearest phrases quoted in the evidence
 # centred: each model has its own scale of cosines. Chosen on the tune half of the headline
 # benchmark only (docs/benchmarks.md, "Topics"); the static values with the static model fitted to
 # MiniLM's sentence geometry (256 dims, int8), which replaced the first one.
-MODEL_DEFAULTS = {"static": (0.15, 0.25), "minilm": (0.10, 0.20)}
-MODEL_TOP_K = {"static": 2, "minilm": 5}
+MODEL_DEFAULTS = {"static": (0.125, 0.20), "minilm": (0.10, 0.20)}
+MODEL_TOP_K = {"static": 15, "minilm": 5}
 # The first static model's vectors shared a large common direction: a long text's mean vector
 # drifted towards it and towards short generic phrases ("imf", "OMB" for a story about a prison),
 # and taking out the phrases' mean fixed that. The refitted model does not need it: uncentred
@@ -83,11 +86,13 @@ class EmbeddingScorer:
         embed: Embedder,
         *,
         name: str = "static",
-        margin: float = 0.15,
+        margin: float = 0.125,
         min_similarity: float = 0.30,
         centred: bool = False,
         top_k: int = TOP_K,
     ) -> None:
+        if margin <= 0:
+            raise ValueError(f"embedding margin must be positive, not {margin}")
         self.embed = embed
         self.top_k = top_k
         self.name = name
@@ -166,9 +171,17 @@ class EmbeddingScorer:
         lexical = self.root_of.get(tags[0].topic, tags[0].topic)
         if not np.isfinite(s.of(lexical)):
             return tags  # a topic without phrases (regexes only): nothing to weigh it against
-        lead = top - s.of(lexical)
-        if best == lexical or lead < self.margin:
+        # Each top-level topic: its lexicon evidence in thresholds, plus its cosine (below the
+        # nearest topic's) in margins. A cosine lead of one margin outweighs one threshold.
+        evidence_of = np.zeros(len(self.roots))
+        for t in tags:
+            j = self.roots.index(self.root_of.get(t.topic, t.topic))
+            evidence_of[j] = max(evidence_of[j], t.score / (_threshold(taxonomy, t.topic) * factor))
+        combined = evidence_of + (s.scores - top) / self.margin
+        best = self.roots[int(np.argmax(combined))]
+        if best == lexical:
             return tags
+        lead = s.of(best) - s.of(lexical)
         own = next((t for t in tags if t.topic == best), None)
         evidence = (self._evidence(s, best, lexical), *(own.evidence if own else ()))
         tag = TopicTag(article.article_id, best, round(tags[0].score + lead, 4), evidence[:8])

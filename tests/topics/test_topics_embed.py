@@ -96,6 +96,22 @@ def test_one_word_is_overruled_only_by_a_clear_lead() -> None:
     assert [t for t, _, _ in tag(title, strict)] == ["health"]
 
 
+def test_a_topic_with_some_lexicon_evidence_needs_a_smaller_lead() -> None:
+    # One title word is two thresholds: a lead of about 0.11 is under two margins of 0.07, so the
+    # lexicon's health stays; a weak science word in the title (one threshold) tips it.
+    _, tx, embed = small(margin=0.07)
+    title = "Ransomware virus hits PCs worldwide"
+    assert [t for t, _, _ in tag(title, tx)] == ["health"]
+    spec = {"topic": [dict(t) for t in SMALL["topic"]]}
+    spec["topic"][2]["weak"] = ["PCs"]
+    plain = parse_taxonomy(spec)
+    assert [t for t, _, _ in tag(title, plain)] == ["health", "science"]
+    tx = dataclasses.replace(plain, embedder=EmbeddingScorer(plain, embed, margin=0.07))
+    got = tag(title, tx)
+    assert [t for t, _, _ in got] == ["science", "health"]
+    assert got[0][2][0].startswith("embedding (static)") and "vs health" in got[0][2][0]
+
+
 def test_a_sure_lexicon_is_left_alone_and_costs_no_embedding() -> None:
     plain, tx, embed = small()
     before = len(embed.texts)
@@ -172,7 +188,7 @@ def test_no_known_word_no_opinion() -> None:
 def test_a_topic_without_phrases_is_not_overruled() -> None:
     science = {"id": "science", "terms": ["computer*", "software", "malware", "hacker*", "laptop*"]}
     plain = parse_taxonomy({"topic": [{"id": "money", "regex": [r"\bvirus\b"]}, science]})
-    tx = dataclasses.replace(plain, embedder=EmbeddingScorer(plain, Counting(), margin=0.0))
+    tx = dataclasses.replace(plain, embedder=EmbeddingScorer(plain, Counting(), margin=1e-6))
     title = "Malicious virus"
     assert [t for t, _, _ in tag(title, plain)] == ["money"]  # one match: the scorer is asked
     assert tag(title, tx) == tag(title, plain)  # but "money" has no phrases to weigh it against
