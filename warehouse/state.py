@@ -309,7 +309,7 @@ def save_web_state(
     *,
     raw: Sequence[RawDocument] = (),
 ) -> None:
-    """Upsert validators, source health and raw pages (zlib) in one transaction, after the loads."""
+    """Upsert validators, source health and raw pages (compressed) in one transaction, after the loads."""
     now = utcnow()
     conn.execute("BEGIN TRANSACTION")
     try:

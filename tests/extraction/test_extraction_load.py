@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import zlib
 from pathlib import Path
 
 from newswatch.records import Batch, EntityMention, Fetch, RawDocument, TopicTag
 from newswatch.topics_eval import headline_article
 from warehouse.db import connect
-from warehouse.loader import load_batch
+from warehouse.loader import decode_raw, load_batch
 
 
 def test_batch_rows_round_trip_and_reload_is_idempotent(tmp_path: Path) -> None:
@@ -41,7 +40,7 @@ def test_batch_rows_round_trip_and_reload_is_idempotent(tmp_path: Path) -> None:
     ]
     assert conn.execute("SELECT mentions FROM article_entities").fetchall() == [(2,)]
     raw = conn.execute("SELECT content FROM raw_documents").fetchall()
-    assert [zlib.decompress(r[0]) for r in raw] == [b"<html>new</html>"]
+    assert [decode_raw(r[0]) for r in raw] == [b"<html>new</html>"]
     assert conn.execute("SELECT count(*), min(status), min(outcome) FROM fetches").fetchone() == (
         2,
         200,
