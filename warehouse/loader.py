@@ -27,6 +27,10 @@ def _json(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, sort_keys=True, default=str)
 
 
+# Rows per multi-row VALUES statement: bounds the statement's size in a large batch.
+_VALUES_ROWS = 500
+
+
 def _insert(
     conn: duckdb.DuckDBPyConnection,
     head: str,
@@ -40,23 +44,33 @@ def _insert(
     load the slowest stage of the pipeline (about 80 ms CPU per article with its entities). The
     rows go in as ONE JSON parameter that DuckDB parses and casts column by column: binding each
     value from Python costs DuckDB about 5 us (it looks for pandas twice per value), 35 us per
-    five-column row against 4 us through JSON. Blobs and values JSON cannot carry (NaN, infinity,
-    other types) go in as one typed list per column instead, unnest zipping them back into rows.
+    five-column row against 4 us through JSON. Rows with blobs go in as one multi-row ``VALUES``
+    of scalar parameters (typed by the insert's target columns): a blob bound inside a list costs
+    DuckDB about 20 ns per byte, 1 ms for a 48 KiB raw page, against 0.1 ms as a scalar. Values
+    JSON cannot carry (NaN, infinity, other types) go in as one typed list per column instead,
+    unnest zipping them back into rows.
     """
     if not rows:
         return
-    if "BLOB" not in types:
-        try:
-            data = json.dumps(rows, ensure_ascii=False, allow_nan=False, default=_json_value)
-        except (TypeError, ValueError):
-            pass
-        else:
-            select = ", ".join(_from_json(i, t) for i, t in enumerate(types))
+    if "BLOB" in types:
+        width = "(" + ", ".join(["?"] * len(types)) + ")"
+        for start in range(0, len(rows), _VALUES_ROWS):
+            chunk = rows[start : start + _VALUES_ROWS]
             conn.execute(
-                f"{head} SELECT {select} FROM (SELECT unnest(json_extract(?::JSON, '$[*]')) AS r) {tail}",
-                [data],
+                f"{head} VALUES {', '.join([width] * len(chunk))} {tail}", [v for row in chunk for v in row]
             )
-            return
+        return
+    try:
+        data = json.dumps(rows, ensure_ascii=False, allow_nan=False, default=_json_value)
+    except (TypeError, ValueError):
+        pass
+    else:
+        select = ", ".join(_from_json(i, t) for i, t in enumerate(types))
+        conn.execute(
+            f"{head} SELECT {select} FROM (SELECT unnest(json_extract(?::JSON, '$[*]')) AS r) {tail}",
+            [data],
+        )
+        return
     columns = [list(col) for col in zip(*rows, strict=True)]
     select = ", ".join(f"unnest(?::{t}[])" for t in types)
     conn.execute(f"{head} SELECT {select} {tail}", columns)

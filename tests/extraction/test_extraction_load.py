@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from newswatch.records import Batch, EntityMention, Fetch, RawDocument, TopicTag
 from newswatch.topics_eval import headline_article
@@ -76,3 +77,31 @@ def test_rows_through_json_keep_every_value_and_odd_values_still_load(tmp_path: 
     _insert(conn, "INSERT INTO t (s, d)", ("VARCHAR", "DOUBLE"), [["nan", math.nan]])
     # as binding the value always did (DuckDB binds a Python NaN as NULL)
     assert conn.execute("SELECT d FROM t WHERE s = 'nan'").fetchall() == [(None,)]
+
+
+def test_rows_with_blobs_load_in_chunks_and_keep_every_value(tmp_path: Path, monkeypatch: Any) -> None:
+    """Blob rows go in as multi-row VALUES of scalar parameters, a few hundred rows per statement."""
+    from datetime import UTC, datetime
+
+    import warehouse.loader as loader
+
+    monkeypatch.setattr(loader, "_VALUES_ROWS", 2)  # 5 rows: three statements
+    conn = connect(tmp_path / "w.duckdb")
+    conn.execute("CREATE TABLE u (k VARCHAR PRIMARY KEY, n INTEGER, b BLOB, ts TIMESTAMPTZ)")
+    types = ("VARCHAR", "INTEGER", "BLOB", "TIMESTAMPTZ")
+    rows = [[f"k{i}", i, bytes(range(256)) * i + b"\\x00", datetime(2026, 1, 1 + i)] for i in range(4)]
+    rows.append(["none", None, b"", None])
+    loader._insert(conn, "INSERT INTO u", types, rows)
+    got = conn.execute("SELECT * FROM u ORDER BY k").fetchall()
+    assert got == [
+        *[(k, n, b, ts.replace(tzinfo=UTC)) for k, n, b, ts in rows[:4]],  # naive: the session's UTC
+        ("none", None, b"", None),
+    ]
+    loader._insert(
+        conn,
+        "INSERT INTO u",
+        types,
+        [["k1", 7, b"new", None]],
+        "ON CONFLICT (k) DO UPDATE SET b = excluded.b",
+    )
+    assert conn.execute("SELECT n, b FROM u WHERE k = 'k1'").fetchone() == (1, b"new")
