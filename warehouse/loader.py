@@ -108,6 +108,22 @@ _ARTICLE_TYPES = (
     "VARCHAR",
 )
 
+_ARTICLE_INSERT = """INSERT INTO articles (article_id, source, origin, url, canonical_url, title, deck, body,
+    published_at, modified_at, authors, site_name, language, word_count, content_hash,
+    copy_of, copy_method, copy_similarity, story_id, provenance, first_seen_at,
+    updated_at, run_id)"""
+# An article loaded again (an update, a re-extraction) keeps its origin, URL and first_seen_at.
+_ARTICLE_UPSERT = """ON CONFLICT (article_id) DO UPDATE SET
+    source = excluded.source, canonical_url = excluded.canonical_url,
+    title = excluded.title, deck = excluded.deck, body = excluded.body,
+    published_at = excluded.published_at, modified_at = excluded.modified_at,
+    authors = excluded.authors, site_name = excluded.site_name,
+    language = excluded.language, word_count = excluded.word_count,
+    content_hash = excluded.content_hash, copy_of = excluded.copy_of,
+    copy_method = excluded.copy_method, copy_similarity = excluded.copy_similarity,
+    story_id = excluded.story_id, provenance = excluded.provenance,
+    updated_at = excluded.updated_at, run_id = excluded.run_id"""
+
 
 def load_batch(conn: duckdb.DuckDBPyConnection, batch: Batch, *, run_id: str) -> set[str]:
     """Write a batch in one transaction; returns the story ids it touched."""
@@ -118,64 +134,47 @@ def load_batch(conn: duckdb.DuckDBPyConnection, batch: Batch, *, run_id: str) ->
     conn.execute("BEGIN TRANSACTION")
     try:
         if ids:
+            stored = conn.execute(
+                "SELECT article_id, story_id FROM articles WHERE article_id IN (SELECT unnest(?))", [ids]
+            ).fetchall()
             # Stories the rewritten articles were in before (normally the same ones).
-            touched |= {
-                r[0]
-                for r in conn.execute(
-                    "SELECT story_id FROM articles WHERE story_id IS NOT NULL AND article_id IN "
-                    "(SELECT unnest(?))",
-                    [ids],
-                ).fetchall()
-            }
+            touched |= {story for _, story in stored if story}
+            known = {article for article, _ in stored}
             for table in ("article_topics", "article_entities", "story_links", "copy_signatures"):
                 conn.execute(f"DELETE FROM {table} WHERE article_id IN (SELECT unnest(?))", [ids])
-            _insert(
-                conn,
-                """
-                INSERT INTO articles (article_id, source, origin, url, canonical_url, title, deck, body,
-                    published_at, modified_at, authors, site_name, language, word_count, content_hash,
-                    copy_of, copy_method, copy_similarity, story_id, provenance, first_seen_at,
-                    updated_at, run_id)""",
-                _ARTICLE_TYPES,
+            rows = [
                 [
-                    [
-                        a.article_id,
-                        a.source,
-                        a.origin or a.source,
-                        a.url,
-                        a.canonical_url,
-                        a.title,
-                        a.deck,
-                        a.body,
-                        a.published_at,
-                        a.modified_at,
-                        list(a.authors),
-                        a.site_name,
-                        a.language,
-                        a.word_count,
-                        a.content_hash,
-                        a.copy_of,
-                        copies[a.article_id].method if a.article_id in copies else None,
-                        copies[a.article_id].similarity if a.article_id in copies else None,
-                        a.story_id,
-                        _json(a.provenance),
-                        a.first_seen_at,
-                        now,
-                        run_id,
-                    ]
-                    for a in batch.articles
-                ],
-                """ON CONFLICT (article_id) DO UPDATE SET
-                    source = excluded.source, canonical_url = excluded.canonical_url,
-                    title = excluded.title, deck = excluded.deck, body = excluded.body,
-                    published_at = excluded.published_at, modified_at = excluded.modified_at,
-                    authors = excluded.authors, site_name = excluded.site_name,
-                    language = excluded.language, word_count = excluded.word_count,
-                    content_hash = excluded.content_hash, copy_of = excluded.copy_of,
-                    copy_method = excluded.copy_method, copy_similarity = excluded.copy_similarity,
-                    story_id = excluded.story_id, provenance = excluded.provenance,
-                    updated_at = excluded.updated_at, run_id = excluded.run_id
-                """,
+                    a.article_id,
+                    a.source,
+                    a.origin or a.source,
+                    a.url,
+                    a.canonical_url,
+                    a.title,
+                    a.deck,
+                    a.body,
+                    a.published_at,
+                    a.modified_at,
+                    list(a.authors),
+                    a.site_name,
+                    a.language,
+                    a.word_count,
+                    a.content_hash,
+                    a.copy_of,
+                    copies[a.article_id].method if a.article_id in copies else None,
+                    copies[a.article_id].similarity if a.article_id in copies else None,
+                    a.story_id,
+                    _json(a.provenance),
+                    a.first_seen_at,
+                    now,
+                    run_id,
+                ]
+                for a in batch.articles
+            ]
+            # New articles go in without the upsert: its conflict check cost about 0.3 ms CPU per
+            # article even when no row conflicted, more than the rest of the insert.
+            _insert(conn, _ARTICLE_INSERT, _ARTICLE_TYPES, [r for r in rows if r[0] not in known])
+            _insert(
+                conn, _ARTICLE_INSERT, _ARTICLE_TYPES, [r for r in rows if r[0] in known], _ARTICLE_UPSERT
             )
         if batch.stories:
             _insert(

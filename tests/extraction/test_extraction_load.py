@@ -105,3 +105,23 @@ def test_rows_with_blobs_load_in_chunks_and_keep_every_value(tmp_path: Path, mon
         "ON CONFLICT (k) DO UPDATE SET b = excluded.b",
     )
     assert conn.execute("SELECT n, b FROM u WHERE k = 'k1'").fetchone() == (1, b"new")
+
+
+def test_a_batch_of_new_and_known_articles_inserts_some_and_updates_the_others(tmp_path: Path) -> None:
+    from datetime import UTC, datetime
+
+    conn = connect(tmp_path / "w.duckdb")
+    first = headline_article("Harbour berth opens", 1)
+    first.origin, first.first_seen_at = "feed-a", datetime(2026, 1, 1, tzinfo=UTC)
+    load_batch(conn, Batch(articles=[first]), run_id="r1")
+    again = headline_article("Harbour berth opens after two years", 1)  # the same URL, read again
+    again.origin, again.first_seen_at = "feed-b", datetime(2026, 2, 2, tzinfo=UTC)
+    new = headline_article("Ferry timetable changes", 2)
+    load_batch(conn, Batch(articles=[again, new]), run_id="r2")
+    rows = conn.execute(
+        "SELECT article_id, title, origin, first_seen_at, run_id FROM articles ORDER BY article_id"
+    ).fetchall()
+    assert rows == [
+        ("h1", again.title, "feed-a", datetime(2026, 1, 1, tzinfo=UTC), "r2"),  # kept: origin, first seen
+        ("h2", new.title, "eval", new.first_seen_at, "r2"),
+    ]
