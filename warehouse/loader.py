@@ -76,6 +76,17 @@ def _insert(
     conn.execute(f"{head} SELECT {select} {tail}", columns)
 
 
+# ``column IN IDS`` with the ids as ONE JSON parameter (``id_list``): DuckDB's Python binding tries
+# to import pandas twice for every value it binds, list elements included, and a failed import
+# searches sys.path each time: 77 ids in a list parameter cost 9 ms CPU here, as JSON 0.3 ms.
+IDS = "(SELECT unnest(json_extract_string(?, '$[*]')))"
+
+
+def id_list(ids: Iterable[str]) -> str:
+    """The parameter of ``IDS``."""
+    return json.dumps(list(ids), ensure_ascii=False)
+
+
 def _json_value(value: Any) -> str:
     if isinstance(value, datetime):  # naive ones are read in the session's zone (UTC), as bound
         return value.isoformat()
@@ -134,14 +145,15 @@ def load_batch(conn: duckdb.DuckDBPyConnection, batch: Batch, *, run_id: str) ->
     conn.execute("BEGIN TRANSACTION")
     try:
         if ids:
+            in_ids = [id_list(ids)]
             stored = conn.execute(
-                "SELECT article_id, story_id FROM articles WHERE article_id IN (SELECT unnest(?))", [ids]
+                f"SELECT article_id, story_id FROM articles WHERE article_id IN {IDS}", in_ids
             ).fetchall()
             # Stories the rewritten articles were in before (normally the same ones).
             touched |= {story for _, story in stored if story}
             known = {article for article, _ in stored}
             for table in ("article_topics", "article_entities", "story_links", "copy_signatures"):
-                conn.execute(f"DELETE FROM {table} WHERE article_id IN (SELECT unnest(?))", [ids])
+                conn.execute(f"DELETE FROM {table} WHERE article_id IN {IDS}", in_ids)
             rows = [
                 [
                     a.article_id,
@@ -258,7 +270,7 @@ def upsert_raw_documents(conn: duckdb.DuckDBPyConnection, raw: Sequence[RawDocum
     latest = {r.url: r for r in raw}  # one URL read twice in a batch: keep the last
     if not latest:
         return
-    conn.execute("DELETE FROM raw_documents WHERE url IN (SELECT unnest(?::VARCHAR[]))", [list(latest)])
+    conn.execute(f"DELETE FROM raw_documents WHERE url IN {IDS}", [id_list(latest)])
     _insert(
         conn,
         "INSERT INTO raw_documents",
@@ -327,19 +339,20 @@ def refresh_stories(conn: duckdb.DuckDBPyConnection, story_ids: Iterable[str]) -
     ids = sorted(set(story_ids))
     if not ids:
         return
-    conn.execute("DELETE FROM stories WHERE story_id IN (SELECT unnest(?))", [ids])
+    in_ids = [id_list(ids)]
+    conn.execute(f"DELETE FROM stories WHERE story_id IN {IDS}", in_ids)
     conn.execute(
-        """
+        f"""
         INSERT INTO stories
         SELECT story_id,
                arg_min(title, (copy_of IS NOT NULL, coalesce(published_at, first_seen_at), article_id)),
                min(first_seen_at), max(first_seen_at), min(published_at), max(published_at),
                count(*) FILTER (WHERE copy_of IS NULL), count(*), count(DISTINCT source)
         FROM articles
-        WHERE story_id IN (SELECT unnest(?))
+        WHERE story_id IN {IDS}
         GROUP BY story_id
         """,
-        [ids],
+        in_ids,
     )
 
 

@@ -20,7 +20,7 @@ from newswatch.embeddings import load_embedder
 from newswatch.records import Article, HttpValidators, RawDocument, SourceHealth, utcnow
 from newswatch.settings import CopySettings, StorySettings
 from newswatch.stories import StoryFeatures, StoryIndex, embedding_text
-from warehouse.loader import upsert_raw_documents
+from warehouse.loader import IDS, id_list, upsert_raw_documents
 from warehouse.merges import merged_into
 
 log = logging.getLogger("newswatch.copies")
@@ -43,8 +43,8 @@ def known_articles(conn: duckdb.DuckDBPyConnection, article_ids: Iterable[str]) 
         return {}
     rows = conn.execute(
         "SELECT article_id, content_hash, story_id, copy_of, first_seen_at FROM articles"
-        " WHERE article_id IN (SELECT unnest(?))",
-        [ids],
+        f" WHERE article_id IN {IDS}",
+        [id_list(ids)],
     ).fetchall()
     return {r[0]: Known(*r) for r in rows}
 

@@ -65,3 +65,15 @@ def test_new_rows_are_zstd_frames_and_old_zlib_rows_still_read(tmp_path: Path) -
     for level in (1, 6, 9):
         assert decode_raw(zlib.compress(page, level)) == page
     assert decode_raw(encode_raw(b"")) == b""
+
+
+def test_urls_with_quotes_backslashes_and_accents_are_replaced_too(tmp_path: Path) -> None:
+    """The URLs to replace go to DuckDB as one JSON parameter: odd characters must survive it."""
+    conn = connect(tmp_path / "w.duckdb")
+    urls = ["https://a.example.org/it's", 'https://a.example.org/"q"\\x', "https://a.example.org/café"]
+    for body in (b"<html>1</html>", b"<html>2</html>"):
+        conn.execute("BEGIN TRANSACTION")
+        upsert_raw_documents(conn, [RawDocument(u, "text/html", body) for u in urls], now=utcnow())
+        conn.execute("COMMIT")
+    rows = conn.execute("SELECT url, content FROM raw_documents ORDER BY url").fetchall()
+    assert [(u, decode_raw(c)) for u, c in rows] == [(u, b"<html>2</html>") for u in sorted(urls)]
