@@ -77,3 +77,13 @@ def test_urls_with_quotes_backslashes_and_accents_are_replaced_too(tmp_path: Pat
         conn.execute("COMMIT")
     rows = conn.execute("SELECT url, content FROM raw_documents ORDER BY url").fetchall()
     assert [(u, decode_raw(c)) for u, c in rows] == [(u, b"<html>2</html>") for u in sorted(urls)]
+
+
+def test_threads_compress_raw_pages_at_once_without_mixing_them() -> None:
+    """The flow loads batches in worker threads: each thread has its own compressor."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    pages = [bytes([i]) * 200_000 + str(i).encode() * 5_000 for i in range(16)]
+    with ThreadPoolExecutor(4) as pool:
+        frames = list(pool.map(encode_raw, pages))
+    assert [decode_raw(f) for f in frames] == pages
