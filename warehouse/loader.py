@@ -236,10 +236,10 @@ def load_batch(conn: duckdb.DuckDBPyConnection, batch: Batch, *, run_id: str) ->
     return touched
 
 
-# Raw pages are stored as zstd frames at level 1: on the bench's news pages 0.4 ms CPU per 225 KiB
-# page and 48 KiB stored, against 1.35 ms and 55 KiB for zlib level 1 (what older versions wrote:
+# Raw pages are stored as zstd frames at level 1: on the bench's news pages 0.4 ms CPU per 226 KiB
+# page and 48 KiB stored, against 1.4 ms and 55 KiB for zlib level 1 (what older versions wrote:
 # ``decode_raw`` reads both). A compressor is not safe to share between threads (the flow loads in
-# worker threads), so each thread keeps its own: creating one per page would cost its set-up again.
+# worker threads), so each thread keeps its own, reused: a new one per page costs ~20 us more.
 RAW_LEVEL = 1
 _ZSTD_MAGIC = b"\x28\xb5\x2f\xfd"
 _codecs = threading.local()
