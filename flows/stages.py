@@ -7,7 +7,6 @@ read (per source) -> extract + clean (per batch of documents) -> copies, stories
 from __future__ import annotations
 
 import contextlib
-import zlib
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -34,7 +33,7 @@ from sources.batch import extract_many
 from sources.health import web_state_updates
 from sources.http import make_client
 from sources.registry import SourceContext, read_source
-from warehouse.loader import insert_fetches, load_batch, refresh_metadata
+from warehouse.loader import decode_raw, insert_fetches, load_batch, refresh_metadata
 from warehouse.state import (
     SETTLED_OUTCOMES,
     WebState,
@@ -329,7 +328,7 @@ def reextract(
            WHERE ?::TIMESTAMPTZ IS NULL OR r.stored_at >= ?::TIMESTAMPTZ ORDER BY r.url""",
         [since, since],
     ).fetchall()
-    docs = [Document(origin, url, zlib.decompress(blob), media, None) for url, media, blob, origin in rows]
+    docs = [Document(origin, url, decode_raw(blob), media, None) for url, media, blob, origin in rows]
     extraction = extract(docs, seen_at=stats.started_at, workers=settings.extract.workers or None)
     extraction.raw.clear()  # the stored bytes are what was just read: nothing new to keep
     insert_fetches(conn, extraction.failures, run_id=stats.run_id)

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import zlib
 from pathlib import Path
+from typing import Any
 
 from newswatch.records import Batch, EntityMention, Fetch, RawDocument, TopicTag
 from newswatch.topics_eval import headline_article
 from warehouse.db import connect
-from warehouse.loader import load_batch
+from warehouse.loader import decode_raw, load_batch
 
 
 def test_batch_rows_round_trip_and_reload_is_idempotent(tmp_path: Path) -> None:
@@ -41,7 +41,7 @@ def test_batch_rows_round_trip_and_reload_is_idempotent(tmp_path: Path) -> None:
     ]
     assert conn.execute("SELECT mentions FROM article_entities").fetchall() == [(2,)]
     raw = conn.execute("SELECT content FROM raw_documents").fetchall()
-    assert [zlib.decompress(r[0]) for r in raw] == [b"<html>new</html>"]
+    assert [decode_raw(r[0]) for r in raw] == [b"<html>new</html>"]
     assert conn.execute("SELECT count(*), min(status), min(outcome) FROM fetches").fetchone() == (
         2,
         200,
@@ -77,3 +77,51 @@ def test_rows_through_json_keep_every_value_and_odd_values_still_load(tmp_path: 
     _insert(conn, "INSERT INTO t (s, d)", ("VARCHAR", "DOUBLE"), [["nan", math.nan]])
     # as binding the value always did (DuckDB binds a Python NaN as NULL)
     assert conn.execute("SELECT d FROM t WHERE s = 'nan'").fetchall() == [(None,)]
+
+
+def test_rows_with_blobs_load_in_chunks_and_keep_every_value(tmp_path: Path, monkeypatch: Any) -> None:
+    """Blob rows go in as multi-row VALUES of scalar parameters, a few hundred rows per statement."""
+    from datetime import UTC, datetime
+
+    import warehouse.loader as loader
+
+    monkeypatch.setattr(loader, "_VALUES_ROWS", 2)  # 5 rows: three statements
+    conn = connect(tmp_path / "w.duckdb")
+    conn.execute("CREATE TABLE u (k VARCHAR PRIMARY KEY, n INTEGER, b BLOB, ts TIMESTAMPTZ)")
+    types = ("VARCHAR", "INTEGER", "BLOB", "TIMESTAMPTZ")
+    rows = [[f"k{i}", i, bytes(range(256)) * i + b"\\x00", datetime(2026, 1, 1 + i)] for i in range(4)]
+    rows.append(["none", None, b"", None])
+    loader._insert(conn, "INSERT INTO u", types, rows)
+    got = conn.execute("SELECT * FROM u ORDER BY k").fetchall()
+    assert got == [
+        *[(k, n, b, ts.replace(tzinfo=UTC)) for k, n, b, ts in rows[:4]],  # naive: the session's UTC
+        ("none", None, b"", None),
+    ]
+    loader._insert(
+        conn,
+        "INSERT INTO u",
+        types,
+        [["k1", 7, b"new", None]],
+        "ON CONFLICT (k) DO UPDATE SET b = excluded.b",
+    )
+    assert conn.execute("SELECT n, b FROM u WHERE k = 'k1'").fetchone() == (1, b"new")
+
+
+def test_a_batch_of_new_and_known_articles_inserts_some_and_updates_the_others(tmp_path: Path) -> None:
+    from datetime import UTC, datetime
+
+    conn = connect(tmp_path / "w.duckdb")
+    first = headline_article("Harbour berth opens", 1)
+    first.origin, first.first_seen_at = "feed-a", datetime(2026, 1, 1, tzinfo=UTC)
+    load_batch(conn, Batch(articles=[first]), run_id="r1")
+    again = headline_article("Harbour berth opens after two years", 1)  # the same URL, read again
+    again.origin, again.first_seen_at = "feed-b", datetime(2026, 2, 2, tzinfo=UTC)
+    new = headline_article("Ferry timetable changes", 2)
+    load_batch(conn, Batch(articles=[again, new]), run_id="r2")
+    rows = conn.execute(
+        "SELECT article_id, title, origin, first_seen_at, run_id FROM articles ORDER BY article_id"
+    ).fetchall()
+    assert rows == [
+        ("h1", again.title, "feed-a", datetime(2026, 1, 1, tzinfo=UTC), "r2"),  # kept: origin, first seen
+        ("h2", new.title, "eval", new.first_seen_at, "r2"),
+    ]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gzip
+import zlib
 from pathlib import Path
 
 import duckdb
@@ -16,6 +17,7 @@ from newswatch.settings import SourceSpec, load_settings
 from newswatch.topics import load_taxonomy
 from sources.registry import SourceContext
 from warehouse.db import connect
+from warehouse.loader import decode_raw
 
 PAGES = ["bbc.com.52241221.html", "theguardian.com.academics.html", "rutgers.edu.robot.html"]
 
@@ -82,3 +84,24 @@ def test_reextract_command_since_a_future_day_touches_nothing(tmp_path: Path) ->
     conn.close()
     bad = CliRunner().invoke(app, ["reextract", "--db", str(db), "--since", "yesterday"])
     assert bad.exit_code == 2
+
+
+def test_reextract_reads_raw_rows_older_versions_stored_with_zlib(tmp_path: Path) -> None:
+    db, settings = _ingest(tmp_path)
+    conn = connect(db)
+    rows = conn.execute("SELECT url, content FROM raw_documents").fetchall()
+    conn.executemany(  # rewrite every row the way versions before zstd stored it
+        "UPDATE raw_documents SET content = ? WHERE url = ?",
+        [[zlib.compress(decode_raw(blob), 1), url] for url, blob in rows],
+    )
+    assert conn.execute("SELECT count(*) FROM raw_documents WHERE content[1:1] = 'x'::BLOB").fetchone() == (
+        3,
+    )
+    conn.execute("UPDATE articles SET title = 'old' WHERE url LIKE '%bbc%'")
+    stats = RunStats(run_id="r_zlib")
+    taxonomy = load_taxonomy(settings.topics.taxonomy)  # type: ignore[attr-defined]
+    refreshed = reextract(conn, settings=settings, taxonomy=taxonomy, stats=stats)
+    assert stats.read == 3 and stats.failed == 0 and refreshed == 3
+    title = conn.execute("SELECT title FROM articles WHERE url LIKE '%bbc%'").fetchone()[0]
+    assert title != "old"
+    conn.close()

@@ -119,7 +119,8 @@ CREATE TABLE copy_signatures (
     signature       BLOB NOT NULL
 );
 
--- The raw input of each article (zlib-compressed), so extraction can be re-run without fetching.
+-- The raw input of each article (a zstd frame; a zlib stream in rows older versions wrote), so
+-- extraction can be re-run without fetching.
 CREATE TABLE raw_documents (
     url             VARCHAR PRIMARY KEY,
     media_type      VARCHAR NOT NULL,
