@@ -9,13 +9,17 @@ The order (each step reuses the one parsed tree):
 3. a feed served as HTML, or a redirect page (meta refresh, script redirect) is reported as such:
    ``RedirectPage`` carries the target so a fetcher can follow it once;
 4. structured metadata (JSON-LD, OpenGraph, ``<meta>``; ``sources.htmlmeta``) before heuristics;
-5. the body: trafilatura in precision mode without fallbacks first, then with its fallback
-   extractors, then in recall mode, each only when the text so far is too short to be an article;
-   still too short, the JSON-LD ``articleBody`` when it is much longer;
+5. a home, section or listing page is ``not_an_article`` (no body pass is run for it);
 6. what the structured data did not give: the visible headline (``<h1>``), a byline from the
    markup, htmldate's quick date search, the date in the URL, the host name;
-7. the page kind: a home, section or listing page is ``not_an_article``; a page that is only a
-   teaser above "subscribe to continue" is ``paywalled``; a longer truncated one is kept and marked.
+7. the elements no body pass reads (scripts but JSON-LD, styles, SVG, templates) are dropped:
+   trafilatura would delete them anyway, after copying the tree and running its XPath passes
+   over them;
+8. the body: trafilatura in precision mode without fallbacks first, then with its fallback
+   extractors, then in recall mode, each only when the text so far is too short to be an article;
+   still too short, the JSON-LD ``articleBody`` when it is much longer;
+9. a page that is only a teaser above "subscribe to continue" is ``paywalled``; a longer
+   truncated one is kept and marked.
 """
 
 from __future__ import annotations
@@ -314,15 +318,19 @@ def _link_density(tree: HtmlElement) -> float:
     return linked / total
 
 
-def page_kind(tree: HtmlElement, meta: PageMeta, url: str | None, body: str) -> str:
-    """``article``, ``not_an_article`` (home, section, listing) or ``paywalled`` / ``truncated``."""
+def is_listing(tree: HtmlElement, meta: PageMeta, url: str | None) -> bool:
+    """A home, section or listing page: no sign of an article, and a listing type, a site's root
+    URL or mostly link text."""
     article_signal = bool(meta.types & ARTICLE_TYPES) or "og:article" in meta.types or bool(meta.published_at)
-    if not article_signal:
-        parsed = urlparse(url or "")
-        home = parsed.scheme in ("http", "https") and parsed.path in ("", "/") and not parsed.query
-        listing_signal = bool(meta.types & LISTING_TYPES) or home
-        if listing_signal or _link_density(tree) > 0.6:
-            return "not_an_article"
+    if article_signal:
+        return False
+    parsed = urlparse(url or "")
+    home = parsed.scheme in ("http", "https") and parsed.path in ("", "/") and not parsed.query
+    return bool(meta.types & LISTING_TYPES) or home or _link_density(tree) > 0.6
+
+
+def paywall_kind(meta: PageMeta, body: str) -> str:
+    """``paywalled`` (a teaser before "subscribe to continue"), ``truncated`` or ``article``."""
     tail = body[-600:]
     if meta.free is False or PAYWALL.search(tail):
         n = len(words(PAYWALL.split(body)[0]))
@@ -330,10 +338,29 @@ def page_kind(tree: HtmlElement, meta: PageMeta, url: str | None, body: str) -> 
     return "article"
 
 
+# Elements the body passes never read: trafilatura deletes them before extracting (its
+# MANUALLY_CLEANED), and its raw-tree XPath passes and tree copies cost in proportion to the
+# elements they visit. JSON-LD scripts stay (trafilatura's recall pass reads their articleBody).
+_NEVER_BODY = ("style", "svg", "template")
+
+
+def drop_non_content(tree: HtmlElement) -> None:
+    """Remove scripts (but JSON-LD), styles, SVG drawings and templates, keeping their tails."""
+    from lxml import etree
+
+    for script in list(tree.iter("script")):
+        kind = (script.get("type") or "").strip().lower()
+        if kind != "application/ld+json" and script.getparent() is not None:
+            script.drop_tree()  # lxml.html: the tail text stays in place
+    etree.strip_elements(tree, *_NEVER_BODY, with_tail=False)
+
+
 def extract_page(html: str, *, url: str | None = None, name: str | None = None) -> Extracted:
     """Article text and metadata from a page; other kinds of page raise with their outcome.
 
     ``url`` is the page's web address (None for a local file); ``name`` names it in errors.
+    Everything that reads the whole page (metadata, listing test, headline, byline, dates) runs
+    first; then the elements no body pass reads are dropped and the body is extracted.
     """
     name = name or url or "html"
     tree = parse(html, name=name)
@@ -341,25 +368,28 @@ def extract_page(html: str, *, url: str | None = None, name: str | None = None) 
     if redirect:
         raise RedirectPage(name, *redirect)
     meta = read_metadata(tree, url)
-    body, how = _body(tree, url, meta.article_body)
-    kind = page_kind(tree, meta, url, body)
-    if kind == "not_an_article":
+    if is_listing(tree, meta, url):
         raise ExtractionError(
             name, "a home, section or listing page, not an article", outcome="not_an_article"
         )
+    host = urlparse(url).hostname if url else None
+    title, title_from = choose_title(tree, meta, host)
+    gaps: dict[str, str] = {}
+    _fill_gaps(tree, meta, url, host, gaps)
+    drop_non_content(tree)
+    body, how = _body(tree, url, meta.article_body)
+    kind = paywall_kind(meta, body)
     if kind == "paywalled":
         raise ExtractionError(name, "only a teaser before a paywall", outcome="paywalled")
     if not body.strip():
         raise ExtractionError(name, "no article text found in the page", outcome="no_body")
-    host = urlparse(url).hostname if url else None
-    title, title_from = choose_title(tree, meta, host)
     if not title:
         raise ExtractionError(name, "no title found in the page", outcome="no_title")
-    provenance = {k: v for k, v in meta.provenance.items() if k != "title"}
+    provenance = {k: v for k, v in meta.provenance.items() if k != "title" and k not in gaps}
     provenance.update(title=title_from, body=how)
     if kind == "truncated":
         provenance["page_kind"] = "truncated"
-    _fill_gaps(tree, meta, url, host, provenance)
+    provenance.update(gaps)
     return Extracted(
         title=title,
         body=body,
