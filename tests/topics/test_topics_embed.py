@@ -42,7 +42,7 @@ class Counting:
         return self.embed(texts)
 
 
-def small(**kw: float) -> tuple[Taxonomy, Taxonomy, Counting]:
+def small(**kw: float | bool) -> tuple[Taxonomy, Taxonomy, Counting]:
     """The small taxonomy without and with a scorer (and the scorer's counting embedder)."""
     plain = parse_taxonomy(SMALL)
     embed = Counting()
@@ -110,6 +110,18 @@ def test_a_topic_with_some_lexicon_evidence_needs_a_smaller_lead() -> None:
     got = tag(title, tx)
     assert [t for t, _, _ in got] == ["science", "health"]
     assert got[0][2][0].startswith("embedding (static)") and "vs health" in got[0][2][0]
+
+
+def test_with_a_fixed_margin_the_lead_alone_decides() -> None:
+    # MiniLM's rule (weighed=False): the nearest topic must lead the lexicon's by the margin,
+    # whatever lexicon evidence either has.
+    title = "Ransomware virus hits PCs worldwide"  # science leads health by about 0.11
+    _, tx, _ = small(margin=0.10, weighed=False)
+    assert [t for t, _, _ in tag(title, tx)] == ["science", "health"]
+    _, tx, _ = small(margin=0.15, weighed=False)
+    assert [t for t, _, _ in tag(title, tx)] == ["health"]
+    _, tx, _ = small(margin=0.10)  # weighed: 0.11 is not two margins
+    assert [t for t, _, _ in tag(title, tx)] == ["health"]
 
 
 def test_a_sure_lexicon_is_left_alone_and_costs_no_embedding() -> None:
