@@ -15,8 +15,10 @@ the benchmark exits cleanly when neither is there). For every system the table g
 - pages/s on all cores: the same pages through a process pool of ``--workers`` processes (a fork
   server, warmed up), wall clock.
 
-newswatch's figure covers the WHOLE pipeline: extract + clean (pooled on all cores), then copies,
-stories, topics, entities and the DuckDB load (in the calling process, one transaction per batch).
+newswatch's figure covers the WHOLE pipeline: extract + clean, then copies, stories, topics,
+entities and the DuckDB load (one transaction per batch). On all cores, extraction, cleaning, topic
+tags, entities and copy signatures run in the pool; copy and story assignment and the load run in
+the calling process, in event-time order (as in ``newswatch run``).
 The others only extract. newspaper4k is optional (``pip install 'newswatch[bench]'``); without it
 its row says so.
 """
@@ -157,12 +159,12 @@ def _newswatch_run(
     """Extract and clean (pooled when ``workers`` > 1), then copies, stories, topics, load.
 
     Returns the CPU seconds this process spent in extract + clean."""
-    from flows.stages import event_order, extract, load_in_batches, load_indexes
+    from flows.stages import derivation_for, event_order, extract, load_in_batches, load_indexes
     from newswatch.records import Document, RunStats
 
     docs = [Document("bench", url, html.encode(), "text/html", None) for url, html in pages]
     cpu = time.process_time()
-    extraction = extract(docs, workers=workers)
+    extraction = extract(docs, workers=workers, derivation=derivation_for(settings))
     cpu = time.process_time() - cpu
     ordered = event_order(extraction.articles)
     indexes = load_indexes(conn, settings, ordered)

@@ -28,6 +28,7 @@ from flows.stages import (
     Extraction,
     Haul,
     batches,
+    derivation_for,
     extract,
     prepare_load,
     process_and_load,
@@ -70,8 +71,10 @@ def read_source_task(spec: SourceSpec, ctx: SourceContext) -> Haul:
 
 
 @task(name="extract", cache_policy=NO_CACHE)
-def extract_task(documents: Sequence[Any], seen_at: datetime, workers: int | None = None) -> Extraction:
-    return extract(documents, seen_at=seen_at, workers=workers)
+def extract_task(
+    documents: Sequence[Any], seen_at: datetime, workers: int | None = None, derivation: Any = None
+) -> Extraction:
+    return extract(documents, seen_at=seen_at, workers=workers, derivation=derivation)
 
 
 @task(name="process-and-load", cache_policy=NO_CACHE)
@@ -205,7 +208,11 @@ def _run_stages(
     attempts = failures + [d.fetch for d in documents if d.fetch is not None]
     size = settings.warehouse.batch_size
     workers = settings.extract.workers or None
-    futures = [extract_task.submit(chunk, stats.started_at, workers) for chunk in batches(documents, size)]
+    derivation = derivation_for(settings)
+    futures = [
+        extract_task.submit(chunk, stats.started_at, workers, derivation)
+        for chunk in batches(documents, size)
+    ]
     extraction = Extraction.merge(f.result() for f in futures)
     ordered, indexes = prepare_load(conn, extraction, failures, settings=settings, stats=stats)
     for chunk in batches(ordered, size):

@@ -14,8 +14,8 @@ from typing import TypeVar
 
 import duckdb
 
-from newswatch.copies import CopyIndex, assign_copies, signature_bytes, signatures_for
-from newswatch.entities import extract_entities
+from newswatch.copies import CopyIndex, assign_copies, signature_bytes
+from newswatch.derive import Derived, derive
 from newswatch.records import (
     Article,
     Batch,
@@ -28,8 +28,8 @@ from newswatch.records import (
 )
 from newswatch.settings import Settings, SourceSpec
 from newswatch.stories import StoryIndex, assign_stories
-from newswatch.topics import Taxonomy, tag_articles
-from sources.batch import extract_many
+from newswatch.topics import Taxonomy
+from sources.batch import Derivation, extract_many
 from sources.health import web_state_updates
 from sources.http import make_client
 from sources.registry import SourceContext, read_source
@@ -65,6 +65,7 @@ class Extraction:
     raw: dict[str, RawDocument] = field(default_factory=dict)
     fetches: dict[str, Fetch] = field(default_factory=dict)  # article_id -> the read behind it
     failures: list[Fetch] = field(default_factory=list)
+    derived: dict[str, Derived] = field(default_factory=dict)  # article_id -> tags, entities, signature
 
     @classmethod
     def merge(cls, parts: Iterable[Extraction]) -> Extraction:
@@ -74,6 +75,7 @@ class Extraction:
             out.raw.update(part.raw)
             out.fetches.update(part.fetches)
             out.failures.extend(part.failures)
+            out.derived.update(part.derived)
         return out
 
 
@@ -93,17 +95,24 @@ def read(spec: SourceSpec, ctx: SourceContext) -> Haul:
 
 
 def extract(
-    documents: Sequence[Document], *, seen_at: datetime | None = None, workers: int | None = None
+    documents: Sequence[Document],
+    *,
+    seen_at: datetime | None = None,
+    workers: int | None = None,
+    derivation: Derivation | None = None,
 ) -> Extraction:
     """Extract and clean each document (across cores for large batches); a failure becomes a
     fetch row with its reason.
 
     ``seen_at`` (the run's start) is every new article's ``first_seen_at``, so articles seen by
-    one run are simultaneous and their order does not depend on how long extraction took.
+    one run are simultaneous and their order does not depend on how long extraction took. With a
+    ``derivation``, a batch extracted in the pool also gets its tags, entities and copy
+    signatures there (``newswatch.derive``); ``process_and_load`` derives the rest.
     """
     out = Extraction()
     seen_at = seen_at or utcnow()
-    for doc, result in zip(documents, extract_many(documents, workers=workers), strict=True):
+    results = extract_many(documents, workers=workers, derivation=derivation)
+    for doc, (result, derived) in zip(documents, results, strict=True):
         if not isinstance(result, Article):
             fetch = doc.fetch or Fetch(url=doc.url, source=doc.source)
             out.failures.append(fetch.fail(*result))
@@ -111,6 +120,8 @@ def extract(
         article = result
         article.first_seen_at = seen_at
         out.articles.append(article)
+        if derived is not None:
+            out.derived[article.article_id] = derived
         if doc.content:
             out.raw[article.article_id] = RawDocument(doc.url, doc.media_type, doc.content)
         if doc.fetch is not None:
@@ -119,6 +130,11 @@ def extract(
                 out.failures.append(earlier)
             out.fetches[article.article_id] = doc.fetch
     return out
+
+
+def derivation_for(settings: Settings) -> Derivation:
+    """What the extraction pool's workers need to derive tags, entities and copy signatures."""
+    return Derivation(settings.topics, settings.copies)
 
 
 def event_order(articles: Iterable[Article]) -> list[Article]:
@@ -178,7 +194,15 @@ def process_and_load(
             batch.fetches.append(fetch)
         todo.append(art)
 
-    sigs = signatures_for(todo, settings.copies)
+    # Tags, entities and signatures from the extraction pool when they were made there for this
+    # very text; the rest here, by the same functions.
+    derived = {
+        a.article_id: d
+        for a in todo
+        if (d := extraction.derived.get(a.article_id)) is not None and d.content_hash == a.content_hash
+    }
+    derived.update(derive([a for a in todo if a.article_id not in derived], taxonomy, settings.copies))
+    sigs = {a.article_id: derived[a.article_id].signature for a in todo}
     batch.copies = assign_copies(todo, indexes.copies, sigs)
     # The story index holds the window's articles only: copies of older articles look theirs up.
     older = [a.copy_of for a in todo if a.copy_of and a.copy_of not in indexes.stories.story_of]
@@ -187,11 +211,11 @@ def process_and_load(
     batch.stories, _ = assign_stories(todo, indexes.stories)
     batch.merges = indexes.stories.drain_merges()
     indexes.stories.forget_closed()
-    batch.tags = tag_articles(todo, taxonomy)
+    batch.tags = [t for a in todo for t in derived[a.article_id].tags]
     batch.entities = [
         EntityMention(a.article_id, e.name, e.kind, e.mentions, e.entity_id, e.country_code, e.aliases)
         for a in todo
-        for e in extract_entities(a.title, f"{a.deck or ''}.\n{a.body}", taxonomy.entities)
+        for e in derived[a.article_id].entities
     ]
     batch.signatures = {k: signature_bytes(v) for k, v in sigs.items()}
     batch.raw = [extraction.raw[a.article_id] for a in todo if a.article_id in extraction.raw]
@@ -257,7 +281,12 @@ def run_without_prefect(
             documents.extend(haul.documents)
             failures.extend(haul.fetches)
     attempts = failures + [d.fetch for d in documents if d.fetch is not None]
-    extraction = extract(documents, seen_at=stats.started_at, workers=settings.extract.workers or None)
+    extraction = extract(
+        documents,
+        seen_at=stats.started_at,
+        workers=settings.extract.workers or None,
+        derivation=derivation_for(settings),
+    )
     ordered, indexes = prepare_load(conn, extraction, failures, settings=settings, stats=stats)
     load_in_batches(
         conn, ordered, extraction, settings=settings, taxonomy=taxonomy, indexes=indexes, stats=stats
@@ -329,7 +358,12 @@ def reextract(
         [since, since],
     ).fetchall()
     docs = [Document(origin, url, decode_raw(blob), media, None) for url, media, blob, origin in rows]
-    extraction = extract(docs, seen_at=stats.started_at, workers=settings.extract.workers or None)
+    extraction = extract(
+        docs,
+        seen_at=stats.started_at,
+        workers=settings.extract.workers or None,
+        derivation=derivation_for(settings),
+    )
     extraction.raw.clear()  # the stored bytes are what was just read: nothing new to keep
     insert_fetches(conn, extraction.failures, run_id=stats.run_id)
     stats.read, stats.failed = len(extraction.articles), len(extraction.failures)

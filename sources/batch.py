@@ -6,6 +6,11 @@ start from a fork server (never a fork of a process running threads, as Prefect'
 does), and each worker pays its import cost once. Small batches stay in the calling process, where
 the pool's start-up would cost more than it saves. This module imports neither Prefect nor the
 warehouse, so workers start light.
+
+With a ``Derivation`` (the ``[topics]`` and ``[copies]`` settings), workers also run the stages
+that depend on one article alone: topic tags, entities and the copy signature
+(``newswatch.derive``). The calling process then only assigns copies and stories and loads, in
+event-time order; without the pool it runs those stages itself, with the same results.
 """
 
 from __future__ import annotations
@@ -15,19 +20,38 @@ import os
 import threading
 from collections.abc import Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import TYPE_CHECKING
 
 from newswatch.clean import clean
 from newswatch.errors import SourceError
 from newswatch.records import Article, Document
+from newswatch.settings import CopySettings, TopicSettings
+
+if TYPE_CHECKING:
+    from newswatch.derive import Derived
+    from newswatch.topics import Taxonomy
 
 # Below this many documents a batch is extracted in the calling process.
 POOL_MIN_DOCUMENTS = 48
 
 _pool: ProcessPoolExecutor | None = None
-_pool_workers = 0
+_pool_key: tuple[int, str] = (0, "")
 _lock = threading.Lock()
 
 Outcome = Article | tuple[str, str]  # an article, or (outcome, reason) for a fetches row
+
+
+@dataclass(frozen=True, slots=True)
+class Derivation:
+    """The settings the per-article stages need, for the pool's workers to run them."""
+
+    topics: TopicSettings
+    copies: CopySettings
+
+    def key(self) -> str:
+        return self.topics.model_dump_json() + self.copies.model_dump_json()
 
 
 def extract_one(doc: Document) -> Outcome:
@@ -46,10 +70,33 @@ def extract_one(doc: Document) -> Outcome:
     return article
 
 
-def _start_worker() -> None:
+@lru_cache(maxsize=4)
+def _taxonomy(topics: TopicSettings) -> Taxonomy:
+    from newswatch.topics import load_configured
+
+    return load_configured(topics)
+
+
+def extract_chunk(
+    docs: Sequence[Document], derivation: Derivation | None
+) -> list[tuple[Outcome, Derived | None]]:
+    """``extract_one`` over ``docs``, each article with what ``derivation`` asks of it."""
+    outcomes = [extract_one(doc) for doc in docs]
+    if derivation is None:
+        return [(o, None) for o in outcomes]
+    from newswatch.derive import derive
+
+    articles = [o for o in outcomes if isinstance(o, Article)]
+    derived = derive(articles, _taxonomy(derivation.topics), derivation.copies)
+    return [(o, derived[o.article_id] if isinstance(o, Article) else None) for o in outcomes]
+
+
+def _start_worker(derivation: Derivation | None) -> None:
     from sources.html import warm_up
 
     warm_up()
+    if derivation is not None:
+        _taxonomy(derivation.topics)  # loaded (and its phrases embedded) once, at start-up
 
 
 def default_workers() -> int:
@@ -57,16 +104,19 @@ def default_workers() -> int:
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
 
 
-def _get_pool(workers: int) -> ProcessPoolExecutor:
-    global _pool, _pool_workers
+def _get_pool(workers: int, derivation: Derivation | None) -> ProcessPoolExecutor:
+    global _pool, _pool_key
+    key = (workers, derivation.key() if derivation else "")
     with _lock:
-        if _pool is None or _pool_workers != workers:
+        if _pool is None or _pool_key != key:
             if _pool is not None:
                 _pool.shutdown(wait=True)
             methods = multiprocessing.get_all_start_methods()
             ctx = multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
-            _pool = ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=_start_worker)
-            _pool_workers = workers
+            _pool = ProcessPoolExecutor(
+                max_workers=workers, mp_context=ctx, initializer=_start_worker, initargs=(derivation,)
+            )
+            _pool_key = key
         return _pool
 
 
@@ -79,12 +129,17 @@ def shutdown_pool() -> None:
             _pool = None
 
 
-def extract_many(documents: Sequence[Document], *, workers: int | None = None) -> Iterator[Outcome]:
-    """``extract_one`` over ``documents``, in order; in a process pool when the batch is large."""
+def extract_many(
+    documents: Sequence[Document], *, workers: int | None = None, derivation: Derivation | None = None
+) -> Iterator[tuple[Outcome, Derived | None]]:
+    """``extract_one`` over ``documents``, in order, each article with its ``Derived`` when the
+    batch went through the pool with a ``derivation`` (None otherwise: the caller derives)."""
     n = default_workers() if workers is None else workers
     if n <= 1 or len(documents) < POOL_MIN_DOCUMENTS:
-        return map(extract_one, documents)
+        return ((extract_one(d), None) for d in documents)
     # Workers get the document without its fetch row (the caller keeps that one).
     light = [Document(d.source, d.url, d.content, d.media_type, None, d.fields, d.charset) for d in documents]
-    chunk = max(1, len(light) // (n * 4))
-    return _get_pool(n).map(extract_one, light, chunksize=chunk)
+    size = max(1, len(light) // (n * 4))
+    chunks = [light[i : i + size] for i in range(0, len(light), size)]
+    results = _get_pool(n, derivation).map(extract_chunk, chunks, [derivation] * len(chunks))
+    return (pair for chunk in results for pair in chunk)

@@ -3,12 +3,19 @@
 from __future__ import annotations
 
 import gzip
+from pathlib import Path
 
+import numpy as np
 from extraction_support import FIXTURES
 
 from flows.stages import extract
+from newswatch.derive import derive
 from newswatch.records import Document, Fetch
-from sources.batch import POOL_MIN_DOCUMENTS, shutdown_pool
+from newswatch.settings import CopySettings, TopicSettings
+from newswatch.topics import load_configured
+from sources.batch import POOL_MIN_DOCUMENTS, Derivation, shutdown_pool
+
+TAXONOMY = Path(__file__).resolve().parents[2] / "sources" / "topics.toml"
 
 
 def _docs() -> list[Document]:
@@ -37,6 +44,29 @@ def test_pool_gives_the_same_articles_and_failures_as_one_process() -> None:
     assert set(two.raw) == {a.article_id for a in two.articles}
     # the caller's fetch rows, not copies from the workers, carry the outcome
     assert docs[-1].fetch is not None and docs[-1].fetch.outcome == "empty"
+
+
+def test_workers_derive_the_tags_entities_and_signatures_the_caller_would() -> None:
+    docs = _docs()
+    derivation = Derivation(TopicSettings(taxonomy=TAXONOMY), CopySettings())
+    one = extract(docs, workers=1, derivation=derivation)
+    assert one.derived == {}  # in the calling process: process_and_load derives
+    try:
+        two = extract(docs, workers=2, derivation=derivation)
+    finally:
+        shutdown_pool()
+    here = derive(one.articles, load_configured(derivation.topics), derivation.copies)
+    assert set(two.derived) == set(here) and len(here) >= POOL_MIN_DOCUMENTS - 3
+    for aid, mine in here.items():
+        theirs = two.derived[aid]
+        assert (theirs.content_hash, theirs.tags, theirs.entities) == (
+            mine.content_hash,
+            mine.tags,
+            mine.entities,
+        )
+        assert (theirs.signature is None) == (mine.signature is None)
+        assert theirs.signature is None or np.array_equal(theirs.signature, mine.signature)
+    assert any(d.tags for d in here.values()) and any(d.entities for d in here.values())
 
 
 def test_warm_up_builds_the_one_time_tables_pool_workers_start_with() -> None:

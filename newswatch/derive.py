@@ -1,0 +1,48 @@
+"""The stages that depend on one article alone: topic tags, entities and the copy signature.
+
+The extraction pool's workers run them for large batches (``sources.batch``), so they spread over
+the cores with extraction; ``flows.stages.process_and_load`` runs them for whatever arrives without
+them (small batches, re-extraction). Either way the same functions see the same article and give
+the same rows. Each result carries the content hash it was computed from, so a result is never
+used for another text of the same article.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from newswatch.copies import signatures_for
+from newswatch.entities import Entity, extract_entities
+from newswatch.records import Article, TopicTag
+from newswatch.settings import CopySettings
+from newswatch.topics import Taxonomy, tag_article
+
+
+@dataclass(slots=True)
+class Derived:
+    content_hash: str  # of the text it was derived from
+    tags: list[TopicTag]
+    entities: list[Entity]
+    signature: np.ndarray | None
+
+
+def entity_text(article: Article) -> str:
+    """What entities are read from besides the headline: the standfirst and the body."""
+    return f"{article.deck or ''}.\n{article.body}"
+
+
+def derive(articles: Sequence[Article], taxonomy: Taxonomy, copies: CopySettings) -> dict[str, Derived]:
+    """Tags, entities and copy signature of each article, by article id."""
+    signatures = signatures_for(articles, copies)
+    return {
+        a.article_id: Derived(
+            a.content_hash,
+            tag_article(a, taxonomy),
+            extract_entities(a.title, entity_text(a), taxonomy.entities),
+            signatures[a.article_id],
+        )
+        for a in articles
+    }
