@@ -11,6 +11,7 @@ import threading
 import unicodedata
 from collections import OrderedDict
 from collections.abc import Iterable
+from itertools import islice
 
 # Characters that carry no text: zero-width spaces and joiners, soft hyphen, BOM, bidi marks.
 _INVISIBLE = dict.fromkeys(
@@ -122,6 +123,11 @@ def _long_words(text: str) -> tuple[str, ...]:
 
 def word_count(text: str) -> int:
     return len(_WORD.findall(text))
+
+
+def has_words(text: str, n: int) -> bool:
+    """``word_count(text) >= n``, reading only as far as the n-th word."""
+    return sum(1 for _ in islice(_WORD.finditer(text), n)) >= n
 
 
 def shingles(tokens: list[str], size: int) -> set[str]:
