@@ -91,10 +91,7 @@ def extract_names(text: str) -> Counter[str]:
     first_at: dict[str, int] = {}
     mid_sentence: set[str] = set()
     for m in _NAME.finditer(text):
-        for offset, piece in _pieces(m.group(1)):
-            name = _clean_name(piece)
-            if not name:
-                continue
+        for offset, name in _names_in(m.group(1)):
             start = m.start(1) + offset
             counts[name] += 1
             first_at.setdefault(name, start)
@@ -117,6 +114,12 @@ def extract_names(text: str) -> Counter[str]:
         if len(longer) == 1:
             counts[longer[0]] += counts.pop(short)
     return counts
+
+
+@lru_cache(maxsize=65536)
+def _names_in(raw: str) -> tuple[tuple[int, str], ...]:
+    """The names in a capitalised run (cleaned ``_pieces``), with offsets."""
+    return tuple((offset, name) for offset, piece in _pieces(raw) if (name := _clean_name(piece)))
 
 
 @lru_cache(maxsize=65536)
