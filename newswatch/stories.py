@@ -251,21 +251,19 @@ class StoryIndex:
     def _rarest(self, terms: Iterable[str]) -> list[str]:
         """The ``PROBE_TERMS`` terms of highest IDF, ties in the given order.
 
-        IDF falls strictly as document frequency grows (quotients of counts below 2**53 that far
-        apart cannot round to one float), so ordering by frequency is ordering by IDF.
+        IDF falls as document frequency grows, and two frequencies below about 10**12 never give
+        the same float IDF (their quotients differ far more than a float's precision), so ordering
+        by frequency is ordering by IDF, ties included.
         """
         return sorted(terms, key=self._df.__getitem__)[:PROBE_TERMS]
 
-    def _weights(self, terms: Counter[str], idfs: dict[str, float] | None = None) -> dict[str, float]:
-        idf = idfs if idfs is not None else self._idfs(terms)
-        vec = {t: (1.0 + math.log(c)) * idf[t] for t, c in terms.items() if c > 0}
-        norm = math.sqrt(sum(v * v for v in vec.values())) or 1.0
-        return {t: v / norm for t, v in vec.items()}
-
     def query_vector(self, features: StoryFeatures) -> dict[str, float]:
-        """The article's unit TF-IDF vector times IDF once more: the story side's IDF, pre-applied."""
+        """The article's unit TF-IDF vector (sublinear TF) times IDF once more: the story side's IDF,
+        pre-applied."""
         idfs = self._idfs(features.terms)
-        return {t: v * idfs[t] for t, v in self._weights(features.terms, idfs).items()}
+        vec = {t: (1.0 + math.log(c)) * idfs[t] for t, c in features.terms.items() if c > 0}
+        norm = math.sqrt(sum(v * v for v in vec.values())) or 1.0
+        return {t: v / norm * idfs[t] for t, v in vec.items()}
 
     def add(self, features: StoryFeatures) -> None:
         """Count an article into its story (creating the story) and into the statistics."""
