@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Container, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
@@ -291,7 +291,7 @@ _COMMON = frozenset(
 )
 
 
-def _kind_of(name: str, common: set[str] | frozenset[str] = frozenset()) -> str:
+def _kind_of(name: str, common: Container[str] = frozenset()) -> str:
     """Guess a capitalised name's kind from its words; ``common`` holds words the text also uses in
     lower case (so they are ordinary words there, not parts of a person's name)."""
     kind, folded = _kind_by_words(name)
@@ -405,6 +405,43 @@ def _finditer(pat: re.Pattern[str], text: str, where: tuple[str, str] | None) ->
     return out
 
 
+class _LowerWords:
+    r"""The words written in lower case in a text (runs of a-z between characters that are not word
+    characters, apostrophes or hyphens), as a container: ``set(re.findall(r"(?<![\w'’\-])[a-z]+
+    (?![\w'’\-])", text))`` for the few words an article asks about, without splitting the text."""
+
+    __slots__ = ("_known", "_text")
+
+    def __init__(self, text: str) -> None:
+        self._text = text
+        self._known: dict[str, bool] = {}
+
+    def __contains__(self, word: object) -> bool:
+        if not isinstance(word, str):
+            return False
+        known = self._known.get(word)
+        if known is None:
+            known = self._known[word] = (
+                word.isascii() and word.isalpha() and word.islower() and self._stands(word)
+            )
+        return known
+
+    def _stands(self, word: str) -> bool:
+        text, n = self._text, len(word)
+        at = text.find(word)
+        while at >= 0:
+            if not (at and _joins(text[at - 1])) and not (at + n < len(text) and _joins(text[at + n])):
+                return True
+            at = text.find(word, at + 1)
+        return False
+
+
+def _joins(char: str) -> bool:
+    """Whether ``char`` continues a word for ``_LowerWords``: a word character (what ``\\w``
+    matches: alphanumeric or "_"), an apostrophe or a hyphen."""
+    return char.isalnum() or char in "_'’-"
+
+
 def extract_entities(title: str, body: str, rules: Sequence[EntityRule] = ()) -> list[Entity]:
     """People, organisations and places in an article, one row per entity with its mention count.
 
@@ -480,7 +517,7 @@ def extract_entities(title: str, body: str, rules: Sequence[EntityRule] = ()) ->
                 rest = masked_rest
     for eid in [e for e in counts if e.startswith("geonames:") and e not in sure]:
         del counts[eid]
-    lower = set(re.findall(r"(?<![\w'’\-])[a-z]+(?![\w'’\-])", rest))
+    lower = _LowerWords(rest)
     for name, n in extract_names(rest).items():
         if "|" in name:
             continue

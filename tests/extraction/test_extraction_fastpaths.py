@@ -87,3 +87,21 @@ def test_page_loader_builds_trafilatura_s_tree(html: str) -> None:
         return None if t is None else etree.tostring(t)
 
     assert tree(load_html(html)) == tree(trafilatura_load_html(html))
+
+
+LOWER_TEXTS = [
+    *TEXTS,
+    "The plan's plan-b; a plan, planned. _plan plan_ ‘plan’ plan’s 2plan plan2 é plan é-plan Plan PLAN",
+    "ministers Ministers ministers' ministers’ the the-the _the the",
+]
+
+
+@pytest.mark.parametrize("text", LOWER_TEXTS)
+def test_lower_case_words_are_the_plain_scans_words(text: str) -> None:
+    from newswatch.entities import _LowerWords
+
+    plain = set(re.findall(r"(?<![\w'’\-])[a-z]+(?![\w'’\-])", text))
+    lower = _LowerWords(text)
+    probes = plain | {w.lower() for w in re.findall(r"[\w'’\-]+", text)} | {"plan", "the", "Plan", "", "é"}
+    for word in probes:
+        assert (word in lower) == (word in plain), word
