@@ -54,8 +54,9 @@ _MAX_WORDS = 6
 
 
 # Memoised: the same capitalised runs recur within an article and across a batch, and both
-# ``extract_names`` and the places pass of ``extract_entities`` clean every one of them.
-@lru_cache(maxsize=65536)
+# ``extract_names`` and the places pass of ``extract_entities`` clean every one of them. The
+# memoised name steps below keep 8-16k recent names each (a few MB at most).
+@lru_cache(maxsize=16384)
 def _clean_name(raw: str) -> str | None:
     name = _POSSESSIVE.sub("", raw.strip(" -'’"))
     parts = name.split()
@@ -116,13 +117,13 @@ def extract_names(text: str) -> Counter[str]:
     return counts
 
 
-@lru_cache(maxsize=65536)
+@lru_cache(maxsize=16384)
 def _names_in(raw: str) -> tuple[tuple[int, str], ...]:
     """The names in a capitalised run (cleaned ``_pieces``), with offsets."""
     return tuple((offset, name) for offset, piece in _pieces(raw) if (name := _clean_name(piece)))
 
 
-@lru_cache(maxsize=65536)
+@lru_cache(maxsize=16384)
 def _pieces(raw: str) -> tuple[tuple[int, str], ...]:
     """Split "China’s Xinjiang" into "China" and "Xinjiang", with offsets."""
     if "s" not in raw:  # no possessive to split at
@@ -138,7 +139,7 @@ def _pieces(raw: str) -> tuple[tuple[int, str], ...]:
 _KEY_SPACES = re.compile(r"[\s\-]+")
 
 
-@lru_cache(maxsize=65536)
+@lru_cache(maxsize=16384)
 def entity_key(name: str) -> str:
     """The matching form of a name: folded, hyphens and spaces alike."""
     return _KEY_SPACES.sub(" ", fold(name)).strip()
@@ -303,7 +304,7 @@ def _kind_of(name: str, common: Container[str] = frozenset()) -> str:
 _ACRONYM = re.compile(r"[A-Z]{2,6}")
 
 
-@lru_cache(maxsize=65536)
+@lru_cache(maxsize=8192)
 def _kind_by_words(name: str) -> tuple[str, tuple[str, ...]]:
     """``_kind_of`` without the text: the kind, and for a person the folded words that make it
     "other" instead when the text also uses one of them in lower case."""
@@ -328,7 +329,7 @@ def _kind_by_words(name: str) -> tuple[str, tuple[str, ...]]:
     return "other", ()
 
 
-@lru_cache(maxsize=65536)
+@lru_cache(maxsize=16384)
 def _lookup(name: str) -> Place | None:
     """``gazetteer.lookup``, memoised: an article asks for the same names many times."""
     from newswatch.gazetteer import lookup
@@ -336,7 +337,7 @@ def _lookup(name: str) -> Place | None:
     return lookup(name)
 
 
-@lru_cache(maxsize=65536)
+@lru_cache(maxsize=16384)
 def _places_named(piece: str) -> tuple[str, tuple[Place, ...]] | None:
     """The places a capitalised run names ("Gwadar Port" is Gwadar, "China-Pakistan" both), with
     the cleaned name, or None when it names none."""

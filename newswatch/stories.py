@@ -90,7 +90,6 @@ def story_id_for(article_id: str) -> str:
     return stable_id("s_", article_id)
 
 
-@lru_cache(maxsize=65536)
 def _stem(word: str) -> str:
     """A light, language-agnostic-enough plural and possessive fold ("talks"/"talk", "fed's")."""
     if word.endswith("'s"):
@@ -102,7 +101,7 @@ def _stem(word: str) -> str:
     return word
 
 
-@lru_cache(maxsize=65536)
+@lru_cache(maxsize=32768)
 def _term(word: str) -> str:
     """The term a word counts as, or "" when it is no term (a stopword, a number, one letter)."""
     if len(word) > 1 and word not in _STOPWORDS and not word[0].isdigit():
