@@ -15,7 +15,7 @@ from functools import lru_cache
 from typing import Any
 
 from newswatch.records import Article, Extracted, article_id_for, utcnow
-from newswatch.text import fold, normalize, paragraphs, word_count, words
+from newswatch.text import fold, has_words, normalize, paragraphs, remember_words, word_count, words
 
 # A whole line that is page furniture, not article text (matched on the folded line).
 _BOILERPLATE_LINE = re.compile(
@@ -68,6 +68,78 @@ _BOILERPLATE_LINE = re.compile(
     re.VERBOSE,
 )
 
+
+def _alternatives(verbose_source: str) -> list[str]:
+    """The top-level alternatives of a verbose ``^(?: ... )`` pattern's source."""
+    body = verbose_source.strip()
+    assert body.startswith("^(?:") and body.endswith(")")
+    body = body[4:-1]
+    out, depth, start, i, in_class = [], 0, 0, 0, False
+    while i < len(body):
+        c = body[i]
+        if c == "\\":
+            i += 2
+            continue
+        if in_class:
+            in_class = c != "]"
+        elif c == "[":
+            in_class = True
+        elif c == "#":  # a comment, to the end of the line
+            end = body.find("\n", i)
+            body = body[:i] + body[end if end >= 0 else len(body) :]
+            continue
+        elif c == "(":
+            depth += 1
+        elif c == ")":
+            depth -= 1
+        elif c == "|" and depth == 0:
+            out.append(body[start:i])
+            start = i + 1
+        i += 1
+    out.append(body[start:])
+    return [a.strip() for a in out]
+
+
+_ANYWHERE = re.compile(r"\.\{0,\d+\}\\b")
+_PLAIN_WORD = re.compile(r"(?:\\ |[a-z])+")  # letters and escaped spaces: a literal in verbose mode
+
+
+def _furniture_matchers(
+    pattern: re.Pattern[str],
+) -> tuple[re.Pattern[str], tuple[tuple[str, re.Pattern[str]], ...]]:
+    """``pattern`` split for speed: its alternatives that start with a fixed word in one regex,
+    and each one that looks anywhere in the line (``.{0,N}\\bword``) alone with the word it needs,
+    so that it runs only on lines containing that word ("" when it needs no single word).
+
+    Matching any alternative is matching the pattern; those ``.{0,N}`` alternatives backtracked
+    over every line and were most of ``strip_boilerplate``'s time.
+    """
+    anchored, anywhere = [], []
+    for alt in _alternatives(pattern.pattern):
+        m = _ANYWHERE.match(alt)
+        if m is None:
+            anchored.append(alt)
+            continue
+        word = _PLAIN_WORD.match(alt, m.end())
+        lead = word.group().replace("\\ ", " ") if word else ""
+        if word and alt[word.end() : word.end() + 1] in ("?", "*", "{"):  # its last letter is optional
+            lead = lead[:-1]
+        anywhere.append((lead, re.compile(f"^(?:{alt})", pattern.flags)))
+    return re.compile("^(?:" + "\n|".join(anchored) + ")", pattern.flags), tuple(anywhere)
+
+
+_FURNITURE_START, _FURNITURE_ANYWHERE = _furniture_matchers(_BOILERPLATE_LINE)
+
+
+def _is_furniture(folded_line: str) -> bool:
+    """``_BOILERPLATE_LINE.match(folded_line)``, as a bool."""
+    if _FURNITURE_START.match(folded_line):
+        return True
+    return any(
+        (not lead or lead in folded_line) and rx.match(folded_line) for lead, rx in _FURNITURE_ANYWHERE
+    )
+
+
 # A line after which everything is furniture, when it sits in the last part of the text.
 _TRAILER_START = re.compile(
     r"""^(?:comments?\s*\(\d+\)|comments?|\d+\s+comments?|leave\ a\ (?:comment|reply)
@@ -107,25 +179,42 @@ def strip_boilerplate(body: str) -> str:
     kept = [
         line
         for i, line in enumerate(lines[:cut])
-        if not (line.strip() and len(line) <= _MAX_FURNITURE_LINE and _BOILERPLATE_LINE.match(folded_line(i)))
+        if not (line.strip() and len(line) <= _MAX_FURNITURE_LINE and _is_furniture(folded_line(i)))
     ]
     return normalize("\n".join(kept))
 
 
 def drop_repeats(body: str, *, deck: str | None = None, title: str | None = None) -> str:
     """Remove paragraphs that repeat an earlier one, the deck or the title (templates repeat them)."""
+    return _drop_repeats(body, deck, title)[0]
+
+
+def _drop_repeats(body: str, deck: str | None, title: str | None) -> tuple[str, int]:
+    """``drop_repeats`` and the ``word_count`` of its result.
+
+    The paragraphs are split into words here anyway, and no word spans a line break: the kept
+    paragraphs' words are the result's ``words`` (remembered for the content hash and the later
+    stages) and, where a paragraph is ASCII (folding then only changes case), its word count.
+    """
     seen: set[str] = set()
     for known in (deck, title):
         if known:
             seen.add(" ".join(words(known)))
     out = []
+    tokens: list[str] = []
+    count = 0
     for para in paragraphs(body):
-        key = " ".join(words(para))
-        if not key or (key in seen and len(key) > 0):
+        para_words = words(para)
+        key = " ".join(para_words)
+        if not key or key in seen:
             continue
         seen.add(key)
         out.append(para)
-    return "\n\n".join(out)
+        tokens += para_words
+        count += len(para_words) if para.isascii() else word_count(para)
+    text = "\n\n".join(out)
+    remember_words(text, tokens)
+    return text, count
 
 
 def _is_lead(deck: str, body: str) -> bool:
@@ -146,15 +235,70 @@ def content_hash(text: str) -> str:
     return hashlib.sha256(" ".join(words(text)).encode("utf-8")).hexdigest()[:32]
 
 
+# py3langid finds its features by walking a byte automaton over the text, one Python step per byte
+# (about two thirds of its time). The automaton is an Aho-Corasick one over byte strings of at most
+# ``_DFA_DEPTH`` bytes: its state after a byte is the longest such string ending there, so it depends
+# only on the last ``_DFA_DEPTH`` bytes and every position's state can be found at once, in
+# ``_DFA_DEPTH`` numpy steps over the whole text. For the pinned model (0.4.0, recognised by its state
+# and transition counts below) this was checked for every state and byte when written (each
+# transition leads to the longest suffix of the state's string plus the byte), and
+# tests/extraction/test_extraction_language.py checks the depth and the scores; any other model
+# keeps the library's own walk.
+_DFA_DEPTH = 6
+_DFA_SHAPE = (104_583, 9_816_576)  # states, transition table entries
+
+
 @lru_cache(maxsize=1)
 def _identifier() -> Any:
+    import numpy as np
     from py3langid.langid import MODEL_FILE, LanguageIdentifier
 
-    return LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
+    class Identifier(LanguageIdentifier):
+        """py3langid's identifier with the feature walk done in numpy: the same features, counts
+        and order, so the same scores to the bit."""
+
+        __slots__ = ("_steps",)
+
+        def _raw_score(self, text: bytes) -> Any:
+            if self._steps is None or not text:
+                return super()._raw_score(text)
+            nextmove, rowbase, output, table16, to_float32 = self._steps
+            data = np.frombuffer(text, dtype=np.uint8)
+            n = len(data)
+            state = np.zeros(n, dtype=np.intp)
+            # The state after byte i: the walk from the start state over bytes i-5 .. i.
+            for k in range(min(_DFA_DEPTH, n) - 1, -1, -1):
+                state[k:] = nextmove[rowbase[state[k:]] + data[: n - k]]
+            found = output[state]
+            found = found[found >= 0]
+            if not len(found):
+                return super()._raw_score(text)
+            # Features in order of first occurrence, as the library's Counter has them: the
+            # weighted sum below adds them up in that order.
+            features, first, counts = np.unique(found, return_index=True, return_counts=True)
+            order = np.argsort(first)
+            idx = features[order].astype(np.intp)
+            weights = np.log1p(counts[order].astype(np.float32))
+            # ``weights @ self.nb_ptc[idx]``: numpy's own float16 -> float32 cast of the rows costs
+            # more than the rest together; a table of all 65536 conversions gives the same values.
+            rows = np.take(to_float32, np.take(table16, idx, axis=0))
+            return weights @ rows + self.nb_pc
+
+    ident = Identifier.from_model_file(MODEL_FILE, norm_probs=True)
+    ident._steps = None
+    if (len(ident._rowbase), len(ident.tk_nextmove)) == _DFA_SHAPE and ident.nb_ptc.dtype == np.float16:
+        ident._steps = (
+            np.frombuffer(ident.tk_nextmove, dtype=np.dtype(ident.tk_nextmove.typecode)),
+            np.asarray(ident._rowbase, dtype=np.intp),
+            np.asarray(ident.tk_output, dtype=np.intp),
+            ident.nb_ptc.view(np.uint16),
+            np.arange(65536, dtype=np.uint32).astype(np.uint16).view(np.float16).astype(np.float32),
+        )
+    return ident
 
 
-# Characters of the text the language is detected on. The classifier reads its input byte by byte
-# in Python (about 1.3 ms for the 5000 characters it used to get); its answer does not change after
+# Characters of the text the language is detected on. The library's classifier reads its input byte
+# by byte in Python (about 1.3 ms for the 5000 characters it used to get); its answer does not change after
 # a paragraph or two: on the 85 real pages of the quality gate (Spanish ones that claim English
 # among them) 600 characters already gave the answers 5000 did.
 LANGUAGE_SAMPLE_CHARS = 1000
@@ -168,7 +312,7 @@ def detect_language(text: str, *, min_words: int = 5, min_confidence: float = 0.
     sample = text[:LANGUAGE_SAMPLE_CHARS]
     if len(text) > LANGUAGE_SAMPLE_CHARS and " " in sample:
         sample = sample.rsplit(" ", 1)[0]  # no half word at the end
-    if word_count(sample) < min_words:
+    if not has_words(sample, min_words):
         return None
     lang, confidence = _identifier().classify(sample)
     return str(lang) if confidence >= min_confidence else None
@@ -183,7 +327,7 @@ def clean(
     body = strip_boilerplate(normalize(extracted.body))
     if deck and body and _is_lead(deck, body):
         deck = None  # a meta description copying the first paragraph is not a standfirst
-    body = drop_repeats(body, deck=deck, title=title)
+    body, body_words = _drop_repeats(body, deck, title)
     canonical = extracted.canonical_url or url
     language = detect_language(f"{title}\n{body}") or extracted.language_hint
     provenance = dict(extracted.provenance)
@@ -204,7 +348,7 @@ def clean(
         authors=extracted.authors,
         site_name=extracted.site_name,
         language=language,
-        word_count=word_count(body),
+        word_count=body_words,
         content_hash=content_hash(body or title),
         first_seen_at=first_seen_at or utcnow(),
         provenance=provenance,

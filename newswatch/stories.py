@@ -25,9 +25,10 @@ import heapq
 import math
 import re
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from functools import lru_cache
 
 import numpy as np
 
@@ -100,19 +101,36 @@ def _stem(word: str) -> str:
     return word
 
 
+@lru_cache(maxsize=32768)
+def _term(word: str) -> str:
+    """The term a word counts as, or "" when it is no term (a stopword, a number, one letter)."""
+    if len(word) > 1 and word not in _STOPWORDS and not word[0].isdigit():
+        return _stem(word)
+    return ""
+
+
 def terms_of(title: str, body: str) -> Counter[str]:
     """Content words with counts; the title counts ``TITLE_WEIGHT`` times. Numbers are kept apart."""
-    counts: Counter[str] = Counter()
+    counts: dict[str, float] = {}
     for weight, text in ((TITLE_WEIGHT, title), (1.0, body)):
-        for w in words(text):
-            if len(w) > 1 and w not in _STOPWORDS and not w[0].isdigit():
-                counts[_stem(w)] += weight  # type: ignore[assignment]
-    return counts
+        # Each distinct word once, in order of first use: the terms come out in the order a
+        # word-by-word pass gives them, and weight x uses is the sum it adds up (whole numbers,
+        # exact in floating point).
+        for w, n in Counter(words(text)).items():
+            t = _term(w)
+            if t:
+                counts[t] = counts.get(t, 0) + weight * n
+    return Counter(counts)
 
 
 def numbers_of(text: str) -> set[str]:
     """Figures worth sharing: multi-digit numbers, not bare years (every story has those)."""
-    return {w for w in words(text) if _NUMBER.match(w) and len(w) >= 2 and not _YEARLIKE.match(w)}
+    # (``isdigit`` accepts every character ``\d`` does: it only skips the regex for most words.)
+    return {
+        w
+        for w in words(text)
+        if w[0].isdigit() and _NUMBER.match(w) and len(w) >= 2 and not _YEARLIKE.match(w)
+    }
 
 
 def _title_cased(title: str) -> bool:
@@ -224,14 +242,27 @@ class StoryIndex:
     def idf(self, term: str) -> float:
         return math.log((self._n + 2) / (self._df.get(term, 0) + 1)) + 1.0
 
-    def _weights(self, terms: Counter[str]) -> dict[str, float]:
-        vec = {t: (1.0 + math.log(c)) * self.idf(t) for t, c in terms.items() if c > 0}
-        norm = math.sqrt(sum(v * v for v in vec.values())) or 1.0
-        return {t: v / norm for t, v in vec.items()}
+    def _idfs(self, terms: Iterable[str]) -> dict[str, float]:
+        """``idf`` of many terms (the same values, without a method call each)."""
+        n, df, log = self._n + 2, self._df, math.log
+        return {t: log(n / (df.get(t, 0) + 1)) + 1.0 for t in terms}
+
+    def _rarest(self, terms: Iterable[str]) -> list[str]:
+        """The ``PROBE_TERMS`` terms of highest IDF, ties in the given order.
+
+        IDF falls as document frequency grows, and two frequencies below about 10**12 never give
+        the same float IDF (their quotients differ far more than a float's precision), so ordering
+        by frequency is ordering by IDF, ties included.
+        """
+        return sorted(terms, key=self._df.__getitem__)[:PROBE_TERMS]
 
     def query_vector(self, features: StoryFeatures) -> dict[str, float]:
-        """The article's unit TF-IDF vector times IDF once more: the story side's IDF, pre-applied."""
-        return {t: v * self.idf(t) for t, v in self._weights(features.terms).items()}
+        """The article's unit TF-IDF vector (sublinear TF) times IDF once more: the story side's IDF,
+        pre-applied."""
+        idfs = self._idfs(features.terms)
+        vec = {t: (1.0 + math.log(c)) * idfs[t] for t, c in features.terms.items() if c > 0}
+        norm = math.sqrt(sum(v * v for v in vec.values())) or 1.0
+        return {t: v / norm * idfs[t] for t, v in vec.items()}
 
     def add(self, features: StoryFeatures) -> None:
         """Count an article into its story (creating the story) and into the statistics."""
@@ -248,8 +279,9 @@ class StoryIndex:
         story.last_time = max(story.last_time, features.event_time)
         story.size += 1
         story.stamp = -1
+        terms, log = story.terms, math.log
         for t, c in features.terms.items():
-            story.terms[t] += 1.0 + math.log(c)  # type: ignore[assignment]
+            terms[t] = terms.get(t, 0) + (1.0 + log(c))  # type: ignore[assignment]
         for k in features.entities:
             story.entities[k] += 1
             story.names.setdefault(k, features.entities[k])
@@ -266,7 +298,7 @@ class StoryIndex:
             self.prune()
 
     def _file(self, story: Story, features: StoryFeatures) -> None:
-        keys = sorted(features.terms, key=lambda t: -self.idf(t))[:PROBE_TERMS]
+        keys = self._rarest(features.terms)
         keys += [f"@{k}" for k in features.entities]
         for key in keys:
             if key not in story.probes:
@@ -335,7 +367,7 @@ class StoryIndex:
     def candidates(self, features: StoryFeatures) -> list[Story]:
         """Open stories that share the article's rarest terms or names, best-sharing first."""
         window = timedelta(days=self.settings.window_days)
-        probes = sorted(features.terms, key=lambda t: -self.idf(t))[:PROBE_TERMS]
+        probes = self._rarest(features.terms)
         probes += [f"@{k}" for k in features.entities]
         hits: Counter[str] = Counter()
         for key in probes:
@@ -359,11 +391,11 @@ class StoryIndex:
     def _story_norms(self, story: Story) -> tuple[float, float]:
         """The story vector's norm and its names' IDF total, cached until it changes or IDF drifts."""
         if story.stamp < 0 or self._n > story.stamp * 1.2 + 20:
-            norm = math.sqrt(sum(((1.0 + math.log(c)) * self.idf(t)) ** 2 for t, c in story.terms.items()))
-            story.norm = norm or 1.0
-            story.ent_total = sum(self.idf(f"@{k}") for k in story.entities)
             # Per-term sublinear weights and the embedding's norm change only with the story.
-            story.tf = {t: 1.0 + math.log(c) for t, c in story.terms.items()}
+            tf = story.tf = {t: 1.0 + math.log(c) for t, c in story.terms.items()}
+            idfs = self._idfs(tf)
+            story.norm = math.sqrt(sum((w * idfs[t]) ** 2 for t, w in tf.items())) or 1.0
+            story.ent_total = sum(self._idfs(f"@{k}" for k in story.entities).values())
             if story.embedding is not None:
                 story.embedding_norm = float(np.linalg.norm(story.embedding)) or 1.0
             story.stamp = self._n

@@ -10,7 +10,8 @@ import re
 import threading
 import unicodedata
 from collections import OrderedDict
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
+from itertools import islice
 
 # Characters that carry no text: zero-width spaces and joiners, soft hyphen, BOM, bidi marks.
 _INVISIBLE = dict.fromkeys(
@@ -20,6 +21,13 @@ _INVISIBLE = dict.fromkeys(
 _INVISIBLE_CHARS = re.compile("[" + "".join(map(chr, _INVISIBLE)) + "]")
 _SPACES = re.compile(r"[ \t\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]+")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# Anything ``normalize`` changes besides NFC, stripping lines and blank-line runs, other than a double
+# space: invisible and control characters, other line breaks, spaces other than " ", NEL.
+_UNUSUAL = re.compile(
+    "["
+    + "".join(map(chr, _INVISIBLE))
+    + "\x00-\x08\x0b\x0c\x0e-\x1f\x7f\r\u2028\u2029\t\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000\x85]"
+)
 _FOLD = str.maketrans(
     {
         "\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201b": "'", "\u2032": "'", "\u00b4": "'",
@@ -48,10 +56,24 @@ def normalize(text: str) -> str:
     Paragraphs (separated by one or more blank lines) become lines separated by one blank line;
     line breaks inside a paragraph are kept.
     """
-    text = _INVISIBLE_CHARS.sub("", unicodedata.normalize("NFC", text))
-    text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\u2028", "\n").replace("\u2029", "\n\n")
-    text = _CONTROL.sub("", text)
-    lines = [_SPACES.sub(" ", line).strip() for line in text.split("\n")]
+    text = unicodedata.normalize("NFC", text)
+    if "  " not in text and not _UNUSUAL.search(text):
+        # The usual case, an extracted or already normalised text: the steps below would only
+        # strip the lines (" " is the only whitespace left in them). Two scans instead of six.
+        lines = [line.strip() for line in text.split("\n")]
+    else:
+        text = _INVISIBLE_CHARS.sub("", text)
+        text = (
+            text.replace("\r\n", "\n").replace("\r", "\n").replace("\u2028", "\n").replace("\u2029", "\n\n")
+        )
+        text = _CONTROL.sub("", text)
+        if "\x85" in text:  # NEL: whitespace to str.split, not one of _SPACES
+            lines = [_SPACES.sub(" ", line).strip() for line in text.split("\n")]
+        else:
+            # The same in C: the other characters str.split takes for whitespace are gone by now
+            # (line breaks split on or replaced, controls removed), so its runs are _SPACES' runs;
+            # the regex, which matched every single space, cost most of this function.
+            lines = [" ".join(line.split()) for line in text.split("\n")]
     out: list[str] = []
     blank = False
     for line in lines:
@@ -120,8 +142,23 @@ def _long_words(text: str) -> tuple[str, ...]:
     return out
 
 
+def remember_words(text: str, tokens: Sequence[str]) -> None:
+    """Keep ``tokens`` as ``words(text)`` for a caller that split ``text``'s lines already (each
+    line's words, in order: no word spans a line break)."""
+    if len(text) >= _CACHED_WORDS_MIN:
+        with _words_lock:
+            _words_cache[text] = tuple(tokens)
+            if len(_words_cache) > _CACHED_WORDS_MAX:
+                _words_cache.popitem(last=False)
+
+
 def word_count(text: str) -> int:
     return len(_WORD.findall(text))
+
+
+def has_words(text: str, n: int) -> bool:
+    """``word_count(text) >= n``, reading only as far as the n-th word."""
+    return sum(1 for _ in islice(_WORD.finditer(text), n)) >= n
 
 
 def shingles(tokens: list[str], size: int) -> set[str]:

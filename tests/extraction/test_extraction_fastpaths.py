@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from newswatch.entities import _NAME, _finditer, _leading_literal, _rule_patterns
 
@@ -36,11 +38,31 @@ def test_lead_positions_find_what_finditer_finds(
         assert got == [(m.span(), m.group()) for m in pat.finditer(text)]
 
 
-def test_name_pattern_matches_as_without_the_lookahead() -> None:
-    plain = re.compile(_NAME.pattern.removeprefix("(?=[A-Z])"))
-    assert plain.pattern != _NAME.pattern
-    text = "Foreign Minister Wang Yi met O'Neil and the Bank of England, d'Arcy; ÉCOLE X. IBM's CEO"
-    assert [m.span(1) for m in _NAME.finditer(text)] == [m.span(1) for m in plain.finditer(text)]
+# The name pattern as defined; _NAME is written for speed and must match exactly the same runs.
+PLAIN_NAME = re.compile(
+    r"(?<![\w'’])((?:[A-Z][\w'’\-]*[\w]|[A-Z]{2,}|[A-Z])"
+    r"(?:\s+(?:(?:of|the|de|del|la|al|bin|van|von|der|da)\s+)?(?:[A-Z][\w'’\-]*[\w]|[A-Z]{2,}))*)"
+)
+NAME_TEXTS = [
+    "Foreign Minister Wang Yi met O'Neil and the Bank of England, d'Arcy; ÉCOLE X. IBM's CEO",
+    "A. B. AB-C A_B a'B ’X x’Y  Ali bin Laden of The Hague and  Van Der Berg\nUN\nI",
+    "",
+]
+
+
+@pytest.mark.parametrize("text", NAME_TEXTS)
+def test_name_pattern_matches_as_defined(text: str) -> None:
+    assert _NAME.pattern != PLAIN_NAME.pattern
+    assert [m.span(1) for m in _NAME.finditer(text)] == [m.span(1) for m in PLAIN_NAME.finditer(text)]
+
+
+@given(
+    st.lists(
+        st.sampled_from(["A", "B", "b", " ", "\n", "'", "’", "-", "_", "1", "É", "of ", "the ", "."])
+    ).map("".join)
+)
+def test_name_pattern_matches_as_defined_on_any_text(text: str) -> None:
+    assert [m.span(1) for m in _NAME.finditer(text)] == [m.span(1) for m in PLAIN_NAME.finditer(text)]
 
 
 def test_long_texts_split_once_and_every_caller_gets_its_own_list() -> None:
@@ -87,3 +109,21 @@ def test_page_loader_builds_trafilatura_s_tree(html: str) -> None:
         return None if t is None else etree.tostring(t)
 
     assert tree(load_html(html)) == tree(trafilatura_load_html(html))
+
+
+LOWER_TEXTS = [
+    *TEXTS,
+    "The plan's plan-b; a plan, planned. _plan plan_ ‘plan’ plan’s 2plan plan2 é plan é-plan Plan PLAN",
+    "ministers Ministers ministers' ministers’ the the-the _the the",
+]
+
+
+@pytest.mark.parametrize("text", LOWER_TEXTS)
+def test_lower_case_words_are_the_plain_scans_words(text: str) -> None:
+    from newswatch.entities import _LowerWords
+
+    plain = set(re.findall(r"(?<![\w'’\-])[a-z]+(?![\w'’\-])", text))
+    lower = _LowerWords(text)
+    probes = plain | {w.lower() for w in re.findall(r"[\w'’\-]+", text)} | {"plan", "the", "Plan", "", "é"}
+    for word in probes:
+        assert (word in lower) == (word in plain), word
