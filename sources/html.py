@@ -25,6 +25,8 @@ The order (each step reuses the one parsed tree):
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
+from copy import deepcopy
 from typing import Any
 from urllib.parse import urljoin, urlparse
 
@@ -211,11 +213,18 @@ def _text_shorter_than(body: HtmlElement | None, limit: int) -> bool:
     return True
 
 
-def _body(tree: HtmlElement, url: str | None, article_body: str | None = None) -> tuple[str, str]:
+def _body(
+    tree: HtmlElement,
+    url: str | None,
+    article_body: str | None = None,
+    again: Callable[[], HtmlElement] | None = None,
+) -> tuple[str, str]:
     """The article text, cheapest precise pass first. (text, how).
 
     1. trafilatura in precision mode without its fallback extractors (the cheap pass; most pages
-       end here); 2. when that is too short, precision mode with its fallbacks (readability, jusText);
+       end here), on ``tree`` itself (``sources.trafpass``: no copies, the tree is consumed; the
+       later passes read a fresh tree from ``again``, or a copy taken first when there is none);
+       2. when that is too short, precision mode with its fallbacks (readability, jusText);
     3. when still too short, recall mode without the fallbacks (they already ran in pass 2: running
        them again costs about 50 ms on such a page and did not change any result on the quality
        gate's pages). The longest text wins once a pass is long enough.
@@ -227,9 +236,19 @@ def _body(tree: HtmlElement, url: str | None, article_body: str | None = None) -
     """
     from trafilatura import bare_extraction
 
+    from sources.trafpass import precision_text
+
+    spare = None if again is not None else deepcopy(tree)
+    fresh: HtmlElement | None = None
+
     def run(*, precision: bool, fast: bool) -> str:
+        nonlocal fresh
+        if precision and fast:
+            return precision_text(tree, url)
+        if fresh is None:
+            fresh = again() if again is not None else spare
         doc: Any = bare_extraction(
-            tree,
+            fresh,
             url=url,
             with_metadata=False,
             include_comments=False,
@@ -377,7 +396,13 @@ def extract_page(html: str, *, url: str | None = None, name: str | None = None) 
     gaps: dict[str, str] = {}
     _fill_gaps(tree, meta, url, host, gaps)
     drop_non_content(tree)
-    body, how = _body(tree, url, meta.article_body)
+
+    def again() -> HtmlElement:  # the page as the first pass got it, for a costlier pass
+        fresh = parse(html, name=name)
+        drop_non_content(fresh)
+        return fresh
+
+    body, how = _body(tree, url, meta.article_body, again)
     kind = paywall_kind(meta, body)
     if kind == "paywalled":
         raise ExtractionError(name, "only a teaser before a paywall", outcome="paywalled")
