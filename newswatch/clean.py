@@ -155,8 +155,37 @@ _TRAILER_ZONE = 0.5
 _MAX_FURNITURE_LINE = 220
 
 
+# A share bar flattened into a paragraph ("By A. Writer - May 4, 2022 Share Facebook Twitter
+# WhatsApp Email Telegram A senior official said..."): three or more share buttons in a row, one of
+# them a network (``_SHARE_NETWORKS``), capitalised as buttons are and separated by spaces alone (a
+# sentence naming networks has commas or "and"). Its words would count as topic evidence.
+_SHARE_BUTTON = (
+    r"(?:Share(?:\ this(?:\ (?:article|story|page))?)?|Facebook|Twitter|WhatsApp|Whatsapp|E-?mail|Telegram"
+    r"|LinkedIn|Linkedin|Pinterest|Reddit|Print|Messenger|Flipboard|Tumblr|Instagram|YouTube|Copy\ link|SMS)"
+)
+_SHARE_BAR = re.compile(rf"(?<!\w){_SHARE_BUTTON}(?:[ \t]+{_SHARE_BUTTON}){{2,}}(?!\w)[ \t]*", re.VERBOSE)
+_SHARE_NETWORKS = (
+    "Facebook",
+    "Twitter",
+    "WhatsApp",
+    "Whatsapp",
+    "LinkedIn",
+    "Linkedin",
+    "Telegram",
+    "Instagram",
+)
+
+
+def strip_share_bars(text: str) -> str:
+    """Remove share-button runs from inside paragraphs (``_SHARE_BAR``)."""
+    if not any(n in text for n in _SHARE_NETWORKS):
+        return text  # no bar without a network's name: the common case costs a few substring tests
+    return _SHARE_BAR.sub("", text)
+
+
 def strip_boilerplate(body: str) -> str:
-    """Drop furniture lines and a trailing furniture block; keep everything else as it was."""
+    """Drop furniture lines, share bars inside paragraphs and a trailing furniture block; keep
+    everything else as it was."""
     lines = body.split("\n")
     total = sum(len(line) for line in lines) or 1
     # Each line is folded at most once, and only where a pattern is tried on it: the trailer
@@ -181,7 +210,7 @@ def strip_boilerplate(body: str) -> str:
         for i, line in enumerate(lines[:cut])
         if not (line.strip() and len(line) <= _MAX_FURNITURE_LINE and _is_furniture(folded_line(i)))
     ]
-    return normalize("\n".join(kept))
+    return normalize(strip_share_bars("\n".join(kept)))
 
 
 def drop_repeats(body: str, *, deck: str | None = None, title: str | None = None) -> str:
