@@ -1,0 +1,123 @@
+"""CPU per page of each stage of the whole pipeline, on the extraction benchmark's pages.
+
+    python bench/stages.py [--runs 5]
+
+Each run is a fresh process: the pipeline of ``bench/extraction.py`` (extract, clean, tags,
+entities, copies, stories, DuckDB load) in one process over the 77 timed pages after the same
+warm-up, with the stage functions wrapped in CPU timers (the timers add about 1 ms to the total).
+Prints the fastest and the median of the runs per stage, in CPU ms per page. Stages nest: "body",
+"parse", "gaps", ... are parts of extraction; "language" is part of "clean"; "raw pages" of "load".
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections import defaultdict
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+
+# (module, function, label)
+STAGES = [
+    ("sources.html", "decode_html", "decode"),
+    ("sources.html", "load_html", "parse"),
+    ("sources.html", "redirect_target", "redirect"),
+    ("sources.html", "read_metadata", "metadata"),
+    ("sources.html", "is_listing", "listing"),
+    ("sources.html", "choose_title", "title"),
+    ("sources.html", "_fill_gaps", "gaps (byline, htmldate)"),
+    ("sources.html", "drop_non_content", "drop non-content"),
+    ("sources.html", "_body", "body passes"),
+    ("sources.html", "paywall_kind", "paywall"),
+    ("sources.batch", "clean", "clean"),
+    ("newswatch.clean", "detect_language", "language"),
+    ("flows.stages", "derive", "tags, entities, signatures"),
+    ("flows.stages", "assign_copies", "copies"),
+    ("flows.stages", "assign_stories", "stories"),
+    ("flows.stages", "load_batch", "load"),
+    ("warehouse.loader", "upsert_raw_documents", "raw pages"),
+]
+
+
+def _child() -> dict[str, float]:
+    import importlib
+
+    import extraction as bench
+
+    bench._offline()
+    bench._warm_libraries()
+    spent: dict[str, float] = defaultdict(float)
+
+    def timed(label: str, fn: Callable[..., Any]) -> Callable[..., Any]:
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            start = time.process_time()
+            try:
+                return fn(*args, **kwargs)
+            finally:
+                spent[label] += time.process_time() - start
+
+        return wrapper
+
+    for module, name, label in STAGES:
+        mod = importlib.import_module(module)
+        setattr(mod, name, timed(label, getattr(mod, name)))
+    from newswatch.settings import load_settings
+    from newswatch.topics import load_configured
+    from warehouse.db import connect
+
+    _, pages = bench.load_pages()
+    warm, timed_pages = pages[: bench.WARM], pages[bench.WARM :]
+    with tempfile.TemporaryDirectory() as tmp:
+        settings = load_settings(db=Path(tmp) / "stages.duckdb")
+        taxonomy = load_configured(settings.topics)
+        conn = connect(settings.warehouse.path)
+        bench._newswatch_run(warm, 1, conn, settings, taxonomy)
+        spent.clear()
+        start = time.process_time()
+        bench._newswatch_run(timed_pages, 1, conn, settings, taxonomy)
+        spent["whole pipeline"] = time.process_time() - start
+        conn.close()
+    return {k: v / len(timed_pages) * 1000 for k, v in spent.items()}
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
+    parser.add_argument("--runs", type=int, default=5, help="fresh processes; fastest and median shown")
+    parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.child:
+        print(json.dumps(_child()))
+        return 0
+    import extraction as bench
+
+    if not bench.load_pages()[1]:
+        print("skipped: no news pages found (../shared/corpora/news_html or tests/fixtures/news_html)")
+        return 0
+    runs = [
+        json.loads(
+            subprocess.run(
+                [sys.executable, __file__, "--child"], check=True, capture_output=True, text=True
+            ).stdout.splitlines()[-1]
+        )
+        for _ in range(args.runs)
+    ]
+    labels = [label for _, _, label in STAGES] + ["whole pipeline"]
+    print(f"CPU ms/page over {args.runs} runs\n\n| stage | fastest | median |\n|---|---:|---:|")
+    for label in labels:
+        values = [r.get(label, 0.0) for r in runs]
+        print(f"| {label} | {min(values):.2f} | {statistics.median(values):.2f} |")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
