@@ -134,7 +134,7 @@ def extract(
 
 def derivation_for(settings: Settings) -> Derivation:
     """What the extraction pool's workers need to derive tags, entities and copy signatures."""
-    return Derivation(settings.topics, settings.copies)
+    return Derivation.of(settings.topics, settings.copies)
 
 
 def event_order(articles: Iterable[Article]) -> list[Article]:

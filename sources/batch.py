@@ -15,6 +15,7 @@ event-time order; without the pool it runs those stages itself, with the same re
 
 from __future__ import annotations
 
+import hashlib
 import multiprocessing
 import os
 import threading
@@ -22,6 +23,7 @@ from collections.abc import Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from functools import lru_cache
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from newswatch.clean import clean
@@ -45,13 +47,26 @@ Outcome = Article | tuple[str, str]  # an article, or (outcome, reason) for a fe
 
 @dataclass(frozen=True, slots=True)
 class Derivation:
-    """The settings the per-article stages need, for the pool's workers to run them."""
+    """The settings the per-article stages need, for the pool's workers to run them.
+
+    ``stamp`` identifies the taxonomy file's content: a long-lived process whose file was edited
+    between runs gets workers that load the new one, as the calling process does.
+    """
 
     topics: TopicSettings
     copies: CopySettings
+    stamp: str = ""
+
+    @classmethod
+    def of(cls, topics: TopicSettings, copies: CopySettings) -> Derivation:
+        try:
+            stamp = hashlib.sha256(Path(topics.taxonomy).read_bytes()).hexdigest()
+        except OSError:
+            stamp = ""  # the calling process reports an unreadable taxonomy when it loads it
+        return cls(topics, copies, stamp)
 
     def key(self) -> str:
-        return self.topics.model_dump_json() + self.copies.model_dump_json()
+        return self.topics.model_dump_json() + self.copies.model_dump_json() + self.stamp
 
 
 def extract_one(doc: Document) -> Outcome:
@@ -71,7 +86,8 @@ def extract_one(doc: Document) -> Outcome:
 
 
 @lru_cache(maxsize=4)
-def _taxonomy(topics: TopicSettings) -> Taxonomy:
+def _taxonomy(topics: TopicSettings, stamp: str) -> Taxonomy:
+    """The taxonomy of ``topics``, once per process and file content (``stamp`` keys the cache)."""
     from newswatch.topics import load_configured
 
     return load_configured(topics)
@@ -87,7 +103,7 @@ def extract_chunk(
     from newswatch.derive import derive
 
     articles = [o for o in outcomes if isinstance(o, Article)]
-    derived = derive(articles, _taxonomy(derivation.topics), derivation.copies)
+    derived = derive(articles, _taxonomy(derivation.topics, derivation.stamp), derivation.copies)
     return [(o, derived[o.article_id] if isinstance(o, Article) else None) for o in outcomes]
 
 
@@ -96,7 +112,7 @@ def _start_worker(derivation: Derivation | None) -> None:
 
     warm_up()
     if derivation is not None:
-        _taxonomy(derivation.topics)  # loaded (and its phrases embedded) once, at start-up
+        _taxonomy(derivation.topics, derivation.stamp)  # loaded (and its phrases embedded) once, at start-up
 
 
 def default_workers() -> int:

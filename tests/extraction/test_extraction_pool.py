@@ -69,6 +69,16 @@ def test_workers_derive_the_tags_entities_and_signatures_the_caller_would() -> N
     assert any(d.tags for d in here.values()) and any(d.entities for d in here.values())
 
 
+def test_an_edited_taxonomy_file_gets_workers_of_its_own(tmp_path: Path) -> None:
+    path = tmp_path / "topics.toml"
+    path.write_text(TAXONOMY.read_text(encoding="utf-8"), encoding="utf-8")
+    before = Derivation.of(TopicSettings(taxonomy=path), CopySettings())
+    assert before.stamp and before == Derivation.of(TopicSettings(taxonomy=path), CopySettings())
+    path.write_text(path.read_text(encoding="utf-8") + "\n# edited\n", encoding="utf-8")
+    after = Derivation.of(TopicSettings(taxonomy=path), CopySettings())
+    assert after.key() != before.key()  # the pool and the workers' taxonomy are made anew
+
+
 def test_warm_up_builds_the_one_time_tables_pool_workers_start_with() -> None:
     import trafilatura.external as external
     from htmldate.extractors import get_external_parser
