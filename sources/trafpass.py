@@ -43,21 +43,23 @@ def precision_text(tree: HtmlElement, url: str | None) -> str:
         tables=True,
         url=url,
     )
-    # trafilatura_sequence, precision focus, comments off
-    is_forum = _forum_thread_page(tree)
-    tree = prune_unwanted_nodes(tree, RAW_TREE_PRUNE_XPATH)
-    tree = prune_unwanted_nodes(tree, REMOVE_COMMENTS_AND_LISTS_XPATH)
-    cleaned = convert_tags(tree_cleaning(tree, options), options, url)  # _prepare_tree, no copies
-    if not is_forum:
-        cleaned = prune_unwanted_nodes(cleaned, REMOVE_COMMENTS_XPATH)
-    postbody, text = extract_content(cleaned, options)  # fast: no external comparison
-    # bare_extraction's checks for this configuration (no comments: their length is 0), then its
-    # python output
-    if options.max_tree_size:
-        if len(postbody) > options.max_tree_size:
-            strip_tags(postbody, "hi")
-        if len(postbody) > options.max_tree_size:
+    try:
+        # trafilatura_sequence, precision focus, comments off
+        is_forum = _forum_thread_page(tree)
+        tree = prune_unwanted_nodes(tree, RAW_TREE_PRUNE_XPATH)
+        tree = prune_unwanted_nodes(tree, REMOVE_COMMENTS_AND_LISTS_XPATH)
+        cleaned = convert_tags(tree_cleaning(tree, options), options, url)  # _prepare_tree, no copies
+        if not is_forum:
+            cleaned = prune_unwanted_nodes(cleaned, REMOVE_COMMENTS_XPATH)
+        postbody, text = extract_content(cleaned, options)  # fast: no external comparison
+        # bare_extraction's checks for this configuration (no comments: their length is 0)
+        if options.max_tree_size:
+            if len(postbody) > options.max_tree_size:
+                strip_tags(postbody, "hi")
+            if len(postbody) > options.max_tree_size:
+                return ""
+        if len(text) < options.min_output_size and options.min_output_comm_size > 0:
             return ""
-    if len(text) < options.min_output_size and options.min_output_comm_size > 0:
+    except (TypeError, ValueError):  # bare_extraction returns None ("discarding data") on these
         return ""
-    return str(xmltotxt(postbody, options.formatting) or "")
+    return str(xmltotxt(postbody, options.formatting) or "")  # its python output
