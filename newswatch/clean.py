@@ -15,7 +15,16 @@ from functools import lru_cache
 from typing import Any
 
 from newswatch.records import Article, Extracted, article_id_for, utcnow
-from newswatch.text import fold, has_words, normalize, paragraphs, remember_words, word_count, words
+from newswatch.text import (
+    fold,
+    has_words,
+    normalize,
+    paragraphs,
+    remember_words,
+    top_level_alternatives,
+    word_count,
+    words,
+)
 
 # A whole line that is page furniture, not article text (matched on the folded line).
 _BOILERPLATE_LINE = re.compile(
@@ -73,31 +82,7 @@ def _alternatives(verbose_source: str) -> list[str]:
     """The top-level alternatives of a verbose ``^(?: ... )`` pattern's source."""
     body = verbose_source.strip()
     assert body.startswith("^(?:") and body.endswith(")")
-    body = body[4:-1]
-    out, depth, start, i, in_class = [], 0, 0, 0, False
-    while i < len(body):
-        c = body[i]
-        if c == "\\":
-            i += 2
-            continue
-        if in_class:
-            in_class = c != "]"
-        elif c == "[":
-            in_class = True
-        elif c == "#":  # a comment, to the end of the line
-            end = body.find("\n", i)
-            body = body[:i] + body[end if end >= 0 else len(body) :]
-            continue
-        elif c == "(":
-            depth += 1
-        elif c == ")":
-            depth -= 1
-        elif c == "|" and depth == 0:
-            out.append(body[start:i])
-            start = i + 1
-        i += 1
-    out.append(body[start:])
-    return [a.strip() for a in out]
+    return [a.strip() for a in top_level_alternatives(body[4:-1], verbose=True)]
 
 
 _ANYWHERE = re.compile(r"\.\{0,\d+\}\\b")

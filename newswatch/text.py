@@ -199,3 +199,32 @@ def regex_literal_prefix(source: str) -> str:
     if i < len(source) and source[i] in "?*{":  # the last character was optional
         out = out[:-1]
     return "".join(out)
+
+
+def top_level_alternatives(source: str, *, verbose: bool = False) -> list[str]:
+    """A regex source split at its ``|`` outside any group or character class (one part when
+    there is none). ``verbose``: ``#`` starts a comment to the end of the line, left out."""
+    out, depth, start, i, in_class = [], 0, 0, 0, False
+    while i < len(source):
+        c = source[i]
+        if c == "\\":
+            i += 2
+            continue
+        if in_class:
+            in_class = c != "]"
+        elif c == "[":
+            in_class = True
+        elif c == "#" and verbose:
+            end = source.find("\n", i)
+            source = source[:i] + source[end if end >= 0 else len(source) :]
+            continue
+        elif c == "(":
+            depth += 1
+        elif c == ")":
+            depth -= 1
+        elif c == "|" and depth == 0:
+            out.append(source[start:i])
+            start = i + 1
+        i += 1
+    out.append(source[start:])
+    return out

@@ -44,7 +44,7 @@ from newswatch.iptc import descendant_terms, read_vocabulary
 from newswatch.iptc import resolve as resolve_iptc
 from newswatch.records import Article, TopicTag
 from newswatch.settings import TopicSettings, locate_key
-from newswatch.text import fold, regex_literal_prefix
+from newswatch.text import fold, regex_literal_prefix, top_level_alternatives
 
 TITLE_WEIGHT = 2.0
 DECK_WEIGHT = 1.5
@@ -543,24 +543,7 @@ def _words_starting(chars: Sequence[str]) -> re.Pattern[str]:
 
 def _alternates(src: str) -> bool:
     """Whether a regex has a ``|`` outside any group: then no literal starts every match."""
-    depth, i, in_class = 0, 0, False
-    while i < len(src):
-        c = src[i]
-        if c == "\\":
-            i += 2
-            continue
-        if in_class:
-            in_class = c != "]"
-        elif c == "[":
-            in_class = True
-        elif c == "(":
-            depth += 1
-        elif c == ")":
-            depth -= 1
-        elif c == "|" and depth == 0:
-            return True
-        i += 1
-    return False
+    return len(top_level_alternatives(src)) > 1
 
 
 def _matches(pattern: re.Pattern[str], text: str, starts: list[int] | None) -> list[re.Match[str]]:

@@ -26,7 +26,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from copy import deepcopy
 from typing import Any
 from urllib.parse import urljoin, urlparse
 
@@ -214,16 +213,13 @@ def _text_shorter_than(body: HtmlElement | None, limit: int) -> bool:
 
 
 def _body(
-    tree: HtmlElement,
-    url: str | None,
-    article_body: str | None = None,
-    again: Callable[[], HtmlElement] | None = None,
+    tree: HtmlElement, url: str | None, article_body: str | None, again: Callable[[], HtmlElement]
 ) -> tuple[str, str]:
     """The article text, cheapest precise pass first. (text, how).
 
     1. trafilatura in precision mode without its fallback extractors (the cheap pass; most pages
        end here), on ``tree`` itself (``sources.trafpass``: no copies, the tree is consumed; the
-       later passes read a fresh tree from ``again``, or a copy taken first when there is none);
+       later passes read a fresh tree from ``again``);
        2. when that is too short, precision mode with its fallbacks (readability, jusText);
     3. when still too short, recall mode without the fallbacks (they already ran in pass 2: running
        them again costs about 50 ms on such a page and did not change any result on the quality
@@ -238,7 +234,6 @@ def _body(
 
     from sources.trafpass import precision_text
 
-    spare = None if again is not None else deepcopy(tree)
     fresh: HtmlElement | None = None
 
     def run(*, precision: bool, fast: bool) -> str:
@@ -246,7 +241,7 @@ def _body(
         if precision and fast:
             return precision_text(tree, url)
         if fresh is None:
-            fresh = again() if again is not None else spare
+            fresh = again()
         doc: Any = bare_extraction(
             fresh,
             url=url,
