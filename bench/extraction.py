@@ -10,7 +10,8 @@ the benchmark exits cleanly when neither is there). For every system the table g
   way for every system: each process first builds the libraries' lazy one-time tables that the
   trafilatura-based systems share (jusText's stop lists and their lower-cased set, htmldate's
   dateparser; ``_warm_libraries``), then runs the system on the first 8 pages untimed;
-  newswatch's warehouse is also created and migrated before the clock starts. Only per-page work is timed, each timed page once;
+  newswatch's warehouse is also created and migrated before the clock starts. Only per-page work
+  is timed, each timed page once;
 - pages/s in one process, wall clock;
 - pages/s on all cores: the same pages through a process pool of ``--workers`` processes (a fork
   server, warmed up), wall clock.
