@@ -30,11 +30,10 @@ import dataclasses
 import math
 import re
 import tomllib
-from bisect import bisect_left
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
-from itertools import accumulate, chain
+from itertools import accumulate, chain, compress
 from pathlib import Path
 from typing import Any
 
@@ -477,12 +476,44 @@ class _TermIndex:
         # Every prefix of a stem: a text word's prefixes are looked up only while they are one of
         # these (most words leave the set after a letter or two).
         self.prefixes = tuple({w[:n] for w in index for n in range(1, len(w) + 1)} for index in self.stems)
-        # Per casing, the text words worth looking up: those whose first character begins some
-        # leading word (in the text as written, only the capitals of the acronyms, mostly).
-        self.words = tuple(
-            _words_starting(sorted({w[0] for w in (*s, *e)}))
+        # Per casing, the text words worth looking up: those whose first characters begin some
+        # leading word or another word an exact entry needs (in the text as written, only the
+        # capitals of the acronyms, mostly), as one capturing group: ``split`` then returns them
+        # with the text between.
+        self.splitters = tuple(
+            _words_starting(
+                {*s, *e, *(w for es in e.values() for _, _, (m, b, _) in es for w in (*m, b) if w)}
+            )
             for s, e in zip(self.stems, self.exact, strict=True)
         )
+        # The literals an exact entry needs a text word to begin with (``begins``), and their
+        # prefixes, per casing.
+        self.begins = tuple({entry[2][1] for es in e.values() for entry in es} - {""} for e in self.exact)
+        self.begins_prefixes = tuple({b[:n] for b in bs for n in range(1, len(b) + 1)} for bs in self.begins)
+        # Per casing: text word -> (the stem entries it leads to, the ``begins`` literals it
+        # begins with); see candidates.
+        self._memo: tuple[dict[str, tuple[Any, ...]], dict[str, tuple[Any, ...]]] = ({}, {})
+
+    def _word_entries(self, word: str, cased: bool) -> tuple[tuple[Any, ...], tuple[str, ...]]:
+        """The stem entries a text word leads to (those of each of its prefixes that is a stem),
+        and the ``begins`` literals of exact entries that it begins with."""
+        stems, prefixes = self.stems[cased], self.prefixes[cased]
+        found: list[tuple[int, int, Any]] = []
+        for end in range(1, len(word) + 1):
+            prefix = word[:end]
+            if prefix not in prefixes:
+                break
+            if prefix in stems:
+                found.extend(stems[prefix])
+        begins, begins_prefixes = self.begins[cased], self.begins_prefixes[cased]
+        starts: list[str] = []
+        for end in range(1, len(word) + 1):
+            prefix = word[:end]
+            if prefix not in begins_prefixes:
+                break
+            if prefix in begins:
+                starts.append(prefix)
+        return tuple(found), tuple(starts)
 
     def candidates(self, folded: str, raw: str) -> dict[int, dict[int, list[int] | None]]:
         """Topic index -> term index (in ``weighted``) -> where a match may start (None: anywhere)."""
@@ -490,42 +521,44 @@ class _TermIndex:
             ti: dict.fromkeys(ks) for ti, ks in self.always.items()
         }
         for cased, text in ((False, folded), (True, raw)):
-            stems, exact, prefixes = self.stems[cased], self.exact[cased], self.prefixes[cased]
-            if not stems and not exact:
+            exact = self.exact[cased]
+            if not self.stems[cased] and not exact:
                 continue
-            # The words in C (findall), the lookups once per distinct word, and positions only for
-            # the words that lead to a term: a match object per word of a long body cost more.
-            tokens = self.words[cased].findall(text)
-            leads: dict[str, list[tuple[int, int, tuple[tuple[str, ...], str, str]]]] = {}
+            # One split gives the words and what lies between them (separator, word, separator,
+            # ..., separator), so a word's position is the running sum of the lengths before it.
+            parts = self.splitters[cased].split(text)
+            tokens = parts[1::2]
             distinct = set(tokens)
-            for word in distinct:
-                for end in range(1, len(word) + 1):
-                    prefix = word[:end]
-                    if prefix not in prefixes:
-                        break
-                    if prefix in stems:
-                        leads.setdefault(word, []).extend(stems[prefix])
-            starting = sorted(distinct)  # the words that begin with x sit from bisect(x) on
-            for word in distinct.intersection(exact):
+            # A word's stem entries depend on the word alone: worked out once per distinct word
+            # and kept (most words of an article were in earlier ones). Walking each word's
+            # prefixes was the biggest part of tagging.
+            memo = self._memo[cased]
+            for word in distinct.difference(memo):
+                memo[word] = self._word_entries(word, cased)
+            known = [memo[word] for word in distinct]
+            leads: dict[str, list[tuple[int, int, tuple[tuple[str, ...], str, str]]]] = {
+                word: list(entries[0]) for word, entries in zip(distinct, known, strict=True) if entries[0]
+            }
+            if len(memo) > _MEMO_WORDS:
+                memo.clear()  # a bound on a long run's vocabulary; refilled as words recur
+            heads = distinct.intersection(exact)
+            # The ``begins`` literals some text word begins with.
+            begun = set(chain.from_iterable(entries[1] for entries in known)) if heads else set()
+            for word in heads:
                 for entry in exact[word]:
                     middle, begins, anywhere = entry[2]
-                    if not distinct.issuperset(middle) or (anywhere and anywhere not in text):
+                    if (begins and begins not in begun) or not distinct.issuperset(middle):
                         continue
-                    if begins:
-                        i = bisect_left(starting, begins)
-                        if i == len(starting) or not starting[i].startswith(begins):
-                            continue
+                    if anywhere and anywhere not in text:
+                        continue
                     leads.setdefault(word, []).append(entry)
             if not leads:
                 continue
-            # Word i starts after the separators and words before it: running sums of their lengths
-            # (one separator more than words: the last one is not needed).
-            pieces = chain.from_iterable(zip(self.words[cased].split(text), tokens, strict=False))
-            offsets = list(accumulate(map(len, pieces)))
+            starts = list(accumulate(map(len, parts)))[0::2]  # word i starts at starts[i]
+            wanted = list(map(leads.__contains__, tokens))
             at: dict[str, list[int]] = {word: [] for word in leads}
-            for i, word in enumerate(tokens):
-                if word in at:
-                    at[word].append(offsets[2 * i])
+            for word, start in zip(compress(tokens, wanted), compress(starts, wanted), strict=False):
+                at[word].append(start)
             for word, terms in leads.items():
                 for ti, k, _ in terms:
                     where = out.setdefault(ti, {}).setdefault(k, [])
@@ -534,11 +567,27 @@ class _TermIndex:
         return out
 
 
-def _words_starting(chars: Sequence[str]) -> re.Pattern[str]:
-    """The text's ``\\w+`` runs that begin with one of ``chars``, whole."""
-    if not chars:
-        return re.compile(r"(?!)")
-    return re.compile(r"(?<!\w)[" + "".join(re.escape(c) for c in chars) + r"]\w*")
+# Distinct words whose stem entries a term index keeps (a few MB at most).
+_MEMO_WORDS = 200_000
+
+
+def _words_starting(leads: Collection[str]) -> re.Pattern[str]:
+    """The text's ``\\w+`` runs that may begin with one of ``leads`` (words), whole, as a group:
+    their first character begins a lead, and their second continues a lead when it is longer."""
+    if not leads:
+        return re.compile(r"((?!))")
+
+    def chars(cs: Collection[str]) -> str:
+        return "[" + "".join(re.escape(c) for c in sorted(cs)) + "]"
+
+    alts = []
+    short = {w for w in leads if len(w) == 1}
+    if short:
+        alts.append(chars(short) + r"\w*")
+    longer = [w for w in leads if len(w) > 1 and w[0] not in short]
+    if longer:
+        alts.append(chars({w[0] for w in longer}) + chars({w[1] for w in longer}) + r"\w*")
+    return re.compile(r"(?<!\w)(" + "|".join(alts) + ")")
 
 
 def _alternates(src: str) -> bool:
