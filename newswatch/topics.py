@@ -344,7 +344,7 @@ def tag_article(article: Article, taxonomy: Taxonomy) -> list[TopicTag]:
             continue
         score = 0.0
         found: list[str] = []
-        weighted = index.weighted[ti]
+        weighted, cased = index.weighted[ti], index.cased[ti]
         # Weak terms alone in a long body are noise ("released", "data"): a tag needs a full term
         # somewhere, or a weak one in the title or deck.
         strong = False
@@ -356,7 +356,7 @@ def tag_article(article: Article, taxonomy: Taxonomy) -> list[TopicTag]:
             cands: list[tuple[float, int, int, int, int]] = []
             for k, starts in terms.get(ti, {}).items():
                 pattern, term_weight = weighted[k]
-                text = raw if _is_cased(pattern) else zone
+                text = raw if cased[k] else zone
                 for m in _matches(pattern, text, starts):
                     cands.append((-term_weight, m.start() - m.end(), m.start(), m.end(), k))
             if not cands:
@@ -371,13 +371,13 @@ def tag_article(article: Article, taxonomy: Taxonomy) -> list[TopicTag]:
                 hits.setdefault(k, []).append((a, b))
             scale = body_scale if weight == 1.0 else 1.0
             for k in sorted(hits):
-                pattern, term_weight = weighted[k]
+                term_weight = weighted[k][1]
                 spans = sorted(hits[k])
                 strong = strong or term_weight == 1.0 or weight != 1.0
                 n_strong += len(spans) if term_weight == 1.0 else 0
                 n_terms += 1
                 score += term_weight * weight * scale * (1.0 + math.log(len(spans)))
-                text = raw if _is_cased(pattern) else zone
+                text = raw if cased[k] else zone
                 a, b = spans[0]
                 found.append(f"{where}: {text[a:b]} ×{len(spans)}: {_snippet(text, a, b)}")
         if score > 0 and (strong or not topic.patterns):
@@ -445,6 +445,7 @@ class _TermIndex:
 
     def __init__(self, taxonomy: Taxonomy) -> None:
         self.weighted: list[list[tuple[re.Pattern[str], float]]] = []
+        self.cased: list[list[bool]] = []  # per term of ``weighted``: matched on the raw text
         self.always: dict[int, list[int]] = {}
         # Per casing (folded text, raw text): leading word -> (topic index, term index, the texts a
         # match contains: its literal, or each word of a phrase).
@@ -454,6 +455,7 @@ class _TermIndex:
         for ti, topic in enumerate(taxonomy.topics):
             weighted = [(p, 1.0) for p in topic.patterns] + [(p, WEAK_WEIGHT) for p in topic.weak]
             self.weighted.append(weighted)
+            self.cased.append([_is_cased(p) for p, _ in weighted])
             for k, (pattern, _) in enumerate(weighted):
                 literal = _literal(pattern)
                 lead = _WORDS.match(literal)
@@ -573,21 +575,28 @@ _MEMO_WORDS = 200_000
 
 def _words_starting(leads: Collection[str]) -> re.Pattern[str]:
     """The text's ``\\w+`` runs that may begin with one of ``leads`` (words), whole, as a group:
-    their first character begins a lead, and their second continues a lead when it is longer."""
+    their first character begins a lead, and their second continues a lead when it is longer.
+
+    Written to open with the first character and look behind it afterwards (as ``entities._NAME``
+    is), so that the regex engine skips from one such character to the next instead of trying the
+    lookbehind at every position: three times faster on the text as written.
+    """
     if not leads:
         return re.compile(r"((?!))")
 
     def chars(cs: Collection[str]) -> str:
         return "[" + "".join(re.escape(c) for c in sorted(cs)) + "]"
 
-    alts = []
     short = {w for w in leads if len(w) == 1}
-    if short:
-        alts.append(chars(short) + r"\w*")
-    longer = [w for w in leads if len(w) > 1 and w[0] not in short]
-    if longer:
-        alts.append(chars({w[0] for w in longer}) + chars({w[1] for w in longer}) + r"\w*")
-    return re.compile(r"(?<!\w)(" + "|".join(alts) + ")")
+    longer = {w for w in leads if len(w) > 1 and w[0] not in short}
+    first = chars({w[0] for w in leads}) + r"(?<!\w.)"
+    if not longer:
+        return re.compile(rf"({first}\w*)")
+    second = chars({w[1] for w in longer}) + r"\w*"
+    if not short:
+        return re.compile(rf"({first}{second})")
+    # A word whose first character is a one-character lead is read whatever follows it.
+    return re.compile(rf"({first}(?:(?<={chars(short)})\w*|{second}))")
 
 
 def _alternates(src: str) -> bool:
