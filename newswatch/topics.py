@@ -337,7 +337,11 @@ def tag_article(article: Article, taxonomy: Taxonomy) -> list[TopicTag]:
     # (distinct terms, full-term matches): equal scores go to the broader, then the more specific
     # evidence ("parents ... kids ... study" over "smartphones ... study").
     strength: dict[str, tuple[int, int]] = {}
+    # Only a topic with a candidate term in some zone can score (the others would be skipped below).
+    with_terms = set().union(*zone_terms)
     for ti, topic in enumerate(taxonomy.topics):
+        if ti not in with_terms:
+            continue
         if topic.exclude and any(_search(p, full, full_raw) for p in topic.exclude):
             continue
         if topic.require and not any(_search(p, full, full_raw) for p in topic.require):
