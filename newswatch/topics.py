@@ -33,7 +33,7 @@ import tomllib
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
-from itertools import accumulate, chain, compress
+from itertools import accumulate, compress
 from pathlib import Path
 from typing import Any
 
@@ -498,7 +498,9 @@ class _TermIndex:
         self.begins_prefixes = tuple({b[:n] for b in bs for n in range(1, len(b) + 1)} for bs in self.begins)
         # Per casing: text word -> (the stem entries it leads to, the ``begins`` literals it
         # begins with); see candidates.
-        self._memo: tuple[dict[str, tuple[Any, ...]], dict[str, tuple[Any, ...]]] = ({}, {})
+        self._memo: list[_Memo] = [_Memo(), _Memo()]
+        # The exact entries' leading words as sets: intersecting a set with a dict walks the dict.
+        self.exact_words = tuple(frozenset(e) for e in self.exact)
 
     def _word_entries(self, word: str, cased: bool) -> tuple[tuple[Any, ...], tuple[str, ...]]:
         """The stem entries a text word leads to (those of each of its prefixes that is a stem),
@@ -538,18 +540,25 @@ class _TermIndex:
             # A word's stem entries depend on the word alone: worked out once per distinct word
             # and kept (most words of an article were in earlier ones). Walking each word's
             # prefixes was the biggest part of tagging.
-            memo = self._memo[cased]
-            for word in distinct.difference(memo):
-                memo[word] = self._word_entries(word, cased)
-            known = [memo[word] for word in distinct]
+            memo = self._memo[cased]  # this call's memo, even if another thread replaces it
+            for word in distinct.difference(memo.seen):
+                stems, literals = self._word_entries(word, cased)
+                if stems:
+                    memo.stems[word] = stems
+                if literals:
+                    memo.begins[word] = literals
+                memo.seen.add(word)  # last: a word seen is one whose entries are in place
+            if len(memo.seen) > _MEMO_WORDS:
+                self._memo[cased] = _Memo()  # a bound on a long run's vocabulary
+            # (``filter`` with the dict's ``__contains__``: ``set.intersection`` would walk the dict.)
             leads: dict[str, list[tuple[int, int, tuple[tuple[str, ...], str, str]]]] = {
-                word: list(entries[0]) for word, entries in zip(distinct, known, strict=True) if entries[0]
+                word: list(memo.stems[word]) for word in filter(memo.stems.__contains__, distinct)
             }
-            if len(memo) > _MEMO_WORDS:
-                memo.clear()  # a bound on a long run's vocabulary; refilled as words recur
-            heads = distinct.intersection(exact)
+            heads = distinct.intersection(self.exact_words[cased])
             # The ``begins`` literals some text word begins with.
-            begun = set(chain.from_iterable(entries[1] for entries in known)) if heads else set()
+            begun: set[str] = set()
+            if heads:
+                begun.update(*map(memo.begins.__getitem__, filter(memo.begins.__contains__, distinct)))
             for word in heads:
                 for entry in exact[word]:
                     middle, begins, anywhere = entry[2]
@@ -571,6 +580,16 @@ class _TermIndex:
                     assert where is not None  # indexed terms are never in ``always``
                     where.extend(at[word])
         return out
+
+
+@dataclass(slots=True)
+class _Memo:
+    """What a term index knows of the text words it has met: the stem entries each leads to and
+    the ``begins`` literals each begins with (only words that have some), and every word looked at."""
+
+    seen: set[str] = field(default_factory=set)
+    stems: dict[str, tuple[Any, ...]] = field(default_factory=dict)
+    begins: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
 
 # Distinct words whose stem entries a term index keeps (a few MB at most).

@@ -108,3 +108,16 @@ def test_overlapping_terms_and_word_boundaries_agree_with_a_full_scan(texts: lis
     )
     extra = "Market-marketing stock  markets crash; won won't wonder WHO who's WHOs companies e-commerce"
     assert sum(_full_scan_agrees(tax, t) for t in [extra, *texts[:6]]) > 10
+
+
+def test_the_word_memo_bound_changes_nothing(
+    taxonomy: Taxonomy, texts: list[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A fresh index that forgets its words after every text finds what one that keeps them finds.
+    import newswatch.topics as topics
+
+    kept = [_term_index(taxonomy).candidates(fold(t), t) for t in texts[:4]]
+    monkeypatch.setattr(topics, "_MEMO_WORDS", 1)
+    fresh = topics._TermIndex(taxonomy)
+    assert [fresh.candidates(fold(t), t) for t in texts[:4]] == kept
+    assert len(fresh._memo[0].seen) < len(_term_index(taxonomy)._memo[0].seen)
