@@ -30,11 +30,10 @@ import dataclasses
 import math
 import re
 import tomllib
-from bisect import bisect_left
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
-from itertools import accumulate, chain
+from itertools import accumulate, compress
 from pathlib import Path
 from typing import Any
 
@@ -338,14 +337,18 @@ def tag_article(article: Article, taxonomy: Taxonomy) -> list[TopicTag]:
     # (distinct terms, full-term matches): equal scores go to the broader, then the more specific
     # evidence ("parents ... kids ... study" over "smartphones ... study").
     strength: dict[str, tuple[int, int]] = {}
+    # Only a topic with a candidate term in some zone can score (the others would be skipped below).
+    with_terms = set().union(*zone_terms)
     for ti, topic in enumerate(taxonomy.topics):
+        if ti not in with_terms:
+            continue
         if topic.exclude and any(_search(p, full, full_raw) for p in topic.exclude):
             continue
         if topic.require and not any(_search(p, full, full_raw) for p in topic.require):
             continue
         score = 0.0
         found: list[str] = []
-        weighted = index.weighted[ti]
+        weighted, cased = index.weighted[ti], index.cased[ti]
         # Weak terms alone in a long body are noise ("released", "data"): a tag needs a full term
         # somewhere, or a weak one in the title or deck.
         strong = False
@@ -357,7 +360,7 @@ def tag_article(article: Article, taxonomy: Taxonomy) -> list[TopicTag]:
             cands: list[tuple[float, int, int, int, int]] = []
             for k, starts in terms.get(ti, {}).items():
                 pattern, term_weight = weighted[k]
-                text = raw if _is_cased(pattern) else zone
+                text = raw if cased[k] else zone
                 for m in _matches(pattern, text, starts):
                     cands.append((-term_weight, m.start() - m.end(), m.start(), m.end(), k))
             if not cands:
@@ -372,13 +375,13 @@ def tag_article(article: Article, taxonomy: Taxonomy) -> list[TopicTag]:
                 hits.setdefault(k, []).append((a, b))
             scale = body_scale if weight == 1.0 else 1.0
             for k in sorted(hits):
-                pattern, term_weight = weighted[k]
+                term_weight = weighted[k][1]
                 spans = sorted(hits[k])
                 strong = strong or term_weight == 1.0 or weight != 1.0
                 n_strong += len(spans) if term_weight == 1.0 else 0
                 n_terms += 1
                 score += term_weight * weight * scale * (1.0 + math.log(len(spans)))
-                text = raw if _is_cased(pattern) else zone
+                text = raw if cased[k] else zone
                 a, b = spans[0]
                 found.append(f"{where}: {text[a:b]} ×{len(spans)}: {_snippet(text, a, b)}")
         if score > 0 and (strong or not topic.patterns):
@@ -446,6 +449,7 @@ class _TermIndex:
 
     def __init__(self, taxonomy: Taxonomy) -> None:
         self.weighted: list[list[tuple[re.Pattern[str], float]]] = []
+        self.cased: list[list[bool]] = []  # per term of ``weighted``: matched on the raw text
         self.always: dict[int, list[int]] = {}
         # Per casing (folded text, raw text): leading word -> (topic index, term index, the texts a
         # match contains: its literal, or each word of a phrase).
@@ -455,6 +459,7 @@ class _TermIndex:
         for ti, topic in enumerate(taxonomy.topics):
             weighted = [(p, 1.0) for p in topic.patterns] + [(p, WEAK_WEIGHT) for p in topic.weak]
             self.weighted.append(weighted)
+            self.cased.append([_is_cased(p) for p, _ in weighted])
             for k, (pattern, _) in enumerate(weighted):
                 literal = _literal(pattern)
                 lead = _WORDS.match(literal)
@@ -477,12 +482,46 @@ class _TermIndex:
         # Every prefix of a stem: a text word's prefixes are looked up only while they are one of
         # these (most words leave the set after a letter or two).
         self.prefixes = tuple({w[:n] for w in index for n in range(1, len(w) + 1)} for index in self.stems)
-        # Per casing, the text words worth looking up: those whose first character begins some
-        # leading word (in the text as written, only the capitals of the acronyms, mostly).
-        self.words = tuple(
-            _words_starting(sorted({w[0] for w in (*s, *e)}))
+        # Per casing, the text words worth looking up: those whose first characters begin some
+        # leading word or another word an exact entry needs (in the text as written, only the
+        # capitals of the acronyms, mostly), as one capturing group: ``split`` then returns them
+        # with the text between.
+        self.splitters = tuple(
+            _words_starting(
+                {*s, *e, *(w for es in e.values() for _, _, (m, b, _) in es for w in (*m, b) if w)}
+            )
             for s, e in zip(self.stems, self.exact, strict=True)
         )
+        # The literals an exact entry needs a text word to begin with (``begins``), and their
+        # prefixes, per casing.
+        self.begins = tuple({entry[2][1] for es in e.values() for entry in es} - {""} for e in self.exact)
+        self.begins_prefixes = tuple({b[:n] for b in bs for n in range(1, len(b) + 1)} for bs in self.begins)
+        # Per casing: text word -> (the stem entries it leads to, the ``begins`` literals it
+        # begins with); see candidates.
+        self._memo: list[_Memo] = [_Memo(), _Memo()]
+        # The exact entries' leading words as sets: intersecting a set with a dict walks the dict.
+        self.exact_words = tuple(frozenset(e) for e in self.exact)
+
+    def _word_entries(self, word: str, cased: bool) -> tuple[tuple[Any, ...], tuple[str, ...]]:
+        """The stem entries a text word leads to (those of each of its prefixes that is a stem),
+        and the ``begins`` literals of exact entries that it begins with."""
+        stems, prefixes = self.stems[cased], self.prefixes[cased]
+        found: list[tuple[int, int, Any]] = []
+        for end in range(1, len(word) + 1):
+            prefix = word[:end]
+            if prefix not in prefixes:
+                break
+            if prefix in stems:
+                found.extend(stems[prefix])
+        begins, begins_prefixes = self.begins[cased], self.begins_prefixes[cased]
+        starts: list[str] = []
+        for end in range(1, len(word) + 1):
+            prefix = word[:end]
+            if prefix not in begins_prefixes:
+                break
+            if prefix in begins:
+                starts.append(prefix)
+        return tuple(found), tuple(starts)
 
     def candidates(self, folded: str, raw: str) -> dict[int, dict[int, list[int] | None]]:
         """Topic index -> term index (in ``weighted``) -> where a match may start (None: anywhere)."""
@@ -490,42 +529,51 @@ class _TermIndex:
             ti: dict.fromkeys(ks) for ti, ks in self.always.items()
         }
         for cased, text in ((False, folded), (True, raw)):
-            stems, exact, prefixes = self.stems[cased], self.exact[cased], self.prefixes[cased]
-            if not stems and not exact:
+            exact = self.exact[cased]
+            if not self.stems[cased] and not exact:
                 continue
-            # The words in C (findall), the lookups once per distinct word, and positions only for
-            # the words that lead to a term: a match object per word of a long body cost more.
-            tokens = self.words[cased].findall(text)
-            leads: dict[str, list[tuple[int, int, tuple[tuple[str, ...], str, str]]]] = {}
+            # One split gives the words and what lies between them (separator, word, separator,
+            # ..., separator), so a word's position is the running sum of the lengths before it.
+            parts = self.splitters[cased].split(text)
+            tokens = parts[1::2]
             distinct = set(tokens)
-            for word in distinct:
-                for end in range(1, len(word) + 1):
-                    prefix = word[:end]
-                    if prefix not in prefixes:
-                        break
-                    if prefix in stems:
-                        leads.setdefault(word, []).extend(stems[prefix])
-            starting = sorted(distinct)  # the words that begin with x sit from bisect(x) on
-            for word in distinct.intersection(exact):
+            # A word's stem entries depend on the word alone: worked out once per distinct word
+            # and kept (most words of an article were in earlier ones). Walking each word's
+            # prefixes was the biggest part of tagging.
+            memo = self._memo[cased]  # this call's memo, even if another thread replaces it
+            for word in distinct.difference(memo.seen):
+                stems, literals = self._word_entries(word, cased)
+                if stems:
+                    memo.stems[word] = stems
+                if literals:
+                    memo.begins[word] = literals
+                memo.seen.add(word)  # last: a word seen is one whose entries are in place
+            if len(memo.seen) > _MEMO_WORDS:
+                self._memo[cased] = _Memo()  # a bound on a long run's vocabulary
+            # (``filter`` with the dict's ``__contains__``: ``set.intersection`` would walk the dict.)
+            leads: dict[str, list[tuple[int, int, tuple[tuple[str, ...], str, str]]]] = {
+                word: list(memo.stems[word]) for word in filter(memo.stems.__contains__, distinct)
+            }
+            heads = distinct.intersection(self.exact_words[cased])
+            # The ``begins`` literals some text word begins with.
+            begun: set[str] = set()
+            if heads:
+                begun.update(*map(memo.begins.__getitem__, filter(memo.begins.__contains__, distinct)))
+            for word in heads:
                 for entry in exact[word]:
                     middle, begins, anywhere = entry[2]
-                    if not distinct.issuperset(middle) or (anywhere and anywhere not in text):
+                    if (begins and begins not in begun) or not distinct.issuperset(middle):
                         continue
-                    if begins:
-                        i = bisect_left(starting, begins)
-                        if i == len(starting) or not starting[i].startswith(begins):
-                            continue
+                    if anywhere and anywhere not in text:
+                        continue
                     leads.setdefault(word, []).append(entry)
             if not leads:
                 continue
-            # Word i starts after the separators and words before it: running sums of their lengths
-            # (one separator more than words: the last one is not needed).
-            pieces = chain.from_iterable(zip(self.words[cased].split(text), tokens, strict=False))
-            offsets = list(accumulate(map(len, pieces)))
+            starts = list(accumulate(map(len, parts)))[0::2]  # word i starts at starts[i]
+            wanted = list(map(leads.__contains__, tokens))
             at: dict[str, list[int]] = {word: [] for word in leads}
-            for i, word in enumerate(tokens):
-                if word in at:
-                    at[word].append(offsets[2 * i])
+            for word, start in zip(compress(tokens, wanted), compress(starts, wanted), strict=False):
+                at[word].append(start)
             for word, terms in leads.items():
                 for ti, k, _ in terms:
                     where = out.setdefault(ti, {}).setdefault(k, [])
@@ -534,11 +582,44 @@ class _TermIndex:
         return out
 
 
-def _words_starting(chars: Sequence[str]) -> re.Pattern[str]:
-    """The text's ``\\w+`` runs that begin with one of ``chars``, whole."""
-    if not chars:
-        return re.compile(r"(?!)")
-    return re.compile(r"(?<!\w)[" + "".join(re.escape(c) for c in chars) + r"]\w*")
+@dataclass(slots=True)
+class _Memo:
+    """What a term index knows of the text words it has met: the stem entries each leads to and
+    the ``begins`` literals each begins with (only words that have some), and every word looked at."""
+
+    seen: set[str] = field(default_factory=set)
+    stems: dict[str, tuple[Any, ...]] = field(default_factory=dict)
+    begins: dict[str, tuple[str, ...]] = field(default_factory=dict)
+
+
+# Distinct words whose stem entries a term index keeps (a few MB at most).
+_MEMO_WORDS = 200_000
+
+
+def _words_starting(leads: Collection[str]) -> re.Pattern[str]:
+    """The text's ``\\w+`` runs that may begin with one of ``leads`` (words), whole, as a group:
+    their first character begins a lead, and their second continues a lead when it is longer.
+
+    Written to open with the first character and look behind it afterwards (as ``entities._NAME``
+    is), so that the regex engine skips from one such character to the next instead of trying the
+    lookbehind at every position: three times faster on the text as written.
+    """
+    if not leads:
+        return re.compile(r"((?!))")
+
+    def chars(cs: Collection[str]) -> str:
+        return "[" + "".join(re.escape(c) for c in sorted(cs)) + "]"
+
+    short = {w for w in leads if len(w) == 1}
+    longer = {w for w in leads if len(w) > 1 and w[0] not in short}
+    first = chars({w[0] for w in leads}) + r"(?<!\w.)"
+    if not longer:
+        return re.compile(rf"({first}\w*)")
+    second = chars({w[1] for w in longer}) + r"\w*"
+    if not short:
+        return re.compile(rf"({first}{second})")
+    # A word whose first character is a one-character lead is read whatever follows it.
+    return re.compile(rf"({first}(?:(?<={chars(short)})\w*|{second}))")
 
 
 def _alternates(src: str) -> bool:

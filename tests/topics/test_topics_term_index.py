@@ -67,3 +67,57 @@ def test_entity_prefilter_keeps_case_insensitive_matches() -> None:
         assert names & {"Kiska Island", "Istanbul"}, text
     assert set("\u212a\u0130") <= _FOLDS_TO_ASCII
     assert not {e.name for e in extract_entities("Title", "nothing here", rules)} & {"Kiska Island"}
+
+
+def _full_scan_agrees(tax: Taxonomy, raw: str) -> int:
+    index = _term_index(tax)
+    folded = fold(raw)
+    cands = index.candidates(folded, raw)
+    found = 0
+    for ti, weighted in enumerate(index.weighted):
+        for k, (pattern, _) in enumerate(weighted):
+            text = raw if pattern.pattern.endswith("(?#cased)") else folded
+            full = [m.span() for m in pattern.finditer(text)]
+            terms = cands.get(ti, {})
+            fast = [m.span() for m in _matches(pattern, text, terms[k])] if k in terms else []
+            assert fast == full, (pattern.pattern, full, fast)
+            found += len(full)
+    return found
+
+
+def test_phrase_words_that_no_term_starts_with_are_still_seen() -> None:
+    # "zq" and "xv" begin no term: the words a phrase needs after its first must still be read.
+    tax = parse_taxonomy(
+        {"topic": [{"id": "x", "terms": ["alpha zqueen", "beta gamma xvow", "i", "UN", "M-16", "ox*"]}]}
+    )
+    text = (
+        "Alpha ZQueens met beta-gamma xvowed. Alpha zq. The UN's M-16, un, i, I'd, "
+        "oxen oxbow box alpha-zqueen's alpha\u2014zqueen"
+    )
+    assert _full_scan_agrees(tax, text) >= 8
+
+
+def test_overlapping_terms_and_word_boundaries_agree_with_a_full_scan(texts: list[str]) -> None:
+    tax = parse_taxonomy(
+        {
+            "topic": [
+                {"id": "a", "terms": ["market*", "marketing", "stock market", "won", "e-commerce"]},
+                {"id": "b", "terms": ["market", "markets crash", "WHO", "company"], "weak": ["won't"]},
+            ]
+        }
+    )
+    extra = "Market-marketing stock  markets crash; won won't wonder WHO who's WHOs companies e-commerce"
+    assert sum(_full_scan_agrees(tax, t) for t in [extra, *texts[:6]]) > 10
+
+
+def test_the_word_memo_bound_changes_nothing(
+    taxonomy: Taxonomy, texts: list[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A fresh index that forgets its words after every text finds what one that keeps them finds.
+    import newswatch.topics as topics
+
+    kept = [_term_index(taxonomy).candidates(fold(t), t) for t in texts[:4]]
+    monkeypatch.setattr(topics, "_MEMO_WORDS", 1)
+    fresh = topics._TermIndex(taxonomy)
+    assert [fresh.candidates(fold(t), t) for t in texts[:4]] == kept
+    assert len(fresh._memo[0].seen) < len(_term_index(taxonomy)._memo[0].seen)
