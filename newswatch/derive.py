@@ -1,4 +1,5 @@
-"""The stages that depend on one article alone: topic tags, entities and the copy signature.
+"""The stages that depend on one article alone: topic tags, entities, the copy signature and the
+text features story matching reads (``newswatch.stories.text_features``).
 
 The extraction pool's workers run them for large batches (``sources.batch``), so they spread over
 the cores with extraction; ``flows.stages.process_and_load`` runs them for whatever arrives without
@@ -18,6 +19,7 @@ from newswatch.copies import signatures_for
 from newswatch.entities import Entity, extract_entities
 from newswatch.records import Article, TopicTag
 from newswatch.settings import CopySettings
+from newswatch.stories import TextFeatures, text_features
 from newswatch.topics import Taxonomy, tag_article
 
 
@@ -27,6 +29,7 @@ class Derived:
     tags: list[TopicTag]
     entities: list[Entity]
     signature: np.ndarray | None
+    story: TextFeatures
 
 
 def entity_text(article: Article) -> str:
@@ -35,7 +38,7 @@ def entity_text(article: Article) -> str:
 
 
 def derive(articles: Sequence[Article], taxonomy: Taxonomy, copies: CopySettings) -> dict[str, Derived]:
-    """Tags, entities and copy signature of each article, by article id."""
+    """Tags, entities, copy signature and story text features of each article, by article id."""
     signatures = signatures_for(articles, copies)
     return {
         a.article_id: Derived(
@@ -43,6 +46,7 @@ def derive(articles: Sequence[Article], taxonomy: Taxonomy, copies: CopySettings
             tag_article(a, taxonomy),
             extract_entities(a.title, entity_text(a), taxonomy.entities),
             signatures[a.article_id],
+            text_features(a),
         )
         for a in articles
     }
