@@ -17,8 +17,9 @@ the benchmark exits cleanly when neither is there). For every system the table g
 
 newswatch's figure covers the WHOLE pipeline: extract + clean, then copies, stories, topics,
 entities and the DuckDB load (one transaction per batch). On all cores, extraction, cleaning, topic
-tags, entities and copy signatures run in the pool; copy and story assignment and the load run in
-the calling process, in event-time order (as in ``newswatch run``).
+tags, entities, copy signatures, the text features story matching reads, and the compressed form and
+hash of each raw page run in the pool; copy and story assignment (embedding headlines and
+standfirsts) and the load run in the calling process, in event-time order (as in ``newswatch run``).
 The others only extract. newspaper4k is optional (``pip install 'newswatch[bench]'``); without it
 its row says so.
 """

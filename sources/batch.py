@@ -7,13 +7,12 @@ does), and each worker pays its import cost once. Small batches stay in the call
 the pool's start-up would cost more than it saves. This module imports neither Prefect nor the
 warehouse, so workers start light.
 
-With a ``Derivation`` (the ``[topics]`` and ``[copies]`` settings), workers also run the stages
-that depend on one article alone: topic tags, entities, the copy signature and the text features
-story matching reads (``newswatch.derive``). Workers also make the stored form of each article's
-page (its zstd frame and sha256, ``newswatch.rawstore``), sent back instead of the page. The
-calling process then only assigns copies and stories (embedding headlines for them) and loads, in
-event-time order; without the pool it runs those stages itself, with the same functions and
-results.
+With a ``Derivation`` (the ``[topics]`` and ``[copies]`` settings), workers also run the stages that
+depend on one article alone: topic tags, entities, the copy signature and the text features story
+matching reads (``newswatch.derive``). Workers also make the stored form of each article's page (its
+zstd frame and sha256, ``newswatch.rawstore``), sent back instead of the page. The calling process
+then only assigns copies and stories (embedding headlines and standfirsts) and loads, in event-time
+order; without the pool it runs those stages itself, with the same functions and results.
 """
 
 from __future__ import annotations
