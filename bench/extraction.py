@@ -178,7 +178,7 @@ def _newswatch_run(
 
 def _newswatch(workers: int) -> tuple[float, float, int, float]:
     from newswatch.settings import load_settings
-    from newswatch.topics import load_taxonomy
+    from newswatch.topics import load_configured
     from sources.batch import POOL_MIN_DOCUMENTS, shutdown_pool
     from warehouse.db import connect
 
@@ -186,7 +186,9 @@ def _newswatch(workers: int) -> tuple[float, float, int, float]:
     warm, timed = pages[:WARM], pages[WARM:]
     with tempfile.TemporaryDirectory() as tmp:
         settings = load_settings(db=Path(tmp) / "bench.duckdb")
-        taxonomy = load_taxonomy(settings.topics.taxonomy)
+        # As ``newswatch run`` and the pool's workers load it (with the embedding scorer), so one
+        # process tags with the same work as the pool.
+        taxonomy = load_configured(settings.topics)
         conn = connect(settings.warehouse.path)  # create + migrate: fixed start-up, not timed
         # Warm up with copies of the warm pages under other URLs (enough to start the pool).
         rounds = -(-POOL_MIN_DOCUMENTS // len(warm)) if workers > 1 else 1
