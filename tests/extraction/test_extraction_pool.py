@@ -150,6 +150,25 @@ def test_the_pool_loads_the_same_warehouse_as_one_process(
     assert one["article_topics"] and one["article_entities"] and one["stories"]
 
 
+def test_a_merged_extraction_keeps_what_was_derived_for_the_last_read_of_an_id_only() -> None:
+    """One URL in two extraction batches (the pool's, then a small one): the last article wins in
+    event order, so what the pool derived from the first read must not be used for it."""
+    from newswatch.clean import clean
+    from newswatch.derive import Derived
+    from newswatch.records import Extracted
+    from newswatch.stories import text_features
+
+    def read(title: str) -> Extraction:
+        art = clean(Extracted(title=title, body="Same body."), source="t", url="https://t.example/1")
+        return Extraction(articles=[art])
+
+    first, second = read("Old headline"), read("New headline")
+    old = first.articles[0]
+    first.derived[old.article_id] = Derived(old.content_hash, [], [], None, text_features(old))
+    assert Extraction.merge([first, second]).derived == {}
+    assert Extraction.merge([second, first]).derived == first.derived
+
+
 def test_an_edited_taxonomy_file_gets_workers_of_its_own(tmp_path: Path) -> None:
     path = tmp_path / "topics.toml"
     path.write_text(TAXONOMY.read_text(encoding="utf-8"), encoding="utf-8")
