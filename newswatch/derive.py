@@ -29,7 +29,7 @@ class Derived:
     tags: list[TopicTag]
     entities: list[Entity]
     signature: np.ndarray | None
-    story: TextFeatures
+    story: TextFeatures  # what story matching reads of the text (no story id, no time: given later)
 
 
 def entity_text(article: Article) -> str:
