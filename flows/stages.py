@@ -202,20 +202,22 @@ def process_and_load(
         todo.append(art)
 
     # Tags, entities, signatures and story text features from the extraction pool when they were
-    # made there for this very text; the rest here, by the same functions.
+    # made there for this very text; the rest here, by the same functions (text features in
+    # assign_stories, for the articles it scores: not for copies).
     derived = {
         a.article_id: d
         for a in todo
         if (d := extraction.derived.get(a.article_id)) is not None and d.content_hash == a.content_hash
     }
-    derived.update(derive([a for a in todo if a.article_id not in derived], taxonomy, settings.copies))
+    rest = [a for a in todo if a.article_id not in derived]
+    derived.update(derive(rest, taxonomy, settings.copies, story_text=False))
     sigs = {a.article_id: derived[a.article_id].signature for a in todo}
     batch.copies = assign_copies(todo, indexes.copies, sigs)
     # The story index holds the window's articles only: copies of older articles look theirs up.
     older = [a.copy_of for a in todo if a.copy_of and a.copy_of not in indexes.stories.story_of]
     known_older = known_articles(conn, older)
     indexes.stories.story_of.update({aid: k.story_id for aid, k in known_older.items() if k.story_id})
-    texts = {aid: d.story for aid, d in derived.items()}
+    texts = {aid: d.story for aid, d in derived.items() if d.story is not None}
     batch.stories, _ = assign_stories(todo, indexes.stories, texts)
     batch.merges = indexes.stories.drain_merges()
     indexes.stories.forget_closed()

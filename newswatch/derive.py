@@ -29,7 +29,9 @@ class Derived:
     tags: list[TopicTag]
     entities: list[Entity]
     signature: np.ndarray | None
-    story: TextFeatures  # what story matching reads of the text (no story id, no time: given later)
+    # What story matching reads of the text (no story id, no time: those come later); None when
+    # derived in the calling process, where story matching computes it for the articles it scores.
+    story: TextFeatures | None
 
 
 def entity_text(article: Article) -> str:
@@ -37,8 +39,16 @@ def entity_text(article: Article) -> str:
     return f"{article.deck or ''}.\n{article.body}"
 
 
-def derive(articles: Sequence[Article], taxonomy: Taxonomy, copies: CopySettings) -> dict[str, Derived]:
-    """Tags, entities, copy signature and story text features of each article, by article id."""
+def derive(
+    articles: Sequence[Article], taxonomy: Taxonomy, copies: CopySettings, *, story_text: bool = True
+) -> dict[str, Derived]:
+    """Tags, entities, copy signature and (with ``story_text``) story text features of each
+    article, by article id.
+
+    The pool's workers ask for the text features: they cannot know which articles will turn out to
+    be copies (which story matching does not score), and work done there is off the calling
+    process's serial path. The calling process leaves them to ``assign_stories``.
+    """
     signatures = signatures_for(articles, copies)
     return {
         a.article_id: Derived(
@@ -46,7 +56,7 @@ def derive(articles: Sequence[Article], taxonomy: Taxonomy, copies: CopySettings
             tag_article(a, taxonomy),
             extract_entities(a.title, entity_text(a), taxonomy.entities),
             signatures[a.article_id],
-            text_features(a),
+            text_features(a) if story_text else None,
         )
         for a in articles
     }
