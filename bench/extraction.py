@@ -18,8 +18,9 @@ the benchmark exits cleanly when neither is there). For every system the table g
 
 newswatch's figure covers the WHOLE pipeline: extract + clean, then copies, stories, topics,
 entities and the DuckDB load (one transaction per batch). On all cores, extraction, cleaning, topic
-tags, entities and copy signatures run in the pool; copy and story assignment and the load run in
-the calling process, in event-time order (as in ``newswatch run``).
+tags, entities, copy signatures, the text features story matching reads, and the compressed form and
+hash of each raw page run in the pool; copy and story assignment (embedding headlines and
+standfirsts) and the load run in the calling process, in event-time order (as in ``newswatch run``).
 The others only extract. newspaper4k is optional (``pip install 'newswatch[bench]'``); without it
 its row says so.
 """
@@ -181,7 +182,7 @@ def _newswatch_run(
 
 def _newswatch(workers: int) -> tuple[float, float, int, float]:
     from newswatch.settings import load_settings
-    from newswatch.topics import load_taxonomy
+    from newswatch.topics import load_configured
     from sources.batch import POOL_MIN_DOCUMENTS, shutdown_pool
     from warehouse.db import connect
 
@@ -189,7 +190,9 @@ def _newswatch(workers: int) -> tuple[float, float, int, float]:
     warm, timed = pages[:WARM], pages[WARM:]
     with tempfile.TemporaryDirectory() as tmp:
         settings = load_settings(db=Path(tmp) / "bench.duckdb")
-        taxonomy = load_taxonomy(settings.topics.taxonomy)
+        # As ``newswatch run`` and the pool's workers load it (with the embedding scorer), so one
+        # process tags with the same work as the pool.
+        taxonomy = load_configured(settings.topics)
         conn = connect(settings.warehouse.path)  # create + migrate: fixed start-up, not timed
         # Warm up with copies of the warm pages under other URLs (enough to start the pool).
         rounds = -(-POOL_MIN_DOCUMENTS // len(warm)) if workers > 1 else 1

@@ -65,7 +65,8 @@ class Extraction:
     raw: dict[str, RawDocument] = field(default_factory=dict)
     fetches: dict[str, Fetch] = field(default_factory=dict)  # article_id -> the read behind it
     failures: list[Fetch] = field(default_factory=list)
-    derived: dict[str, Derived] = field(default_factory=dict)  # article_id -> tags, entities, signature
+    # article_id -> what the pool derived from the text of that id's last article (newswatch.derive)
+    derived: dict[str, Derived] = field(default_factory=dict)
 
     @classmethod
     def merge(cls, parts: Iterable[Extraction]) -> Extraction:
@@ -75,6 +76,9 @@ class Extraction:
             out.raw.update(part.raw)
             out.fetches.update(part.fetches)
             out.failures.extend(part.failures)
+            for art in part.articles:  # an id read again later, without the pool: derived afresh
+                if art.article_id not in part.derived:
+                    out.derived.pop(art.article_id, None)
             out.derived.update(part.derived)
         return out
 
@@ -100,19 +104,22 @@ def extract(
     seen_at: datetime | None = None,
     workers: int | None = None,
     derivation: Derivation | None = None,
+    keep_raw: bool = True,
 ) -> Extraction:
     """Extract and clean each document (across cores for large batches); a failure becomes a
     fetch row with its reason.
 
     ``seen_at`` (the run's start) is every new article's ``first_seen_at``, so articles seen by
     one run are simultaneous and their order does not depend on how long extraction took. With a
-    ``derivation``, a batch extracted in the pool also gets its tags, entities and copy
-    signatures there (``newswatch.derive``); ``process_and_load`` derives the rest.
+    ``derivation``, a batch extracted in the pool also gets its tags, entities, copy signatures
+    and story text features there (``newswatch.derive``); ``process_and_load`` derives the rest.
+    With ``keep_raw``, each article's page bytes are kept for ``raw_documents`` (compressed and
+    hashed in the pool when the batch went there).
     """
     out = Extraction()
     seen_at = seen_at or utcnow()
-    results = extract_many(documents, workers=workers, derivation=derivation)
-    for doc, (result, derived) in zip(documents, results, strict=True):
+    results = extract_many(documents, workers=workers, derivation=derivation, keep_raw=keep_raw)
+    for doc, (result, derived, stored) in zip(documents, results, strict=True):
         if not isinstance(result, Article):
             fetch = doc.fetch or Fetch(url=doc.url, source=doc.source)
             out.failures.append(fetch.fail(*result))
@@ -122,8 +129,8 @@ def extract(
         out.articles.append(article)
         if derived is not None:
             out.derived[article.article_id] = derived
-        if doc.content:
-            out.raw[article.article_id] = RawDocument(doc.url, doc.media_type, doc.content)
+        if keep_raw and doc.content:
+            out.raw[article.article_id] = RawDocument(doc.url, doc.media_type, doc.content, stored)
         if doc.fetch is not None:
             earlier = out.fetches.get(article.article_id)
             if earlier is not None:  # one URL read twice in a run (two feeds list it): keep both rows
@@ -194,21 +201,24 @@ def process_and_load(
             batch.fetches.append(fetch)
         todo.append(art)
 
-    # Tags, entities and signatures from the extraction pool when they were made there for this
-    # very text; the rest here, by the same functions.
+    # Tags, entities, signatures and story text features from the extraction pool when they were
+    # made there for this very text; the rest here, by the same functions (text features in
+    # assign_stories, for the articles it scores: not for copies).
     derived = {
         a.article_id: d
         for a in todo
         if (d := extraction.derived.get(a.article_id)) is not None and d.content_hash == a.content_hash
     }
-    derived.update(derive([a for a in todo if a.article_id not in derived], taxonomy, settings.copies))
+    rest = [a for a in todo if a.article_id not in derived]
+    derived.update(derive(rest, taxonomy, settings.copies, story_text=False))
     sigs = {a.article_id: derived[a.article_id].signature for a in todo}
     batch.copies = assign_copies(todo, indexes.copies, sigs)
     # The story index holds the window's articles only: copies of older articles look theirs up.
     older = [a.copy_of for a in todo if a.copy_of and a.copy_of not in indexes.stories.story_of]
     known_older = known_articles(conn, older)
     indexes.stories.story_of.update({aid: k.story_id for aid, k in known_older.items() if k.story_id})
-    batch.stories, _ = assign_stories(todo, indexes.stories)
+    texts = {aid: d.story for aid, d in derived.items() if d.story is not None}
+    batch.stories, _ = assign_stories(todo, indexes.stories, texts)
     batch.merges = indexes.stories.drain_merges()
     indexes.stories.forget_closed()
     batch.tags = [t for a in todo for t in derived[a.article_id].tags]
@@ -363,8 +373,8 @@ def reextract(
         seen_at=stats.started_at,
         workers=settings.extract.workers or None,
         derivation=derivation_for(settings),
+        keep_raw=False,  # the stored bytes are what was just read: nothing new to keep
     )
-    extraction.raw.clear()  # the stored bytes are what was just read: nothing new to keep
     insert_fetches(conn, extraction.failures, run_id=stats.run_id)
     stats.read, stats.failed = len(extraction.articles), len(extraction.failures)
     known = known_articles(conn, (a.article_id for a in extraction.articles))

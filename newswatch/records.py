@@ -211,6 +211,14 @@ class RunStats:
         }
 
 
+@dataclass(frozen=True, slots=True)
+class StoredRaw:
+    """A raw page as ``raw_documents`` keeps it (``newswatch.rawstore.stored_raw``)."""
+
+    sha256: str  # hex digest of the page bytes
+    frame: bytes  # the bytes, compressed (``newswatch.rawstore.encode_raw``)
+
+
 @dataclass(slots=True)
 class RawDocument:
     """The raw bytes behind an article, kept (compressed) so extraction can be re-run."""
@@ -218,6 +226,7 @@ class RawDocument:
     url: str
     media_type: str
     content: bytes
+    stored: StoredRaw | None = None  # made by the extraction pool; else the loader makes it
 
 
 @dataclass(slots=True)

@@ -25,7 +25,7 @@ import heapq
 import math
 import re
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from functools import lru_cache
@@ -145,6 +145,36 @@ def names_of(title: str, body: str) -> Counter[str]:
 
 
 @dataclass(slots=True)
+class TextFeatures:
+    """What story matching reads from an article's text alone (title, standfirst, body).
+
+    Nothing here depends on when the article was seen or which story it joins, so the extraction
+    pool's workers compute it with the article (``newswatch.derive``)."""
+
+    terms: Counter[str]
+    entities: dict[str, str]  # key -> display name
+    entity_counts: Counter[str]
+    numbers: set[str]
+
+
+def text_features(article: Article) -> TextFeatures:
+    """The article's terms, names and figures (title and standfirst included)."""
+    body = f"{article.deck or ''}\n{article.body}"
+    entities: dict[str, str] = {}
+    counts: Counter[str] = Counter()
+    for name, n in names_of(article.title, body).items():
+        key = entity_key(name)
+        entities.setdefault(key, name)
+        counts[key] += n
+    return TextFeatures(
+        terms=terms_of(article.title, body),
+        entities=entities,
+        entity_counts=counts,
+        numbers=numbers_of(f"{article.title}\n{body}"),
+    )
+
+
+@dataclass(slots=True)
 class StoryFeatures:
     """What story matching needs of one article."""
 
@@ -165,23 +195,20 @@ class StoryFeatures:
     headline: bool = False
 
     @classmethod
-    def of(cls, article: Article, story_id: str) -> StoryFeatures:
-        body = f"{article.deck or ''}\n{article.body}"
-        entities: dict[str, str] = {}
-        counts: Counter[str] = Counter()
-        for name, n in names_of(article.title, body).items():
-            key = entity_key(name)
-            entities.setdefault(key, name)
-            counts[key] += n
+    def of(cls, article: Article, story_id: str, text: TextFeatures | None = None) -> StoryFeatures:
+        """The article's features in ``story_id``; ``text`` is its ``text_features`` when already
+        computed (they are read, never changed)."""
+        if text is None:
+            text = text_features(article)
         return cls(
             article_id=article.article_id,
             story_id=story_id,
             event_time=article.event_time,
             source=article.source,
-            terms=terms_of(article.title, body),
-            entities=entities,
-            entity_counts=counts,
-            numbers=numbers_of(f"{article.title}\n{body}"),
+            terms=text.terms,
+            entities=text.entities,
+            entity_counts=text.entity_counts,
+            numbers=text.numbers,
             title=article.title,
         )
 
@@ -285,7 +312,9 @@ class StoryIndex:
         for k in features.entities:
             story.entities[k] += 1
             story.names.setdefault(k, features.entities[k])
-        story.numbers.update(features.numbers)
+        # Sorted: a set's order follows the process's hash seed (and the pool's workers have their
+        # own), and the order of equal counts decides which figures ``_cap`` keeps.
+        story.numbers.update(sorted(features.numbers))
         if features.vector is not None:
             vec = features.vector
             story.embedding = vec.copy() if story.embedding is None else story.embedding + vec
@@ -500,13 +529,16 @@ def thresholds(cfg: StorySettings, *, headline: bool, embedded: bool) -> tuple[f
 
 
 def assign_stories(
-    articles: Sequence[Article], index: StoryIndex
+    articles: Sequence[Article], index: StoryIndex, texts: Mapping[str, TextFeatures] | None = None
 ) -> tuple[list[StoryAssignment], list[StoryFeatures]]:
     """Give each article of a batch its story, in event-time order; updates ``index``.
 
-    Returns the assignments and the features of the new originals. Merges found on the way are
-    in ``index.merges``; articles of this batch already reflect them.
+    ``texts`` holds the ``text_features`` of articles (by id) already computed for their current
+    text; the others' are computed here. Returns the assignments and the features of the new
+    originals. Merges found on the way are in ``index.merges``; articles of this batch already
+    reflect them.
     """
+    texts = texts or {}
     assignments: list[StoryAssignment] = []
     kept: list[StoryFeatures] = []
     cfg = index.settings
@@ -535,11 +567,11 @@ def assign_stories(
             )
             continue
         if art.story_id:  # already placed on an earlier run: ids never change
-            feats = StoryFeatures.of(art, index.resolve(art.story_id))
+            feats = StoryFeatures.of(art, index.resolve(art.story_id), texts.get(art.article_id))
             index.add(feats)
             kept.append(feats)
             continue
-        feats = StoryFeatures.of(art, "")
+        feats = StoryFeatures.of(art, "", texts.get(art.article_id))
         feats.vector = vectors.get(art.article_id)  # pooled into its story whatever its length
         headline = feats.headline = art.word_count < HEADLINE_WORDS
         threshold, merge_at = thresholds(cfg, headline=headline, embedded=feats.vector is not None)

@@ -7,10 +7,12 @@ does), and each worker pays its import cost once. Small batches stay in the call
 the pool's start-up would cost more than it saves. This module imports neither Prefect nor the
 warehouse, so workers start light.
 
-With a ``Derivation`` (the ``[topics]`` and ``[copies]`` settings), workers also run the stages
-that depend on one article alone: topic tags, entities and the copy signature
-(``newswatch.derive``). The calling process then only assigns copies and stories and loads, in
-event-time order; without the pool it runs those stages itself, with the same results.
+With a ``Derivation`` (the ``[topics]`` and ``[copies]`` settings), workers also run the stages that
+depend on one article alone: topic tags, entities, the copy signature and the text features story
+matching reads (``newswatch.derive``). Workers also make the stored form of each article's page (its
+zstd frame and sha256, ``newswatch.rawstore``), sent back instead of the page. The calling process
+then only assigns copies and stories (embedding headlines and standfirsts) and loads, in event-time
+order; without the pool it runs those stages itself, with the same functions and results.
 """
 
 from __future__ import annotations
@@ -28,7 +30,7 @@ from typing import TYPE_CHECKING
 
 from newswatch.clean import clean
 from newswatch.errors import SourceError
-from newswatch.records import Article, Document
+from newswatch.records import Article, Document, StoredRaw
 from newswatch.settings import CopySettings, TopicSettings
 
 if TYPE_CHECKING:
@@ -43,6 +45,8 @@ _pool_key: tuple[int, str] = (0, "")
 _lock = threading.Lock()
 
 Outcome = Article | tuple[str, str]  # an article, or (outcome, reason) for a fetches row
+# Per document: its outcome, what was derived from its article, and its page's stored form.
+Result = tuple[Outcome, "Derived | None", StoredRaw | None]
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,17 +98,27 @@ def _taxonomy(topics: TopicSettings, stamp: str) -> Taxonomy:
 
 
 def extract_chunk(
-    docs: Sequence[Document], derivation: Derivation | None
-) -> list[tuple[Outcome, Derived | None]]:
-    """``extract_one`` over ``docs``, each article with what ``derivation`` asks of it."""
+    docs: Sequence[Document], derivation: Derivation | None, keep_raw: bool = True
+) -> list[Result]:
+    """``extract_one`` over ``docs``, each article with what ``derivation`` asks of it and, with
+    ``keep_raw``, its page's stored form."""
+    from newswatch.rawstore import stored_raw
+
     outcomes = [extract_one(doc) for doc in docs]
+    stored = [
+        stored_raw(d.content) if keep_raw and d.content and isinstance(o, Article) else None
+        for d, o in zip(docs, outcomes, strict=True)
+    ]
     if derivation is None:
-        return [(o, None) for o in outcomes]
+        return [(o, None, s) for o, s in zip(outcomes, stored, strict=True)]
     from newswatch.derive import derive
 
     articles = [o for o in outcomes if isinstance(o, Article)]
     derived = derive(articles, _taxonomy(derivation.topics, derivation.stamp), derivation.copies)
-    return [(o, derived[o.article_id] if isinstance(o, Article) else None) for o in outcomes]
+    return [
+        (o, derived[o.article_id] if isinstance(o, Article) else None, s)
+        for o, s in zip(outcomes, stored, strict=True)
+    ]
 
 
 def _start_worker(derivation: Derivation | None) -> None:
@@ -146,16 +160,23 @@ def shutdown_pool() -> None:
 
 
 def extract_many(
-    documents: Sequence[Document], *, workers: int | None = None, derivation: Derivation | None = None
-) -> Iterator[tuple[Outcome, Derived | None]]:
+    documents: Sequence[Document],
+    *,
+    workers: int | None = None,
+    derivation: Derivation | None = None,
+    keep_raw: bool = True,
+) -> Iterator[Result]:
     """``extract_one`` over ``documents``, in order, each article with its ``Derived`` when the
-    batch went through the pool with a ``derivation`` (None otherwise: the caller derives)."""
+    batch went through the pool with a ``derivation``, and its page's ``StoredRaw`` when it went
+    through the pool with ``keep_raw`` (None otherwise: the caller derives, the loader stores)."""
     n = default_workers() if workers is None else workers
     if n <= 1 or len(documents) < POOL_MIN_DOCUMENTS:
-        return ((extract_one(d), None) for d in documents)
+        return ((extract_one(d), None, None) for d in documents)
     # Workers get the document without its fetch row (the caller keeps that one).
     light = [Document(d.source, d.url, d.content, d.media_type, None, d.fields, d.charset) for d in documents]
     size = max(1, len(light) // (n * 4))
     chunks = [light[i : i + size] for i in range(0, len(light), size)]
-    results = _get_pool(n, derivation).map(extract_chunk, chunks, [derivation] * len(chunks))
-    return (pair for chunk in results for pair in chunk)
+    results = _get_pool(n, derivation).map(
+        extract_chunk, chunks, [derivation] * len(chunks), [keep_raw] * len(chunks)
+    )
+    return (item for chunk in results for item in chunk)

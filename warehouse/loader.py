@@ -8,17 +8,16 @@ leaves the same rows.
 
 from __future__ import annotations
 
-import hashlib
 import json
-import threading
-import zlib
 from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Any
 
 import duckdb
-import zstandard
 
+from newswatch.rawstore import decode_raw as decode_raw  # re-exported: readers of raw_documents use it
+from newswatch.rawstore import encode_raw as encode_raw
+from newswatch.rawstore import stored_raw
 from newswatch.records import Article, Batch, EntityMention, Fetch, RawDocument, RunStats, utcnow
 from warehouse.merges import apply_merges
 
@@ -236,33 +235,9 @@ def load_batch(conn: duckdb.DuckDBPyConnection, batch: Batch, *, run_id: str) ->
     return touched
 
 
-# Raw pages are stored as zstd frames at level 1: on the bench's news pages 0.4 ms CPU per 226 KiB
-# page and 48 KiB stored, against 1.4 ms and 55 KiB for zlib level 1 (what older versions wrote:
-# ``decode_raw`` reads both). A compressor is not safe to share between threads (the flow loads in
-# worker threads), so each thread keeps its own, reused: a new one per page costs ~20 us more.
-RAW_LEVEL = 1
-_ZSTD_MAGIC = b"\x28\xb5\x2f\xfd"
-_codecs = threading.local()
-
-
-def encode_raw(content: bytes) -> bytes:
-    """Raw page bytes as kept in ``raw_documents.content`` (a zstd frame)."""
-    compressor = getattr(_codecs, "compressor", None)
-    if compressor is None:
-        compressor = _codecs.compressor = zstandard.ZstdCompressor(level=RAW_LEVEL)
-    return compressor.compress(content)
-
-
-def decode_raw(blob: bytes) -> bytes:
-    """The page bytes of a ``raw_documents.content`` blob: a zstd frame, or a zlib stream (older rows)."""
-    if blob[:4] == _ZSTD_MAGIC:
-        # The frame header carries the size (``compress`` writes it), so one call decodes it all.
-        return zstandard.ZstdDecompressor().decompress(blob)
-    return zlib.decompress(blob)
-
-
 def upsert_raw_documents(conn: duckdb.DuckDBPyConnection, raw: Sequence[RawDocument], *, now: Any) -> None:
-    """Keep each document's raw bytes (``encode_raw``), one row per URL: the latest read wins.
+    """Keep each document's raw bytes (``stored_raw``, unless the extraction pool made it), one row
+    per URL: the latest read wins.
 
     Runs inside the caller's transaction. The rows of these URLs are deleted, then inserted: an
     ``ON CONFLICT DO UPDATE`` upsert of the blobs cost about 1 ms CPU more per page, even for new
@@ -272,21 +247,11 @@ def upsert_raw_documents(conn: duckdb.DuckDBPyConnection, raw: Sequence[RawDocum
     if not latest:
         return
     conn.execute(f"DELETE FROM raw_documents WHERE url IN {IDS}", [id_list(latest)])
-    _insert(
-        conn,
-        "INSERT INTO raw_documents",
-        ("VARCHAR", "VARCHAR", "VARCHAR", "BLOB", "TIMESTAMPTZ"),
-        [
-            [
-                r.url,
-                r.media_type,
-                hashlib.sha256(r.content).hexdigest(),
-                encode_raw(r.content),
-                now,
-            ]
-            for r in latest.values()
-        ],
-    )
+    rows = []
+    for r in latest.values():
+        stored = r.stored or stored_raw(r.content)
+        rows.append([r.url, r.media_type, stored.sha256, stored.frame, now])
+    _insert(conn, "INSERT INTO raw_documents", ("VARCHAR", "VARCHAR", "VARCHAR", "BLOB", "TIMESTAMPTZ"), rows)
 
 
 def load_entities(conn: duckdb.DuckDBPyConnection, mentions: Sequence[EntityMention], *, now: Any) -> None:

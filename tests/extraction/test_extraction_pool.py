@@ -1,21 +1,33 @@
-"""Large batches are extracted in a process pool with the same results as in one process."""
+"""Large batches are extracted in a process pool with the same results as in one process: the same
+articles, derived results and stored pages, and in the end the same warehouse."""
 
 from __future__ import annotations
 
+import copy
 import gzip
 from pathlib import Path
 
+import duckdb
 import numpy as np
+import pytest
 from extraction_support import FIXTURES
 
-from flows.stages import extract
+from flows.stages import Extraction, extract, load_in_batches, prepare_load
 from newswatch.derive import derive
-from newswatch.records import Document, Fetch
-from newswatch.settings import CopySettings, TopicSettings
+from newswatch.rawstore import decode_raw, stored_raw
+from newswatch.records import Document, Fetch, RunStats
+from newswatch.settings import CopySettings, Settings, TopicSettings, WarehouseSettings
 from newswatch.topics import load_configured
 from sources.batch import POOL_MIN_DOCUMENTS, Derivation, shutdown_pool
+from warehouse.db import connect
 
 TAXONOMY = Path(__file__).resolve().parents[2] / "sources" / "topics.toml"
+DERIVATION = Derivation(TopicSettings(taxonomy=TAXONOMY), CopySettings())
+# Columns that say when a row was written or by which run: the only ones allowed to differ.
+WHEN = {
+    *("first_seen_at", "last_seen_at", "updated_at", "run_id"),
+    *("fetched_at", "stored_at", "assigned_at", "applied_at"),
+}
 
 
 def _docs() -> list[Document]:
@@ -30,13 +42,22 @@ def _docs() -> list[Document]:
     return docs
 
 
-def test_pool_gives_the_same_articles_and_failures_as_one_process() -> None:
+@pytest.fixture(scope="module")
+def extractions() -> tuple[list[Document], Extraction, Extraction]:
+    """The same documents extracted in this process and in a pool of two workers (deriving)."""
     docs = _docs()
-    one = extract(docs, workers=1)
+    one = extract(docs, workers=1, derivation=DERIVATION)
     try:
-        two = extract(docs, workers=2)
+        two = extract(docs, workers=2, derivation=DERIVATION)
     finally:
         shutdown_pool()
+    return docs, one, two
+
+
+def test_pool_gives_the_same_articles_and_failures_as_one_process(
+    extractions: tuple[list[Document], Extraction, Extraction],
+) -> None:
+    docs, one, two = extractions
     assert len(one.articles) >= POOL_MIN_DOCUMENTS - 3
     key = [(a.article_id, a.title, a.content_hash, a.published_at) for a in one.articles]
     assert key == [(a.article_id, a.title, a.content_hash, a.published_at) for a in two.articles]
@@ -46,16 +67,12 @@ def test_pool_gives_the_same_articles_and_failures_as_one_process() -> None:
     assert docs[-1].fetch is not None and docs[-1].fetch.outcome == "empty"
 
 
-def test_workers_derive_the_tags_entities_and_signatures_the_caller_would() -> None:
-    docs = _docs()
-    derivation = Derivation(TopicSettings(taxonomy=TAXONOMY), CopySettings())
-    one = extract(docs, workers=1, derivation=derivation)
+def test_workers_derive_what_the_caller_would(
+    extractions: tuple[list[Document], Extraction, Extraction],
+) -> None:
+    _, one, two = extractions
     assert one.derived == {}  # in the calling process: process_and_load derives
-    try:
-        two = extract(docs, workers=2, derivation=derivation)
-    finally:
-        shutdown_pool()
-    here = derive(one.articles, load_configured(derivation.topics), derivation.copies)
+    here = derive(one.articles, load_configured(DERIVATION.topics), DERIVATION.copies)
     assert set(two.derived) == set(here) and len(here) >= POOL_MIN_DOCUMENTS - 3
     for aid, mine in here.items():
         theirs = two.derived[aid]
@@ -66,7 +83,90 @@ def test_workers_derive_the_tags_entities_and_signatures_the_caller_would() -> N
         )
         assert (theirs.signature is None) == (mine.signature is None)
         assert theirs.signature is None or np.array_equal(theirs.signature, mine.signature)
+        # Story text features, in the same order too: ties between terms are broken by it.
+        assert theirs.story == mine.story
+        assert list(theirs.story.terms.items()) == list(mine.story.terms.items())
+        assert list(theirs.story.entities.items()) == list(mine.story.entities.items())
     assert any(d.tags for d in here.values()) and any(d.entities for d in here.values())
+    assert all(d.story.terms for d in here.values()) and any(d.story.entities for d in here.values())
+
+
+def test_workers_make_the_stored_form_of_the_pages_the_loader_would(
+    extractions: tuple[list[Document], Extraction, Extraction],
+) -> None:
+    docs, one, two = extractions
+    assert all(r.stored is None for r in one.raw.values())  # in the calling process: the loader makes it
+    pages = {d.url: d.content for d in docs}
+    assert set(two.raw) == set(one.raw)
+    for aid, raw in two.raw.items():
+        assert raw.content == one.raw[aid].content == pages[raw.url]  # the caller's own bytes
+        assert raw.stored == stored_raw(raw.content)
+        assert raw.stored is not None and decode_raw(raw.stored.frame) == raw.content
+
+
+def _contents(conn: duckdb.DuckDBPyConnection) -> dict[str, list[str]]:
+    """Every table's rows, sorted, without the columns that say when or by which run."""
+    out = {}
+    tables = conn.execute(
+        "SELECT table_name FROM information_schema.tables WHERE table_type = 'BASE TABLE'"
+    ).fetchall()
+    for (table,) in tables:
+        columns = [
+            c
+            for (c,) in conn.execute(
+                "SELECT column_name FROM information_schema.columns"
+                " WHERE table_name = ? ORDER BY ordinal_position",
+                [table],
+            ).fetchall()
+            if c not in WHEN
+        ]
+        out[table] = sorted(
+            repr(r) for r in conn.execute(f"SELECT {', '.join(columns)} FROM {table}").fetchall()
+        )
+    return out
+
+
+def test_the_pool_loads_the_same_warehouse_as_one_process(
+    extractions: tuple[list[Document], Extraction, Extraction], tmp_path: Path
+) -> None:
+    settings = Settings(topics=DERIVATION.topics, warehouse=WarehouseSettings(batch_size=16))
+    taxonomy = load_configured(settings.topics)
+    contents = []
+    for name, extraction in zip(("one", "two"), extractions[1:], strict=True):
+        extraction = copy.deepcopy(extraction)  # loading sets ids of copies and stories on articles
+        conn = connect(tmp_path / f"{name}.duckdb")
+        stats = RunStats(run_id=f"r_{name}")
+        ordered, indexes = prepare_load(conn, extraction, [], settings=settings, stats=stats)
+        load_in_batches(
+            conn, ordered, extraction, settings=settings, taxonomy=taxonomy, indexes=indexes, stats=stats
+        )
+        contents.append(_contents(conn))
+        conn.close()
+    one, two = contents
+    assert one == two
+    assert len(one["articles"]) >= POOL_MIN_DOCUMENTS - 3
+    for table in ("story_links", "raw_documents", "copy_signatures"):
+        assert len(one[table]) == len(one["articles"])
+    assert one["article_topics"] and one["article_entities"] and one["stories"]
+
+
+def test_a_merged_extraction_keeps_what_was_derived_for_the_last_read_of_an_id_only() -> None:
+    """One URL in two extraction batches (the pool's, then a small one): the last article wins in
+    event order, so what the pool derived from the first read must not be used for it."""
+    from newswatch.clean import clean
+    from newswatch.derive import Derived
+    from newswatch.records import Extracted
+    from newswatch.stories import text_features
+
+    def read(title: str) -> Extraction:
+        art = clean(Extracted(title=title, body="Same body."), source="t", url="https://t.example/1")
+        return Extraction(articles=[art])
+
+    first, second = read("Old headline"), read("New headline")
+    old = first.articles[0]
+    first.derived[old.article_id] = Derived(old.content_hash, [], [], None, text_features(old))
+    assert Extraction.merge([first, second]).derived == {}
+    assert Extraction.merge([second, first]).derived == first.derived
 
 
 def test_an_edited_taxonomy_file_gets_workers_of_its_own(tmp_path: Path) -> None:

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from extraction_support import FIXTURES
 
+from newswatch.rawstore import stored_raw
 from newswatch.records import RawDocument, utcnow
 from warehouse.db import connect
 from warehouse.loader import decode_raw, encode_raw, upsert_raw_documents
@@ -87,3 +88,25 @@ def test_threads_compress_raw_pages_at_once_without_mixing_them() -> None:
     with ThreadPoolExecutor(4) as pool:
         frames = list(pool.map(encode_raw, pages))
     assert [decode_raw(f) for f in frames] == pages
+
+
+def test_a_stored_form_made_ahead_gives_the_row_the_loader_makes(tmp_path: Path) -> None:
+    """The extraction pool's workers make a page's frame and hash; the loader stores them as given."""
+    page = gzip.decompress((FIXTURES / "bbc.com.52241221.html.gz").read_bytes())
+    conn = connect(tmp_path / "w.duckdb")
+    ahead = stored_raw(page)
+    docs = [
+        RawDocument("https://a.example.org/here", "text/html", page),
+        RawDocument("https://a.example.org/ahead", "text/html", page, ahead),
+    ]
+    conn.execute("BEGIN TRANSACTION")
+    upsert_raw_documents(conn, docs, now=utcnow())
+    conn.execute("COMMIT")
+    query = "SELECT url, raw_sha256, content FROM raw_documents"
+    rows = {url: (sha, blob) for url, sha, blob in conn.execute(query).fetchall()}
+    assert (
+        rows["https://a.example.org/here"]
+        == rows["https://a.example.org/ahead"]
+        == (ahead.sha256, ahead.frame)
+    )
+    assert ahead.sha256 == hashlib.sha256(page).hexdigest() and decode_raw(ahead.frame) == page
