@@ -152,8 +152,10 @@ def load_batch(conn: duckdb.DuckDBPyConnection, batch: Batch, *, run_id: str) ->
             # Stories the rewritten articles were in before (normally the same ones).
             touched |= {story for _, story in stored if story}
             known = {article for article, _ in stored}
-            for table in ("article_topics", "article_entities", "story_links", "copy_signatures"):
-                conn.execute(f"DELETE FROM {table} WHERE article_id IN {IDS}", in_ids)
+            if known:  # a new article has no rows of these yet: no statement for it
+                rewritten = [id_list(sorted(known))]
+                for table in ("article_topics", "article_entities", "story_links", "copy_signatures"):
+                    conn.execute(f"DELETE FROM {table} WHERE article_id IN {IDS}", rewritten)
             rows = [
                 [
                     a.article_id,
