@@ -575,12 +575,15 @@ def assign_stories(
         feats.vector = vectors.get(art.article_id)  # pooled into its story whatever its length
         headline = feats.headline = art.word_count < HEADLINE_WORDS
         threshold, merge_at = thresholds(cfg, headline=headline, embedded=feats.vector is not None)
-        vector = index.query_vector(feats)
-        names_idf = {k: index.idf(f"@{k}") for k in feats.entities}
-        scored = sorted(
-            ((*index.score(feats, s, vector, names_idf, explain=False), s) for s in index.candidates(feats)),
-            key=lambda x: (-x[0], x[2].story_id),
-        )
+        scored = []
+        candidates = index.candidates(feats)
+        if candidates:  # its weights only score it against stories: the first of a story skips them
+            vector = index.query_vector(feats)
+            names_idf = {k: index.idf(f"@{k}") for k in feats.entities}
+            scored = sorted(
+                ((*index.score(feats, s, vector, names_idf, explain=False), s) for s in candidates),
+                key=lambda x: (-x[0], x[2].story_id),
+            )
         if scored:  # the evidence of the one story the article is placed by
             scored[0] = (*index.score(feats, scored[0][2], vector, names_idf), scored[0][2])
         if scored and scored[0][0] >= threshold:
