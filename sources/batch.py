@@ -17,6 +17,7 @@ order; without the pool it runs those stages itself, with the same functions and
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import multiprocessing
 import os
@@ -127,6 +128,9 @@ def _start_worker(derivation: Derivation | None) -> None:
     warm_up()
     if derivation is not None:
         _taxonomy(derivation.topics, derivation.stamp)  # loaded (and its phrases embedded) once, at start-up
+    # What start-up built (libraries, tables, the taxonomy) lives as long as the worker: out of the
+    # cyclic collector's reach, a full collection no longer walks it (~100 ms each, ~1.3 ms a page).
+    gc.freeze()
 
 
 def default_workers() -> int:
