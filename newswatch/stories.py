@@ -584,7 +584,7 @@ def assign_stories(
                 ((*index.score(feats, s, vector, names_idf, explain=False), s) for s in candidates),
                 key=lambda x: (-x[0], x[2].story_id),
             )
-        if scored:  # the evidence of the one story the article is placed by
+            # the evidence of the one story the article is placed by
             scored[0] = (*index.score(feats, scored[0][2], vector, names_idf), scored[0][2])
         if scored and scored[0][0] >= threshold:
             score, evidence, story = scored[0]
