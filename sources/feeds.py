@@ -18,11 +18,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import feedparser
+from newswatch.sources.registry import SourceContext, SourceItem, register
+from newswatch.sources.web import Item, backoff_row, fetch_source, items_to_documents
 
 from newswatch.errors import UnreadableInput
 from newswatch.settings import SourceSpec
-from sources.registry import SourceContext, SourceItem, register
-from sources.web import Item, backoff_row, fetch_source, items_to_documents
 
 FEED_ACCEPT = (
     "application/rss+xml, application/atom+xml, application/feed+json, application/json;q=0.9, "
@@ -188,7 +188,7 @@ def feed_items(spec: SourceSpec, ctx: SourceContext, primary: Any, resp: Any) ->
 
 def _advertised(resp: Any) -> str:
     """For a homepage configured as a feed: the feeds it advertises, to put in the error."""
-    from sources.discover import discover_feeds, sniff_kind
+    from newswatch.sources.discover import discover_feeds, sniff_kind
 
     if sniff_kind(resp.content, resp.media_type) != "page":
         return ""

@@ -8,12 +8,13 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from newswatch.sources.discover import sniff_kind
+from newswatch.sources.feeds import feed_items
+from newswatch.sources.registry import SourceContext, SourceItem, register
+from newswatch.sources.sitemaps import sitemap_items
+from newswatch.sources.web import PAGE_ACCEPT, backoff_row, fetch_source, page_document
+
 from newswatch.settings import SourceSpec
-from sources.discover import sniff_kind
-from sources.feeds import feed_items
-from sources.registry import SourceContext, SourceItem, register
-from sources.sitemaps import sitemap_items
-from sources.web import PAGE_ACCEPT, backoff_row, fetch_source, page_document
 
 
 @register("page")

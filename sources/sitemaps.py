@@ -15,12 +15,12 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from lxml import etree
+from newswatch.sources.registry import SourceContext, SourceItem, register
+from newswatch.sources.web import Item, backoff_row, fetcher, items_to_documents, resolve_link
 
 from newswatch.errors import UnreadableInput
 from newswatch.records import Fetch, HttpValidators
 from newswatch.settings import SourceSpec
-from sources.registry import SourceContext, SourceItem, register
-from sources.web import Item, backoff_row, fetcher, items_to_documents, resolve_link
 
 SITEMAP_ACCEPT = "application/xml, text/xml;q=0.9, application/gzip;q=0.8, */*;q=0.5"
 MAX_CHILDREN = 50
@@ -105,7 +105,7 @@ def _is_index(resp: Any) -> bool:
 
 
 def newest_first(items: list[Item]) -> list[Item]:
-    from sources.extract import parse_datetime
+    from newswatch.extract.document import parse_datetime
 
     def key(item: Item) -> float:
         dt = parse_datetime(item.published_at)

@@ -22,7 +22,7 @@ _MIGRATION = re.compile(r"^(\d{4})_([a-z0-9_]+)\.sql$")
 
 
 def _sql_files(folder: str) -> list[tuple[str, str]]:
-    root = resources.files("warehouse").joinpath(folder)
+    root = resources.files("newswatch.warehouse").joinpath(folder)
     return sorted((p.name, p.read_text(encoding="utf-8")) for p in root.iterdir() if p.name.endswith(".sql"))
 
 
@@ -41,7 +41,9 @@ def migrations() -> list[tuple[int, str, str]]:
 
 
 def report_sql(name: str) -> str:
-    return resources.files("warehouse").joinpath("reports", f"{name}.sql").read_text(encoding="utf-8")
+    return (
+        resources.files("newswatch.warehouse").joinpath("reports", f"{name}.sql").read_text(encoding="utf-8")
+    )
 
 
 def migrate(conn: duckdb.DuckDBPyConnection) -> list[str]:

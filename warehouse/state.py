@@ -13,17 +13,17 @@ from typing import Any
 
 import duckdb
 import numpy as np
+from newswatch.warehouse.loader import IDS, _insert, id_list, upsert_raw_documents
+from newswatch.warehouse.merges import merged_into
 
-from newswatch.copies import CopyIndex, band_hashes, banding, key64, signature_bytes, signatures_of
-from newswatch.copystore import Arrays, CopyStore, CorruptIndex, index_path
+from newswatch.copies.minhash import CopyIndex, band_hashes, banding, key64, signature_bytes, signatures_of
+from newswatch.copies.store import Arrays, CopyStore, CorruptIndex, index_path
 from newswatch.embeddings import load_embedder
 from newswatch.records import Article, HttpValidators, RawDocument, SourceHealth, utcnow
 from newswatch.settings import CopySettings, StorySettings
-from newswatch.stories import StoryFeatures, StoryIndex, embedding_text
-from warehouse.loader import IDS, _insert, id_list, upsert_raw_documents
-from warehouse.merges import merged_into
+from newswatch.stories.assign import StoryFeatures, StoryIndex, embedding_text
 
-log = logging.getLogger("newswatch.copies")
+log = logging.getLogger("newswatch.copies.minhash")
 
 
 @dataclass(frozen=True, slots=True)
