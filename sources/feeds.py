@@ -22,6 +22,7 @@ from newswatch.sources.registry import SourceContext, SourceItem, register
 from newswatch.sources.web import Item, backoff_row, fetch_source, items_to_documents
 
 from newswatch.errors import UnreadableInput
+from newswatch.outcomes import Outcome
 from newswatch.settings import SourceSpec
 
 FEED_ACCEPT = (
@@ -170,7 +171,7 @@ def read_feed(spec: SourceSpec, ctx: SourceContext) -> Iterator[SourceItem]:
 
 def feed_items(spec: SourceSpec, ctx: SourceContext, primary: Any, resp: Any) -> Iterator[SourceItem]:
     """The documents of a fetched feed (shared with pages that turn out to be feeds)."""
-    if resp is None or primary.outcome != "ok":  # failed, 304 or the same bytes: nothing to parse
+    if resp is None or primary.outcome != Outcome.OK:  # failed, 304 or the same bytes: nothing to parse
         yield primary
         return
     try:

@@ -19,6 +19,7 @@ from newswatch.sources.registry import SourceContext, SourceItem, register
 from newswatch.sources.web import Item, backoff_row, fetcher, items_to_documents, resolve_link
 
 from newswatch.errors import UnreadableInput
+from newswatch.outcomes import Outcome
 from newswatch.records import Fetch, HttpValidators
 from newswatch.settings import SourceSpec
 
@@ -137,7 +138,7 @@ def read_sitemap(spec: SourceSpec, ctx: SourceContext) -> Iterator[SourceItem]:
 
 def sitemap_items(spec: SourceSpec, ctx: SourceContext, primary: Fetch, resp: Any) -> Iterator[SourceItem]:
     """The documents of a fetched sitemap (shared with pages that turn out to be sitemaps)."""
-    usable = primary.outcome == "ok" or (primary.outcome == "unchanged" and _is_index(resp))
+    usable = primary.outcome == Outcome.OK or (primary.outcome == Outcome.UNCHANGED and _is_index(resp))
     if resp is None or not usable:
         yield primary
         return
@@ -162,7 +163,7 @@ def sitemap_items(spec: SourceSpec, ctx: SourceContext, primary: Fetch, resp: An
             child_url, source=spec.name, validators=ctx.http_cache.get(child_url), accept=SITEMAP_ACCEPT
         )
         yield from child.retries
-        if child.response is not None and child.fetch.outcome == "ok":
+        if child.response is not None and child.fetch.outcome == Outcome.OK:
             try:
                 sub = parse_sitemap(child.response.content, url=child_url, max_bytes=max_bytes)
             except UnreadableInput as exc:

@@ -17,6 +17,7 @@ import duckdb
 from newswatch.copies.minhash import CopyIndex, assign_copies, signature_bytes
 from newswatch.driver.derive import Derived, derive
 from newswatch.driver.pool import Derivation, extract_many
+from newswatch.outcomes import Outcome
 from newswatch.records import (
     Article,
     Batch,
@@ -35,7 +36,6 @@ from newswatch.stories.assign import StoryIndex, assign_stories
 from newswatch.topics.taxonomy import Taxonomy
 from newswatch.warehouse.loader import decode_raw, insert_fetches, load_batch, refresh_metadata
 from newswatch.warehouse.state import (
-    SETTLED_OUTCOMES,
     WebState,
     known_articles,
     load_copy_index,
@@ -46,9 +46,6 @@ from newswatch.warehouse.state import (
 )
 
 T = TypeVar("T")
-
-# Fetch outcomes that are not failures.
-OK_OUTCOMES = frozenset({"ok", "unchanged", "not_modified", "skipped", "retried"})
 
 
 @dataclass(slots=True)
@@ -186,7 +183,7 @@ def process_and_load(
         if old is not None and old.content_hash == art.content_hash:
             stats.unchanged += 1
             if fetch is not None:
-                fetch.outcome = "unchanged"
+                fetch.outcome = Outcome.UNCHANGED
                 fetch.article_id = art.article_id
                 batch.fetches.append(fetch)
             continue
@@ -251,7 +248,7 @@ def prepare_load(
     reason), put the articles in event-time order and load the copy and story indexes."""
     failed = [*failures, *extraction.failures]
     stats.read = len(extraction.articles)
-    stats.failed = sum(1 for f in failed if f.outcome not in OK_OUTCOMES)
+    stats.failed = sum(1 for f in failed if f.outcome.is_failure)
     insert_fetches(conn, failed, run_id=stats.run_id)
     ordered = event_order(extraction.articles)
     return ordered, load_indexes(conn, settings, ordered)
@@ -342,7 +339,7 @@ def record_web_state(
     raw = [
         RawDocument(d.url, d.media_type, d.content)
         for d in documents
-        if d.content and d.fetch is not None and d.fetch.outcome in SETTLED_OUTCOMES
+        if d.content and d.fetch is not None and d.fetch.outcome.settled
     ]
     save_web_state(conn, *web_state_updates(specs, attempts, web.health, settings.fetch), raw=raw)
 

@@ -37,6 +37,7 @@ from newswatch.errors import ExtractionError
 from newswatch.extract.authors import clean_authors
 from newswatch.extract.encoding import decode, looks_binary
 from newswatch.extract.meta import ARTICLE_TYPES, LISTING_TYPES, PageMeta, date_from_url, read_metadata
+from newswatch.outcomes import Outcome
 from newswatch.records import Extracted
 from newswatch.text import words
 
@@ -71,7 +72,7 @@ _TITLE_SEPARATORS = re.compile(r"\s+[|\-–—:·•»]{1,2}\s+")
 class RedirectPage(ExtractionError):
     """The page only sends the reader elsewhere; ``target`` is where (absolute URL)."""
 
-    outcome = "redirect"
+    outcome = Outcome.REDIRECT
 
     def __init__(self, input: str, target: str, how: str) -> None:
         super().__init__(input, f"a redirect page ({how}) to {target}")

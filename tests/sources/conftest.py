@@ -190,6 +190,13 @@ def build_site(base: str) -> Site:
         headers={"Content-Type": "application/rss+xml"},
     )
     r["/fault/gone"] = Route(status=404, body=b"not here", static=False)
+    r["/fault/feed-with-gone-page.rss"] = Route(
+        body=(
+            f"<rss version='2.0'><channel><title>t</title><item><title>Gone</title>"
+            f"<link>{base}/fault/gone</link></item></channel></rss>"
+        ).encode(),
+        headers={"Content-Type": "application/rss+xml"},
+    )
     r["/fault/429-long"] = Route(status=429, body=b"slow down", headers={"Retry-After": "3600"}, static=False)
     r["/fault/loop"] = Route(status=302, headers={"Location": "/fault/loop2"}, static=False)
     r["/fault/loop2"] = Route(status=302, headers={"Location": "/fault/loop"}, static=False)

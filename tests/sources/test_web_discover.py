@@ -94,7 +94,7 @@ def test_sources_lists_health_after_a_run(site: Any, make_config: Any, run_web: 
     assert result.exit_code == 0, result.output
     lines = {line.split("│")[1].strip(): line for line in result.output.splitlines() if line.count("│") > 3}
     assert "5/5" in lines["news-rss"] and "never" not in lines["news-rss"]
-    assert "http_error: HTTP 500" in lines["broken"] and "never" in lines["broken"]
+    assert "server_error: HTTP 500" in lines["broken"] and "never" in lines["broken"]
 
 
 def test_a_homepage_configured_as_a_feed_names_its_feeds(site: Any, make_config: Any, run_web: Any) -> None:

@@ -43,6 +43,6 @@ def test_flow_runs_web_sources_twice_without_duplicates(
     assert outcomes == {
         "news-rss": ["not_modified"],
         "news-sitemap": ["not_modified", "unchanged"],
-        "broken": ["http_error"],
+        "broken": ["server_error"],
     }
     assert failures == (2,)

@@ -15,7 +15,7 @@ NOW = datetime(2026, 6, 1, tzinfo=UTC)
 
 
 def _fail() -> Fetch:
-    return Fetch(url=str(SPEC.url), source="s", status=500).fail("http_error", "HTTP 500")
+    return Fetch(url=str(SPEC.url), source="s", status=500).fail("server_error", "HTTP 500")
 
 
 def test_backoff_starts_at_the_threshold_and_doubles_up_to_the_cap() -> None:
@@ -29,7 +29,7 @@ def test_backoff_starts_at_the_threshold_and_doubles_up_to_the_cap() -> None:
     assert (
         health is not None
         and health.consecutive_failures == 6
-        and health.last_error == "http_error: HTTP 500"
+        and health.last_error == "server_error: HTTP 500"
     )
 
 
@@ -47,7 +47,7 @@ def test_success_clears_failures_and_a_backoff_row_changes_nothing() -> None:
 
 
 def test_the_sources_own_url_decides_not_its_pages_or_retries() -> None:
-    page_failure = Fetch(url="http://127.0.0.1/page.html", source="s", status=404).fail("http_error", "404")
+    page_failure = Fetch(url="http://127.0.0.1/page.html", source="s", status=404).fail("client_error", "404")
     retried = Fetch(url=str(SPEC.url), source="s", status=503).fail("retried", "503, retry in 1 s")
     own = Fetch(url=str(SPEC.url), source="s", status=200, etag='"e"', content_sha256="h")
     files = SourceSpec(name="f", kind="files", path="/tmp")

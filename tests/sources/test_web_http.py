@@ -62,8 +62,8 @@ def test_same_bytes_without_validators_is_unchanged(site: Site) -> None:
 @pytest.mark.parametrize(
     ("path", "outcome", "status"),
     [
-        ("/fault/500", "http_error", 500),
-        ("/fault/gone", "http_error", 404),
+        ("/fault/500", "server_error", 500),
+        ("/fault/gone", "client_error", 404),
         ("/fault/429-long", "rate_limited", 429),
         ("/fault/slow", "timeout", None),
         ("/fault/big", "too_large", 200),

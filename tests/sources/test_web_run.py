@@ -13,7 +13,7 @@ import duckdb
 import pytest
 
 FAULTS = {
-    "f-500": ("/fault/500", "http_error"),
+    "f-500": ("/fault/500", "server_error"),
     "f-429-long": ("/fault/429-long", "rate_limited"),
     "f-slow": ("/fault/slow", "timeout"),
     "f-big": ("/fault/big", "too_large"),
@@ -97,7 +97,7 @@ def test_first_run_loads_every_source_and_records_every_fault(three_runs: dict[s
         assert final[0][1], name  # a reason, always
     assert _q(
         db, "SELECT outcome, status FROM fetches WHERE run_id = ? AND source = 'gone-page'", run_id
-    ) == [("http_error", 404)]
+    ) == [("client_error", 404)]
     once = _q(
         db, "SELECT outcome FROM fetches WHERE run_id = ? AND source = 'f-429-once' ORDER BY fetch_id", run_id
     )
@@ -201,6 +201,23 @@ def test_a_page_that_failed_for_now_is_retried_with_its_feed(
     feed_requests = site.requests(path)
     assert len(feed_requests) == 2 and not any("if-none-match" in h for h in feed_requests)
     assert len(site.requests("/fault/500")) == 2  # the page is asked for again on the next run
+
+
+def test_a_page_that_is_gone_settles_and_keeps_its_feed_conditional(
+    site: Any, make_config: Any, run_web: Any
+) -> None:
+    """A 404 is final for that page, not the feed's fault: the next run asks for the feed with its
+    validators (304) and does not ask for the page again. (A 5xx, above, retries both.)"""
+    path = "/fault/feed-with-gone-page.rss"
+    config = make_config([{"name": "gone", "kind": "feed", "url": site.url(path)}], max_retries=0)
+    site.clear()
+    first = run_web(config)
+    run_web(config)
+    feed_requests = site.requests(path)
+    assert len(feed_requests) == 2 and "if-none-match" in feed_requests[1]
+    assert len(site.requests("/fault/gone")) == 1
+    rows = _q(first["db"], "SELECT outcome, status FROM fetches WHERE url = ?", site.url("/fault/gone"))
+    assert rows == [("client_error", 404)]
 
 
 def test_items_over_the_limit_wait_for_the_next_run(site: Any, make_config: Any, run_web: Any) -> None:
