@@ -39,14 +39,16 @@ class FetchSettings(_Section):
     user_agent: str = "newswatch/0.1 (+https://github.com/newswatch/newswatch; news monitoring)"
     connect_timeout: float = Field(10.0, gt=0)
     read_timeout: float = Field(20.0, gt=0)
-    total_timeout: float = Field(60.0, gt=0)
+    # From connect to the last byte, headers included; a request that uses it all is not retried in
+    # the run (the next run tries it again).
+    total_timeout: float = Field(30.0, gt=0)
     max_bytes: int = Field(10_000_000, gt=0, description="largest body accepted, enforced while streaming")
     max_redirects: int = Field(5, ge=0)
     per_host_concurrency: int = Field(2, ge=1)
     per_host_delay: float = Field(1.0, ge=0, description="minimum seconds between requests to one host")
     respect_robots: bool = True
     allow_private_networks: bool = False
-    max_retries: int = Field(3, ge=0)
+    max_retries: int = Field(2, ge=0)
     max_items_per_source: int = Field(500, ge=1)
     # Addresses fetched even when private networks are refused (an intranet feed, a local mirror).
     allowed_networks: tuple[str, ...] = Field((), description="CIDRs allowed despite the private-range rule")
@@ -57,6 +59,12 @@ class FetchSettings(_Section):
     backoff_base: float = Field(3600.0, ge=0, description="first back-off interval in seconds (doubles)")
     backoff_max: float = Field(86400.0, ge=0, description="longest back-off interval in seconds")
     page_workers: int = Field(4, ge=1, le=64, description="article pages fetched at once per source")
+    run_budget: float = Field(
+        900.0, gt=0, description="seconds a run spends fetching; what is left is deferred to the next run"
+    )
+    host_budget: float = Field(
+        180.0, gt=0, description="seconds of requests one host may take in a run; the rest is deferred"
+    )
 
 
 class SourceSpec(_Section):

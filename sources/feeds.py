@@ -140,13 +140,15 @@ def parse_json_feed(content: bytes, *, url: str) -> ParsedFeed:
         if not isinstance(raw, dict):
             continue
         body = raw.get("content_html") or raw.get("content_text") or raw.get("summary") or ""
+        # Fields of a wrong type (a list for a title, a number for a URL) are coerced or dropped by
+        # ``Item``, with every string made valid text there.
         items.append(
             Item(
                 url=raw.get("url") or raw.get("external_url"),
-                title=str(raw.get("title") or "").strip(),
-                summary=str(body).strip(),
+                title=raw.get("title") or "",
+                summary=body,
                 published_at=raw.get("date_published") or raw.get("date_modified"),
-                id=str(raw["id"]) if raw.get("id") is not None else None,
+                id=raw.get("id"),
             )
         )
     return ParsedFeed(

@@ -23,6 +23,7 @@ from newswatch.errors import ConfigError
 from newswatch.outcomes import Outcome
 from newswatch.records import Document, Fetch, utcnow
 from newswatch.settings import SourceSpec
+from newswatch.text import valid_text
 
 RECORD_MEDIA_TYPE = "application/x-newswatch-record"
 HTML_TYPES = ("text/html", "application/xhtml+xml")
@@ -41,6 +42,23 @@ class Item:
     summary: str = ""
     published_at: str | None = None
     id: str | None = None
+
+    def __post_init__(self) -> None:
+        # A feed is hostile: its fields may be any JSON type and any code points (``valid_text``).
+        self.url = valid_text(self.url) if isinstance(self.url, str) else None
+        self.title = valid_text(_as_text(self.title)).strip()
+        self.summary = valid_text(_as_text(self.summary)).strip()
+        self.published_at = valid_text(_as_text(self.published_at)) or None
+        self.id = valid_text(_as_text(self.id)) or None
+
+
+def _as_text(value: object) -> str:
+    """A feed field as text: strings as they are, numbers spelled, anything else (lists, objects) empty."""
+    if value is None or isinstance(value, bool):
+        return ""
+    if isinstance(value, str):
+        return value
+    return str(value) if isinstance(value, int | float) else ""
 
 
 def fetcher(ctx: SourceContext) -> Fetcher:
