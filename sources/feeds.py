@@ -12,6 +12,7 @@ from __future__ import annotations
 import calendar
 import io
 import json
+import re
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -42,6 +43,19 @@ class ParsedFeed:
     items: list[Item] = field(default_factory=list)
     warning: str | None = None  # what was wrong with a feed that still parsed
     base: str = ""
+    benign: bool = True  # the warning is about the HTTP headers, not a malformed document
+
+
+# A character reference to what XML forbids (a surrogate, NUL, a C0 control, past U+10FFFF): one
+# such reference in one item made feedparser fail on the whole feed (it cannot encode a surrogate).
+# Replaced by U+FFFD's reference before parsing; what the references spell is checked below.
+_INVALID_CHAR_REF = re.compile(rb"&#(?:[xX]([0-9a-fA-F]{1,8})|([0-9]{1,10}));")
+
+
+def _char_ref(m: re.Match[bytes]) -> bytes:
+    code = int(m.group(1), 16) if m.group(1) else int(m.group(2))
+    allowed = code in (0x9, 0xA, 0xD) or 0x20 <= code <= 0xD7FF or 0xE000 <= code <= 0xFFFD
+    return m.group(0) if allowed or 0x10000 <= code <= 0x10FFFF else b"&#xFFFD;"
 
 
 def looks_like_json(content: bytes) -> bool:
@@ -58,6 +72,7 @@ def parse_feed(content: bytes, *, url: str, content_type: str | None = None) -> 
     headers = {"content-location": url}
     if content_type:
         headers["content-type"] = content_type
+    content = _INVALID_CHAR_REF.sub(_char_ref, content)
     try:
         # A stream, never bytes or str: feedparser treats a str as a URL or a file name to open.
         result: Any = feedparser.parse(io.BytesIO(content), response_headers=headers)
@@ -88,6 +103,7 @@ def parse_feed(content: bytes, *, url: str, content_type: str | None = None) -> 
         items=items,
         warning=problem,
         base=str(feed.get("link") or url),
+        benign=benign or problem is None,
     )
 
 
@@ -183,7 +199,12 @@ def feed_items(spec: SourceSpec, ctx: SourceContext, primary: Any, resp: Any) ->
         primary.etag = primary.last_modified = primary.content_sha256 = None
         yield primary
         return
-    if feed.warning:
+    if feed.warning and not feed.benign:
+        # Entries that parsed are kept (the rest of a cut-short feed is lost to this read); the
+        # row says the feed is malformed, and without validators the next run reads it again.
+        primary.fail(Outcome.MALFORMED_FEED, f"parsed despite: {feed.warning}")
+        primary.etag = primary.last_modified = primary.content_sha256 = None
+    elif feed.warning:
         primary.error = f"parsed despite: {feed.warning}"
     # Links resolve against the final URL (after redirects): feedparser already applied xml:base.
     yield from items_to_documents(spec, ctx, feed.items, primary, base=resp.final_url)
