@@ -125,6 +125,7 @@ def bomb(encoding: str, body: bytes) -> Handler:
 class FaultServer:
     routes: dict[str, Handler] = field(default_factory=dict)
     hits: dict[str, int] = field(default_factory=dict)
+    heads: list[tuple[str, str]] = field(default_factory=list)  # (path, request head) of each request
     base: str = ""
     lock: threading.Lock = field(default_factory=threading.Lock)
 
@@ -161,6 +162,7 @@ def serve(routes: dict[str, Handler]) -> Iterator[FaultServer]:
                 return
             with state.lock:
                 state.hits[path] = state.hits.get(path, 0) + 1
+                state.heads.append((path, data.split(b"\r\n\r\n", 1)[0].decode("latin-1")))
             handler = state.routes.get(path, respond(404, b"no such page"))
             with contextlib.suppress(OSError):  # the client hung up
                 handler(sock, path)
