@@ -57,8 +57,10 @@ class DigestFormat(str, Enum):
 
 
 def _fail(exc: Exception) -> typer.Exit:
-    err.print(f"[bold red]error:[/] {exc}", highlight=False, markup=True, soft_wrap=True)
-    return typer.Exit(code=2)
+    """One line on stderr, no traceback; exit 2 (usage, configuration) or the error's own code."""
+    err.print("[bold red]error:[/] ", end="", highlight=False, markup=True)
+    err.print(str(exc), highlight=False, markup=False, soft_wrap=True)
+    return typer.Exit(code=getattr(exc, "exit_code", 2))
 
 
 def _settings(config: Path | None, db: Path | None) -> Any:
@@ -68,7 +70,14 @@ def _settings(config: Path | None, db: Path | None) -> Any:
 
 
 def _run_flow(config: Path | None, db: Path | None, inputs: list[str] | None) -> None:
-    _settings(config, db)  # fail fast, before Prefect starts, on a bad configuration
+    settings = _settings(config, db)  # fail fast, before Prefect starts, on a bad configuration
+    from newswatch.errors import ConfigError
+    from newswatch.topics.taxonomy import load_taxonomy
+
+    try:  # and on a bad taxonomy file: one line naming the configuration, the key and the reason
+        load_taxonomy(settings.topics.taxonomy)
+    except ConfigError as exc:
+        raise ConfigError(f"topics.taxonomy: {exc}", path=str(settings.config_path)) from exc
     from newswatch.flows import newswatch_run
 
     summary = newswatch_run(config=str(config) if config else None, db=str(db) if db else None, inputs=inputs)

@@ -11,6 +11,7 @@ The tree::
     │       ├── TransientFetchError    worth retrying later (timeouts, resets, 429, 5xx)
     │       └── TerminalFetchError     retrying will not help (4xx, refused address, robots)
     └── WarehouseError             the warehouse cannot be opened or migrated
+        └── WarehouseBusy          another process writes it (exit status 3)
 
 Each ``SourceError`` carries an ``outcome`` (the word stored in ``fetches.outcome``) and the
 ``input`` it is about, so the boundary that catches it can record a ``fetches`` row without parsing
@@ -23,7 +24,13 @@ from newswatch.outcomes import Outcome
 
 
 class NewswatchError(Exception):
-    """Base class of errors newswatch raises on purpose."""
+    """Base class of errors newswatch raises on purpose.
+
+    ``exit_code`` is the command's exit status when the error ends it: 2 for a usage or
+    configuration error, 3 when the warehouse cannot be opened (another process writes it).
+    """
+
+    exit_code = 2
 
 
 class ConfigError(NewswatchError):
@@ -81,3 +88,9 @@ class TerminalFetchError(FetchError):
 
 class WarehouseError(NewswatchError):
     """The warehouse cannot be opened, migrated or written."""
+
+
+class WarehouseBusy(WarehouseError):
+    """Another process holds the warehouse (one writer at a time)."""
+
+    exit_code = 3  # not 2: the command was right, the warehouse was not available

@@ -9,6 +9,7 @@ relative to the working directory. Environment variables override the file:
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import re
 import tomllib
@@ -90,8 +91,16 @@ class SourceSpec(_Section):
         return str(self.path) if self.path is not None else str(self.url)
 
 
+def default_taxonomy_path() -> Path:
+    """The packaged taxonomy (``sources/topics.toml``), used when ``[topics] taxonomy`` is not set."""
+    # Located without importing newswatch.sources (which imports this module).
+    spec = importlib.util.find_spec("newswatch.sources")
+    assert spec is not None and spec.submodule_search_locations
+    return Path(next(iter(spec.submodule_search_locations))) / "topics.toml"
+
+
 class TopicSettings(_Section):
-    taxonomy: Path = Path("topics.toml")
+    taxonomy: Path = Field(default_factory=default_taxonomy_path)
     threshold: float | None = Field(
         None, ge=0, description="minimum score for a tag (default: the taxonomy's)"
     )
@@ -269,8 +278,8 @@ def _resolve_input_paths(data: dict[str, Any], base: Path) -> dict[str, Any]:
     topics = out.get("topics")
     if isinstance(topics, dict) and "taxonomy" in topics:
         out["topics"] = {**topics, "taxonomy": str((base / str(topics["taxonomy"])).resolve())}
-    else:
-        out["topics"] = {**(topics or {}), "taxonomy": str((base / "topics.toml").resolve())}
+    else:  # every key is optional: no taxonomy named means the packaged one
+        out["topics"] = {**(topics or {}), "taxonomy": str(default_taxonomy_path())}
     return out
 
 

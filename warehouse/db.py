@@ -15,7 +15,7 @@ from pathlib import Path
 
 import duckdb
 
-from newswatch.errors import WarehouseError
+from newswatch.errors import WarehouseBusy, WarehouseError
 from newswatch.outcomes import Outcome
 from newswatch.records import utcnow
 
@@ -101,6 +101,8 @@ def connect(path: str | Path, *, read_only: bool = False) -> duckdb.DuckDBPyConn
     try:
         conn = duckdb.connect(str(p))
     except duckdb.Error as exc:
+        if "lock" in str(exc).lower():  # DuckDB: "Could not set lock on file ...": another writer
+            raise WarehouseBusy(f"{p}: another process is writing the warehouse: {exc}") from exc
         raise WarehouseError(f"{p}: cannot open the warehouse: {exc}") from exc
     conn.execute("SET TimeZone = 'UTC'")
     migrate(conn)
