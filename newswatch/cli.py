@@ -78,6 +78,9 @@ def _run_flow(config: Path | None, db: Path | None, inputs: list[str] | None) ->
         load_taxonomy(settings.topics.taxonomy)
     except ConfigError as exc:
         raise ConfigError(f"topics.taxonomy: {exc}", path=str(settings.config_path)) from exc
+    from newswatch.driver.hygiene import start_reaper
+
+    start_reaper()  # Prefect's temporary server and the pool's workers end with this process
     from newswatch.flows import newswatch_run
 
     summary = newswatch_run(config=str(config) if config else None, db=str(db) if db else None, inputs=inputs)

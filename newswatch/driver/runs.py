@@ -8,6 +8,7 @@ from contextlib import contextmanager
 
 import duckdb
 
+from newswatch.driver.hygiene import mark_crashed_runs, run_ended, run_started
 from newswatch.records import RunStats, stable_id, utcnow
 from newswatch.settings import Settings
 from newswatch.topics.taxonomy import Taxonomy, load_configured
@@ -32,7 +33,13 @@ def recorded_run(
     With a taxonomy, ``topics`` is first made to match it (tags are stored against its topics).
     """
     stats = RunStats(run_id=new_run_id())
-    start_run(conn, stats, command=command, flow_run_id=flow_run_id)
+    mark_crashed_runs(conn)  # rows a killed process left ``running`` (newswatch.driver.hygiene)
+    run_started(stats.run_id)
+    try:
+        start_run(conn, stats, command=command, flow_run_id=flow_run_id)
+    except BaseException:
+        run_ended(stats.run_id)
+        raise
     if taxonomy is not None:
         sync_topics(conn, [(t.id, t.label, t.iptc, t.parent, t.description) for t in taxonomy.topics])
     try:
@@ -41,6 +48,8 @@ def recorded_run(
         stats.status, stats.finished_at = "failed", utcnow()
         finish_run(conn, stats, error=f"{type(exc).__name__}: {exc}")
         raise
+    finally:
+        run_ended(stats.run_id)
     stats.status, stats.finished_at = "completed", utcnow()
     finish_run(conn, stats)
 
