@@ -63,6 +63,14 @@ def test_one_hostile_item_per_source_loses_nothing_else(
     site.routes["/hostile/feed.rss"] = Route(
         body=_rss(site.base), headers={"Content-Type": "application/rss+xml"}
     )
+    cut = (
+        "<?xml version='1.0'?><rss version='2.0'><channel><title>C</title><item>"
+        f"<title>Cut feed story</title><link>{site.base}/cut/1.html</link>"
+        f"<description>{GOOD}</description></item><item><title>cut"
+    )
+    site.routes["/hostile/cut.rss"] = Route(
+        body=cut.encode(), headers={"Content-Type": "application/rss+xml"}
+    )
     config = make_config(
         [
             {
@@ -78,6 +86,7 @@ def test_one_hostile_item_per_source_loses_nothing_else(
                 "fetch_pages": False,
             },
             {"name": "hostile-files", "kind": "files", "path": str(_jsonl(tmp_path / "records"))},
+            {"name": "cut-feed", "kind": "feed", "url": site.url("/hostile/cut.rss"), "fetch_pages": False},
         ]
     )
     first = run_web(config)
@@ -89,12 +98,14 @@ def test_one_hostile_item_per_source_loses_nothing_else(
     assert feeds == {
         site.url("/hostile/feed.json"): "ok",
         site.url("/hostile/feed.rss"): "ok",
+        site.url("/hostile/cut.rss"): "malformed_feed",  # cut short: what parsed is kept
     }
     # Every good item lands; the hostile ones too, their text made valid (U+FFFD for surrogates and
     # forbidden references, controls removed); the item of wrong types has no link and no title.
     assert titles == sorted(
         [f"{kind} story {i}" for kind in ("JSON", "RSS", "File") for i in (0, 2)]
         + ["Lone \ufffd surrogate", "RSS story 1 \ufffd \ufffd", "Bad \ufffd record with controls"]
+        + ["Cut feed story"]
     )
     # A rerun neither fails nor duplicates.
     second = run_web(config)
