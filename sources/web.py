@@ -24,6 +24,7 @@ from newswatch.outcomes import Outcome
 from newswatch.records import Document, Fetch, utcnow
 from newswatch.settings import SourceSpec
 from newswatch.text import valid_text
+from newswatch.urls import canonical_url
 
 RECORD_MEDIA_TYPE = "application/x-newswatch-record"
 HTML_TYPES = ("text/html", "application/xhtml+xml")
@@ -148,6 +149,7 @@ def items_to_documents(
     """Documents for the new items (pages fetched in parallel), then the source's own row."""
     limit = ctx.settings.fetch.max_items_per_source
     seen: dict[str, Item] = {}
+    canonical: dict[str, str] = {}  # canonical form -> the first URL listed in that form
     records: list[tuple[str, Item]] = []
     for n, item in enumerate(items):
         url = resolve_link(item.url, base)
@@ -155,8 +157,17 @@ def items_to_documents(
             if item.title and item.summary:  # no link: the entry is all there is
                 records.append((f"{base}#item-{item.id or n}", item))
             continue
-        seen.setdefault(url, item)
-    fresh = [(u, it) for u, it in seen.items() if u not in ctx.known_urls]
+        # One page listed twice (with and without tracking parameters) is fetched once.
+        key = canonical_url(url)
+        if key in canonical:
+            continue
+        canonical[key] = url
+        seen[url] = item
+    fresh = [
+        (u, it)
+        for u, it in seen.items()
+        if u not in ctx.known_urls and canonical_url(u) not in ctx.known_urls
+    ]
     new = fresh[:limit]
     truncated = len(fresh) > limit  # the rest waits for the next run, which must re-read the list
     primary.items_seen = len(seen) + len(records)
