@@ -41,15 +41,15 @@ from datetime import UTC, datetime
 from urllib.parse import urljoin, urlsplit
 
 import httpx
-from newswatch.sources.addresses import describe, is_public
-from newswatch.sources.decoding import DecodingFailed, decoded_chunks
-from newswatch.sources.transport import deadline, getaddrinfo_ips, literal_ip, pinned_transport
 from protego import Protego
 
 from newswatch.errors import FetchError, TerminalFetchError, TransientFetchError
 from newswatch.outcomes import Outcome
 from newswatch.records import Fetch, HttpValidators
 from newswatch.settings import FetchSettings, Settings
+from newswatch.sources.addresses import describe, is_public
+from newswatch.sources.decoding import DecodingFailed, decoded_chunks
+from newswatch.sources.transport import deadline, getaddrinfo_ips, literal_ip, pinned_transport
 
 REDIRECT_CODES = {301, 302, 303, 307, 308}
 

@@ -16,13 +16,12 @@ from dataclasses import dataclass
 from datetime import datetime
 from urllib.parse import urljoin, urlsplit
 
-from newswatch.sources.http import Fetcher, FetchResult
-from newswatch.sources.registry import SourceContext, SourceItem
-
 from newswatch.errors import ConfigError
 from newswatch.outcomes import Outcome
 from newswatch.records import Document, Fetch, utcnow
 from newswatch.settings import SourceSpec
+from newswatch.sources.http import Fetcher, FetchResult
+from newswatch.sources.registry import SourceContext, SourceItem
 from newswatch.text import valid_text
 from newswatch.urls import canonical_url
 

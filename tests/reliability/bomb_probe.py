@@ -11,9 +11,8 @@ import json
 import resource
 import sys
 
-from newswatch.sources.http import Fetcher
-
 from newswatch.settings import FetchSettings
+from newswatch.sources.http import Fetcher
 
 
 def peak_mb() -> float:

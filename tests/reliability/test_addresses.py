@@ -5,11 +5,11 @@ from __future__ import annotations
 import ipaddress
 
 import pytest
-from newswatch.sources.addresses import embedded_ipv4, is_public
-from newswatch.sources.http import Fetcher
 
 from newswatch.errors import TerminalFetchError
 from newswatch.settings import FetchSettings
+from newswatch.sources.addresses import embedded_ipv4, is_public
+from newswatch.sources.http import Fetcher
 
 BLOCKED = [
     "64:ff9b::a9fe:a9fe",  # NAT64 of 169.254.169.254 (cloud metadata)

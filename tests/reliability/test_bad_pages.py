@@ -4,10 +4,10 @@ truncated feed (kept, recorded ``malformed_feed``)."""
 from __future__ import annotations
 
 import pytest
-from newswatch.sources.feeds import parse_feed
 
 from newswatch.errors import ExtractionError
 from newswatch.extract.html import extract_page
+from newswatch.sources.feeds import parse_feed
 
 ARTICLE_MARKUP = (
     '<meta property="og:type" content="article">'

@@ -16,11 +16,11 @@ import brotli
 import pytest
 import zstandard
 from faultserver import MIB, FaultServer, bomb, bombs, drip, reset, respond, serve, slow_headers
+
+from newswatch.settings import FetchSettings
 from newswatch.sources import http as http_module
 from newswatch.sources.decoding import decoded_chunks
 from newswatch.sources.http import Fetcher
-
-from newswatch.settings import FetchSettings
 
 BOMB_SIZE = 64 * MIB
 PAGE = (

@@ -102,9 +102,8 @@ def test_a_killed_run_leaves_no_process_and_is_marked_crashed(tmp_path: Path) ->
             proc.kill()
             proc.wait()
 
-    from newswatch.warehouse.db import connect
-
     from newswatch.driver.runs import recorded_run
+    from newswatch.warehouse.db import connect
 
     conn = connect(tmp_path / "nw.duckdb")
     try:
@@ -126,9 +125,8 @@ def _alive(pid: int) -> bool:
 
 
 def test_the_crashed_mark_spares_this_process_s_running_runs(tmp_path: Path) -> None:
-    from newswatch.warehouse.db import connect
-
     from newswatch.driver.runs import recorded_run
+    from newswatch.warehouse.db import connect
 
     conn = connect(tmp_path / "nw.duckdb")
     try:

@@ -233,9 +233,10 @@ def test_items_over_the_limit_wait_for_the_next_run(site: Any, make_config: Any,
 
 def test_the_web_state_is_opaque_to_prefects_parameter_walk(three_runs: dict[str, Any]) -> None:
     """Prefect walks a task's parameters; the state must not be walked URL by URL."""
+    from prefect.utilities.collections import visit_collection
+
     from newswatch.warehouse.db import connect
     from newswatch.warehouse.state import load_web_state
-    from prefect.utilities.collections import visit_collection
 
     conn = connect(three_runs["db"])
     try:
