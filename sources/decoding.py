@@ -15,6 +15,7 @@ The encodings are those httpx accepts (``gzip``/``x-gzip``, ``deflate``, ``br``,
 
 from __future__ import annotations
 
+import typing
 import zlib
 from collections.abc import Iterable, Iterator
 from typing import Protocol
@@ -122,7 +123,10 @@ class _BrotliReader:
 
 class _ZstdReader:
     def __init__(self, source: _Readable) -> None:
-        self._r = zstandard.ZstdDecompressor().stream_reader(source, read_size=CHUNK, read_across_frames=True)
+        # zstandard reads any object with ``read(n)``; its stubs name IO[bytes] only.
+        self._r = zstandard.ZstdDecompressor().stream_reader(
+            typing.cast(typing.IO[bytes], source), read_size=CHUNK, read_across_frames=True
+        )
 
     def read(self, n: int = -1, /) -> bytes:
         try:
