@@ -74,6 +74,28 @@ def valid_text(value: str) -> str:
     return _NOT_TEXT.sub("", value)
 
 
+# A character reference to what XML forbids (a surrogate, NUL, a C0 control, past U+10FFFF): one
+# such reference in one item made feedparser fail on the whole feed (it cannot encode a surrogate)
+# and lxml fail on a whole sitemap.
+_INVALID_CHAR_REF = re.compile(rb"&#(?:[xX]([0-9a-fA-F]{1,8})|([0-9]{1,10}));")
+
+
+def _char_ref(m: re.Match[bytes]) -> bytes:
+    code = int(m.group(1), 16) if m.group(1) else int(m.group(2))
+    allowed = code in (0x9, 0xA, 0xD) or 0x20 <= code <= 0xD7FF or 0xE000 <= code <= 0xFFFD
+    return m.group(0) if allowed or 0x10000 <= code <= 0x10FFFF else b"&#xFFFD;"
+
+
+def valid_xml_refs(content: bytes) -> bytes:
+    """XML bytes whose character references all name characters XML allows (others: U+FFFD).
+
+    Applied to feeds and sitemaps before parsing: the rest of the document parses as it would.
+    """
+    if b"&#" not in content:
+        return content
+    return _INVALID_CHAR_REF.sub(_char_ref, content)
+
+
 def valid_value(value: Any) -> Any:
     """``valid_text`` over a decoded record: strings, and the keys and values of dicts and lists."""
     if isinstance(value, str):

@@ -12,7 +12,6 @@ from __future__ import annotations
 import calendar
 import io
 import json
-import re
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -25,6 +24,7 @@ from newswatch.outcomes import Outcome
 from newswatch.settings import SourceSpec
 from newswatch.sources.registry import SourceContext, SourceItem, register
 from newswatch.sources.web import Item, backoff_row, fetch_source, items_to_documents
+from newswatch.text import valid_xml_refs
 
 FEED_ACCEPT = (
     "application/rss+xml, application/atom+xml, application/feed+json, application/json;q=0.9, "
@@ -46,18 +46,6 @@ class ParsedFeed:
     benign: bool = True  # the warning is about the HTTP headers, not a malformed document
 
 
-# A character reference to what XML forbids (a surrogate, NUL, a C0 control, past U+10FFFF): one
-# such reference in one item made feedparser fail on the whole feed (it cannot encode a surrogate).
-# Replaced by U+FFFD's reference before parsing; what the references spell is checked below.
-_INVALID_CHAR_REF = re.compile(rb"&#(?:[xX]([0-9a-fA-F]{1,8})|([0-9]{1,10}));")
-
-
-def _char_ref(m: re.Match[bytes]) -> bytes:
-    code = int(m.group(1), 16) if m.group(1) else int(m.group(2))
-    allowed = code in (0x9, 0xA, 0xD) or 0x20 <= code <= 0xD7FF or 0xE000 <= code <= 0xFFFD
-    return m.group(0) if allowed or 0x10000 <= code <= 0x10FFFF else b"&#xFFFD;"
-
-
 def looks_like_json(content: bytes) -> bool:
     head = content[:64].lstrip(b"\xef\xbb\xbf \t\r\n")
     return head.startswith(b"{")
@@ -72,7 +60,7 @@ def parse_feed(content: bytes, *, url: str, content_type: str | None = None) -> 
     headers = {"content-location": url}
     if content_type:
         headers["content-type"] = content_type
-    content = _INVALID_CHAR_REF.sub(_char_ref, content)
+    content = valid_xml_refs(content)
     try:
         # A stream, never bytes or str: feedparser treats a str as a URL or a file name to open.
         result: Any = feedparser.parse(io.BytesIO(content), response_headers=headers)

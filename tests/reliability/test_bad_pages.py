@@ -51,3 +51,15 @@ def test_a_truncated_feed_keeps_what_parsed_and_says_it_is_malformed() -> None:
     feed = parse_feed(content, url="https://news.example/feed", content_type="application/rss+xml")
     assert [i.url for i in feed.items if i.url] == ["https://news.example/1"]
     assert feed.warning and not feed.benign
+
+
+def test_a_forbidden_character_reference_does_not_fail_a_sitemap() -> None:
+    from newswatch.sources.sitemaps import parse_sitemap
+
+    content = (
+        b"<?xml version='1.0'?><urlset xmlns='http://www.sitemaps.org/schemas/sitemap/0.9'>"
+        b"<url><loc>https://news.example/1&#xD800;</loc></url><url><loc>https://news.example/2</loc></url>"
+        b"</urlset>"
+    )
+    parsed = parse_sitemap(content, url="https://news.example/sitemap.xml")
+    assert [i.url for i in parsed.items] == ["https://news.example/1\ufffd", "https://news.example/2"]
