@@ -204,3 +204,44 @@ def test_a_batch_loaded_twice_equals_it_loaded_once(tmp_path: Path, texts: list[
     finally:
         conn.close()
         path.unlink(missing_ok=True)
+
+
+# -- bounded decoding ----------------------------------------------------------------------------
+
+
+def _encode(data: bytes, coding: str) -> bytes:
+    import gzip as gz
+    import zlib
+
+    import brotli
+    import zstandard
+
+    for name in coding.split(", "):
+        if name == "gzip":
+            data = gz.compress(data)
+        elif name == "deflate":
+            data = zlib.compress(data)
+        elif name == "br":
+            data = brotli.compress(data)
+        elif name == "zstd":
+            data = zstandard.ZstdCompressor().compress(data)
+    return data
+
+
+@given(
+    st.binary(max_size=5000),
+    st.sampled_from(["gzip", "deflate", "br", "zstd", "gzip, gzip", "gzip, br", "zstd, gzip", "identity"]),
+    st.lists(st.integers(1, 700), max_size=20),
+)
+def test_decoding_in_steps_gives_the_body_whatever_the_chunking(
+    data: bytes, coding: str, cuts: list[int]
+) -> None:
+    from newswatch.sources.decoding import decoded_chunks
+
+    wire = _encode(data, coding)
+    chunks, pos = [], 0
+    for n in cuts:
+        chunks.append(wire[pos : pos + n])
+        pos += n
+    chunks.append(wire[pos:])
+    assert b"".join(decoded_chunks([c for c in chunks if c], coding)) == data
