@@ -62,7 +62,8 @@ class Table(Generic[T]):
 
     @property
     def head(self) -> str:
-        return f"INSERT INTO {quote_ident(self.name)} ({', '.join(quote_ident(c.name) for c in self.columns)})"
+        names = ", ".join(quote_ident(c.name) for c in self.columns)
+        return f"INSERT INTO {quote_ident(self.name)} ({names})"
 
     @property
     def types(self) -> tuple[str, ...]:

@@ -112,21 +112,21 @@ def migrate(conn: duckdb.DuckDBPyConnection) -> list[str]:
     """
     conn.execute(query("schema_migrations_create"))
     conn.execute(query("schema_migrations_add_checksum"))
-    known = {version: (name, file) for version, name, file in migrations()}
+    files = {version: (name, sql) for version, name, sql in migrations()}
     done = set()
-    for version, name, stored in conn.execute(query("schema_migrations_applied")).fetchall():
+    for version, _, stored in conn.execute(query("schema_migrations_applied")).fetchall():
         done.add(version)
-        if version not in known:
+        if version not in files:
             continue  # a newer newswatch applied it; this one does not know the file
-        file = f"{version:04d}_{known[version][0]}.sql"
-        expected = checksum(known[version][1])
+        name, sql = files[version]
+        expected = checksum(sql)
         if stored is None:
             conn.execute(query("schema_migrations_backfill"), [expected, version])
         elif stored != expected:
             raise WarehouseError(
-                f"migration {file} was changed after it was applied to this warehouse (recorded"
-                f" sha256 {stored[:12]}..., the file now {expected[:12]}...): a released migration"
-                " must not be edited; restore it and put the change in a new migration"
+                f"migration {version:04d}_{name}.sql was changed after it was applied to this warehouse"
+                f" (recorded sha256 {stored[:12]}..., the file now {expected[:12]}...): a released"
+                " migration must not be edited; restore it and put the change in a new migration"
             )
     applied = []
     for version, name, sql in migrations():

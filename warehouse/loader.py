@@ -268,9 +268,7 @@ def refresh_stories(conn: duckdb.DuckDBPyConnection, story_ids: Iterable[str]) -
 def start_run(
     conn: duckdb.DuckDBPyConnection, stats: RunStats, *, command: str, flow_run_id: str | None
 ) -> None:
-    conn.execute(
-        query("runs_start"), [stats.run_id, flow_run_id, command, stats.started_at, stats.status]
-    )
+    conn.execute(query("runs_start"), [stats.run_id, flow_run_id, command, stats.started_at, stats.status])
 
 
 def finish_run(conn: duckdb.DuckDBPyConnection, stats: RunStats, *, error: str | None = None) -> None:

@@ -247,10 +247,7 @@ class WebState:
 
 def load_web_state(conn: duckdb.DuckDBPyConnection) -> WebState:
     """What the web sources need from the warehouse to fetch only what changed."""
-    cache = {
-        r[0]: HttpValidators(*r)
-        for r in conn.execute(query("http_cache_all")).fetchall()
-    }
+    cache = {r[0]: HttpValidators(*r) for r in conn.execute(query("http_cache_all")).fetchall()}
     known = conn.execute(query("settled_urls"), [list(outcomes_where("settled"))]).fetchall()
     health = {r[0]: SourceHealth(*r) for r in conn.execute(query("source_state_all")).fetchall()}
     return WebState(MappingProxyType(cache), UrlSet(r[0] for r in known), MappingProxyType(health))

@@ -63,10 +63,7 @@ def story_report(conn: duckdb.DuckDBPyConnection, story_id: str) -> StoryReport 
         report.members.append(Member(*r[:9], evidence=evidence))  # type: ignore[misc]
         if r[6] is None:  # copies say what their original says
             texts.append((r[0], f"{r[2]}.\n{r[10] or ''}\n{r[11]}"))
-    report.merged_from = [
-        m[0]
-        for m in conn.execute(query("story_merged_from"), [sid]).fetchall()
-    ]
+    report.merged_from = [m[0] for m in conn.execute(query("story_merged_from"), [sid]).fetchall()]
     report.differences = differences(texts)
     return report
 
