@@ -17,6 +17,7 @@ from datetime import datetime
 from typing import Any, Generic, TypeVar
 
 import duckdb
+
 from newswatch.warehouse.db import quote_ident
 
 T = TypeVar("T")

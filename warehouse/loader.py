@@ -12,9 +12,6 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 import duckdb
-from newswatch.warehouse.bulk import Column, Stamp, Table, id_list, to_json
-from newswatch.warehouse.db import query, transaction
-from newswatch.warehouse.merges import apply_merges
 
 from newswatch.rawstore import decode_raw as decode_raw  # re-exported: readers of raw_documents use it
 from newswatch.rawstore import encode_raw as encode_raw
@@ -34,6 +31,9 @@ from newswatch.records import (
     TopicTag,
     utcnow,
 )
+from newswatch.warehouse.bulk import Column, Stamp, Table, id_list, to_json
+from newswatch.warehouse.db import query, transaction
+from newswatch.warehouse.merges import apply_merges
 
 # -- the inserts: one declaration each (column, type, value) --------------------------------------
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import duckdb
-from newswatch.warehouse.db import query
 
 from newswatch.records import StoryMerge, utcnow
+from newswatch.warehouse.db import query
 
 
 def apply_merges(conn: duckdb.DuckDBPyConnection, merges: Sequence[StoryMerge]) -> set[str]:

@@ -13,10 +13,6 @@ from typing import Any
 
 import duckdb
 import numpy as np
-from newswatch.warehouse.bulk import Stamp, id_list
-from newswatch.warehouse.db import query, transaction
-from newswatch.warehouse.loader import HTTP_CACHE, SOURCE_STATE, upsert_raw_documents
-from newswatch.warehouse.merges import merged_into
 
 from newswatch.copies.minhash import CopyIndex, band_hashes, banding, key64, signature_bytes, signatures_of
 from newswatch.copies.store import Arrays, CopyStore, CorruptIndex, index_path
@@ -25,6 +21,10 @@ from newswatch.outcomes import outcomes_where
 from newswatch.records import Article, HttpValidators, RawDocument, SourceHealth, utcnow
 from newswatch.settings import CopySettings, StorySettings
 from newswatch.stories.assign import StoryFeatures, StoryIndex, embedding_text
+from newswatch.warehouse.bulk import Stamp, id_list
+from newswatch.warehouse.db import query, transaction
+from newswatch.warehouse.loader import HTTP_CACHE, SOURCE_STATE, upsert_raw_documents
+from newswatch.warehouse.merges import merged_into
 
 log = logging.getLogger("newswatch.copies.minhash")
 

@@ -8,10 +8,10 @@ from datetime import datetime
 from typing import Any
 
 import duckdb
-from newswatch.warehouse.db import query
-from newswatch.warehouse.merges import resolve_story
 
 from newswatch.stories.facts import Difference, differences
+from newswatch.warehouse.db import query
+from newswatch.warehouse.merges import resolve_story
 
 
 @dataclass(slots=True)

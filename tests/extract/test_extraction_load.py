@@ -5,11 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from newswatch.warehouse.db import connect
-from newswatch.warehouse.loader import decode_raw, load_batch
-
 from newswatch.records import Batch, EntityMention, Fetch, RawDocument, TopicTag
 from newswatch.topics.evaluate import headline_article
+from newswatch.warehouse.db import connect
+from newswatch.warehouse.loader import decode_raw, load_batch
 
 
 def test_batch_rows_round_trip_and_reload_is_idempotent(tmp_path: Path) -> None:

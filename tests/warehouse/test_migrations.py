@@ -2,9 +2,9 @@ from pathlib import Path
 
 import duckdb
 import pytest
-from newswatch.warehouse.db import connect, migrate, migrations
 
 from newswatch.errors import WarehouseError
+from newswatch.warehouse.db import connect, migrate, migrations
 
 CONTRACT = {
     "articles": {

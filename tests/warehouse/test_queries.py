@@ -8,10 +8,10 @@ from pathlib import Path
 
 import duckdb
 import pytest
-from newswatch.warehouse.bulk import Column, Stamp, Table
-from newswatch.warehouse.db import connect, query, quote_ident, transaction
 
 from newswatch.errors import WarehouseError
+from newswatch.warehouse.bulk import Column, Stamp, Table
+from newswatch.warehouse.db import connect, query, quote_ident, transaction
 
 WAREHOUSE = Path(__file__).resolve().parents[2] / "warehouse"
 QUERIES = sorted(p.stem for p in (WAREHOUSE / "queries").glob("*.sql"))
