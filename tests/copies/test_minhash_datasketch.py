@@ -30,7 +30,11 @@ def _datasketch_signature(text: str, cfg: CopySettings) -> np.ndarray:
 
 @settings(max_examples=40, deadline=None)
 @given(
-    st.lists(st.sampled_from("naïve café 中文 zero one two three four five six İß".split()), min_size=40, max_size=120),
+    st.lists(
+        st.sampled_from("naïve café 中文 zero one two three four five six İß".split()),
+        min_size=40,
+        max_size=120,
+    ),
     st.integers(min_value=1, max_value=6),
     st.sampled_from([16, 128, 200]),
 )
