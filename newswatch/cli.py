@@ -62,9 +62,11 @@ EXIT_BUSY = 3
 
 
 def _fail(exc: Exception) -> typer.Exit:
+    from rich.markup import escape
+
     from newswatch.errors import WarehouseBusy
 
-    err.print(f"[bold red]error:[/] {exc}", highlight=False, markup=True, soft_wrap=True)
+    err.print(f"[bold red]error:[/] {escape(str(exc))}", highlight=False, markup=True, soft_wrap=True)
     return typer.Exit(code=EXIT_BUSY if isinstance(exc, WarehouseBusy) else 2)
 
 

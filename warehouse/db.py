@@ -105,10 +105,11 @@ def _locked(exc: duckdb.Error) -> bool:
 
 
 def _open(p: Path, read_only: bool, wait: float) -> duckdb.DuckDBPyConnection:
-    """``duckdb.connect``, retried with back-off (50 ms doubling to 1 s) while another process
-    holds the file, for ``wait`` seconds at most."""
+    """``duckdb.connect``, retried with back-off (20 ms doubling to 250 ms) while another process
+    holds the file, for ``wait`` seconds at most. The cap is short on purpose: a run lets go of the
+    file between batches only briefly, and a failed attempt costs well under a millisecond."""
     deadline = time.monotonic() + wait
-    delay = 0.05
+    delay = 0.02
     while True:
         try:
             return duckdb.connect(str(p), read_only=read_only)
@@ -125,7 +126,7 @@ def _open(p: Path, read_only: bool, wait: float) -> duckdb.DuckDBPyConnection:
                     "NEWSWATCH_WAREHOUSE__READ_WAIT / [warehouse] read_wait"
                 ) from exc
             time.sleep(min(delay, left))
-            delay = min(delay * 2, 1.0)
+            delay = min(delay * 2, 0.25)
 
 
 def connect(

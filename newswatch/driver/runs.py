@@ -27,7 +27,7 @@ import logging
 import os
 import re
 import tempfile
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
@@ -45,7 +45,8 @@ from newswatch.driver.stages import (
     derivation_for,
     extracted_documents,
     indexes_around,
-    process_and_load,
+    prepare_batch,
+    write_batch,
 )
 from newswatch.driver.staging import Ref
 from newswatch.errors import SourceError
@@ -63,7 +64,7 @@ from newswatch.warehouse.loader import (
     sync_topics,
     upsert_raw_documents,
 )
-from newswatch.warehouse.state import WebState, known_articles, load_web_state, save_web_state
+from newswatch.warehouse.state import Known, WebState, known_articles, load_web_state, save_web_state
 
 log = logging.getLogger("newswatch.driver")
 
@@ -184,14 +185,19 @@ class Run:
     # -- the warehouse, only while writing -----------------------------------------------------
 
     @contextmanager
-    def warehouse(self) -> Iterator[duckdb.DuckDBPyConnection]:
-        """The warehouse for one step: opened (waiting out readers), then closed."""
+    def warehouse(self, *, read_only: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
+        """The warehouse for one step: opened (waiting out readers, or a writing client), then
+        closed. Read-only for what only reads: readers share the file with it."""
         w = self.settings.warehouse
-        conn = connect(w.path, wait=w.write_wait, migrate_schema=False)
+        conn = connect(w.path, read_only=read_only, wait=w.write_wait, migrate_schema=False)
         try:
             yield conn
         finally:
             conn.close()
+
+    def lookup(self, ids: Iterable[str]) -> dict[str, Known]:
+        with self.warehouse(read_only=True) as conn:
+            return known_articles(conn, ids)
 
     # -- reading -------------------------------------------------------------------------------
 
@@ -274,6 +280,7 @@ class Run:
         around = (ordered[0].event_time, max(k.event_time for k in ordered)) if ordered else None
         with self.warehouse() as conn:
             insert_fetches(conn, failed, run_id=self.stats.run_id)
+        with self.warehouse(read_only=True) as conn:  # embedding the window's stories takes a while
             self.indexes = indexes_around(conn, self.settings, around)
         return batches(ordered, self.settings.warehouse.batch_size)
 
@@ -293,16 +300,17 @@ class Run:
             if fetch is not None:
                 extraction.fetches[aid] = fetch
         counts = RunStats(run_id=self.stats.run_id)
-        with self.warehouse() as conn:
-            process_and_load(
-                conn,
-                extraction.articles,
-                extraction,
-                settings=self.settings,
-                taxonomy=self.taxonomy,
-                indexes=self.indexes,
-                stats=counts,
-            )
+        prepared = prepare_batch(
+            self.lookup,
+            extraction.articles,
+            extraction,
+            settings=self.settings,
+            taxonomy=self.taxonomy,
+            indexes=self.indexes,
+            stats=counts,
+        )
+        with self.warehouse() as conn:  # held for the batch's transaction and its index append only
+            write_batch(conn, prepared, indexes=self.indexes, stats=counts)
         unchanged = [
             k.read
             for k, rec in zip(batch, records, strict=True)
@@ -372,7 +380,7 @@ class Run:
     def digest(self, day: date) -> tuple[Path, str]:
         from newswatch.warehouse.reports import render_digest
 
-        with self.warehouse() as conn:
+        with self.warehouse(read_only=True) as conn:
             markdown = render_digest(conn, day, "md", limit=self.settings.digest.max_stories)
         path = write_atomically(self.settings.warehouse.digests_dir / f"{day.isoformat()}.md", markdown)
         return path, markdown
@@ -408,6 +416,10 @@ def open_run(
             start_run(conn, stats, command=command, flow_run_id=flow_run_id)
             if taxonomy is not None:
                 sync_topics(conn, [(t.id, t.label, t.iptc, t.parent, t.description) for t in tax.topics])
+        finally:
+            conn.close()
+        conn = connect(settings_wh.path, read_only=True, wait=settings_wh.write_wait)
+        try:
             web = load_web_state(conn)
         finally:
             conn.close()
@@ -454,7 +466,7 @@ def reextract(run: Run, *, since: datetime | None = None) -> int:
     options = run.extract_options(keep_raw=False)  # the stored bytes are what is read: nothing new
     after: str | None = None
     while True:
-        with run.warehouse() as conn:
+        with run.warehouse(read_only=True) as conn:
             rows = conn.execute(
                 """SELECT r.url, r.media_type, r.content, coalesce(a.origin, 'reextract')
                    FROM raw_documents AS r LEFT JOIN articles AS a ON a.url = r.url

@@ -6,7 +6,7 @@ read (per source) -> extract + clean (per batch of documents) -> copies, stories
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TypeVar
@@ -33,6 +33,7 @@ from newswatch.stories.assign import StoryIndex, assign_stories
 from newswatch.topics.taxonomy import Taxonomy
 from newswatch.warehouse.loader import insert_fetches, load_batch
 from newswatch.warehouse.state import (
+    Known,
     known_articles,
     load_copy_index,
     load_story_index,
@@ -195,7 +196,35 @@ def process_and_load(
     stats: RunStats,
 ) -> None:
     """Copies, stories, topics and entities for a batch, then load it in one transaction."""
-    known = known_articles(conn, (a.article_id for a in articles))
+    batch = prepare_batch(
+        lambda ids: known_articles(conn, ids),
+        articles,
+        extraction,
+        settings=settings,
+        taxonomy=taxonomy,
+        indexes=indexes,
+        stats=stats,
+    )
+    write_batch(conn, batch, indexes=indexes, stats=stats)
+
+
+Lookup = Callable[[Iterable[str]], dict[str, Known]]
+
+
+def prepare_batch(
+    lookup: Lookup,
+    articles: Sequence[Article],
+    extraction: Extraction,
+    *,
+    settings: Settings,
+    taxonomy: Taxonomy,
+    indexes: Indexes,
+    stats: RunStats,
+) -> Batch:
+    """Copies, stories, topics and entities for a batch: everything but the write. ``lookup``
+    reads what the warehouse knows of some article ids (a run opens it read-only for that, so
+    readers are not locked out while this batch is worked on)."""
+    known = lookup([a.article_id for a in articles])
     batch = Batch()
     todo: list[Article] = []
     for art in articles:
@@ -233,7 +262,7 @@ def process_and_load(
     batch.copies = assign_copies(todo, indexes.copies, sigs)
     # The story index holds the window's articles only: copies of older articles look theirs up.
     older = [a.copy_of for a in todo if a.copy_of and a.copy_of not in indexes.stories.story_of]
-    known_older = known_articles(conn, older)
+    known_older = lookup(older) if older else {}
     indexes.stories.story_of.update({aid: k.story_id for aid, k in known_older.items() if k.story_id})
     texts = {aid: d.story for aid, d in derived.items() if d.story is not None}
     batch.stories, _ = assign_stories(todo, indexes.stories, texts)
@@ -248,9 +277,13 @@ def process_and_load(
     batch.signatures = {k: signature_bytes(v) for k, v in sigs.items()}
     batch.raw = [extraction.raw[a.article_id] for a in todo if a.article_id in extraction.raw]
     batch.articles = todo
+    return batch
+
+
+def write_batch(conn: duckdb.DuckDBPyConnection, batch: Batch, *, indexes: Indexes, stats: RunStats) -> None:
+    """Load a prepared batch in one transaction, then append the copy index file."""
     touched = load_batch(conn, batch, run_id=stats.run_id)
     save_copy_index(conn, indexes.copies)  # after the commit: the file never holds uncommitted rows
-
     stats.copies += len(batch.copies)
     stats.topics += len(batch.tags)
     stats.stories_new += sum(1 for s in batch.stories if s.is_new_story)
