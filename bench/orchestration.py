@@ -15,12 +15,17 @@ indexes as parameters), which Prefect walked item by item.
 against one temporary Prefect server started once (its start-up excluded). The orchestration share is
 (flow - plain) / flow.
 
+``memory``: the peak RSS of the process running the plain path over N generated articles: the
+documents and extracted articles wait on disk (``newswatch.driver.staging``), so it should follow
+the batch size, not N.
+
 ``ingest``: ``newswatch ingest`` of one seed file against a running ``prefect server start`` (started
 here on 127.0.0.1, stopped at the end) against a trivial one-task Prefect flow in a fresh
 interpreter; both the median of ``--repeat`` runs.
 
     PYTHONPATH=$PWD .venv/bin/python bench/orchestration.py tasks --sizes 2000 20000
     PYTHONPATH=$PWD .venv/bin/python bench/orchestration.py share --articles 1000
+    PYTHONPATH=$PWD .venv/bin/python bench/orchestration.py memory --sizes 1000 4000
     PYTHONPATH=$PWD .venv/bin/python bench/orchestration.py ingest --repeat 3
 """
 
@@ -188,6 +193,46 @@ def bench_share(n: int, repeat: int) -> dict[str, Any]:
     return out
 
 
+# -- memory: the calling process's peak as the run grows ----------------------------------------
+
+MEMORY = """
+import resource, sys
+from newswatch.driver.runs import ad_hoc_sources, run_locally
+from newswatch.settings import load_settings
+settings = load_settings(None, db=sys.argv[2])
+settings = settings.model_copy(update={"sources": ad_hoc_sources([sys.argv[1]])})
+stats = run_locally(settings, command="ingest")
+print(stats.new, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024)
+"""
+
+
+def bench_memory(sizes: list[int]) -> dict[str, Any]:
+    """Peak RSS of the process that runs the plain path (the driver; the extraction pool's workers
+    are other processes and hold one chunk each) over N generated articles, each on a fresh
+    warehouse in a fresh interpreter."""
+    headlines = _headlines()
+    if headlines is None:
+        return {}
+    out: dict[str, Any] = {}
+    work = Path(tempfile.mkdtemp(prefix="nw-memory-"))
+    try:
+        for n in sizes:
+            _write_articles(work / f"news{n}", headlines, n)
+            t = time.perf_counter()
+            done = subprocess.run(
+                [sys.executable, "-c", MEMORY, str(work / f"news{n}"), str(work / f"w{n}.duckdb")],
+                capture_output=True,
+                text=True,
+                check=True,
+            )
+            new, peak = map(int, done.stdout.split()[-2:])
+            out[str(n)] = {"new": new, "peak_rss_mib": round(peak / 2**20), "wall_s": time.perf_counter() - t}
+            print(n, out[str(n)], flush=True)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    return out
+
+
 # -- ingest: one small file against a running server --------------------------------------------
 
 TRIVIAL = """
@@ -277,6 +322,8 @@ def main(argv: list[str] | None = None) -> int:
     s = sub.add_parser("share")
     s.add_argument("--articles", type=int, default=1000)
     s.add_argument("--repeat", type=int, default=2)
+    m = sub.add_parser("memory")
+    m.add_argument("--sizes", type=int, nargs="+", default=[1000, 4000])
     i = sub.add_parser("ingest")
     i.add_argument("--repeat", type=int, default=3)
     args = ap.parse_args(argv)
@@ -284,6 +331,8 @@ def main(argv: list[str] | None = None) -> int:
         bench_tasks(args.sizes, args.batch, args.tasks)
     elif args.what == "share":
         bench_share(args.articles, args.repeat)
+    elif args.what == "memory":
+        bench_memory(args.sizes)
     else:
         bench_ingest(args.repeat)
     return 0

@@ -124,7 +124,7 @@ def _run_stages(run: Run, logger: Any) -> None:
     run.context()  # the HTTP client and web state, made once before the reads share them
     reads = [read_source_task.submit(run.stats.run_id, spec) for spec in run.specs]
     options = run.extract_options()
-    extractions = []
+    extractions: list[Any] = []  # futures of extract tasks
     for spec, future in zip(run.specs, reads, strict=True):
         try:
             result = future.result()
