@@ -11,7 +11,7 @@ The tree::
     │       ├── TransientFetchError    worth retrying later (timeouts, resets, 429, 5xx)
     │       └── TerminalFetchError     retrying will not help (4xx, refused address, robots)
     └── WarehouseError             the warehouse cannot be opened or migrated
-        └── WarehouseBusy          another process writes it (exit status 3)
+        └── WarehouseBusy          another process held it longer than this one would wait
 
 Each ``SourceError`` carries an ``outcome`` (the word stored in ``fetches.outcome``) and the
 ``input`` it is about, so the boundary that catches it can record a ``fetches`` row without parsing
@@ -24,13 +24,7 @@ from newswatch.outcomes import Outcome
 
 
 class NewswatchError(Exception):
-    """Base class of errors newswatch raises on purpose.
-
-    ``exit_code`` is the command's exit status when the error ends it: 2 for a usage or
-    configuration error, 3 when the warehouse cannot be opened (another process writes it).
-    """
-
-    exit_code = 2
+    """Base class of errors newswatch raises on purpose."""
 
 
 class ConfigError(NewswatchError):
@@ -91,6 +85,4 @@ class WarehouseError(NewswatchError):
 
 
 class WarehouseBusy(WarehouseError):
-    """Another process holds the warehouse (one writer at a time)."""
-
-    exit_code = 3  # not 2: the command was right, the warehouse was not available
+    """Another process held the warehouse for longer than this one would wait (exit code 3)."""

@@ -10,9 +10,9 @@ the extraction pool's workers used to live on (hundreds of MB each), and the run
 - ``start_reaper()``, once per run process: a small process of its own (``reaper.py``, no imports
   of newswatch) that notes the run's descendants every half second and, when the run process is
   gone, sends them ``SIGTERM`` then ``SIGKILL`` (Linux; elsewhere it does nothing);
-- ``mark_crashed_runs(conn)``, as a run starts: a row still ``running`` that no live run of this
-  process owns was left by a dead process (the warehouse has one writer at a time), and becomes
-  ``crashed``, with the counts of what that run wrote.
+- ``mark_crashed_runs(conn, live=...)``, as a run starts under the run lock: a row still
+  ``running`` that no live run of this process owns was left by a dead process (runs take the lock
+  in turn), and becomes ``crashed``, with the counts of what that run wrote.
 """
 
 from __future__ import annotations
@@ -24,6 +24,7 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import Iterable
 from pathlib import Path
 
 import duckdb
@@ -33,8 +34,6 @@ from newswatch.records import utcnow
 PR_SET_PDEATHSIG = 1
 WATCH_INTERVAL = 1.0
 
-_active_runs: set[str] = set()
-_active_lock = threading.Lock()
 _reaper: subprocess.Popen[bytes] | None = None
 
 
@@ -86,16 +85,6 @@ def start_reaper() -> subprocess.Popen[bytes] | None:
     return _reaper
 
 
-def run_started(run_id: str) -> None:
-    with _active_lock:
-        _active_runs.add(run_id)
-
-
-def run_ended(run_id: str) -> None:
-    with _active_lock:
-        _active_runs.discard(run_id)
-
-
 _CRASHED = """
 UPDATE runs SET
     status = 'crashed',
@@ -113,12 +102,11 @@ RETURNING run_id
 """
 
 
-def mark_crashed_runs(conn: duckdb.DuckDBPyConnection) -> list[str]:
-    """Mark ``crashed`` the runs left ``running`` by a process that is gone; their ids."""
-    with _active_lock:
-        mine = sorted(_active_runs)
-    rows = conn.execute(_CRASHED, [utcnow(), mine]).fetchall()
+def mark_crashed_runs(conn: duckdb.DuckDBPyConnection, *, live: Iterable[str] = ()) -> list[str]:
+    """Mark ``crashed`` the runs left ``running`` but those in ``live`` (this process's runs); call
+    it holding the run lock, so no other process's run is live. Returns the ids marked."""
+    rows = conn.execute(_CRASHED, [utcnow(), sorted(live)]).fetchall()
     return [r[0] for r in rows]
 
 
-__all__ = ["bind_to_parent", "mark_crashed_runs", "run_ended", "run_started", "start_reaper"]
+__all__ = ["bind_to_parent", "mark_crashed_runs", "start_reaper"]

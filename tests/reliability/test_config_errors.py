@@ -3,6 +3,7 @@ missing ``[topics]`` means the packaged taxonomy; a warehouse another process ho
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -13,8 +14,14 @@ from newswatch.settings import default_taxonomy_path, load_settings
 
 
 def newswatch(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "NEWSWATCH_WAREHOUSE__WRITE_WAIT": "1", "NEWSWATCH_WAREHOUSE__READ_WAIT": "1"}
     return subprocess.run(
-        [sys.executable, "-m", "newswatch", *args], cwd=cwd, capture_output=True, text=True, timeout=120
+        [sys.executable, "-m", "newswatch", *args],
+        cwd=cwd,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
 
 

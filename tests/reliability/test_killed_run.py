@@ -102,13 +102,14 @@ def test_a_killed_run_leaves_no_process_and_is_marked_crashed(tmp_path: Path) ->
             proc.kill()
             proc.wait()
 
-    from newswatch.driver.runs import recorded_run
+    from newswatch.driver.runs import open_run
+    from newswatch.settings import load_settings
     from newswatch.warehouse.db import connect
 
-    conn = connect(tmp_path / "nw.duckdb")
+    with open_run(load_settings(config, env={}), command="test"):
+        pass
+    conn = connect(tmp_path / "nw.duckdb", read_only=True)
     try:
-        with recorded_run(conn, command="test"):
-            pass
         rows = conn.execute("SELECT status, error, articles_read FROM runs ORDER BY started_at").fetchall()
     finally:
         conn.close()
@@ -125,24 +126,22 @@ def _alive(pid: int) -> bool:
 
 
 def test_the_crashed_mark_spares_this_process_s_running_runs(tmp_path: Path) -> None:
-    from newswatch.driver.runs import recorded_run
+    from newswatch.driver.hygiene import mark_crashed_runs
     from newswatch.warehouse.db import connect
 
     conn = connect(tmp_path / "nw.duckdb")
     try:
-        conn.execute(
-            "INSERT INTO runs (run_id, command, started_at, status)"
-            " VALUES ('r_dead', 'run', now(), 'running')"
-        )
-        with recorded_run(conn, command="outer") as outer, recorded_run(conn, command="inner"):
-            status = conn.execute("SELECT status FROM runs WHERE run_id = ?", [outer.run_id]).fetchone()
-            assert status == ("running",)  # a live run of this process is not a crashed one
-        dead = conn.execute(
-            "SELECT status, articles_read, failures FROM runs WHERE run_id = 'r_dead'"
-        ).fetchone()
+        for run_id in ("r_dead", "r_live"):
+            conn.execute(
+                "INSERT INTO runs (run_id, command, started_at, status) VALUES (?, 'run', now(), 'running')",
+                [run_id],
+            )
+        assert mark_crashed_runs(conn, live={"r_live"}) == ["r_dead"]
+        rows = dict(conn.execute("SELECT run_id, status FROM runs").fetchall())
+        dead = conn.execute("SELECT articles_read, failures FROM runs WHERE run_id = 'r_dead'").fetchone()
     finally:
         conn.close()
-    assert dead == ("crashed", 0, 0)
+    assert rows == {"r_dead": "crashed", "r_live": "running"} and dead == (0, 0)
 
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the reaper reads /proc")
