@@ -22,6 +22,9 @@ comes back unchanged, so the ids of files do not depend on this module.
 from __future__ import annotations
 
 import re
+import warnings
+from collections.abc import Callable
+from functools import lru_cache
 from urllib.parse import unquote, urlsplit, urlunsplit
 
 from newswatch.text import valid_text
@@ -53,6 +56,21 @@ def _query(query: str) -> str:
     return "&".join(kept)
 
 
+@lru_cache(maxsize=1)
+def _normalize_url() -> Callable[..., str]:
+    """courlan's ``normalize_url``, imported when first needed.
+
+    courlan brings urllib3 along; trafilatura (which extraction imports) then imports urllib3's SOCKS
+    support, which warns when PySocks is absent unless trafilatura came first. Importing both here,
+    trafilatura first and warnings aside, leaves the modules as extraction alone would.
+    """
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        import trafilatura  # noqa: F401
+        from courlan import normalize_url
+    return normalize_url
+
+
 def canonical_url(url: str) -> str:
     """The canonical form of an http(s) URL (idempotent); any other string as it is."""
     url = valid_text(url).strip()
@@ -70,10 +88,8 @@ def canonical_url(url: str) -> str:
     netloc = f"[{host}]" if ":" in host else host
     if port is not None and port != _DEFAULT_PORTS[scheme]:
         netloc += f":{port}"
-    from courlan import normalize_url  # imported when first needed: it brings urllib3 along
-
     try:
-        base = normalize_url(urlunsplit((scheme, netloc, parts.path or "/", "", "")), trailing_slash=True)
+        base = _normalize_url()(urlunsplit((scheme, netloc, parts.path or "/", "", "")), trailing_slash=True)
     except ValueError:
         return url
     query = _query(parts.query)
