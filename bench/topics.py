@@ -30,8 +30,7 @@ import time
 from pathlib import Path
 
 from newswatch.settings import TopicSettings
-from newswatch.topics import load_configured
-from newswatch.topics_eval import (
+from newswatch.topics.evaluate import (
     evaluate,
     evaluate_full_text,
     predict,
@@ -40,6 +39,7 @@ from newswatch.topics_eval import (
     split,
     split_articles,
 )
+from newswatch.topics.taxonomy import load_configured
 
 ROOT = Path(__file__).resolve().parent.parent
 CANDIDATES = [
@@ -84,7 +84,7 @@ def main() -> int:
         print("skipped: no uci_news_aggregator_dev.csv found")
         return 0
     if args.top_k is not None:
-        from newswatch import topic_embed
+        from newswatch.topics import embed as topic_embed
 
         topic_embed.MODEL_TOP_K[args.embeddings] = args.top_k
     t0 = time.perf_counter()

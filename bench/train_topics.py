@@ -1,4 +1,4 @@
-"""Train the shipped top-level topic classifier (newswatch/topic_model.py), offline.
+"""Train the shipped top-level topic classifier (newswatch/topics/model.py), offline.
 
     PYTHONPATH=$PWD python bench/train_topics.py [--out newswatch/models/topics/model.npz]
 
@@ -8,7 +8,7 @@ Training data (all CC BY 4.0; credited in newswatch/models/topics/README.md):
   Dataset v3, Rishabh Misra), desks mapped to IPTC top-level topics by ``HUFFPOST`` below; desks
   that mix every topic (U.S. NEWS, WORLD NEWS, IMPACT, the community desks) are left out.
 - ``../shared/corpora/stories``: the UCI News Aggregator development headlines, the ``tune`` half
-  only (``newswatch.topics_eval.split``): the ``held-out`` half reports, it never trains.
+  only (``newswatch.topics.evaluate.split``): the ``held-out`` half reports, it never trains.
 - ``sources/iptc/mediatopics_en.tsv``: each IPTC Media Topic in use, as "label. definition" and as
   its label alone, under its top-level ancestor: the only examples for disasters, labour,
   conflict, weather and others no corpus covers.
@@ -38,8 +38,8 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from newswatch import topic_model  # noqa: E402
-from newswatch.topics_eval import read_uci, split  # noqa: E402
+from newswatch.topics import model as topic_model  # noqa: E402
+from newswatch.topics.evaluate import read_uci, split  # noqa: E402
 
 CORPORA = ROOT.parent / "shared" / "corpora"
 TOPS = tuple(f"medtop:{i:02d}000000" for i in range(1, 18))

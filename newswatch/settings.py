@@ -87,7 +87,7 @@ class TopicSettings(_Section):
     threshold: float | None = Field(
         None, ge=0, description="minimum score for a tag (default: the taxonomy's)"
     )
-    # The top-level IPTC topics come from the shipped classifier (newswatch/topic_model.py); with
+    # The top-level IPTC topics come from the shipped classifier (newswatch/topics/model.py); with
     # "none" they come from the lexicon, with the embedding scorer below as a second opinion.
     classifier: Literal["static", "none"] = Field(
         "static", description="top-level topic classifier: 'static' (shipped model) or 'none' (lexicon)"
@@ -96,12 +96,12 @@ class TopicSettings(_Section):
         None, gt=0, le=1, description="probability a top-level topic other than the best needs (default 0.3)"
     )
     # With classifier = "none": a second opinion on the top-level topic when the lexicon finds
-    # nothing or one word only (newswatch/topic_embed.py, docs/topics.md).
+    # nothing or one word only (newswatch/topics/embed.py, docs/topics.md).
     embeddings: Literal["none", "static", "minilm"] = Field(
         "static",
         description="embedding scorer: 'static' (shipped, numpy only), 'minilm' (embeddings extra), 'none'",
     )
-    # Cosines are on each model's own scale: unset means the model's tuned value (topic_embed.py).
+    # Cosines are on each model's own scale: unset means the model's tuned value (topics/embed.py).
     embedding_margin: float | None = Field(
         None, gt=0, le=2, description="cosine lead worth one threshold of lexicon score when one word decides"
     )
@@ -201,7 +201,7 @@ class Settings(BaseSettings):
 
 def default_config_path() -> Path:
     """The packaged default configuration (``sources/newswatch.toml``): the seeds, offline."""
-    return Path(str(resources.files("sources").joinpath("newswatch.toml")))
+    return Path(str(resources.files("newswatch.sources").joinpath("newswatch.toml")))
 
 
 def load_settings(

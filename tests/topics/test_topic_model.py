@@ -9,10 +9,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from newswatch import topic_model
 from newswatch.settings import TopicSettings
-from newswatch.topics import Taxonomy, load_configured, parse_taxonomy, tag_article
-from newswatch.topics_eval import full_article, headline_article, read_labelled, top_level
+from newswatch.topics import model as topic_model
+from newswatch.topics.evaluate import full_article, headline_article, read_labelled, top_level
+from newswatch.topics.taxonomy import Taxonomy, load_configured, parse_taxonomy, tag_article
 
 ROOT = Path(__file__).resolve().parents[2]
 SEVENTEEN = ROOT / "tests" / "fixtures" / "topics" / "seventeen" / "articles.jsonl"
@@ -102,7 +102,7 @@ def test_a_second_topic_needs_its_own_probability(configured: Taxonomy) -> None:
 
 
 def test_an_iptc_subtopic_needs_its_top_level_to_be_likely(configured: Taxonomy) -> None:
-    from newswatch.topics import _gate_subtopics
+    from newswatch.topics.taxonomy import _gate_subtopics
 
     class Fixed:  # a prediction with the given probability for every top-level topic
         def __init__(self, p: float) -> None:
