@@ -107,13 +107,21 @@ class TopicSettings(_Section):
     threshold: float | None = Field(
         None, ge=0, description="minimum score for a tag (default: the taxonomy's)"
     )
-    # A second opinion on the top-level topic when the lexicon finds nothing or one word only
-    # (newswatch/topic_embed.py, docs/topics.md).
+    # The top-level IPTC topics come from the shipped classifier (newswatch/topics/model.py); with
+    # "none" they come from the lexicon, with the embedding scorer below as a second opinion.
+    classifier: Literal["static", "none"] = Field(
+        "static", description="top-level topic classifier: 'static' (shipped model) or 'none' (lexicon)"
+    )
+    classifier_probability: float | None = Field(
+        None, gt=0, le=1, description="probability a top-level topic other than the best needs (default 0.3)"
+    )
+    # With classifier = "none": a second opinion on the top-level topic when the lexicon finds
+    # nothing or one word only (newswatch/topics/embed.py, docs/topics.md).
     embeddings: Literal["none", "static", "minilm"] = Field(
         "static",
         description="embedding scorer: 'static' (shipped, numpy only), 'minilm' (embeddings extra), 'none'",
     )
-    # Cosines are on each model's own scale: unset means the model's tuned value (topic_embed.py).
+    # Cosines are on each model's own scale: unset means the model's tuned value (topics/embed.py).
     embedding_margin: float | None = Field(
         None, gt=0, le=2, description="cosine lead worth one threshold of lexicon score when one word decides"
     )
