@@ -36,6 +36,7 @@ from newswatch.embeddings import Embedder
 from newswatch.entities import entity_key, extract_names
 from newswatch.records import Article, StoryAssignment, StoryMerge, stable_id
 from newswatch.settings import StorySettings
+from newswatch.storytime import TextTime, When, gap_hours, text_time
 from newswatch.text import words
 
 TITLE_WEIGHT = 3.0
@@ -155,6 +156,7 @@ class TextFeatures:
     entities: dict[str, str]  # key -> display name
     entity_counts: Counter[str]
     numbers: set[str]
+    time: TextTime = field(default_factory=TextTime)  # its dateline and stated dates
 
 
 def text_features(article: Article) -> TextFeatures:
@@ -171,6 +173,7 @@ def text_features(article: Article) -> TextFeatures:
         entities=entities,
         entity_counts=counts,
         numbers=numbers_of(f"{article.title}\n{body}"),
+        time=text_time(article.title, body),
     )
 
 
@@ -193,6 +196,8 @@ class StoryFeatures:
     # embeddings close (a synthetic full-text stream merged into a handful of stories), while names
     # and figures already separate full texts.
     headline: bool = False
+    # Its time as matching sees it: published, else what the text says (newswatch.storytime).
+    when: When | None = None
 
     @classmethod
     def of(cls, article: Article, story_id: str, text: TextFeatures | None = None) -> StoryFeatures:
@@ -210,7 +215,11 @@ class StoryFeatures:
             entity_counts=text.entity_counts,
             numbers=text.numbers,
             title=article.title,
+            when=When(article.published_at, article.event_time, text.time),
         )
+
+    def time(self) -> When:
+        return self.when or When(self.event_time, self.event_time, TextTime())
 
 
 @dataclass(slots=True)
@@ -232,6 +241,18 @@ class Story:
     embedding_norm: float = 1.0
     ent_total: float = 0.0
     stamp: int = -1  # articles counted when the cache was filled; -1 when the story changed
+    # The span of its members with a publication time; None while it has none, when its time is
+    # that of its founding article's text (``founder``): see newswatch.storytime.
+    span_first: datetime | None = None
+    span_last: datetime | None = None
+    founder: When | None = None
+
+    def gap_hours(self, when: When) -> float:
+        """Hours between an article's time and this story's (0 when compatible)."""
+        return gap_hours(when, self.span_first, self.span_last, self.founder)
+
+    def dated(self) -> bool:
+        return self.span_last is not None
 
 
 class StoryIndex:
@@ -247,7 +268,8 @@ class StoryIndex:
         self._postings: dict[str, set[str]] = {}
         self._df: Counter[str] = Counter()
         self._n = 0
-        self._latest: datetime | None = None
+        self._latest: datetime | None = None  # the latest publication time counted
+        self._latest_seen: datetime | None = None  # the latest time of an article without one
         self._since_prune = 0
         self._story_of_kept = 0
 
@@ -299,11 +321,16 @@ class StoryIndex:
         self._df.update(features.terms.keys())
         self._df.update(f"@{k}" for k in features.entities)
         story = self.stories.get(sid)
+        when = features.time()
         if story is None:
             story = Story(sid, features.event_time, features.event_time)
+            story.founder = when if when.at is None else None
             self.stories[sid] = story
         story.first_time = min(story.first_time, features.event_time)
         story.last_time = max(story.last_time, features.event_time)
+        if when.at is not None:
+            story.span_first = when.at if story.span_first is None else min(story.span_first, when.at)
+            story.span_last = when.at if story.span_last is None else max(story.span_last, when.at)
         story.size += 1
         story.stamp = -1
         terms, log = story.terms, math.log
@@ -320,8 +347,12 @@ class StoryIndex:
             story.embedding = vec.copy() if story.embedding is None else story.embedding + vec
         self._file(story, features)
         self._cap(story)
-        if self._latest is None or features.event_time > self._latest:
-            self._latest = features.event_time
+        # Two clocks: an article without a publication time never ages stories that have one.
+        if when.at is not None:
+            if self._latest is None or when.at > self._latest:
+                self._latest = when.at
+        elif self._latest_seen is None or features.event_time > self._latest_seen:
+            self._latest_seen = features.event_time
         self._since_prune += 1
         if self._since_prune >= 5000:
             self.prune()
@@ -364,11 +395,15 @@ class StoryIndex:
     def prune(self, now: datetime | None = None) -> int:
         """Forget stories last seen more than the window before ``now``; returns how many."""
         self._since_prune = 0
-        now = now or self._latest
-        if now is None:
-            return 0
-        horizon = now - timedelta(days=self.settings.window_days)
-        old = [s for s in self.stories.values() if s.last_time < horizon]
+        window = timedelta(days=self.settings.window_days)
+        dated_now = now or self._latest
+        undated_now = now or self._latest_seen
+        old = [
+            s
+            for s in self.stories.values()
+            if (s.span_last is not None and dated_now is not None and s.span_last < dated_now - window)
+            or (s.span_last is None and undated_now is not None and s.last_time < undated_now - window)
+        ]
         for story in old:
             self._drop(story)
         return len(old)
@@ -395,7 +430,8 @@ class StoryIndex:
 
     def candidates(self, features: StoryFeatures) -> list[Story]:
         """Open stories that share the article's rarest terms or names, best-sharing first."""
-        window = timedelta(days=self.settings.window_days)
+        window_h = self.settings.window_days * 24
+        when = features.time()
         probes = self._rarest(features.terms)
         probes += [f"@{k}" for k in features.entities]
         hits: Counter[str] = Counter()
@@ -411,9 +447,7 @@ class StoryIndex:
         # re-ingest in another process picks the same candidates.
         for sid, _ in heapq.nsmallest(MAX_CANDIDATES, hits.items(), key=lambda kv: (-kv[1], kv[0])):
             story = self.stories[sid]
-            if abs(story.last_time - features.event_time) <= window or (
-                story.first_time - window <= features.event_time <= story.last_time + window
-            ):
+            if story.gap_hours(when) <= window_h:
                 out.append(story)
         return out
 
@@ -467,9 +501,8 @@ class StoryIndex:
         shared_numbers = [n for n in new.numbers if n in story.numbers]
         if shared_numbers:
             total += NUMBER_BONUS * min(2, len(shared_numbers))
-        gap = abs((new.event_time - story.last_time).total_seconds()) / 3600
-        if new.event_time < story.first_time:
-            gap = (story.first_time - new.event_time).total_seconds() / 3600
+        when = new.time()
+        gap = story.gap_hours(when)
         window_h = self.settings.window_days * 24
         total *= 1.0 - TIME_DECAY * min(1.0, gap / window_h)
         if not explain:
@@ -484,6 +517,8 @@ class StoryIndex:
             "shared_numbers": shared_numbers[:8],
             "hours_apart": round(gap, 1),
         }
+        if when.at is None:  # say what its time was read from: a dateline, stated dates, or nothing
+            evidence["time"] = when.kind()
         if similar is not None:
             evidence["embedding"] = round(similar, 4)
         return min(total, 1.0), evidence
@@ -492,6 +527,14 @@ class StoryIndex:
         """Fold ``other`` into ``keep`` (the older story), keeping its id findable."""
         keep.first_time = min(keep.first_time, other.first_time)
         keep.last_time = max(keep.last_time, other.last_time)
+        if other.span_first is not None and other.span_last is not None:
+            keep.span_first = (
+                other.span_first if keep.span_first is None else min(keep.span_first, other.span_first)
+            )
+            keep.span_last = (
+                other.span_last if keep.span_last is None else max(keep.span_last, other.span_last)
+            )
+        keep.founder = keep.founder or other.founder
         keep.size += other.size
         keep.stamp = -1
         keep.terms.update(other.terms)
