@@ -34,6 +34,7 @@ import numpy as np
 
 from newswatch.embeddings import Embedder
 from newswatch.entities import entity_key, extract_names
+from newswatch.generic import generic_words
 from newswatch.records import Article, StoryAssignment, StoryMerge, stable_id
 from newswatch.settings import StorySettings
 from newswatch.storytime import TextTime, When, gap_hours, text_time
@@ -509,6 +510,7 @@ class StoryIndex:
             return min(total, 1.0), {}
         shared_terms = sorted(products, key=lambda t: -products[t])
         shared_numbers.sort()
+        generic = generic_words()
         evidence: dict[str, object] = {
             "lexical": round(lexical, 4),
             "entities": round(names, 4),
@@ -517,6 +519,9 @@ class StoryIndex:
             "shared_numbers": shared_numbers[:8],
             "hours_apart": round(gap, 1),
         }
+        if not (shared_names or shared_numbers or any(t not in generic for t in shared_terms)):
+            # Nothing but common words in common ("good", "record"): no event evidence.
+            evidence["only_common_words"] = True
         if when.at is None:  # say what its time was read from: a dateline, stated dates, or nothing
             evidence["time"] = when.kind()
         if similar is not None:
@@ -629,9 +634,14 @@ def assign_stories(
             )
             # the evidence of the one story the article is placed by
             scored[0] = (*index.score(feats, scored[0][2], vector, names_idf), scored[0][2])
-        if scored and scored[0][0] >= threshold:
+        if scored and scored[0][0] >= threshold and not scored[0][1].get("only_common_words"):
             score, evidence, story = scored[0]
-            if len(scored) > 1 and scored[1][0] >= merge_at and score >= merge_at:
+            if (
+                len(scored) > 1
+                and scored[1][0] >= merge_at
+                and score >= merge_at
+                and not index.score(feats, scored[1][2], vector, names_idf)[1].get("only_common_words")
+            ):
                 keep, other = _older(story, scored[1][2])
                 index.merge(keep, other, art.article_id, scored[1][0])
                 for a in articles:  # this batch's earlier members move with their story
