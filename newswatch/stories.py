@@ -36,9 +36,10 @@ from newswatch.embeddings import Embedder
 from newswatch.entities import entity_key, extract_names
 from newswatch.generic import generic_words
 from newswatch.records import Article, StoryAssignment, StoryMerge, stable_id
+from newswatch.roles import conflicting_roles, role_holders
 from newswatch.settings import StorySettings
 from newswatch.storytime import TextTime, When, gap_hours, text_time
-from newswatch.text import words
+from newswatch.text import fold, words
 
 TITLE_WEIGHT = 3.0
 # How much of the score each kind of evidence carries when both sides name entities.
@@ -51,6 +52,11 @@ STORY_TERMS = 48
 # (and the cost of scoring it) stays bounded however many articles it gathers.
 STORY_ENTITIES = 32
 STORY_NUMBERS = 32
+STORY_ROLES = 16
+# Two sides giving one role to different people (neither naming the other's) are two events: the
+# score is multiplied by this (a minister and her successor, the same club's two coaches). Two
+# accounts of one event rarely score above 0.7, so this keeps such a pair under the 0.30 threshold.
+ROLE_CONFLICT = 0.4
 # Below this many body words an article is a headline (and summary): it is scored as one.
 HEADLINE_WORDS = 40
 # Candidate stories per article are found through its rarest terms and names.
@@ -80,6 +86,10 @@ _STOPWORDS = frozenset(
 )
 _NUMBER = re.compile(r"^\d[\d.,]*$")
 _YEARLIKE = re.compile(r"^(19|20)\d\d$")
+
+
+def _name_words(names: Iterable[str]) -> set[str]:
+    return {w for n in names for w in fold(n).lower().split()}
 
 
 def embedding_text(article: Article) -> str:
@@ -158,6 +168,7 @@ class TextFeatures:
     entity_counts: Counter[str]
     numbers: set[str]
     time: TextTime = field(default_factory=TextTime)  # its dateline and stated dates
+    roles: dict[str, frozenset[str]] = field(default_factory=dict)  # role -> surnames (newswatch.roles)
 
 
 def text_features(article: Article) -> TextFeatures:
@@ -175,6 +186,7 @@ def text_features(article: Article) -> TextFeatures:
         entity_counts=counts,
         numbers=numbers_of(f"{article.title}\n{body}"),
         time=text_time(article.title, body),
+        roles=role_holders(f"{article.title}.\n{body}"),
     )
 
 
@@ -199,6 +211,7 @@ class StoryFeatures:
     headline: bool = False
     # Its time as matching sees it: published, else what the text says (newswatch.storytime).
     when: When | None = None
+    roles: dict[str, frozenset[str]] = field(default_factory=dict)
 
     @classmethod
     def of(cls, article: Article, story_id: str, text: TextFeatures | None = None) -> StoryFeatures:
@@ -217,6 +230,7 @@ class StoryFeatures:
             numbers=text.numbers,
             title=article.title,
             when=When(article.published_at, article.event_time, text.time),
+            roles=text.roles,
         )
 
     def time(self) -> When:
@@ -247,6 +261,8 @@ class Story:
     span_first: datetime | None = None
     span_last: datetime | None = None
     founder: When | None = None
+    roles: dict[str, set[str]] = field(default_factory=dict)  # role -> its holders' surnames
+    name_words: set[str] = field(default_factory=set)  # folded words of its names (for roles)
 
     def gap_hours(self, when: When) -> float:
         """Hours between an article's time and this story's (0 when compatible)."""
@@ -343,6 +359,11 @@ class StoryIndex:
         # Sorted: a set's order follows the process's hash seed (and the pool's workers have their
         # own), and the order of equal counts decides which figures ``_cap`` keeps.
         story.numbers.update(sorted(features.numbers))
+        if features.roles or story.roles:
+            for role, holders in features.roles.items():
+                if role in story.roles or len(story.roles) < STORY_ROLES:
+                    story.roles.setdefault(role, set()).update(holders)
+            story.name_words.update(_name_words(features.entities.values()))
         if features.vector is not None:
             vec = features.vector
             story.embedding = vec.copy() if story.embedding is None else story.embedding + vec
@@ -502,6 +523,13 @@ class StoryIndex:
         shared_numbers = [n for n in new.numbers if n in story.numbers]
         if shared_numbers:
             total += NUMBER_BONUS * min(2, len(shared_numbers))
+        conflicts = (
+            conflicting_roles(new.roles, story.roles, story.name_words, _name_words(new.entities.values()))
+            if new.roles and story.roles
+            else []
+        )
+        if conflicts:
+            total *= ROLE_CONFLICT
         when = new.time()
         gap = story.gap_hours(when)
         window_h = self.settings.window_days * 24
@@ -522,6 +550,11 @@ class StoryIndex:
         if not (shared_names or shared_numbers or any(t not in generic for t in shared_terms)):
             # Nothing but common words in common ("good", "record"): no event evidence.
             evidence["only_common_words"] = True
+        if conflicts:  # "health minister: Vondrová, not Hrubeš"
+            evidence["other_holders"] = [
+                f"{r}: {', '.join(sorted(new.roles[r]))}, not {', '.join(sorted(story.roles[r]))}"
+                for r in conflicts
+            ]
         if when.at is None:  # say what its time was read from: a dateline, stated dates, or nothing
             evidence["time"] = when.kind()
         if similar is not None:
@@ -540,6 +573,9 @@ class StoryIndex:
                 other.span_last if keep.span_last is None else max(keep.span_last, other.span_last)
             )
         keep.founder = keep.founder or other.founder
+        for role, holders in other.roles.items():
+            keep.roles.setdefault(role, set()).update(holders)
+        keep.name_words |= other.name_words
         keep.size += other.size
         keep.stamp = -1
         keep.terms.update(other.terms)

@@ -99,3 +99,32 @@ def test_junk_records_sharing_common_words_are_not_one_story() -> None:
         arts = [article(*a) for a in JUNK]
         assignments, _ = assign_stories(arts, index)
         assert len({a.story_id for a in arts}) == 3, [s.evidence for s in assignments]
+
+
+def test_another_person_in_the_same_role_is_another_event() -> None:
+    from newswatch.roles import role_holders
+
+    assert role_holders("Czech Health Minister Tomáš Hrubeš resigned.") == {"health minister": {"hrubeš"}}
+    # Both undated: time cannot tell them apart, the office holders do.
+    first = article(
+        "desk-a",
+        "Slovenian health minister resigns over hospital contract",
+        """Slovenian Health Minister Marko Kranjc resigned on Tuesday after police searched the ministry
+in Ljubljana over a contract for a new wing of the University Medical Centre. Prime Minister Robert Golob
+accepted the resignation and said he would run the ministry himself. Opposition parties in Ljubljana
+demanded that the contract for the University Medical Centre be cancelled and the tender repeated.""",
+        None,
+    )
+    second = article(
+        "desk-b",
+        "New Slovenian health minister presents plan for University Medical Centre",
+        """Slovenian Health Minister Nina Zupan presented a plan on Wednesday to cut waiting lists at the
+University Medical Centre in Ljubljana by a third. Prime Minister Robert Golob said the ministry would
+fund new operating theatres at the University Medical Centre and in Maribor, and that the contract for
+the new wing of the hospital in Ljubljana would be tendered again.""",
+        None,
+    )
+    index = StoryIndex(StorySettings())
+    assignments, _ = assign_stories([first, second], index)
+    assert first.story_id != second.story_id
+    assert assignments[1].evidence.get("other_holders") == ["health minister: zupan, not kranjc"]
