@@ -164,7 +164,7 @@ def _newswatch_run(
     """Extract and clean (pooled when ``workers`` > 1), then copies, stories, topics, load.
 
     Returns the CPU seconds this process spent in extract + clean."""
-    from flows.stages import derivation_for, event_order, extract, load_in_batches, load_indexes
+    from newswatch.driver.stages import derivation_for, event_order, extract, load_in_batches, load_indexes
     from newswatch.records import Document, RunStats
 
     docs = [Document("bench", url, html.encode(), "text/html", None) for url, html in pages]
@@ -181,10 +181,11 @@ def _newswatch_run(
 
 
 def _newswatch(workers: int) -> tuple[float, float, int, float]:
+    from newswatch.warehouse.db import connect
+
+    from newswatch.driver.pool import POOL_MIN_DOCUMENTS, shutdown_pool
     from newswatch.settings import load_settings
-    from newswatch.topics import load_configured
-    from sources.batch import POOL_MIN_DOCUMENTS, shutdown_pool
-    from warehouse.db import connect
+    from newswatch.topics.taxonomy import load_configured
 
     _, pages = load_pages()
     warm, timed = pages[:WARM], pages[WARM:]

@@ -17,7 +17,7 @@ import sys
 import time
 
 from bench.scale import CORPUS, Stream
-from newswatch.copies import CopyIndex, assign_copies, signatures_for
+from newswatch.copies.minhash import CopyIndex, assign_copies, signatures_for
 from newswatch.settings import CopySettings
 from newswatch.text import shingles, words
 

@@ -42,12 +42,12 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from newswatch.copies import Arrays, CopyIndex, assign_copies, signatures_for
-from newswatch.copystore import CopyStore, index_path
+from newswatch.copies.minhash import Arrays, CopyIndex, assign_copies, signatures_for
+from newswatch.copies.store import CopyStore, index_path
 from newswatch.embeddings import load_embedder
 from newswatch.records import Article, article_id_for
 from newswatch.settings import Settings
-from newswatch.stories import StoryIndex, assign_stories
+from newswatch.stories.assign import StoryIndex, assign_stories
 from newswatch.text import words
 
 # ../shared beside the checkout; NEWSWATCH_SHARED points elsewhere (another checkout layout).

@@ -29,23 +29,23 @@ sys.path.insert(0, str(ROOT / "bench"))
 
 # (module, function, label)
 STAGES = [
-    ("sources.html", "decode_html", "decode"),
-    ("sources.html", "load_html", "parse"),
-    ("sources.html", "redirect_target", "redirect"),
-    ("sources.html", "read_metadata", "metadata"),
-    ("sources.html", "is_listing", "listing"),
-    ("sources.html", "choose_title", "title"),
-    ("sources.html", "_fill_gaps", "gaps (byline, htmldate)"),
-    ("sources.html", "drop_non_content", "drop non-content"),
-    ("sources.html", "_body", "body passes"),
-    ("sources.html", "paywall_kind", "paywall"),
-    ("sources.batch", "clean", "clean"),
-    ("newswatch.clean", "detect_language", "language"),
-    ("flows.stages", "derive", "tags, entities, signatures"),
-    ("flows.stages", "assign_copies", "copies"),
-    ("flows.stages", "assign_stories", "stories"),
-    ("flows.stages", "load_batch", "load"),
-    ("warehouse.loader", "upsert_raw_documents", "raw pages"),
+    ("newswatch.extract.html", "decode_html", "decode"),
+    ("newswatch.extract.html", "load_html", "parse"),
+    ("newswatch.extract.html", "redirect_target", "redirect"),
+    ("newswatch.extract.html", "read_metadata", "metadata"),
+    ("newswatch.extract.html", "is_listing", "listing"),
+    ("newswatch.extract.html", "choose_title", "title"),
+    ("newswatch.extract.html", "_fill_gaps", "gaps (byline, htmldate)"),
+    ("newswatch.extract.html", "drop_non_content", "drop non-content"),
+    ("newswatch.extract.html", "_body", "body passes"),
+    ("newswatch.extract.html", "paywall_kind", "paywall"),
+    ("newswatch.driver.pool", "clean", "clean"),
+    ("newswatch.language", "detect_language", "language"),
+    ("newswatch.driver.stages", "derive", "tags, entities, signatures"),
+    ("newswatch.driver.stages", "assign_copies", "copies"),
+    ("newswatch.driver.stages", "assign_stories", "stories"),
+    ("newswatch.driver.stages", "load_batch", "load"),
+    ("newswatch.warehouse.loader", "upsert_raw_documents", "raw pages"),
 ]
 
 
@@ -71,9 +71,10 @@ def _child() -> dict[str, float]:
     for module, name, label in STAGES:
         mod = importlib.import_module(module)
         setattr(mod, name, timed(label, getattr(mod, name)))
+    from newswatch.warehouse.db import connect
+
     from newswatch.settings import load_settings
-    from newswatch.topics import load_configured
-    from warehouse.db import connect
+    from newswatch.topics.taxonomy import load_configured
 
     _, pages = bench.load_pages()
     warm, timed_pages = pages[: bench.WARM], pages[bench.WARM :]

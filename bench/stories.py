@@ -33,11 +33,11 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from newswatch.copies import CopyIndex, assign_copies, signatures_for
+from newswatch.copies.minhash import CopyIndex, assign_copies, signatures_for
 from newswatch.embeddings import load_embedder
 from newswatch.records import article_id_for
 from newswatch.settings import Settings
-from newswatch.stories import StoryIndex, assign_stories
+from newswatch.stories.assign import StoryIndex, assign_stories
 
 ROOT = Path(__file__).resolve().parents[1]
 DEV = ROOT.parent / "shared/corpora/stories/uci_news_aggregator_dev.csv"
@@ -107,11 +107,11 @@ def gold_labels(path: Path, column: str = "STORY") -> dict[str, str]:
 
 def cluster_file(path: Path, settings: Settings) -> tuple[dict[str, str], int]:
     """Ingest ``path`` like a files source and return article_id -> story_id and the copy count."""
-    from flows.stages import event_order, extract
-    from sources.files import read_file
+    from newswatch.driver.stages import event_order, extract
+    from newswatch.sources.files import read_file
 
     docs = [d for d in read_file(path, "bench", max_bytes=1 << 30) if hasattr(d, "fields")]
-    extraction = extract(docs)  # type: ignore[arg-type]
+    extraction = extract(docs)
     articles = event_order(extraction.articles)
     copies = CopyIndex(settings.copies)
     stories = StoryIndex(settings.stories, load_embedder(settings.stories.embeddings))

@@ -20,8 +20,8 @@ import time
 from pathlib import Path
 
 from newswatch.settings import TopicSettings
-from newswatch.topics import load_configured
-from newswatch.topics_eval import evaluate, predict, read_uci, split
+from newswatch.topics.evaluate import evaluate, predict, read_uci, split
+from newswatch.topics.taxonomy import load_configured
 
 ROOT = Path(__file__).resolve().parent.parent
 CANDIDATES = [
@@ -54,7 +54,7 @@ def main() -> int:
         embedding_min_similarity=args.min_similarity,
     )
     if args.top_k is not None:
-        from newswatch import topic_embed
+        from newswatch.topics import embed as topic_embed
 
         topic_embed.MODEL_TOP_K[args.embeddings] = args.top_k
     t0 = time.perf_counter()

@@ -17,14 +17,18 @@ from pathlib import Path
 from typing import Any
 
 import duckdb
+from newswatch.sources.discover import guess_kind
+from newswatch.sources.registry import SourceContext
+from newswatch.warehouse.db import connect
+from newswatch.warehouse.reports import render_digest
 from prefect import flow, get_run_logger, task
 from prefect.artifacts import create_markdown_artifact
 from prefect.cache_policies import NO_CACHE
 from prefect.context import get_run_context
 from prefect.task_runners import ThreadPoolTaskRunner
 
-from flows.runs import recorded_run
-from flows.stages import (
+from newswatch.driver.runs import recorded_run
+from newswatch.driver.stages import (
     Extraction,
     Haul,
     batches,
@@ -39,11 +43,7 @@ from flows.stages import (
 from newswatch.errors import SourceError
 from newswatch.records import Fetch, RunStats
 from newswatch.settings import Settings, SourceSpec, load_settings
-from newswatch.topics import Taxonomy, load_configured
-from sources.discover import guess_kind
-from sources.registry import SourceContext
-from warehouse.db import connect
-from warehouse.reports import render_digest
+from newswatch.topics.taxonomy import Taxonomy, load_configured
 
 
 def _transient(task: Any, task_run: Any, state: Any) -> bool:

@@ -69,7 +69,7 @@ def _settings(config: Path | None, db: Path | None) -> Any:
 
 def _run_flow(config: Path | None, db: Path | None, inputs: list[str] | None) -> None:
     _settings(config, db)  # fail fast, before Prefect starts, on a bad configuration
-    from flows import newswatch_run
+    from newswatch.flows import newswatch_run
 
     summary = newswatch_run(config=str(config) if config else None, db=str(db) if db else None, inputs=inputs)
     _print_summary(summary)
@@ -124,8 +124,8 @@ def digest(
     db: DbOpt = None,
 ) -> None:
     """Print (or write) the digest of the stories first seen or updated on a day."""
-    from warehouse.db import connect
-    from warehouse.reports import render_digest
+    from newswatch.warehouse.db import connect
+    from newswatch.warehouse.reports import render_digest
 
     try:
         when = date.fromisoformat(day) if day else datetime.now(UTC).date()
@@ -141,7 +141,7 @@ def digest(
     except NewswatchError as exc:
         raise _fail(exc) from exc
     if out:
-        from flows.pipeline import write_atomically
+        from newswatch.flows.pipeline import write_atomically
 
         write_atomically(out, text)
         err.print(f"wrote {out}")
@@ -160,7 +160,7 @@ def sql(
     entities, article_entities; views: story_topics, story_entities, ...)."""
     import duckdb
 
-    from warehouse.db import connect
+    from newswatch.warehouse.db import connect
 
     try:
         settings = _settings(config, db)
@@ -226,7 +226,7 @@ def serve(
 ) -> None:
     """Run the main job on a schedule (a Prefect deployment served by this process)."""
     _settings(config, db)
-    from flows.serve import serve_schedules
+    from newswatch.flows.serve import serve_schedules
 
     serve_schedules(config=str(config) if config else None, db=str(db) if db else None, cron=cron)
 
@@ -242,9 +242,9 @@ def tag(
     ] = None,
 ) -> None:
     """Tag one article with topics and entities, with scores and evidence (checks the taxonomy)."""
-    from newswatch.entities import extract_entities
-    from newswatch.topics import load_configured, tag_article
-    from newswatch.topics_eval import headline_article
+    from newswatch.entities.names import extract_entities
+    from newswatch.topics.evaluate import headline_article
+    from newswatch.topics.taxonomy import load_configured, tag_article
 
     try:
         section = _settings(config, None).topics
@@ -279,8 +279,8 @@ def sources(ctx: typer.Context, config: ConfigOpt = None, db: DbOpt = None) -> N
     items seen and new on the last read, and the back-off of a failing source."""
     if ctx.invoked_subcommand is not None:
         return
-    from warehouse.db import connect
-    from warehouse.state import read_source_health
+    from newswatch.warehouse.db import connect
+    from newswatch.warehouse.state import read_source_health
 
     try:
         settings = _settings(config, db)
@@ -320,8 +320,8 @@ def sources_discover(
     db: DbOpt = None,
 ) -> None:
     """List the feeds a page advertises (its link rel="alternate" tags), to add as feed sources."""
-    from sources.discover import discover
-    from sources.http import make_client
+    from newswatch.sources.discover import discover
+    from newswatch.sources.http import make_client
 
     try:
         settings = _settings(config, db)
@@ -352,8 +352,8 @@ def story(
     db: DbOpt = None,
 ) -> None:
     """Show a story: members, outlets, first/last seen, the evidence, and where versions differ."""
-    from warehouse.db import connect
-    from warehouse.story_report import as_json, render_text, story_report
+    from newswatch.warehouse.db import connect
+    from newswatch.warehouse.story_report import as_json, render_text, story_report
 
     try:
         settings = _settings(config, db)
@@ -375,8 +375,8 @@ def story(
 @app.command()
 def reindex(config: ConfigOpt = None, db: DbOpt = None) -> None:
     """Rebuild the copy index from the warehouse: MinHash signatures, then the index file beside it."""
-    from warehouse.db import connect
-    from warehouse.state import copy_store, rebuild_copy_index, rebuild_copy_signatures
+    from newswatch.warehouse.db import connect
+    from newswatch.warehouse.state import copy_store, rebuild_copy_index, rebuild_copy_signatures
 
     try:
         settings = _settings(config, db)
@@ -409,10 +409,10 @@ def reextract(
         when = datetime.fromisoformat(since).replace(tzinfo=UTC) if since else None
     except ValueError as exc:
         raise _fail(ValueError(f"--since {since!r}: expected YYYY-MM-DD")) from exc
-    from flows.runs import recorded_run
-    from flows.stages import reextract as run_reextract
-    from newswatch.topics import load_configured
-    from warehouse.db import connect
+    from newswatch.driver.runs import recorded_run
+    from newswatch.driver.stages import reextract as run_reextract
+    from newswatch.topics.taxonomy import load_configured
+    from newswatch.warehouse.db import connect
 
     try:
         settings = _settings(config, db)

@@ -19,6 +19,8 @@ the message.
 
 from __future__ import annotations
 
+from newswatch.outcomes import Outcome
+
 
 class NewswatchError(Exception):
     """Base class of errors newswatch raises on purpose."""
@@ -40,30 +42,30 @@ class ConfigError(NewswatchError):
 class SourceError(NewswatchError):
     """One input could not become an article. ``outcome`` is the word stored in ``fetches``."""
 
-    outcome = "error"
+    outcome: Outcome = Outcome.ERROR
     retryable = False
 
-    def __init__(self, input: str, reason: str, *, outcome: str | None = None) -> None:
+    def __init__(self, input: str, reason: str, *, outcome: Outcome | str | None = None) -> None:
         super().__init__(f"{input}: {reason}")
         self.input = input
         self.reason = reason
         if outcome is not None:
-            self.outcome = outcome
+            self.outcome = Outcome(outcome)
 
 
 class UnreadableInput(SourceError):
-    outcome = "unreadable"
+    outcome = Outcome.UNREADABLE
 
 
 class ExtractionError(SourceError):
-    outcome = "not_an_article"
+    outcome = Outcome.NOT_AN_ARTICLE
 
 
 class FetchError(SourceError):
-    outcome = "http_error"
+    outcome = Outcome.HTTP_ERROR
 
     def __init__(
-        self, input: str, reason: str, *, outcome: str | None = None, status: int | None = None
+        self, input: str, reason: str, *, outcome: Outcome | str | None = None, status: int | None = None
     ) -> None:
         super().__init__(input, reason, outcome=outcome)
         self.status = status

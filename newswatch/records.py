@@ -14,6 +14,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
+from newswatch.outcomes import Outcome
+
 
 def utcnow() -> datetime:
     """The current time, timezone-aware UTC, to the microsecond."""
@@ -37,7 +39,7 @@ class Fetch:
 
     url: str
     source: str
-    outcome: str = "ok"
+    outcome: Outcome = Outcome.OK
     status: int | None = None
     error: str | None = None
     bytes: int = 0
@@ -52,8 +54,8 @@ class Fetch:
     items_seen: int | None = None
     items_new: int | None = None
 
-    def fail(self, outcome: str, error: str) -> Fetch:
-        self.outcome = outcome
+    def fail(self, outcome: Outcome | str, error: str) -> Fetch:
+        self.outcome = Outcome(outcome)  # an unknown word is a bug: fail here, not in a report
         self.error = error
         return self
 

@@ -193,7 +193,7 @@ class Settings(BaseSettings):
 
 def default_config_path() -> Path:
     """The packaged default configuration (``sources/newswatch.toml``): the seeds, offline."""
-    return Path(str(resources.files("sources").joinpath("newswatch.toml")))
+    return Path(str(resources.files("newswatch.sources").joinpath("newswatch.toml")))
 
 
 def load_settings(

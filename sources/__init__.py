@@ -1,6 +1,6 @@
-"""Getting documents in: the source registry, local files, and extraction of article records."""
+"""Getting documents in: the source registry and its kinds (files, feeds, sitemaps, pages), and
+HTTP fetching with its limits (``http``, ``web``)."""
 
-from sources.extract import extract_document
-from sources.registry import SourceContext, read_source, register, registered_kinds
+from newswatch.sources.registry import SourceContext, read_source, register, registered_kinds
 
-__all__ = ["SourceContext", "extract_document", "read_source", "register", "registered_kinds"]
+__all__ = ["SourceContext", "read_source", "register", "registered_kinds"]

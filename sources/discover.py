@@ -107,8 +107,9 @@ def guess_kind(url: str) -> str:
 
 def discover(url: str, client: Any) -> tuple[str, list[FeedLink]]:
     """Fetch ``url`` (a ``sources.http.Fetcher``): what it is, and the feeds it advertises."""
-    from sources.encoding import decode
-    from sources.web import html_charset
+    from newswatch.sources.web import html_charset
+
+    from newswatch.extract.encoding import decode
 
     resp = client.get(url, accept="text/html,application/xhtml+xml;q=0.9,*/*;q=0.5")
     kind = sniff_kind(resp.content, resp.media_type)

@@ -18,11 +18,12 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import feedparser
+from newswatch.sources.registry import SourceContext, SourceItem, register
+from newswatch.sources.web import Item, backoff_row, fetch_source, items_to_documents
 
 from newswatch.errors import UnreadableInput
+from newswatch.outcomes import Outcome
 from newswatch.settings import SourceSpec
-from sources.registry import SourceContext, SourceItem, register
-from sources.web import Item, backoff_row, fetch_source, items_to_documents
 
 FEED_ACCEPT = (
     "application/rss+xml, application/atom+xml, application/feed+json, application/json;q=0.9, "
@@ -170,7 +171,7 @@ def read_feed(spec: SourceSpec, ctx: SourceContext) -> Iterator[SourceItem]:
 
 def feed_items(spec: SourceSpec, ctx: SourceContext, primary: Any, resp: Any) -> Iterator[SourceItem]:
     """The documents of a fetched feed (shared with pages that turn out to be feeds)."""
-    if resp is None or primary.outcome != "ok":  # failed, 304 or the same bytes: nothing to parse
+    if resp is None or primary.outcome != Outcome.OK:  # failed, 304 or the same bytes: nothing to parse
         yield primary
         return
     try:
@@ -188,7 +189,7 @@ def feed_items(spec: SourceSpec, ctx: SourceContext, primary: Any, resp: Any) ->
 
 def _advertised(resp: Any) -> str:
     """For a homepage configured as a feed: the feeds it advertises, to put in the error."""
-    from sources.discover import discover_feeds, sniff_kind
+    from newswatch.sources.discover import discover_feeds, sniff_kind
 
     if sniff_kind(resp.content, resp.media_type) != "page":
         return ""

@@ -21,11 +21,13 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+from newswatch.sources.registry import SourceContext, SourceItem, register
+
 from newswatch.errors import SourceError, UnreadableInput
+from newswatch.extract.encoding import decode
+from newswatch.outcomes import Outcome
 from newswatch.records import Document, Fetch
 from newswatch.settings import SourceSpec
-from sources.encoding import decode
-from sources.registry import SourceContext, SourceItem, register
 
 TEXT_TYPES = {
     ".txt": "text/plain",
@@ -61,7 +63,7 @@ def read_files(spec: SourceSpec, ctx: SourceContext) -> Iterator[SourceItem]:
         yield Fetch(
             url=file_url(root),
             source=spec.name,
-            outcome="missing",
+            outcome=Outcome.MISSING,
             error=f"{root}: no such file or folder",
         )
         return
@@ -124,7 +126,7 @@ def read_records(text: str, *, path: Path, source: str, suffix: str) -> Iterator
             yield Fetch(
                 url=base,
                 source=source,
-                outcome="bad_record",
+                outcome=Outcome.BAD_RECORD,
                 error=f"{path.name}: invalid JSON: {exc}",
             )
             return
@@ -146,7 +148,7 @@ def read_records(text: str, *, path: Path, source: str, suffix: str) -> Iterator
             yield Fetch(
                 url=where,
                 source=source,
-                outcome="bad_record",
+                outcome=Outcome.BAD_RECORD,
                 error=f"{path.name}:{line}: a record must be an object, not {type(row).__name__}",
             )
             continue

@@ -12,10 +12,9 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime, timedelta
 
+from newswatch.outcomes import Outcome
 from newswatch.records import Fetch, HttpValidators, SourceHealth, utcnow
 from newswatch.settings import FetchSettings, SourceSpec
-
-SUCCESS = ("ok", "not_modified", "unchanged")
 
 
 def validators_to_keep(fetches: Iterable[Fetch]) -> list[HttpValidators]:
@@ -41,10 +40,10 @@ def next_health(
         return None
     now = now or utcnow()
     old = old or SourceHealth(source=spec.name)
-    if own.outcome == "backoff":
+    if own.outcome == Outcome.BACKOFF:
         return old
-    if own.outcome in SUCCESS:
-        same = own.outcome != "ok"  # 304 or the same bytes: the items of the last read, none new
+    if own.outcome.succeeded:
+        same = own.outcome != Outcome.OK  # 304 or the same bytes: the items of the last read, none new
         return SourceHealth(
             source=spec.name,
             last_success_at=now,
@@ -82,7 +81,7 @@ def web_state_updates(
     """Validators to store and the new health of every web source that was tried this run."""
     own: dict[str, Fetch] = {}
     for f in fetches:
-        if f.outcome != "retried":
+        if f.outcome != Outcome.RETRIED:
             own.setdefault(f"{f.source}\x1f{f.url}", f)
     healths = []
     for spec in specs:

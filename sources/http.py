@@ -38,17 +38,17 @@ import httpx
 from protego import Protego
 
 from newswatch.errors import FetchError, TerminalFetchError, TransientFetchError
+from newswatch.outcomes import Outcome
 from newswatch.records import Fetch, HttpValidators
 from newswatch.settings import FetchSettings, Settings
 
 REDIRECT_CODES = {301, 302, 303, 307, 308}
-SUCCESS_OUTCOMES = ("ok", "not_modified", "unchanged")
 
 
 class RateLimited(TransientFetchError):
     """429 or 503: the server asked us to come back later (``retry_after`` seconds, if it said)."""
 
-    outcome = "rate_limited"
+    outcome = Outcome.RATE_LIMITED
 
     def __init__(self, input: str, reason: str, *, status: int, retry_after: float | None) -> None:
         super().__init__(input, reason, status=status)
@@ -204,7 +204,7 @@ class Fetcher:
         row.bytes = len(resp.content)
         row.elapsed_ms = resp.elapsed_ms
         if resp.not_modified:
-            row.outcome = "not_modified"
+            row.outcome = Outcome.NOT_MODIFIED
             if validators is not None:  # keep what we knew: the body did not change
                 row.etag, row.last_modified = validators.etag, validators.last_modified
                 row.content_sha256 = validators.content_sha256
@@ -214,7 +214,7 @@ class Fetcher:
         row.last_modified = resp.headers.get("last-modified")
         row.content_sha256 = resp.sha256
         if validators is not None and validators.content_sha256 == row.content_sha256:
-            row.outcome = "unchanged"
+            row.outcome = Outcome.UNCHANGED
         return FetchResult(row, resp, retries)
 
     def get(
@@ -366,9 +366,10 @@ class Fetcher:
                 if wait <= self.settings.retry_max_delay:  # a wait we honour: the whole host waits
                     self._push_back(url, wait)
             raise RateLimited(url, reason, status=code, retry_after=wait)
-        if code >= 500 or code == 408:
-            raise TransientFetchError(url, reason, outcome="http_error", status=code)
-        raise TerminalFetchError(url, reason, outcome="http_error", status=code)
+        outcome = Outcome.for_status(code)
+        if outcome.retryable:
+            raise TransientFetchError(url, reason, outcome=outcome, status=code)
+        raise TerminalFetchError(url, reason, outcome=outcome, status=code)
 
     # -- safety ----------------------------------------------------------------------------------
 

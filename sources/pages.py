@@ -8,12 +8,14 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from newswatch.sources.discover import sniff_kind
+from newswatch.sources.feeds import feed_items
+from newswatch.sources.registry import SourceContext, SourceItem, register
+from newswatch.sources.sitemaps import sitemap_items
+from newswatch.sources.web import PAGE_ACCEPT, backoff_row, fetch_source, page_document
+
+from newswatch.outcomes import Outcome
 from newswatch.settings import SourceSpec
-from sources.discover import sniff_kind
-from sources.feeds import feed_items
-from sources.registry import SourceContext, SourceItem, register
-from sources.sitemaps import sitemap_items
-from sources.web import PAGE_ACCEPT, backoff_row, fetch_source, page_document
 
 
 @register("page")
@@ -26,7 +28,7 @@ def read_page(spec: SourceSpec, ctx: SourceContext) -> Iterator[SourceItem]:
     result = fetch_source(spec, ctx, accept=PAGE_ACCEPT)
     yield from result.retries
     resp = result.response
-    if resp is None or result.fetch.outcome != "ok":
+    if resp is None or result.fetch.outcome != Outcome.OK:
         yield result.fetch
         return
     kind = sniff_kind(resp.content, resp.media_type)

@@ -68,4 +68,4 @@ def read_source(spec: SourceSpec, ctx: SourceContext) -> Iterator[SourceItem]:
 
 def _load_builtin() -> None:
     # Importing the modules registers their kinds.
-    from sources import feeds, files, pages, sitemaps  # noqa: F401
+    from newswatch.sources import feeds, files, pages, sitemaps  # noqa: F401

@@ -15,12 +15,13 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from lxml import etree
+from newswatch.sources.registry import SourceContext, SourceItem, register
+from newswatch.sources.web import Item, backoff_row, fetcher, items_to_documents, resolve_link
 
 from newswatch.errors import UnreadableInput
+from newswatch.outcomes import Outcome
 from newswatch.records import Fetch, HttpValidators
 from newswatch.settings import SourceSpec
-from sources.registry import SourceContext, SourceItem, register
-from sources.web import Item, backoff_row, fetcher, items_to_documents, resolve_link
 
 SITEMAP_ACCEPT = "application/xml, text/xml;q=0.9, application/gzip;q=0.8, */*;q=0.5"
 MAX_CHILDREN = 50
@@ -105,7 +106,7 @@ def _is_index(resp: Any) -> bool:
 
 
 def newest_first(items: list[Item]) -> list[Item]:
-    from sources.extract import parse_datetime
+    from newswatch.extract.document import parse_datetime
 
     def key(item: Item) -> float:
         dt = parse_datetime(item.published_at)
@@ -137,7 +138,7 @@ def read_sitemap(spec: SourceSpec, ctx: SourceContext) -> Iterator[SourceItem]:
 
 def sitemap_items(spec: SourceSpec, ctx: SourceContext, primary: Fetch, resp: Any) -> Iterator[SourceItem]:
     """The documents of a fetched sitemap (shared with pages that turn out to be sitemaps)."""
-    usable = primary.outcome == "ok" or (primary.outcome == "unchanged" and _is_index(resp))
+    usable = primary.outcome == Outcome.OK or (primary.outcome == Outcome.UNCHANGED and _is_index(resp))
     if resp is None or not usable:
         yield primary
         return
@@ -162,7 +163,7 @@ def sitemap_items(spec: SourceSpec, ctx: SourceContext, primary: Fetch, resp: An
             child_url, source=spec.name, validators=ctx.http_cache.get(child_url), accept=SITEMAP_ACCEPT
         )
         yield from child.retries
-        if child.response is not None and child.fetch.outcome == "ok":
+        if child.response is not None and child.fetch.outcome == Outcome.OK:
             try:
                 sub = parse_sitemap(child.response.content, url=child_url, max_bytes=max_bytes)
             except UnreadableInput as exc:

@@ -16,17 +16,18 @@ from dataclasses import dataclass
 from datetime import datetime
 from urllib.parse import urljoin, urlsplit
 
+from newswatch.sources.http import Fetcher, FetchResult
+from newswatch.sources.registry import SourceContext, SourceItem
+
 from newswatch.errors import ConfigError
+from newswatch.outcomes import Outcome
 from newswatch.records import Document, Fetch, utcnow
 from newswatch.settings import SourceSpec
-from sources.http import Fetcher, FetchResult
-from sources.registry import SourceContext, SourceItem
 
 RECORD_MEDIA_TYPE = "application/x-newswatch-record"
 HTML_TYPES = ("text/html", "application/xhtml+xml")
 PAGE_ACCEPT = "text/html,application/xhtml+xml;q=0.9,*/*;q=0.5"
 # Outcomes after which a page is worth trying again next run (the list keeps its validators otherwise).
-RETRYABLE_OUTCOMES = {"timeout", "connection_error", "dns_error", "rate_limited", "http_error", "retried"}
 
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:\-]+)""", re.I)
 
@@ -163,11 +164,11 @@ def items_to_documents(
         )
         for (url, item), result in zip(new, results, strict=True):
             yield from result.retries
-            if result.response is not None and result.fetch.outcome == "ok":
+            if result.response is not None and result.fetch.outcome == Outcome.OK:
                 yield page_document(spec.name, result)
                 continue
             yield result.fetch
-            if result.fetch.outcome in RETRYABLE_OUTCOMES:
+            if result.fetch.outcome.retryable:
                 retry_later = True  # the next run tries the page again
             elif item.title and item.summary:  # it will not come: keep what the feed said
                 yield record_document(spec.name, item, url=url)

@@ -40,7 +40,7 @@ def page_html(name: str) -> str:
 
 def run_plain(config: Path, **overrides: Any) -> Any:
     """Run every stage without Prefect (flows.runs.run_locally); return the stats."""
-    from flows.runs import run_locally
+    from newswatch.driver.runs import run_locally
     from newswatch.settings import load_settings
 
     return run_locally(load_settings(config, overrides=overrides or None), command="test")

@@ -1,5 +1,5 @@
 """The DuckDB warehouse: connection, migrations, loading, state for the incremental stages."""
 
-from warehouse.db import connect, migrate, quote_ident
+from newswatch.warehouse.db import connect, migrate, quote_ident
 
 __all__ = ["connect", "migrate", "quote_ident"]

@@ -16,13 +16,14 @@ from pathlib import Path
 import duckdb
 
 from newswatch.errors import WarehouseError
+from newswatch.outcomes import Outcome
 from newswatch.records import utcnow
 
 _MIGRATION = re.compile(r"^(\d{4})_([a-z0-9_]+)\.sql$")
 
 
 def _sql_files(folder: str) -> list[tuple[str, str]]:
-    root = resources.files("warehouse").joinpath(folder)
+    root = resources.files("newswatch.warehouse").joinpath(folder)
     return sorted((p.name, p.read_text(encoding="utf-8")) for p in root.iterdir() if p.name.endswith(".sql"))
 
 
@@ -41,7 +42,9 @@ def migrations() -> list[tuple[int, str, str]]:
 
 
 def report_sql(name: str) -> str:
-    return resources.files("warehouse").joinpath("reports", f"{name}.sql").read_text(encoding="utf-8")
+    return (
+        resources.files("newswatch.warehouse").joinpath("reports", f"{name}.sql").read_text(encoding="utf-8")
+    )
 
 
 def migrate(conn: duckdb.DuckDBPyConnection) -> list[str]:
@@ -64,9 +67,15 @@ def migrate(conn: duckdb.DuckDBPyConnection) -> list[str]:
             conn.execute("ROLLBACK")
             raise WarehouseError(f"migration {version:04d}_{name} failed: {exc}") from exc
         applied.append(f"{version:04d}_{name}")
+    _sync_outcomes(conn)
     for _name, sql in _sql_files("views"):
         conn.execute(sql)
     return applied
+
+
+def _sync_outcomes(conn: duckdb.DuckDBPyConnection) -> None:
+    rows = [[o.value, o.succeeded, o.retryable, o.settled, o.is_failure] for o in Outcome]
+    conn.executemany("INSERT OR REPLACE INTO outcomes VALUES (?, ?, ?, ?, ?)", rows)
 
 
 def _cache_missing_pandas() -> None:

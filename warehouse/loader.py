@@ -14,12 +14,12 @@ from datetime import datetime
 from typing import Any
 
 import duckdb
+from newswatch.warehouse.merges import apply_merges
 
 from newswatch.rawstore import decode_raw as decode_raw  # re-exported: readers of raw_documents use it
 from newswatch.rawstore import encode_raw as encode_raw
 from newswatch.rawstore import stored_raw
 from newswatch.records import Article, Batch, EntityMention, Fetch, RawDocument, RunStats, utcnow
-from warehouse.merges import apply_merges
 
 
 def _json(value: Any) -> str:

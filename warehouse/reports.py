@@ -5,9 +5,9 @@ from __future__ import annotations
 from datetime import date
 
 import duckdb
+from newswatch.warehouse.db import report_sql
 
-from newswatch.digest import Digest, build_digest, render
-from warehouse.db import report_sql
+from newswatch.digest.render import Digest, build_digest, render
 
 # Topics shown per story in the digest: the most specific ones, best first (SQL has them all).
 DIGEST_TOPICS = 6

@@ -13,17 +13,18 @@ from typing import Any
 
 import duckdb
 import numpy as np
+from newswatch.warehouse.loader import IDS, _insert, id_list, upsert_raw_documents
+from newswatch.warehouse.merges import merged_into
 
-from newswatch.copies import CopyIndex, band_hashes, banding, key64, signature_bytes, signatures_of
-from newswatch.copystore import Arrays, CopyStore, CorruptIndex, index_path
+from newswatch.copies.minhash import CopyIndex, band_hashes, banding, key64, signature_bytes, signatures_of
+from newswatch.copies.store import Arrays, CopyStore, CorruptIndex, index_path
 from newswatch.embeddings import load_embedder
+from newswatch.outcomes import outcomes_where
 from newswatch.records import Article, HttpValidators, RawDocument, SourceHealth, utcnow
 from newswatch.settings import CopySettings, StorySettings
-from newswatch.stories import StoryFeatures, StoryIndex, embedding_text
-from warehouse.loader import IDS, _insert, id_list, upsert_raw_documents
-from warehouse.merges import merged_into
+from newswatch.stories.assign import StoryFeatures, StoryIndex, embedding_text
 
-log = logging.getLogger("newswatch.copies")
+log = logging.getLogger("newswatch.copies.minhash")
 
 
 @dataclass(frozen=True, slots=True)
@@ -246,9 +247,6 @@ def rebuild_copy_signatures(conn: duckdb.DuckDBPyConnection, settings: CopySetti
 
 # -- web sources: validators per URL, settled article URLs, source health ----------------------
 
-# Outcomes of a fetched page that will not become an article by fetching it again.
-SETTLED_OUTCOMES = ("not_an_article", "no_title", "no_body", "empty", "unsupported")
-
 
 class UrlSet(AbcSet[str]):
     """A read-only set of URLs. Not a ``frozenset`` on purpose: Prefect walks task parameters
@@ -290,7 +288,7 @@ def load_web_state(conn: duckdb.DuckDBPyConnection) -> WebState:
         UNION SELECT url FROM fetches
               WHERE url LIKE 'http%' AND (article_id IS NOT NULL OR outcome IN (SELECT unnest(?)))
         """,
-        [list(SETTLED_OUTCOMES)],
+        [list(outcomes_where("settled"))],
     ).fetchall()
     health = {
         r[0]: SourceHealth(*r)

@@ -8,9 +8,9 @@ from datetime import datetime
 from typing import Any
 
 import duckdb
+from newswatch.warehouse.merges import resolve_story
 
-from newswatch.facts import Difference, differences
-from warehouse.merges import resolve_story
+from newswatch.stories.facts import Difference, differences
 
 
 @dataclass(slots=True)

@@ -7,10 +7,10 @@ from datetime import UTC, datetime
 from stories_support import SEEDS
 
 from newswatch.clean import clean
-from newswatch.copies import CopyIndex, assign_copies, signatures_for
+from newswatch.copies.minhash import CopyIndex, assign_copies, signatures_for
+from newswatch.extract.document import parse_text
 from newswatch.records import Article
 from newswatch.settings import CopySettings
-from sources.extract import parse_text
 
 WHEN = datetime(2026, 1, 5, 9, 0, tzinfo=UTC)
 SEED = next(iter(sorted(SEEDS.glob("*.txt"))))

@@ -16,14 +16,14 @@ from stories_support import FIXTURES, SEEDS, ingest_paths
 from typer.testing import CliRunner
 
 from bench.scale import Stream
-from flows.stages import load_indexes
 from newswatch.cli import app
-from newswatch.copies import Arrays, CopyIndex, assign_copies, signature, signatures_for
-from newswatch.copystore import CopyStore, index_path
+from newswatch.copies.minhash import Arrays, CopyIndex, assign_copies, signature, signatures_for
+from newswatch.copies.store import CopyStore, index_path
+from newswatch.driver.stages import load_indexes
 from newswatch.records import Article
 from newswatch.settings import CopySettings, Settings
-from warehouse.db import connect
-from warehouse.state import load_copy_index, warehouse_fingerprint
+from newswatch.warehouse.db import connect
+from newswatch.warehouse.state import load_copy_index, warehouse_fingerprint
 
 SEEDS_PLUS = FIXTURES / "seeds_plus"
 OTHER = FIXTURES / "other_event"
@@ -46,7 +46,7 @@ def test_a_later_run_uses_the_file_and_finds_copies_without_a_rebuild(
     ingest_paths(conn, [SEEDS], Settings())
     assert (index_path(db) / "manifest.json").exists()
     caplog.clear()
-    with caplog.at_level(logging.INFO, logger="newswatch.copies"):
+    with caplog.at_level(logging.INFO, logger="newswatch.copies.minhash"):
         assert load_copy_index(conn, Settings().copies).origin == "file"
         ingest_paths(conn, [SEEDS_PLUS, OTHER], Settings())  # the copies arrive in a later run
         assert load_copy_index(conn, Settings().copies).origin == "file"
@@ -71,7 +71,7 @@ def test_rerun_with_the_file_changes_no_id(tmp_path: Path, caplog: pytest.LogCap
     ingest_paths(conn, [SEEDS, SEEDS_PLUS, OTHER], Settings())
     first = _rows(conn)
     caplog.clear()
-    with caplog.at_level(logging.INFO, logger="newswatch.copies"):
+    with caplog.at_level(logging.INFO, logger="newswatch.copies.minhash"):
         stats = ingest_paths(conn, [SEEDS, SEEDS_PLUS, OTHER], Settings())
     assert stats.new == 0
     assert _rebuilds(caplog) == []
@@ -100,7 +100,7 @@ def test_a_missing_corrupt_or_stale_index_is_rebuilt_with_a_log_line(
     else:
         settings = CopySettings(num_perm=64)
     caplog.clear()
-    with caplog.at_level(logging.INFO, logger="newswatch.copies"):
+    with caplog.at_level(logging.INFO, logger="newswatch.copies.minhash"):
         index = load_copy_index(conn, settings)
     assert index.origin == "rebuilt"
     assert len(_rebuilds(caplog)) == 1

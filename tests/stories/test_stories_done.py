@@ -83,7 +83,7 @@ def test_rerun_and_reingest_change_no_id(tmp_path: Path, warehouse: duckdb.DuckD
 
 
 def test_ingest_order_does_not_change_ids(tmp_path: Path) -> None:
-    from warehouse.db import connect
+    from newswatch.warehouse.db import connect
 
     a = connect(tmp_path / "a.duckdb")
     b = connect(tmp_path / "b.duckdb")

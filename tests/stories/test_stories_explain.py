@@ -9,9 +9,9 @@ from stories_support import FIXTURES, SEEDS, ingest_paths
 from typer.testing import CliRunner
 
 from newswatch.cli import app
-from newswatch.facts import differences
 from newswatch.settings import Settings
-from warehouse.db import connect
+from newswatch.stories.facts import differences
+from newswatch.warehouse.db import connect
 
 
 def test_the_seeds_differ_on_the_date_of_the_talks() -> None:

@@ -102,7 +102,7 @@ def test_junk_records_sharing_common_words_are_not_one_story() -> None:
 
 
 def test_another_person_in_the_same_role_is_another_event() -> None:
-    from newswatch.roles import role_holders
+    from newswatch.stories.roles import role_holders
 
     assert role_holders("Czech Health Minister Tomáš Hrubeš resigned.") == {"health minister": {"hrubeš"}}
     # Both undated: time cannot tell them apart, the office holders do.

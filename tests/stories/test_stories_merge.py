@@ -10,9 +10,9 @@ from stories_support import ingest_paths  # noqa: F401  (the shared fixtures liv
 from newswatch.clean import clean
 from newswatch.records import Article, Batch, Extracted
 from newswatch.settings import StorySettings
-from newswatch.stories import StoryIndex, assign_stories
-from warehouse.loader import load_batch
-from warehouse.merges import resolve_story
+from newswatch.stories.assign import StoryIndex, assign_stories
+from newswatch.warehouse.loader import load_batch
+from newswatch.warehouse.merges import resolve_story
 
 T0 = datetime(2026, 3, 10, 8, 0, tzinfo=UTC)
 

@@ -9,7 +9,7 @@ from typer.testing import CliRunner
 
 from newswatch.cli import app
 from newswatch.settings import Settings
-from warehouse.db import connect
+from newswatch.warehouse.db import connect
 
 
 def test_reindex_rebuilds_signatures_and_later_copies_still_match(tmp_path: Path) -> None:

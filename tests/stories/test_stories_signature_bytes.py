@@ -7,7 +7,7 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from newswatch.copies import _shingle_bytes, signature, signatures_of
+from newswatch.copies.minhash import _shingle_bytes, signature, signatures_of
 from newswatch.settings import CopySettings
 from newswatch.text import shingles
 

@@ -63,7 +63,7 @@ def test_by_default_headlines_carry_embedding_evidence() -> None:
     from newswatch.clean import clean
     from newswatch.records import Extracted
     from newswatch.settings import Settings
-    from newswatch.stories import StoryIndex, assign_stories
+    from newswatch.stories.assign import StoryIndex, assign_stories
 
     settings = Settings().stories
     assert settings.embeddings == "static"

@@ -6,7 +6,7 @@ from __future__ import annotations
 from test_stories_merge import HEADLINES, headline
 
 from newswatch.settings import StorySettings
-from newswatch.stories import StoryIndex, assign_stories, text_features
+from newswatch.stories.assign import StoryIndex, assign_stories, text_features
 
 
 def test_precomputed_text_features_assign_and_merge_like_computed_ones() -> None:

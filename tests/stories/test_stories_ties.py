@@ -10,7 +10,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from newswatch.settings import StorySettings
-from newswatch.stories import MAX_CANDIDATES, StoryFeatures, StoryIndex
+from newswatch.stories.assign import MAX_CANDIDATES, StoryFeatures, StoryIndex
 
 ROOT = Path(__file__).resolve().parents[2]
 T = datetime(2026, 1, 1, tzinfo=UTC)

@@ -13,7 +13,7 @@ import pytest
 from stories_support import FIXTURES, SEEDS, ingest_paths
 
 from newswatch.settings import Settings
-from newswatch.storytime import AHEAD_DAYS, Day, When, gap_hours, text_time
+from newswatch.stories.when import AHEAD_DAYS, Day, When, gap_hours, text_time
 
 T = datetime(2026, 1, 5, 12, tzinfo=UTC)
 LATER = datetime(2026, 12, 6, tzinfo=UTC)  # read eleven months later

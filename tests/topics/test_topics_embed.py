@@ -13,9 +13,9 @@ import pytest
 from newswatch.embeddings import load_embedder
 from newswatch.errors import ConfigError
 from newswatch.settings import TopicSettings, load_settings
-from newswatch.topic_embed import MODEL_DEFAULTS, EmbeddingScorer
-from newswatch.topics import Taxonomy, load_configured, parse_taxonomy, tag_article
-from newswatch.topics_eval import headline_article
+from newswatch.topics.embed import MODEL_DEFAULTS, EmbeddingScorer
+from newswatch.topics.evaluate import headline_article
+from newswatch.topics.taxonomy import Taxonomy, load_configured, parse_taxonomy, tag_article
 
 ROOT = Path(__file__).resolve().parents[2]
 SMALL = {

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from newswatch.topics import Taxonomy
-from newswatch.topics_eval import UCI_CATEGORIES, predict, read_uci, score, split
+from newswatch.topics.evaluate import UCI_CATEGORIES, predict, read_uci, score, split
+from newswatch.topics.taxonomy import Taxonomy
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "topics"
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from newswatch.topics import Taxonomy, tag_article
-from newswatch.topics_eval import headline_article, top_level
+from newswatch.topics.evaluate import headline_article, top_level
+from newswatch.topics.taxonomy import Taxonomy, tag_article
 
 # (headline, a top-level topic it must NOT get): each one a stem or a homograph that used to fire.
 PITFALLS = [

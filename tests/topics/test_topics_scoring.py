@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from newswatch.topics import parse_taxonomy, tag_article, term_pattern
-from newswatch.topics_eval import headline_article
+from newswatch.topics.evaluate import headline_article
+from newswatch.topics.taxonomy import parse_taxonomy, tag_article, term_pattern
 
 RULES = {
     "settings": {"threshold": 2.0},

@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from newswatch.entities import extract_entities
-from newswatch.topics import Taxonomy, tag_article
-from newswatch.topics_eval import headline_article
+from newswatch.entities.names import extract_entities
+from newswatch.topics.evaluate import headline_article
+from newswatch.topics.taxonomy import Taxonomy, tag_article
 
 SEEDS = Path(__file__).resolve().parents[2] / "sources" / "seeds"
 

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from newswatch.errors import ConfigError
-from newswatch.topics import Taxonomy, load_taxonomy
+from newswatch.topics.taxonomy import Taxonomy, load_taxonomy
 
 
 def test_all_17_top_level_topics_with_official_codes_and_labels(taxonomy: Taxonomy, iptc) -> None:

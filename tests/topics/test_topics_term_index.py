@@ -7,11 +7,11 @@ from pathlib import Path
 
 import pytest
 
-from flows.stages import extract
-from newswatch.entities import _FOLDS_TO_ASCII, extract_entities, parse_entity_rules
+from newswatch.driver.stages import extract
+from newswatch.entities.names import _FOLDS_TO_ASCII, extract_entities, parse_entity_rules
 from newswatch.records import Document
 from newswatch.text import fold
-from newswatch.topics import Taxonomy, _matches, _term_index, parse_taxonomy
+from newswatch.topics.taxonomy import Taxonomy, _matches, _term_index, parse_taxonomy
 
 ROOT = Path(__file__).resolve().parents[2]
 PAGES = sorted((ROOT / "tests" / "fixtures" / "news_html").glob("*.html.gz"))[:12]
@@ -103,7 +103,7 @@ def test_the_word_memo_bound_changes_nothing(
     taxonomy: Taxonomy, texts: list[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # A fresh index that forgets its words after every text finds what one that keeps them finds.
-    import newswatch.topics as topics
+    import newswatch.topics.taxonomy as topics
 
     kept = [_term_index(taxonomy).candidates(fold(t), t) for t in texts[:4]]
     monkeypatch.setattr(topics, "_MEMO_WORDS", 1)

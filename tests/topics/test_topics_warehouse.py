@@ -5,14 +5,14 @@ from __future__ import annotations
 from pathlib import Path
 
 import duckdb
+from newswatch.sources.registry import SourceContext
+from newswatch.warehouse.db import connect, migrations
+from newswatch.warehouse.loader import sync_topics
 
-from flows.stages import event_order, extract, load_indexes, process_and_load, read
+from newswatch.driver.stages import event_order, extract, load_indexes, process_and_load, read
 from newswatch.records import RunStats
 from newswatch.settings import Settings, SourceSpec
-from newswatch.topics import Taxonomy
-from sources.registry import SourceContext
-from warehouse.db import connect, migrations
-from warehouse.loader import sync_topics
+from newswatch.topics.taxonomy import Taxonomy
 
 SEEDS = Path(__file__).resolve().parents[2] / "sources" / "seeds"
 

@@ -1,0 +1,129 @@
+"""Cheaper scans that must find exactly what the plain scans find."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from newswatch.entities.names import _NAME, _finditer, _leading_literal, _rule_patterns
+
+TEXTS = [
+    "Al Qaeda and al-Qaeda's leaders; AL QAEDA, alqaeda, Mal Qaeda, al  Qaeda-linked. al Qaeda",
+    "The UN Security Council met. UN Security Council's vote; UNSC; the un security council",
+    "Xi Jinping met Xi. Xi's visit; XI; Xiamen; Xi-Xi Xi",
+    "",
+]
+
+
+@pytest.mark.parametrize("text", TEXTS)
+@pytest.mark.parametrize(
+    ("name", "kind", "aliases"),
+    [
+        ("al Qaeda", "organisation", ("Al Qaida",)),
+        ("UN Security Council", "organisation", ("UNSC",)),
+        ("Xi Jinping", "person", ("Xi",)),
+    ],
+)
+def test_lead_positions_find_what_finditer_finds(
+    text: str, name: str, kind: str, aliases: tuple[str, ...]
+) -> None:
+    for _, pat, _ in _rule_patterns(name, kind, aliases):
+        lead = _leading_literal(pat)
+        assert lead
+        where = (text.lower(), lead.lower()) if pat.flags & re.IGNORECASE else (text, lead)
+        got = [(m.span(), m.group()) for m in _finditer(pat, text, where)]
+        assert got == [(m.span(), m.group()) for m in pat.finditer(text)]
+
+
+# The name pattern as defined; _NAME is written for speed and must match exactly the same runs.
+PLAIN_NAME = re.compile(
+    r"(?<![\w'’])((?:[A-Z][\w'’\-]*[\w]|[A-Z]{2,}|[A-Z])"
+    r"(?:\s+(?:(?:of|the|de|del|la|al|bin|van|von|der|da)\s+)?(?:[A-Z][\w'’\-]*[\w]|[A-Z]{2,}))*)"
+)
+NAME_TEXTS = [
+    "Foreign Minister Wang Yi met O'Neil and the Bank of England, d'Arcy; ÉCOLE X. IBM's CEO",
+    "A. B. AB-C A_B a'B ’X x’Y  Ali bin Laden of The Hague and  Van Der Berg\nUN\nI",
+    "",
+]
+
+
+@pytest.mark.parametrize("text", NAME_TEXTS)
+def test_name_pattern_matches_as_defined(text: str) -> None:
+    assert _NAME.pattern != PLAIN_NAME.pattern
+    assert [m.span(1) for m in _NAME.finditer(text)] == [m.span(1) for m in PLAIN_NAME.finditer(text)]
+
+
+@given(
+    st.lists(
+        st.sampled_from(["A", "B", "b", " ", "\n", "'", "’", "-", "_", "1", "É", "of ", "the ", "."])
+    ).map("".join)
+)
+def test_name_pattern_matches_as_defined_on_any_text(text: str) -> None:
+    assert [m.span(1) for m in _NAME.finditer(text)] == [m.span(1) for m in PLAIN_NAME.finditer(text)]
+
+
+def test_long_texts_split_once_and_every_caller_gets_its_own_list() -> None:
+    from newswatch.text import _WORD, fold, words
+
+    text = "Ünïcode ‘quotes’ and O’Neil’s co-op, 3,000 words. " * 40
+    first = words(text)
+    first.append("mutated")
+    again = words(text)
+    assert again == _WORD.findall(fold(text)) and "mutated" not in again and again is not first
+
+
+def test_a_head_and_a_kept_text_split_as_the_whole() -> None:
+    from newswatch.text import _WORD, fold, words
+
+    body = "Ａｆｔｅｒ the ﬁrst café… Naïve co-op’s “words” – 2,000 of them.\n\nNext para. " * 30
+    words(body)  # kept
+    for text in (f"Deck line é\n{body}", f"\n{body}", f"Title\nDeck ‘x’\n{body}", f"A\nB\nC\n{body}"):
+        assert words(text) == _WORD.findall(fold(text))
+
+
+@pytest.mark.parametrize(
+    "html",
+    [
+        "",
+        "x",
+        "<p>x</p>",
+        "<?xml version='1.0' encoding='utf-8'?><html><body><p>x</p></body></html>",
+        '<!DOCTYPE html PUBLIC "-//W3C//DTD XHTML 1.0//EN" "http://www.w3.org/TR/xhtml1/DTD/x.dtd">\n'
+        "<html><body>a\x00b\x0c\ufffe</body></html>",
+        "<html/>\n<body>x</body>",
+        "<html><body>\ud800 lone</body></html>",
+        "\x00\x01<html><p>y</p>\uffff</html>",
+        "<html><body><p>plain café</p></body></html>",
+    ],
+)
+def test_page_loader_builds_trafilatura_s_tree(html: str) -> None:
+    from lxml import etree
+    from trafilatura.utils import load_html as trafilatura_load_html
+
+    from newswatch.extract.html import load_html
+
+    def tree(t: object) -> bytes | None:
+        return None if t is None else etree.tostring(t)
+
+    assert tree(load_html(html)) == tree(trafilatura_load_html(html))
+
+
+LOWER_TEXTS = [
+    *TEXTS,
+    "The plan's plan-b; a plan, planned. _plan plan_ ‘plan’ plan’s 2plan plan2 é plan é-plan Plan PLAN",
+    "ministers Ministers ministers' ministers’ the the-the _the the",
+]
+
+
+@pytest.mark.parametrize("text", LOWER_TEXTS)
+def test_lower_case_words_are_the_plain_scans_words(text: str) -> None:
+    from newswatch.entities.names import _LowerWords
+
+    plain = set(re.findall(r"(?<![\w'’\-])[a-z]+(?![\w'’\-])", text))
+    lower = _LowerWords(text)
+    probes = plain | {w.lower() for w in re.findall(r"[\w'’\-]+", text)} | {"plan", "the", "Plan", "", "é"}
+    for word in probes:
+        assert (word in lower) == (word in plain), word
