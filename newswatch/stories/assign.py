@@ -168,9 +168,7 @@ class TextFeatures:
     entity_counts: Counter[str]
     numbers: set[str]
     time: TextTime = field(default_factory=TextTime)  # its dateline and stated dates
-    roles: dict[str, frozenset[str]] = field(
-        default_factory=dict
-    )  # role -> surnames (stories.roles)
+    roles: dict[str, frozenset[str]] = field(default_factory=dict)  # role -> surnames (stories.roles)
 
 
 def text_features(article: Article) -> TextFeatures:
