@@ -20,7 +20,12 @@ _TITLES = (
     r"|Ambassador|Spokesman|Spokeswoman|Spokesperson|Prefect|prefect|Director|director|Senator|Judge|Mayor-elect"
 )
 _NAME = r"[A-Z][\w'\-]+(?:\s+(?:de|van|von|al|bin|da)?\s*[A-Z][\w'\-]+){0,2}"
-_ROLE_NAME = re.compile(rf"\b(?:(?P<office>[A-Z][\w\-]+)\s+)?(?P<title>{_TITLES})\s+(?P<name>{_NAME})")
+# Each title is looked for only when its word is in the text (a substring test), then the name after
+# it and the office word before it: one pattern with an optional leading word tried at every word
+# cost ~0.5 ms a text, an alternation of the titles ~1 ms on a long one.
+_TITLE_WORDS = tuple(_TITLES.split("|"))
+_NAME_AFTER = re.compile(rf"\s+({_NAME})")
+_WORD_BEFORE = re.compile(r"([A-Z][\w\-]+)\s+$")
 # Words before a title that are part of the office; any other ("Czech", "Betis") is not.
 _OFFICE_WORDS = frozenset(
     """foreign interior finance health defence defense education justice prime deputy vice labour labor
@@ -29,14 +34,31 @@ _OFFICE_WORDS = frozenset(
 )
 
 
+def _titles_in(text: str) -> list[tuple[int, str]]:
+    """(offset, title) of every title word standing alone in the text (``str.find``: fast)."""
+    out = []
+    for title in _TITLE_WORDS:
+        i = text.find(title)
+        while i != -1:
+            end = i + len(title)
+            if (i == 0 or not text[i - 1].isalnum()) and (end == len(text) or not text[end].isalnum()):
+                out.append((i, title))
+            i = text.find(title, end)
+    return out
+
+
 def role_holders(text: str) -> dict[str, frozenset[str]]:
     """Role -> the surnames (folded) the text gives it."""
     out: dict[str, set[str]] = {}
-    for m in _ROLE_NAME.finditer(text):
-        title = m["title"].lower()
-        office = (m["office"] or "").lower()
+    for start, title in sorted(_titles_in(text)):
+        name = _NAME_AFTER.match(text, start + len(title))
+        if name is None:
+            continue
+        before = _WORD_BEFORE.search(text, max(0, start - 40), start)
+        title = title.lower()
+        office = before.group(1).lower() if before else ""
         role = f"{office} {title}" if office in _OFFICE_WORDS else title
-        surname = fold(m["name"].split()[-1]).lower()
+        surname = fold(name.group(1).split()[-1]).lower()
         out.setdefault(role, set()).add(surname)
     return {r: frozenset(s) for r, s in out.items()}
 

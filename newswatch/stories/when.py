@@ -43,7 +43,7 @@ _MON = (
 )
 # "October 14", "Oct. 14, 2025", "14 October 2025" (not "May" the verb: a day must follow or lead).
 _DATE = re.compile(
-    rf"\b(?:(?P<m1>{_MON})\.?\s+(?P<d1>\d{{1,2}})(?:st|nd|rd|th)?(?:,?\s+(?P<y1>(?:19|20)\d\d))?"
+    rf"(?=[JFMASOND0-9])\b(?:(?P<m1>{_MON})\.?\s+(?P<d1>\d{{1,2}})(?:st|nd|rd|th)?(?:,?\s+(?P<y1>(?:19|20)\d\d))?"
     rf"|(?P<d2>\d{{1,2}})(?:st|nd|rd|th)?\s+(?P<m2>{_MON})\.?(?:,?\s+(?P<y2>(?:19|20)\d\d))?)\b(?!\d)"
 )
 # A dateline opens the body: upper-case place (maybe ", Country"), the day, maybe an agency, a dash.
@@ -51,7 +51,6 @@ _DATELINE = re.compile(
     rf"^\s*[A-Z][A-Z'.\- ]{{1,40}}(?:,\s*[A-Z][A-Za-z.'\- ]{{1,30}})?,?\s+"
     rf"(?P<m>{_MON})\.?\s+(?P<d>\d{{1,2}})(?:,?\s+(?P<y>(?:19|20)\d\d))?\s*(?:\([^)]{{1,40}}\))?\s*[-\u2013\u2014]"
 )
-_SENTENCE = re.compile(r"[^.!?\n]+[.!?]?")
 _FUTURE = re.compile(r"\b(?:will|next|scheduled|due to|to be held|plans? to|expected to|until)\b", re.I)
 # A stated past date may lie this far after the other side's time: the same year then; beyond, last year.
 AHEAD_DAYS = 60
@@ -116,13 +115,16 @@ def text_time(title: str, body: str) -> TextTime:
     if m:
         dateline = _day(m["m"], m["d"], m["y"])
     stated: list[Day] = []
-    for sentence in _SENTENCE.findall(f"{title}.\n{body}"):
-        if not any(c.isdigit() for c in sentence) or _FUTURE.search(sentence):
+    text = f"{title}.\n{body}"
+    for dm in _DATE.finditer(text):
+        # The sentence it stands in: a date in one that speaks of the future is not a past date.
+        start = max(text.rfind(c, 0, dm.start()) for c in ".!?\n") + 1
+        ends = [i for i in (text.find(c, dm.end()) for c in ".!?\n") if i != -1]
+        if _FUTURE.search(text, start, min(ends) if ends else len(text)):
             continue
-        for dm in _DATE.finditer(sentence):
-            day = _day(dm["m1"] or dm["m2"], dm["d1"] or dm["d2"], dm["y1"] or dm["y2"])
-            if day is not None and day not in stated:
-                stated.append(day)
+        day = _day(dm["m1"] or dm["m2"], dm["d1"] or dm["d2"], dm["y1"] or dm["y2"])
+        if day is not None and day not in stated:
+            stated.append(day)
     return TextTime(dateline, tuple(stated))
 
 
