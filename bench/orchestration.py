@@ -76,13 +76,13 @@ def bench_tasks(sizes: list[int], batch: int, tasks: int) -> dict[str, Any]:
     headlines = _headlines()
     if headlines is None:
         return {}
-    from newswatch.flows.pipeline import load_task
     from prefect import flow, task
     from prefect.cache_policies import NO_CACHE
 
     from newswatch.driver import runs, staging
     from newswatch.driver.runs import BatchResult, Key
     from newswatch.driver.stages import Extraction
+    from newswatch.flows.pipeline import load_task
     from newswatch.records import Fetch, RawDocument
 
     @task(name="process-and-load-before", cache_policy=NO_CACHE)
@@ -159,10 +159,10 @@ def bench_share(n: int, repeat: int) -> dict[str, Any]:
         return {}
     work = Path(tempfile.mkdtemp(prefix="nw-share-"))
     _prefect_env(work / "prefect")
-    from newswatch.flows import newswatch_run
     from prefect.testing.utilities import prefect_test_harness
 
     from newswatch.driver.runs import ad_hoc_sources, run_locally
+    from newswatch.flows import newswatch_run
     from newswatch.settings import load_settings
 
     _write_articles(work / "news", headlines, n)

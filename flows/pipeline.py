@@ -13,7 +13,6 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
-from newswatch.warehouse.db import connect
 from prefect import flow, get_run_logger, task
 from prefect.artifacts import create_markdown_artifact
 from prefect.cache_policies import NO_CACHE
@@ -37,6 +36,7 @@ from newswatch.driver.staging import Ref
 from newswatch.errors import SourceError
 from newswatch.settings import Settings, SourceSpec, load_settings
 from newswatch.topics.taxonomy import load_configured
+from newswatch.warehouse.db import connect
 
 __all__ = ["ad_hoc_sources", "newswatch_run", "write_atomically"]
 

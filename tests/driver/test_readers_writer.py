@@ -12,10 +12,10 @@ from pathlib import Path
 
 import duckdb
 import pytest
-from newswatch.warehouse.db import connect
 from nwtest import write_config
 
 from newswatch.errors import WarehouseBusy
+from newswatch.warehouse.db import connect
 
 WORDS = (
     "minister talks border trade security corridor province court ruling election budget rain flood "
@@ -79,9 +79,8 @@ def test_readers_and_a_second_run_get_in_while_a_run_loads_many_batches(tmp_path
     assert patient.returncode == 0, said
     assert "waiting up to" in said and "0 new" in out and "400 unchanged" in out
 
-    from newswatch.warehouse.state import load_copy_index
-
     from newswatch.settings import load_settings
+    from newswatch.warehouse.state import load_copy_index
 
     conn = duckdb.connect(str(db), read_only=True)
     assert conn.execute("SELECT count(*), count(DISTINCT article_id) FROM articles").fetchone() == (400, 400)

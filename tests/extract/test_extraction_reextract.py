@@ -8,9 +8,6 @@ from pathlib import Path
 
 import duckdb
 from extraction_support import FIXTURES
-from newswatch.sources.registry import SourceContext
-from newswatch.warehouse.db import connect
-from newswatch.warehouse.loader import decode_raw
 from typer.testing import CliRunner
 
 from newswatch.cli import app
@@ -18,7 +15,10 @@ from newswatch.driver.runs import open_run, reextract
 from newswatch.driver.stages import event_order, extract, load_indexes, process_and_load, read
 from newswatch.records import RunStats
 from newswatch.settings import SourceSpec, load_settings
+from newswatch.sources.registry import SourceContext
 from newswatch.topics.taxonomy import load_taxonomy
+from newswatch.warehouse.db import connect
+from newswatch.warehouse.loader import decode_raw
 
 PAGES = ["bbc.com.52241221.html", "theguardian.com.academics.html", "rutgers.edu.robot.html"]
 
