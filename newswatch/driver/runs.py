@@ -53,7 +53,7 @@ from newswatch.driver.staging import Ref
 from newswatch.errors import SourceError
 from newswatch.outcomes import Outcome
 from newswatch.records import Article, Document, Fetch, RawDocument, RunStats, stable_id, utcnow
-from newswatch.settings import Settings, SourceSpec
+from newswatch.settings import Settings, SourceSpec, TopicSettings
 from newswatch.topics.taxonomy import Taxonomy, load_configured
 from newswatch.warehouse.db import connect, run_lock
 from newswatch.warehouse.loader import (
@@ -71,6 +71,25 @@ log = logging.getLogger("newswatch.driver")
 
 # Counts a load adds to the run's stats.
 _COUNTS = ("new", "updated", "unchanged", "copies", "topics", "stories_new", "stories_touched")
+
+
+_taxonomies: dict[tuple[str, int, int], Taxonomy] = {}
+
+
+def configured_taxonomy(section: TopicSettings) -> Taxonomy:
+    """``load_configured``, once per process for the same settings and taxonomy file (its size and
+    modification time): building it (thousands of term patterns) is most of a small run's own
+    start-up, and the CLI checks the file before a run that then uses it. A long-lived process
+    (``newswatch serve``) picks up an edited file at its next run."""
+    try:
+        st = Path(section.taxonomy).stat()
+        key = (section.model_dump_json(), st.st_mtime_ns, st.st_size)
+    except OSError:
+        return load_configured(section)  # which reports the unreadable file
+    if key not in _taxonomies:
+        _taxonomies.clear()
+        _taxonomies[key] = load_configured(section)
+    return _taxonomies[key]
 
 
 def new_run_id() -> str:
@@ -409,7 +428,7 @@ def open_run(
     ``[warehouse] write_wait`` seconds); with a taxonomy, ``topics`` is first made to match it.
     """
     settings_wh = settings.warehouse
-    tax = taxonomy if taxonomy is not None else load_configured(settings.topics)
+    tax = taxonomy if taxonomy is not None else configured_taxonomy(settings.topics)
     with run_lock(settings_wh.path, wait=settings_wh.write_wait):
         stats = RunStats(run_id=new_run_id())
         conn = connect(settings_wh.path, wait=settings_wh.write_wait)
@@ -450,7 +469,7 @@ def open_run(
 def run_locally(settings: Settings, *, command: str = "run", digest_day: date | None = None) -> RunStats:
     """Every configured source through every stage in this process, without Prefect; with
     ``digest_day``, that day's digest too (as the flow writes it)."""
-    taxonomy = load_configured(settings.topics)
+    taxonomy = configured_taxonomy(settings.topics)
     with open_run(settings, command=command, taxonomy=taxonomy) as run:
         run.run_all()
         if digest_day is not None:
