@@ -13,10 +13,14 @@ Every other statement is a file under ``queries/`` (one statement each), read on
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import importlib.util
+import logging
+import os
 import re
 import sys
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import cache
@@ -25,7 +29,7 @@ from pathlib import Path
 
 import duckdb
 
-from newswatch.errors import WarehouseError
+from newswatch.errors import WarehouseBusy, WarehouseError
 from newswatch.outcomes import Outcome
 from newswatch.records import utcnow
 
@@ -158,25 +162,126 @@ def _cache_missing_pandas() -> None:
         sys.modules["pandas"] = None  # type: ignore[assignment]
 
 
-def connect(path: str | Path, *, read_only: bool = False) -> duckdb.DuckDBPyConnection:
-    """Open (and, for writing, create and migrate) the warehouse at ``path``."""
+log = logging.getLogger("newswatch.warehouse")
+
+# Seconds a reader retries while a run loads a batch (``[warehouse] read_wait``); a batch's
+# transaction takes well under a second.
+READ_WAIT = 10.0
+
+
+def _locked(exc: duckdb.Error) -> bool:
+    """DuckDB's error when another process holds the file (it names that process)."""
+    text = str(exc)
+    return "Could not set lock" in text or "Conflicting lock" in text
+
+
+def _open(p: Path, read_only: bool, wait: float) -> duckdb.DuckDBPyConnection:
+    """``duckdb.connect``, retried with back-off (20 ms doubling to 250 ms) while another process
+    holds the file, for ``wait`` seconds at most. The cap is short on purpose: a run lets go of the
+    file between batches only briefly, and a failed attempt costs well under a millisecond."""
+    deadline = time.monotonic() + wait
+    delay = 0.02
+    while True:
+        try:
+            return duckdb.connect(str(p), read_only=read_only)
+        except duckdb.Error as exc:
+            left = deadline - time.monotonic()
+            if not _locked(exc):
+                raise WarehouseError(f"{p}: cannot open the warehouse: {exc}") from exc
+            if left <= 0:
+                holder = re.search(r"\(PID (\d+)\)", str(exc))
+                who = f"process {holder.group(1)}" if holder else "another process"
+                raise WarehouseBusy(
+                    f"{p}: the warehouse is held by {who} (a run loading a batch, or another client); "
+                    f"gave up after {wait:g} s of retries. Try again, or wait longer with "
+                    "NEWSWATCH_WAREHOUSE__READ_WAIT / [warehouse] read_wait"
+                ) from exc
+            time.sleep(min(delay, left))
+            delay = min(delay * 2, 0.25)
+
+
+def connect(
+    path: str | Path, *, read_only: bool = False, wait: float = READ_WAIT, migrate_schema: bool = True
+) -> duckdb.DuckDBPyConnection:
+    """Open (and, for writing, create and migrate) the warehouse at ``path``.
+
+    While another process holds it (a run loading a batch), retry for ``wait`` seconds, then raise
+    ``WarehouseBusy``. ``migrate_schema=False`` skips the migration check, for a run that already
+    migrated at its start and reopens the warehouse for each batch.
+    """
     _cache_missing_pandas()
     p = Path(path)
     if read_only:
         if not p.exists():
             raise WarehouseError(f"{p}: no warehouse here yet (run `newswatch run` first)")
-        try:
-            return duckdb.connect(str(p), read_only=True)
-        except duckdb.Error as exc:
-            raise WarehouseError(f"{p}: cannot open the warehouse: {exc}") from exc
+        return _open(p, True, wait)
     p.parent.mkdir(parents=True, exist_ok=True)
+    conn = _open(p, False, wait)
     try:
-        conn = duckdb.connect(str(p))
-    except duckdb.Error as exc:
-        raise WarehouseError(f"{p}: cannot open the warehouse: {exc}") from exc
-    conn.execute("SET TimeZone = 'UTC'")
-    migrate(conn)
+        conn.execute("SET TimeZone = 'UTC'")
+        if migrate_schema:
+            migrate(conn)
+    except BaseException:
+        conn.close()
+        raise
     return conn
+
+
+def run_lock_path(path: str | Path) -> Path:
+    """The file a writing run locks for its whole length, beside the warehouse."""
+    p = Path(path)
+    return p.with_name(p.name + ".run.lock")
+
+
+@contextlib.contextmanager
+def run_lock(path: str | Path, *, wait: float) -> Iterator[None]:
+    """Hold the warehouse's run lock: one writing run at a time.
+
+    A run opens the warehouse only while it writes (so readers get in between batches); this lock
+    keeps a second run from writing between the first one's batches. The second run waits its turn
+    for ``wait`` seconds (saying so once on stderr), then raises ``WarehouseBusy``. The lock is an
+    advisory ``flock``: the operating system releases it when the process dies.
+    """
+    import fcntl  # POSIX; the lock is what lets readers in, so there is no unlocked fallback
+
+    lock = run_lock_path(path)
+    lock.parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(lock, os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        deadline = time.monotonic() + wait
+        delay, said = 0.1, False
+        while True:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                left = deadline - time.monotonic()
+                holder = os.pread(fd, 64, 0).decode("ascii", "replace").strip() or "?"
+                if left <= 0:
+                    raise WarehouseBusy(
+                        f"{path}: another run (pid {holder}) is still writing the warehouse after "
+                        f"{wait:g} s of waiting; wait longer with NEWSWATCH_WAREHOUSE__WRITE_WAIT / "
+                        "[warehouse] write_wait"
+                    ) from None
+                if not said:
+                    print(
+                        f"newswatch: another run (pid {holder}) is writing {path}; "
+                        f"waiting up to {wait:g} s for it to finish",
+                        file=sys.stderr,
+                        flush=True,
+                    )
+                    said = True
+                time.sleep(min(delay, left))
+                delay = min(delay * 2, 2.0)
+        os.ftruncate(fd, 0)
+        os.pwrite(fd, str(os.getpid()).encode(), 0)
+        try:
+            yield
+        finally:
+            os.ftruncate(fd, 0)
+            fcntl.flock(fd, fcntl.LOCK_UN)
+    finally:
+        os.close(fd)
 
 
 def quote_ident(name: str) -> str:

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from collections.abc import Set as AbcSet
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
-from types import MappingProxyType
 from typing import Any
 
 import duckdb
@@ -218,30 +217,12 @@ def rebuild_copy_signatures(conn: duckdb.DuckDBPyConnection, settings: CopySetti
 # -- web sources: validators per URL, settled article URLs, source health ----------------------
 
 
-class UrlSet(AbcSet[str]):
-    """A read-only set of URLs. Not a ``frozenset`` on purpose: Prefect walks task parameters
-    that are built-in collections item by item (about 1 s per task for 200,000 URLs)."""
-
-    __slots__ = ("_urls",)
-
-    def __init__(self, urls: Iterable[str] = ()) -> None:
-        self._urls = frozenset(urls)
-
-    def __contains__(self, url: object) -> bool:
-        return url in self._urls
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(self._urls)
-
-    def __len__(self) -> int:
-        return len(self._urls)
-
-
 @dataclass(slots=True)
 class WebState:
-    # Read-only mapping proxies rather than dicts, for the same reason as ``UrlSet``.
+    """What web sources read from the warehouse at a run's start; it stays at run scope."""
+
     http_cache: Mapping[str, HttpValidators]
-    known_urls: UrlSet
+    known_urls: AbcSet[str]
     health: Mapping[str, SourceHealth]
 
 
@@ -250,7 +231,7 @@ def load_web_state(conn: duckdb.DuckDBPyConnection) -> WebState:
     cache = {r[0]: HttpValidators(*r) for r in conn.execute(query("http_cache_all")).fetchall()}
     known = conn.execute(query("settled_urls"), [list(outcomes_where("settled"))]).fetchall()
     health = {r[0]: SourceHealth(*r) for r in conn.execute(query("source_state_all")).fetchall()}
-    return WebState(MappingProxyType(cache), UrlSet(r[0] for r in known), MappingProxyType(health))
+    return WebState(cache, frozenset(r[0] for r in known), health)
 
 
 def save_web_state(
