@@ -36,7 +36,7 @@ from newswatch.driver.runs import (
 from newswatch.driver.staging import Ref
 from newswatch.errors import SourceError
 from newswatch.settings import Settings, SourceSpec, load_settings
-from newswatch.warehouse.db import connect
+from newswatch.warehouse.db import connect, query
 
 __all__ = ["ad_hoc_sources", "newswatch_run", "write_atomically"]
 
@@ -144,7 +144,7 @@ def _run_stages(run: Run, logger: Any) -> None:
 def _story_count(settings: Settings) -> int:
     conn = connect(settings.warehouse.path, read_only=True, wait=settings.warehouse.read_wait)
     try:
-        row = conn.execute("SELECT count(*) FROM stories").fetchone()
+        row = conn.execute(query("stories_count")).fetchone()
         return int(row[0]) if row else 0
     finally:
         conn.close()

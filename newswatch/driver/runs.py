@@ -55,7 +55,7 @@ from newswatch.outcomes import Outcome
 from newswatch.records import Article, Document, Fetch, RawDocument, RunStats, stable_id, utcnow
 from newswatch.settings import Settings, SourceSpec, TopicSettings
 from newswatch.topics.taxonomy import Taxonomy, load_configured
-from newswatch.warehouse.db import connect, run_lock
+from newswatch.warehouse.db import connect, query, run_lock, transaction
 from newswatch.warehouse.loader import (
     decode_raw,
     finish_run,
@@ -354,14 +354,8 @@ class Run:
         size = self.settings.warehouse.batch_size
         for part in batches(self.settled_raw, size):
             raw = staging.read(part)
-            with self.warehouse() as conn:
-                conn.execute("BEGIN TRANSACTION")
-                try:
-                    upsert_raw_documents(conn, raw, now=utcnow())
-                    conn.execute("COMMIT")
-                except BaseException:
-                    conn.execute("ROLLBACK")
-                    raise
+            with self.warehouse() as conn, transaction(conn):
+                upsert_raw_documents(conn, raw, now=utcnow())
         validators, health = web_state_updates(
             self.specs, [*self.read_failures, *self.reads], self.web.health, self.settings.fetch
         )
@@ -490,14 +484,7 @@ def reextract(run: Run, *, since: datetime | None = None) -> int:
     after: str | None = None
     while True:
         with run.warehouse(read_only=True) as conn:
-            rows = conn.execute(
-                """SELECT r.url, r.media_type, r.content, coalesce(a.origin, 'reextract')
-                   FROM raw_documents AS r LEFT JOIN articles AS a ON a.url = r.url
-                   WHERE (?::TIMESTAMPTZ IS NULL OR r.stored_at >= ?::TIMESTAMPTZ)
-                     AND (?::VARCHAR IS NULL OR r.url > ?::VARCHAR)
-                   ORDER BY r.url LIMIT ?""",
-                [since, since, after, after, size],
-            ).fetchall()
+            rows = conn.execute(query("raw_documents_page"), [since, since, after, after, size]).fetchall()
         if not rows:
             break
         after = rows[-1][0]
