@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -13,6 +14,8 @@ from newswatch.settings import Settings
 from newswatch.topics.taxonomy import Taxonomy, load_configured
 from newswatch.warehouse.db import connect
 from newswatch.warehouse.loader import finish_run, start_run, sync_topics
+
+log = logging.getLogger(__name__)
 
 
 def new_run_id() -> str:
@@ -41,8 +44,23 @@ def recorded_run(
         stats.status, stats.finished_at = "failed", utcnow()
         finish_run(conn, stats, error=f"{type(exc).__name__}: {exc}")
         raise
+    _refresh_search_index(conn)
     stats.status, stats.finished_at = "completed", utcnow()
     finish_run(conn, stats)
+
+
+def _refresh_search_index(conn: duckdb.DuckDBPyConnection) -> None:
+    """Keep ``newswatch search`` current: rebuild the full-text index when articles changed.
+
+    Without the fts extension package the run still completes; search then says the index is missing.
+    """
+    from newswatch.errors import NewswatchError
+    from newswatch.warehouse.search import refresh_index
+
+    try:
+        refresh_index(conn)
+    except NewswatchError as exc:
+        log.warning("search index not rebuilt: %s", exc)
 
 
 def run_locally(settings: Settings, *, command: str = "run") -> RunStats:

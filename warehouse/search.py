@@ -1,0 +1,282 @@
+"""Full-text search over articles: DuckDB's ``fts`` index (BM25 over titles and bodies).
+
+DuckDB's full-text index is a snapshot of the table it was built from, so every run that changed
+articles rebuilds it at its end (:func:`refresh_index`, called by the run's record); a run that
+changed nothing leaves it alone. What the index was built from (row count and newest ``updated_at``)
+is kept beside it, in ``fts_main_articles.built_from``, so the check costs one aggregate.
+
+A search ranks articles by BM25, collapses copies into their original, groups the originals by
+story (the story's score is its best article's), and gives each story a snippet: the sentence of
+its best article that holds the most query terms, with those terms marked ``**like this**``.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import time
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+import duckdb
+
+from newswatch.warehouse.sealed import load_packaged_extension
+
+log = logging.getLogger(__name__)
+
+SCHEMA = "fts_main_articles"
+# One stemmer for the index and the snippets' term matching.
+STEMMER = "porter"
+SNIPPET_CHARS = 240
+_SENTENCE = re.compile(r"(?<=[.!?…])\s+(?=[\"'“‘(\[]?[A-Z0-9])|\n+")
+_WORD = re.compile(r"\w+", re.UNICODE)
+
+
+@dataclass(slots=True)
+class IndexRefresh:
+    rebuilt: bool
+    articles: int
+    seconds: float
+
+
+@dataclass(slots=True)
+class Hit:
+    """One story (or a story-less original) that matched, best article first."""
+
+    story_id: str | None
+    title: str
+    score: float
+    articles: int  # matching originals (a copy group counts once)
+    outlets: list[str]
+    article_id: str
+    url: str
+    published_at: datetime | None
+    snippet: str = ""
+    copies: int = 0  # copies of the matching originals, collapsed into them
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def as_row(self) -> dict[str, Any]:
+        return {
+            "story_id": self.story_id,
+            "title": self.title,
+            "score": round(self.score, 4),
+            "articles": self.articles,
+            "copies": self.copies,
+            "outlets": self.outlets,
+            "published_at": self.published_at,
+            "article_id": self.article_id,
+            "url": self.url,
+            "snippet": self.snippet,
+        }
+
+
+def _fingerprint(conn: duckdb.DuckDBPyConnection) -> tuple[int, datetime | None]:
+    row = conn.execute("SELECT count(*), max(updated_at) FROM articles").fetchone()
+    assert row is not None
+    return int(row[0]), row[1]
+
+
+def index_exists(conn: duckdb.DuckDBPyConnection) -> bool:
+    row = conn.execute(
+        "SELECT count(*) FROM duckdb_tables() WHERE schema_name = ? AND table_name = 'built_from'", [SCHEMA]
+    ).fetchone()
+    return bool(row and row[0])
+
+
+def index_is_current(conn: duckdb.DuckDBPyConnection) -> bool:
+    if not index_exists(conn):
+        return False
+    built = conn.execute(f"SELECT articles, newest FROM {SCHEMA}.built_from").fetchone()
+    return built is not None and (int(built[0]), built[1]) == _fingerprint(conn)
+
+
+def refresh_index(conn: duckdb.DuckDBPyConnection, *, force: bool = False) -> IndexRefresh:
+    """Rebuild the full-text index when articles changed since it was built (or ``force``).
+
+    The rebuild runs in one transaction: a reader sees the old index or the new one.
+    """
+    started = time.perf_counter()
+    if not force and index_is_current(conn):
+        return IndexRefresh(False, _fingerprint(conn)[0], time.perf_counter() - started)
+    load_packaged_extension(conn, "fts")
+    articles, newest = _fingerprint(conn)
+    conn.execute("BEGIN TRANSACTION")
+    try:
+        conn.execute(
+            "PRAGMA create_fts_index('articles', 'article_id', 'title', 'body',"
+            f" stemmer = '{STEMMER}', stopwords = 'english', strip_accents = 1, lower = 1, overwrite = 1)"
+        )
+        conn.execute(
+            f"CREATE TABLE {SCHEMA}.built_from (articles BIGINT, newest TIMESTAMPTZ, built_at TIMESTAMPTZ)"
+        )
+        conn.execute(f"INSERT INTO {SCHEMA}.built_from VALUES (?, ?, now())", [articles, newest])
+        conn.execute("COMMIT")
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+    seconds = time.perf_counter() - started
+    log.info("search index rebuilt over %d articles in %.2f s", articles, seconds)
+    return IndexRefresh(True, articles, seconds)
+
+
+# One CTE per step: score, filter, collapse copies, group by story, keep the best article of each.
+_SEARCH_SQL = f"""
+WITH scored AS (
+    SELECT a.article_id, coalesce(a.copy_of, a.article_id) AS original, a.copy_of IS NOT NULL AS is_copy,
+           {SCHEMA}.match_bm25(a.article_id, $query) AS score
+    FROM articles AS a
+    WHERE {{filters}}
+),
+hits AS (
+    SELECT s.original, max(s.score) AS score, count(*) FILTER (WHERE s.is_copy) AS copies
+    FROM scored AS s
+    WHERE s.score IS NOT NULL
+    GROUP BY s.original
+),
+originals AS (
+    SELECT h.*, a.story_id, a.source, a.title, a.url, a.published_at, coalesce(a.story_id, a.article_id) AS grp
+    FROM hits AS h
+    JOIN articles AS a ON a.article_id = h.original
+),
+stories_hit AS (
+    SELECT grp, any_value(story_id) AS story_id, max(score) AS score, count(*) AS articles,
+           sum(copies) AS copies, list(DISTINCT source ORDER BY source) AS outlets,
+           arg_max(original, score) AS best
+    FROM originals
+    GROUP BY grp
+)
+SELECT h.story_id, coalesce(st.title, o.title) AS title, h.score, h.articles, h.copies::BIGINT, h.outlets,
+       o.original AS article_id, o.url, o.published_at
+FROM stories_hit AS h
+JOIN originals AS o ON o.original = h.best
+LEFT JOIN stories AS st ON st.story_id = h.story_id
+ORDER BY h.score DESC, h.story_id
+LIMIT $limit
+"""
+
+
+def search(
+    conn: duckdb.DuckDBPyConnection,
+    query: str,
+    *,
+    since: date | None = None,
+    topic: str | None = None,
+    source: str | None = None,
+    limit: int = 20,
+) -> list[Hit]:
+    """Stories whose articles match ``query``, best first (see the module docstring).
+
+    ``since`` keeps articles published (or, undated, first seen) on or after that day; ``topic``
+    keeps articles tagged with that topic or one under it; ``source`` keeps one outlet or
+    configured source. The connection needs the ``fts`` extension loaded (a sealed connection
+    opened with ``extensions=("fts",)``).
+    """
+    if not query.strip():
+        return []
+    if not index_exists(conn):
+        count = conn.execute("SELECT count(*) FROM articles").fetchone()
+        if count and count[0]:
+            from newswatch.errors import WarehouseError
+
+            raise WarehouseError("the search index has not been built yet: run `newswatch reindex`")
+        return []
+    filters, params = ["true"], {"query": query, "limit": limit}
+    if since is not None:
+        filters.append("coalesce(a.published_at, a.first_seen_at) >= $since")
+        params["since"] = since
+    if source:
+        filters.append("(a.source = $source OR a.origin = $source)")
+        params["source"] = source
+    if topic:
+        filters.append(
+            "a.article_id IN (SELECT article_id FROM article_topics WHERE topic IN ("
+            " WITH RECURSIVE under(topic) AS (SELECT $topic UNION"
+            " SELECT t.topic FROM topics AS t JOIN under AS u ON t.parent = u.topic)"
+            " SELECT topic FROM under))"
+        )
+        params["topic"] = topic
+    cur = conn.execute(_SEARCH_SQL.replace("{filters}", " AND ".join(filters)), params)
+    hits = [
+        Hit(
+            story_id=r[0],
+            title=r[1],
+            score=float(r[2]),
+            articles=int(r[3]),
+            copies=int(r[4]),
+            outlets=list(r[5]),
+            article_id=r[6],
+            url=r[7],
+            published_at=r[8],
+        )  # fmt: skip
+        for r in cur.fetchall()
+    ]
+    _add_snippets(conn, hits, query)
+    return hits
+
+
+def _stems(conn: duckdb.DuckDBPyConnection, words: set[str]) -> dict[str, str]:
+    if not words:
+        return {}
+    rows = conn.execute(
+        f"SELECT w, stem(w, '{STEMMER}') FROM unnest($words) AS t(w)", {"words": sorted(words)}
+    ).fetchall()
+    return dict(rows)
+
+
+def _fold(word: str) -> str:
+    import unicodedata
+
+    return "".join(c for c in unicodedata.normalize("NFKD", word.lower()) if not unicodedata.combining(c))
+
+
+def _add_snippets(conn: duckdb.DuckDBPyConnection, hits: list[Hit], query: str) -> None:
+    if not hits:
+        return
+    rows = conn.execute(
+        "SELECT article_id, title, body FROM articles WHERE article_id IN (SELECT unnest($ids))",
+        {"ids": [h.article_id for h in hits]},
+    ).fetchall()
+    texts = {r[0]: (r[1], r[2] or "") for r in rows}
+    query_words = {_fold(w) for w in _WORD.findall(query)}
+    body_words = {_fold(w) for _, body in texts.values() for w in _WORD.findall(body)}
+    stems = _stems(conn, query_words | body_words)
+    wanted = {stems.get(w, w) for w in query_words}
+    for h in hits:
+        title, body = texts.get(h.article_id, ("", ""))
+        h.snippet = snippet(body or title, wanted, stems)
+
+
+def snippet(text: str, wanted: set[str], stems: dict[str, str], limit: int = SNIPPET_CHARS) -> str:
+    """The sentence of ``text`` holding the most distinct wanted stems, terms marked ``**so**``.
+
+    Ties go to the earlier sentence; a long sentence is cut around its first match.
+    """
+    sentences = [s.strip() for s in _SENTENCE.split(text) if s and s.strip()]
+    if not sentences:
+        return ""
+
+    def stem_of(word: str) -> str:
+        folded = _fold(word)
+        return stems.get(folded, folded)
+
+    def matched(sentence: str) -> int:
+        return len({stem_of(w) for w in _WORD.findall(sentence)} & wanted)
+
+    best = max(sentences, key=matched)  # max keeps the first of equals
+    spans = [m.span() for m in _WORD.finditer(best) if stem_of(m.group()) in wanted]
+    start = 0
+    if len(best) > limit:
+        first = spans[0][0] if spans else 0
+        start = max(0, min(first - limit // 4, len(best) - limit))
+    end = min(len(best), start + limit)
+    out, pos = [], start
+    for a, b in spans:
+        if a < start or b > end:
+            continue
+        out.append(best[pos:a])
+        out.append(f"**{best[a:b]}**")
+        pos = b
+    out.append(best[pos:end])
+    text_out = "".join(out)
+    return ("…" if start > 0 else "") + text_out + ("…" if end < len(best) else "")
