@@ -16,7 +16,6 @@ from typing import Annotated, Any
 import typer
 
 from newswatch.cli_output import console, err, plural, write_rows
-from newswatch.cli_output import plain as _plain
 from newswatch.errors import NewswatchError
 
 app = typer.Typer(
@@ -436,8 +435,9 @@ def reindex(config: ConfigOpt = None, db: DbOpt = None) -> None:
         conn.close()
     where = f" in {store.path} ({store.size_bytes():,} bytes)" if store is not None else ""
     typer.echo(
-        f"{plural(articles, 'article')}, {plural(signed, 'signature')} ({settings.copies.num_perm} permutations,"
-        f" {settings.copies.shingle_size}-word shingles); copy index of {plural(len(index), 'article')}{where};"
+        f"{plural(articles, 'article')}, {plural(signed, 'signature')}"
+        f" ({settings.copies.num_perm} permutations, {settings.copies.shingle_size}-word shingles);"
+        f" copy index of {plural(len(index), 'article')}{where};"
         f" search index of {plural(searchable.articles, 'article')} ({searchable.seconds:.1f} s)"
     )
 

@@ -147,7 +147,8 @@ def write_rows(
             out.print(plural(len(rows), "row"), style="dim", highlight=False)
         if dropped:
             out.print(
-                f"left out to fit {out.width} columns: {', '.join(dropped)} (--format json shows every column)",
+                f"left out to fit {out.width} columns: {', '.join(dropped)}"
+                " (--format json shows every column)",
                 style="dim",
                 highlight=False,
             )

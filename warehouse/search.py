@@ -20,7 +20,6 @@ from datetime import date, datetime
 from typing import Any
 
 import duckdb
-
 from newswatch.warehouse.sealed import load_packaged_extension
 
 log = logging.getLogger(__name__)
@@ -53,6 +52,7 @@ class Hit:
     url: str
     published_at: datetime | None
     snippet: str = ""
+    matched: str = ""  # the article (original or copy) whose text matched best: the snippet's source
     copies: int = 0  # copies of the matching originals, collapsed into them
     extra: dict[str, Any] = field(default_factory=dict)
 
@@ -129,13 +129,15 @@ WITH scored AS (
     WHERE {{filters}}
 ),
 hits AS (
-    SELECT s.original, max(s.score) AS score, count(*) FILTER (WHERE s.is_copy) AS copies
+    SELECT s.original, max(s.score) AS score, count(*) FILTER (WHERE s.is_copy) AS copies,
+           arg_max(s.article_id, s.score) AS matched
     FROM scored AS s
     WHERE s.score IS NOT NULL
     GROUP BY s.original
 ),
 originals AS (
-    SELECT h.*, a.story_id, a.source, a.title, a.url, a.published_at, coalesce(a.story_id, a.article_id) AS grp
+    SELECT h.*, a.story_id, a.source, a.title, a.url, a.published_at,
+           coalesce(a.story_id, a.article_id) AS grp
     FROM hits AS h
     JOIN articles AS a ON a.article_id = h.original
 ),
@@ -147,7 +149,7 @@ stories_hit AS (
     GROUP BY grp
 )
 SELECT h.story_id, coalesce(st.title, o.title) AS title, h.score, h.articles, h.copies::BIGINT, h.outlets,
-       o.original AS article_id, o.url, o.published_at
+       o.original AS article_id, o.url, o.published_at, o.matched
 FROM stories_hit AS h
 JOIN originals AS o ON o.original = h.best
 LEFT JOIN stories AS st ON st.story_id = h.story_id
@@ -208,7 +210,8 @@ def search(
             article_id=r[6],
             url=r[7],
             published_at=r[8],
-        )  # fmt: skip
+            matched=r[9],
+        )
         for r in cur.fetchall()
     ]
     _add_snippets(conn, hits, query)
@@ -235,7 +238,7 @@ def _add_snippets(conn: duckdb.DuckDBPyConnection, hits: list[Hit], query: str) 
         return
     rows = conn.execute(
         "SELECT article_id, title, body FROM articles WHERE article_id IN (SELECT unnest($ids))",
-        {"ids": [h.article_id for h in hits]},
+        {"ids": [h.matched or h.article_id for h in hits]},
     ).fetchall()
     texts = {r[0]: (r[1], r[2] or "") for r in rows}
     query_words = {_fold(w) for w in _WORD.findall(query)}
@@ -243,8 +246,10 @@ def _add_snippets(conn: duckdb.DuckDBPyConnection, hits: list[Hit], query: str) 
     stems = _stems(conn, query_words | body_words)
     wanted = {stems.get(w, w) for w in query_words}
     for h in hits:
-        title, body = texts.get(h.article_id, ("", ""))
-        h.snippet = snippet(body or title, wanted, stems)
+        title, body = texts.get(h.matched or h.article_id, ("", ""))
+        # The title is a candidate too (last, so a body sentence wins a tie): a headline may be
+        # the only place a word occurs.
+        h.snippet = snippet(f"{body}\n{title}" if body else title, wanted, stems)
 
 
 def snippet(text: str, wanted: set[str], stems: dict[str, str], limit: int = SNIPPET_CHARS) -> str:
