@@ -9,10 +9,9 @@ from pathlib import Path
 import duckdb
 import pytest
 from analyst import shared, warehouse_path
-from nwtest import run_plain, write_config
-
 from newswatch.warehouse.db import connect
 from newswatch.warehouse.export import TABLES, ExportError, export
+from nwtest import run_plain, write_config
 
 
 @pytest.fixture(scope="module")
@@ -43,7 +42,8 @@ def test_parquet_export_reads_back_in_a_fresh_duckdb(wh: Path, tmp_path: Path) -
             files = sorted((out / "articles").glob("day=*/*.parquet"))
             assert files  # Hive-partitioned by day
             got = reader.execute(
-                f"select count(*), count(distinct day) from read_parquet('{out}/articles/*/*.parquet', hive_partitioning = true)"
+                "select count(*), count(distinct day) from read_parquet(?, hive_partitioning = true)",
+                [f"{out}/articles/*/*.parquet"],
             ).fetchone()
             assert got is not None and got[0] == expected["articles"] and got[1] >= 1
         else:

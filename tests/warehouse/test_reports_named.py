@@ -7,10 +7,9 @@ from pathlib import Path
 
 import pytest
 from analyst import shared, warehouse_path
-from nwtest import run_plain, write_config
-
 from newswatch.warehouse.named_reports import ReportError, parse_params, parse_report, reports, run_report
 from newswatch.warehouse.sealed import connect_sealed
+from nwtest import run_plain, write_config
 
 EXPECTED = {
     "top_stories", "topic_trend", "story_timeline", "story_outlets", "source_health", "article_copies",
@@ -88,9 +87,9 @@ def test_report_results_on_the_example(populated: Path) -> None:
 def test_parameters_are_bound_as_values_never_pasted_in(populated: Path) -> None:
     conn = connect_sealed(populated)
     try:
-        cols, rows = run_report(conn, "story_timeline", {"story": "x' OR '1'='1"})
+        _cols, rows = run_report(conn, "story_timeline", {"story": "x' OR '1'='1"})
         assert rows == []
-        cols, rows = run_report(conn, "watchlist_hits", {"watch": "'; drop table articles; --"})
+        _cols, rows = run_report(conn, "watchlist_hits", {"watch": "'; drop table articles; --"})
         assert rows == []
         assert conn.execute("select count(*) from articles").fetchone() == (4,)
     finally:
@@ -116,7 +115,10 @@ def test_bad_parameters_are_usage_errors() -> None:
 
 
 def test_header_parsing() -> None:
-    sql = "-- report: Something useful.\n-- param n INTEGER = 5: how many\n-- param d DATE: a day\nSELECT $n, $d"
+    sql = (
+        "-- report: Something useful.\n-- param n INTEGER = 5: how many\n-- param d DATE: a day\n"
+        "SELECT $n, $d"
+    )
     r = parse_report("x", sql)
     assert r is not None and [(p.name, p.type, p.default) for p in r.params] == [
         ("n", "INTEGER", "5"),

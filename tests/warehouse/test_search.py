@@ -10,11 +10,10 @@ from pathlib import Path
 import duckdb
 import pytest
 from analyst import UNRELATED, build, shared, warehouse_path
-from nwtest import run_plain, write_config
-
 from newswatch.warehouse.db import connect
 from newswatch.warehouse.sealed import connect_sealed
 from newswatch.warehouse.search import SCHEMA, index_is_current, refresh_index, search, snippet
+from nwtest import run_plain, write_config
 
 
 @pytest.fixture(scope="module")
@@ -84,8 +83,8 @@ def test_the_index_is_rebuilt_only_when_articles_changed(tmp_path: Path) -> None
     # a second run that changes nothing keeps the index; one that adds an article rebuilds it
     run_plain(config)
     extra = tmp_path / "inputs" / "second.txt"
-    extra.write_text(UNRELATED.replace("monsoon-rice", "cyclone").replace("Monsoon rains flood", "Cyclone hits"),
-                     encoding="utf-8")  # fmt: skip
+    cyclone = UNRELATED.replace("monsoon-rice", "cyclone").replace("Monsoon rains flood", "Cyclone hits")
+    extra.write_text(cyclone, encoding="utf-8")
     run_plain(config)
     conn = connect_sealed(wh, extensions=("fts",))
     try:
