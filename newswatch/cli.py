@@ -133,15 +133,16 @@ def _print_failed_inputs(warehouse: str, run_id: str, failed: int) -> None:
     finally:
         conn.close()
     for url, outcome, error in rows:
-        console.print(
-            f"  failed: {url}: {outcome}{f' ({error})' if error else ''}", highlight=False, markup=False
-        )
+        # soft_wrap: a URL stays whole (the terminal wraps it; copy and paste keep it)
+        line = f"  failed: {url}: {outcome}{f' ({error})' if error else ''}"
+        console.print(line, highlight=False, markup=False, soft_wrap=True)
     if failed > len(rows):
         console.print(
             f"  ... {plural(failed - len(rows), 'more failed input')}: see fetches"
             f" (newswatch sql \"select url, outcome, error from fetches where run_id = '{run_id}'\")",
             highlight=False,
             markup=False,
+            soft_wrap=True,
         )
 
 

@@ -122,3 +122,17 @@ def test_a_warehouse_without_an_index_says_how_to_build_it(
             search(conn, "Taliban")
     finally:
         conn.close()
+
+
+@pytest.mark.parametrize(
+    "query", ["Taliban terror Afghan", "rain", "China Pakistan rice", "the", "visible verifiable", "zzzyxq"]
+)
+def test_the_postings_path_ranks_exactly_as_the_fts_macro(
+    conn: duckdb.DuckDBPyConnection, query: str
+) -> None:
+    fast = [(h.story_id, round(h.score, 9), h.articles, h.copies, h.matched) for h in search(conn, query)]
+    reference = [
+        (h.story_id, round(h.score, 9), h.articles, h.copies, h.matched)
+        for h in search(conn, query, fast=False)
+    ]
+    assert fast == reference
