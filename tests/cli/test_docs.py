@@ -45,7 +45,8 @@ def test_every_command_and_option_has_help(name: str, cmd: click.Command) -> Non
 
 @pytest.mark.parametrize("name", [n for n, _ in COMMANDS])
 def test_every_command_is_in_the_readme_commands_table(name: str) -> None:
-    assert re.search(rf"^\| `newswatch {re.escape(name)}\b", README, re.M), f"`newswatch {name}` not in the table"
+    pattern = rf"^\| `newswatch {re.escape(name)}\b"
+    assert re.search(pattern, README, re.M), f"`newswatch {name}` is not in the README's commands table"
 
 
 def test_exit_codes_are_documented() -> None:
@@ -56,4 +57,5 @@ def test_exit_codes_are_documented() -> None:
 
 @pytest.mark.parametrize("name", ["search", "report", "export", "sql", "runs"])
 def test_the_analysts_commands_are_shown_with_output(name: str) -> None:
-    assert re.search(rf"^\$ newswatch {name}\b", ANALYSIS, re.M), f"docs/analysis.md shows no `newswatch {name}`"
+    shown = re.search(rf"^\$ newswatch {name}\b", ANALYSIS, re.M)
+    assert shown, f"docs/analysis.md shows no `newswatch {name}` with its output"
