@@ -58,29 +58,45 @@ def cell(value: Any) -> str:
     return str(plain(value))
 
 
-def fit_columns(cols: Sequence[str], width: int, keep: int = 1) -> list[str]:
-    """The columns whose names fit in ``width`` characters, dropping from the right.
+# A column narrower than this (or than its values, when they are shorter) is hard to read.
+MIN_READABLE = 10
 
-    A rich table with an outer border and one space of padding each side takes 3 characters per
-    column plus 1. The first ``keep`` columns are never dropped.
+
+def fit_columns(
+    cols: Sequence[str], width: int, keep: int = 1, mins: Sequence[int] | None = None
+) -> list[str]:
+    """The columns that fit in ``width`` characters at their minimum widths, dropping from the right.
+
+    A column's minimum is its name's length (or ``mins``). A rich table with an outer border and
+    one space of padding each side takes 3 characters per column plus 1. The first ``keep``
+    columns are never dropped.
     """
-    chosen = list(cols)
-    while len(chosen) > keep and sum(len(c) for c in chosen) + 3 * len(chosen) + 1 > width:
-        chosen.pop()
-    return chosen
+    need = list(mins) if mins is not None else [len(c) for c in cols]
+    n = len(cols)
+    while n > keep and sum(need[:n]) + 3 * n + 1 > width:
+        n -= 1
+    return list(cols[:n])
 
 
-def column_widths(names: Sequence[str], cells: Sequence[Sequence[str]], width: int) -> list[int]:
-    """Widths for columns so the table fits ``width``: each at least its name, wide columns share
-    what is left (water-filling: narrow columns keep their natural width)."""
-    natural = [
+def natural_widths(names: Sequence[str], cells: Sequence[Sequence[str]]) -> list[int]:
+    return [
         max([len(n)] + [max((len(line) for line in c[i].splitlines()), default=0) for c in cells])
         for i, n in enumerate(names)
     ]
+
+
+def minimum_widths(names: Sequence[str], natural: Sequence[int]) -> list[int]:
+    return [max(len(n), min(w, MIN_READABLE)) for n, w in zip(names, natural, strict=True)]
+
+
+def column_widths(names: Sequence[str], cells: Sequence[Sequence[str]], width: int) -> list[int]:
+    """Widths for columns so the table fits ``width``: each at least its name (and a readable
+    minimum), wide columns share what is left (water-filling: narrow ones keep their width)."""
+    natural = natural_widths(names, cells)
     room = width - (3 * len(names) + 1)
     if sum(natural) <= room:
         return natural
-    widths = [len(n) for n in names]
+    widths = [min(m, room) for m in minimum_widths(names, natural)]
     spare = room - sum(widths)
     # Give the spare space to the columns that want more, smallest wish first, equal shares.
     wanting = sorted(range(len(names)), key=lambda i: natural[i] - widths[i])
@@ -100,9 +116,11 @@ def make_table(
     markup: Callable[[str, Any], Text | str] | None = None,
 ) -> tuple[Table, list[str]]:
     """A table of ``rows`` that fits ``width``; returns it and the names of columns left out."""
-    shown = fit_columns(cols, width)
-    idx = [cols.index(c) for c in shown]
-    texts = [[cell(r[i]) for i in idx] for r in rows]
+    all_texts = [[cell(v) for v in r] for r in rows]
+    mins = minimum_widths(cols, natural_widths(cols, all_texts))
+    shown = fit_columns(cols, width, mins=mins)
+    idx = list(range(len(shown)))
+    texts = [t[: len(shown)] for t in all_texts]
     widths = column_widths(shown, texts, width)
     table = Table(show_lines=False)
     for name, w in zip(shown, widths, strict=True):

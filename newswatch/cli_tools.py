@@ -191,8 +191,8 @@ def runs(
         try:
             cols, rows = run_query(
                 conn,
-                "SELECT run_id, command, status, started_at, finished_at, articles_read AS read,"
-                " articles_new AS new, articles_updated AS updated, failures, stories_new, error"
+                "SELECT run_id, status, started_at, articles_read AS read, articles_new AS new,"
+                " articles_updated AS updated, failures, command, finished_at, stories_new, error"
                 " FROM runs ORDER BY started_at DESC LIMIT $limit",
                 {"limit": limit},
             )
