@@ -35,12 +35,12 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from newswatch.warehouse.db import connect
-from newswatch.warehouse.sealed import connect_sealed
-from newswatch.warehouse.search import refresh_index, search
 from scale import CORPUS, T0, Stream
 
 from newswatch.text import words
+from newswatch.warehouse.db import connect
+from newswatch.warehouse.sealed import connect_sealed
+from newswatch.warehouse.search import refresh_index, search
 
 NAMES = (
     "article_id", "source", "origin", "url", "canonical_url", "title", "body", "published_at", "word_count",

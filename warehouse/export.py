@@ -18,9 +18,9 @@ from datetime import date
 from pathlib import Path
 
 import duckdb
-from newswatch.warehouse.db import quote_ident
 
 from newswatch.errors import NewswatchError
+from newswatch.warehouse.db import quote_ident
 
 # The tables users query (README's contract), in the order they are written. State the pipeline
 # keeps for itself (copy signatures, raw bytes, source state) is not data to analyse.

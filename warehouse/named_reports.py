@@ -23,9 +23,9 @@ from importlib import resources
 from typing import Any
 
 import duckdb
-from newswatch.warehouse.sealed import run_query
 
 from newswatch.errors import NewswatchError
+from newswatch.warehouse.sealed import run_query
 
 _REPORT = re.compile(r"^--\s*report:\s*(?P<description>.+?)\s*$")
 _PARAM = re.compile(

@@ -17,9 +17,9 @@ from collections.abc import Iterable
 from pathlib import Path
 
 import duckdb
-from newswatch.warehouse.db import connect
 
 from newswatch.errors import NewswatchError
+from newswatch.warehouse.db import connect
 
 # What a user's query may be: reads, and the read-only PRAGMA / CALL forms (table_info, show, ...).
 ALLOWED = {

@@ -20,6 +20,7 @@ from datetime import date, datetime
 from typing import Any
 
 import duckdb
+
 from newswatch.warehouse.sealed import load_packaged_extension
 
 log = logging.getLogger(__name__)

@@ -9,9 +9,10 @@ from pathlib import Path
 import duckdb
 import pytest
 from analyst import shared, warehouse_path
+from nwtest import run_plain, write_config
+
 from newswatch.warehouse.db import connect
 from newswatch.warehouse.export import TABLES, ExportError, export
-from nwtest import run_plain, write_config
 
 
 @pytest.fixture(scope="module")

@@ -7,9 +7,10 @@ from pathlib import Path
 
 import pytest
 from analyst import shared, warehouse_path
+from nwtest import run_plain, write_config
+
 from newswatch.warehouse.named_reports import ReportError, parse_params, parse_report, reports, run_report
 from newswatch.warehouse.sealed import connect_sealed
-from nwtest import run_plain, write_config
 
 EXPECTED = {
     "top_stories", "topic_trend", "story_timeline", "story_outlets", "source_health", "article_copies",

@@ -12,10 +12,10 @@ from pathlib import Path
 import duckdb
 import pytest
 from analyst import shared, warehouse_path
-from newswatch.warehouse.sealed import SealedError, connect_sealed, extension_file, run_query
 from typer.testing import CliRunner
 
 from newswatch.cli import app
+from newswatch.warehouse.sealed import SealedError, connect_sealed, extension_file, run_query
 
 runner = CliRunner()
 

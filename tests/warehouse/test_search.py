@@ -10,10 +10,11 @@ from pathlib import Path
 import duckdb
 import pytest
 from analyst import UNRELATED, build, shared, warehouse_path
+from nwtest import run_plain, write_config
+
 from newswatch.warehouse.db import connect
 from newswatch.warehouse.sealed import connect_sealed
 from newswatch.warehouse.search import SCHEMA, index_is_current, refresh_index, search, snippet
-from nwtest import run_plain, write_config
 
 
 @pytest.fixture(scope="module")
