@@ -134,7 +134,8 @@ def _print_failed_inputs(warehouse: str, run_id: str, failed: int) -> None:
         conn.close()
     for url, outcome, error in rows:
         # soft_wrap: a URL stays whole (the terminal wraps it; copy and paste keep it)
-        line = f"  failed: {url}: {outcome}{f' ({error})' if error else ''}"
+        reason = (error or "").removeprefix(f"{url}: ")  # errors often start with the input's name
+        line = f"  failed: {url}: {outcome}{f' ({reason})' if reason else ''}"
         console.print(line, highlight=False, markup=False, soft_wrap=True)
     if failed > len(rows):
         console.print(
