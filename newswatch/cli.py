@@ -15,7 +15,7 @@ from typing import Annotated, Any
 
 import typer
 
-from newswatch.cli_output import console, err, plural, write_rows
+from newswatch.cli_output import console, err, plural, progress, write_rows
 from newswatch.errors import NewswatchError
 
 app = typer.Typer(
@@ -427,10 +427,14 @@ def reindex(config: ConfigOpt = None, db: DbOpt = None) -> None:
     from newswatch.warehouse.search import refresh_index
 
     try:
-        articles, signed = rebuild_copy_signatures(conn, settings.copies)
-        index = rebuild_copy_index(conn, settings.copies)
-        store = copy_store(conn, settings.copies)
-        searchable = refresh_index(conn, force=True)
+        with progress("reindex:", 3) as step:
+            step("copy signatures")
+            articles, signed = rebuild_copy_signatures(conn, settings.copies)
+            step("copy index")
+            index = rebuild_copy_index(conn, settings.copies)
+            store = copy_store(conn, settings.copies)
+            step("search index")
+            searchable = refresh_index(conn, force=True)
     except NewswatchError as exc:
         raise _fail(exc) from exc
     finally:
