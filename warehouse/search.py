@@ -72,10 +72,17 @@ class Hit:
         }
 
 
-def _fingerprint(conn: duckdb.DuckDBPyConnection) -> tuple[int, datetime | None]:
-    row = conn.execute("SELECT count(*), max(updated_at) FROM articles").fetchone()
+def _fingerprint(conn: duckdb.DuckDBPyConnection) -> tuple[int, datetime | None, int]:
+    # Count and newest update catch new and rewritten articles; the hash of (article, story, copy
+    # of) catches story merges and copy links, which change articles without touching updated_at
+    # and are kept in the postings.
+    row = conn.execute(
+        "SELECT count(*), max(updated_at),"
+        " coalesce(bit_xor(hash(article_id, coalesce(story_id, ''), coalesce(copy_of, ''))), 0)"
+        " FROM articles"
+    ).fetchone()
     assert row is not None
-    return int(row[0]), row[1]
+    return int(row[0]), row[1], int(row[2])
 
 
 def index_exists(conn: duckdb.DuckDBPyConnection) -> bool:
@@ -88,8 +95,11 @@ def index_exists(conn: duckdb.DuckDBPyConnection) -> bool:
 def index_is_current(conn: duckdb.DuckDBPyConnection) -> bool:
     if not index_exists(conn):
         return False
-    built = conn.execute(f"SELECT articles, newest FROM {SCHEMA}.built_from").fetchone()
-    return built is not None and (int(built[0]), built[1]) == _fingerprint(conn)
+    try:
+        built = conn.execute(f"SELECT articles, newest, links FROM {SCHEMA}.built_from").fetchone()
+    except duckdb.BinderException:  # built by an earlier version
+        return False
+    return built is not None and (int(built[0]), built[1], int(built[2])) == _fingerprint(conn)
 
 
 def refresh_index(conn: duckdb.DuckDBPyConnection, *, force: bool = False) -> IndexRefresh:
@@ -101,23 +111,19 @@ def refresh_index(conn: duckdb.DuckDBPyConnection, *, force: bool = False) -> In
     if not force and index_is_current(conn):
         return IndexRefresh(False, _fingerprint(conn)[0], time.perf_counter() - started)
     load_packaged_extension(conn, "fts")
-    articles, newest = _fingerprint(conn)
+    articles, newest, links = _fingerprint(conn)
     conn.execute("BEGIN TRANSACTION")
     try:
         conn.execute(
             "PRAGMA create_fts_index('articles', 'article_id', 'title', 'body',"
             f" stemmer = '{STEMMER}', stopwords = 'english', strip_accents = 1, lower = 1, overwrite = 1)"
         )
-        # The fts index keeps one row per token in document order; a query reads the postings of
-        # its few terms, so a copy grouped and sorted by term lets DuckDB skip all other row groups.
+        conn.execute(_POSTINGS_SQL)
         conn.execute(
-            f"CREATE TABLE {SCHEMA}.postings AS SELECT termid, docid, count(*)::INTEGER AS tf"
-            f" FROM {SCHEMA}.terms GROUP BY termid, docid ORDER BY termid, docid"
+            f"CREATE TABLE {SCHEMA}.built_from"
+            " (articles BIGINT, newest TIMESTAMPTZ, links UBIGINT, built_at TIMESTAMPTZ)"
         )
-        conn.execute(
-            f"CREATE TABLE {SCHEMA}.built_from (articles BIGINT, newest TIMESTAMPTZ, built_at TIMESTAMPTZ)"
-        )
-        conn.execute(f"INSERT INTO {SCHEMA}.built_from VALUES (?, ?, now())", [articles, newest])
+        conn.execute(f"INSERT INTO {SCHEMA}.built_from VALUES (?, ?, ?, now())", [articles, newest, links])
         conn.execute("COMMIT")
     except BaseException:
         conn.execute("ROLLBACK")
@@ -127,64 +133,74 @@ def refresh_index(conn: duckdb.DuckDBPyConnection, *, force: bool = False) -> In
     return IndexRefresh(True, articles, seconds)
 
 
+# The fts index keeps one row per token in document order. A query reads the postings of its few
+# terms only: grouped per (term, article), sorted by term so DuckDB skips every other row group, and
+# carrying what a search filters and groups on, so no query scans the million-row tables.
+_POSTINGS_SQL = f"""
+CREATE TABLE {SCHEMA}.postings AS
+SELECT p.termid, p.tf, d.len, a.article_id,
+       coalesce(a.copy_of, a.article_id) AS original, a.copy_of IS NOT NULL AS is_copy,
+       coalesce(a.story_id, a.copy_of, a.article_id) AS grp, a.story_id, a.source, a.origin,
+       coalesce(a.published_at, a.first_seen_at) AS seen
+FROM (SELECT termid, docid, count(*)::INTEGER AS tf FROM {SCHEMA}.terms GROUP BY termid, docid) AS p
+JOIN {SCHEMA}.docs AS d USING (docid)
+JOIN articles AS a ON a.article_id = d.name
+ORDER BY p.termid, a.article_id
+"""
+
 # BM25 as the fts extension's match_bm25 computes it (k1 = 1.2, b = 0.75, any term may match).
 K1, B = 1.2, 0.75
 
-# The reference: fts's own macro, evaluated against every article.
-_SCORES_REFERENCE = f"""
-    SELECT a.article_id, {SCHEMA}.match_bm25(a.article_id, $query) AS score FROM articles AS a
-"""
-# The fast path: the same sum, read from the postings of the query's terms only ({{termids}} are
-# integers the dictionary gave, never user text).
-_SCORES_FAST = f"""
-    SELECT d.name AS article_id,
+# The fast path: the sum over the postings of the query's terms ({{termids}} are integers the
+# dictionary gave, never user text).
+_MATCHED_FAST = f"""
+    SELECT p.article_id, any_value(p.original) AS original, any_value(p.is_copy) AS is_copy,
+           any_value(p.grp) AS grp, any_value(p.story_id) AS story_id, any_value(p.source) AS source,
            sum(log((st.num_docs - t.df + 0.5) / (t.df + 0.5) + 1)
-               * (p.tf * ({K1} + 1)) / (p.tf + {K1} * (1 - {B} + {B} * d.len / st.avgdl))) AS score
+               * (p.tf * ({K1} + 1)) / (p.tf + {K1} * (1 - {B} + {B} * p.len / st.avgdl))) AS score
     FROM {SCHEMA}.postings AS p
     JOIN {SCHEMA}.dict AS t USING (termid)
-    JOIN {SCHEMA}.docs AS d USING (docid)
     CROSS JOIN {SCHEMA}.stats AS st
-    WHERE p.termid IN ({{termids}})
-    GROUP BY d.name
+    WHERE p.termid IN ({{termids}}) AND {{filters}}
+    GROUP BY p.article_id
+"""
+# The reference: fts's own macro, evaluated against every article.
+_MATCHED_REFERENCE = f"""
+    SELECT p.article_id, p.original, p.is_copy, p.grp, p.story_id, p.source, p.score
+    FROM (
+        SELECT a.article_id, coalesce(a.copy_of, a.article_id) AS original, a.copy_of IS NOT NULL AS is_copy,
+               coalesce(a.story_id, a.copy_of, a.article_id) AS grp, a.story_id, a.source, a.origin,
+               coalesce(a.published_at, a.first_seen_at) AS seen,
+               {SCHEMA}.match_bm25(a.article_id, $query) AS score
+        FROM articles AS a
+    ) AS p
+    WHERE p.score IS NOT NULL AND {{filters}}
 """
 
-# One CTE per step: score, filter, collapse copies, group by story, keep the best article of each.
+# One CTE per step: score and filter, collapse copies into originals, group by story.
 _SEARCH_SQL = """
-WITH bm25 AS ({scores}),
-scored AS (
-    SELECT a.article_id, coalesce(a.copy_of, a.article_id) AS original, a.copy_of IS NOT NULL AS is_copy,
-           b.score
-    FROM articles AS a
-    JOIN bm25 AS b USING (article_id)
-    WHERE {filters}
-),
-hits AS (
-    SELECT s.original, max(s.score) AS score, count(*) FILTER (WHERE s.is_copy) AS copies,
-           arg_max(s.article_id, s.score) AS matched
-    FROM scored AS s
-    WHERE s.score IS NOT NULL
-    GROUP BY s.original
-),
+WITH matched AS ({matched}),
 originals AS (
-    SELECT h.*, a.story_id, a.source, a.title, a.url, a.published_at,
-           coalesce(a.story_id, a.article_id) AS grp
-    FROM hits AS h
-    JOIN articles AS a ON a.article_id = h.original
-),
-stories_hit AS (
-    SELECT grp, any_value(story_id) AS story_id, max(score) AS score, count(*) AS articles,
-           sum(copies) AS copies, list(DISTINCT source ORDER BY source) AS outlets,
-           arg_max(original, score) AS best
-    FROM originals
-    GROUP BY grp
+    SELECT original, any_value(grp) AS grp, any_value(story_id) AS story_id, max(score) AS score,
+           count(*) FILTER (WHERE is_copy) AS copies, arg_max(article_id, score) AS matched,
+           list(DISTINCT source) AS sources
+    FROM matched
+    GROUP BY original
 )
-SELECT h.story_id, coalesce(st.title, o.title) AS title, h.score, h.articles, h.copies::BIGINT, h.outlets,
-       o.original AS article_id, o.url, o.published_at, o.matched
-FROM stories_hit AS h
-JOIN originals AS o ON o.original = h.best
-LEFT JOIN stories AS st ON st.story_id = h.story_id
-ORDER BY h.score DESC, h.story_id
+SELECT any_value(story_id) AS story_id, max(score) AS score, count(*) AS articles,
+       sum(copies)::BIGINT AS copies, list_sort(list_distinct(flatten(list(sources)))) AS outlets,
+       arg_max(original, score) AS best, arg_max(matched, score) AS matched
+FROM originals
+GROUP BY grp
+ORDER BY score DESC, best
 LIMIT $limit
+"""
+
+_DETAILS_SQL = """
+SELECT a.article_id, coalesce(s.title, a.title), a.url, a.published_at
+FROM articles AS a
+LEFT JOIN stories AS s ON s.story_id = a.story_id
+WHERE a.article_id IN (SELECT unnest($ids))
 """
 
 
@@ -216,14 +232,14 @@ def search(
         return []
     filters, params = ["true"], {"query": query, "limit": limit}
     if since is not None:
-        filters.append("coalesce(a.published_at, a.first_seen_at) >= $since")
+        filters.append("p.seen >= $since")
         params["since"] = since
     if source:
-        filters.append("(a.source = $source OR a.origin = $source)")
+        filters.append("(p.source = $source OR p.origin = $source)")
         params["source"] = source
     if topic:
         filters.append(
-            "a.article_id IN (SELECT article_id FROM article_topics WHERE topic IN ("
+            "p.article_id IN (SELECT article_id FROM article_topics WHERE topic IN ("
             " WITH RECURSIVE under(topic) AS (SELECT $topic UNION"
             " SELECT t.topic FROM topics AS t JOIN under AS u ON t.parent = u.topic)"
             " SELECT topic FROM under))"
@@ -233,27 +249,33 @@ def search(
         termids = query_terms(conn, query)
         if not termids:
             return []
-        scores = _SCORES_FAST.replace("{termids}", ", ".join(str(int(t)) for t in termids))
+        matched = _MATCHED_FAST.replace("{termids}", ", ".join(str(int(t)) for t in termids))
         del params["query"]
     else:
-        scores = _SCORES_REFERENCE
-    sql = _SEARCH_SQL.replace("{scores}", scores).replace("{filters}", " AND ".join(filters))
-    cur = conn.execute(sql, params)
-    hits = [
-        Hit(
-            story_id=r[0],
-            title=r[1],
-            score=float(r[2]),
-            articles=int(r[3]),
-            copies=int(r[4]),
-            outlets=list(r[5]),
-            article_id=r[6],
-            url=r[7],
-            published_at=r[8],
-            matched=r[9],
+        matched = _MATCHED_REFERENCE
+    sql = _SEARCH_SQL.replace("{matched}", matched.replace("{filters}", " AND ".join(filters)))
+    rows = conn.execute(sql, params).fetchall()
+    details = {
+        r[0]: r[1:]
+        for r in conn.execute(_DETAILS_SQL, {"ids": [r[5] for r in rows]}).fetchall()
+    } if rows else {}  # fmt: skip
+    hits = []
+    for story_id, score, articles, copies, outlets, best, matched_id in rows:
+        title, url, published_at = details.get(best, ("", "", None))
+        hits.append(
+            Hit(
+                story_id=story_id,
+                title=title,
+                score=float(score),
+                articles=int(articles),
+                copies=int(copies),
+                outlets=list(outlets),
+                article_id=best,
+                url=url,
+                published_at=published_at,
+                matched=matched_id,
+            )
         )
-        for r in cur.fetchall()
-    ]
     _add_snippets(conn, hits, query)
     return hits
 
