@@ -137,3 +137,24 @@ def test_the_postings_path_ranks_exactly_as_the_fts_macro(
         for h in search(conn, query, fast=False)
     ]
     assert fast == reference
+
+
+def test_a_story_merge_makes_the_index_stale(
+    tmp_path: Path, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    wh = tmp_path / "copy.duckdb"
+    shutil.copy(warehouse_path(shared(tmp_path_factory)), wh)
+    conn = connect(wh)
+    try:
+        assert index_is_current(conn)
+        # what apply_merges does: articles move to another story, updated_at untouched
+        conn.execute("UPDATE articles SET story_id = 's_merged' WHERE title LIKE 'Monsoon%'")
+        assert not index_is_current(conn)
+        assert refresh_index(conn).rebuilt
+    finally:
+        conn.close()
+    conn = connect_sealed(wh, extensions=("fts",))
+    try:
+        assert search(conn, "monsoon")[0].story_id == "s_merged"
+    finally:
+        conn.close()
