@@ -78,9 +78,18 @@ class DigestFormat(str, Enum):
     html = "html"
 
 
+# Exit codes: 0 done; 1 the run failed; 2 a usage or configuration error; 3 the warehouse was busy
+# (another run kept writing longer than [warehouse] write_wait, or a reader gave up after read_wait).
+EXIT_BUSY = 3
+
+
 def _fail(exc: Exception) -> typer.Exit:
-    err.print(f"[bold red]error:[/] {exc}", highlight=False, markup=True, soft_wrap=True)
-    return typer.Exit(code=2)
+    from rich.markup import escape
+
+    from newswatch.errors import WarehouseBusy
+
+    err.print(f"[bold red]error:[/] {escape(str(exc))}", highlight=False, markup=True, soft_wrap=True)
+    return typer.Exit(code=EXIT_BUSY if isinstance(exc, WarehouseBusy) else 2)
 
 
 def _settings(config: Path | None, db: Path | None) -> Any:
@@ -89,14 +98,59 @@ def _settings(config: Path | None, db: Path | None) -> Any:
     return load_settings(config, db=db)
 
 
-def _run_flow(config: Path | None, db: Path | None, inputs: list[str] | None) -> None:
-    _settings(config, db)  # fail fast, before Prefect starts, on a bad configuration
-    from newswatch.flows import newswatch_run
+NoPrefectOpt = Annotated[
+    bool,
+    typer.Option(
+        "--no-prefect",
+        help="Run the same stages in this process without Prefect (no server, no flow run, no artifact).",
+    ),
+]
 
-    summary = newswatch_run(config=str(config) if config else None, db=str(db) if db else None, inputs=inputs)
+
+def _run_flow(
+    config: Path | None, db: Path | None, inputs: list[str] | None, no_prefect: bool = False
+) -> None:
+    settings = _settings(config, db)  # fail fast, before Prefect starts, on a bad configuration
+    if no_prefect:
+        summary = _run_plain(settings, inputs)
+    else:
+        from newswatch.flows import newswatch_run
+
+        summary = newswatch_run(
+            config=str(config) if config else None, db=str(db) if db else None, inputs=inputs
+        )
     _print_summary(summary)
     if summary.get("status") != "completed":
         raise typer.Exit(code=1)
+
+
+def _run_plain(settings: Any, inputs: list[str] | None) -> dict[str, Any]:
+    """The flow's stages in this process (``newswatch.driver.runs``), Prefect not imported."""
+    from dataclasses import asdict
+
+    from newswatch.driver.runs import ad_hoc_sources, run_locally
+    from newswatch.warehouse.db import connect
+
+    if inputs:
+        settings = settings.model_copy(update={"sources": ad_hoc_sources(inputs)})
+    try:
+        stats = run_locally(
+            settings, command="ingest" if inputs else "run", digest_day=datetime.now(UTC).date()
+        )
+    except NewswatchError:
+        raise
+    except Exception as exc:  # recorded as a failed run; the summary says so
+        err.print(f"[bold red]run failed:[/] {type(exc).__name__}: {exc}", highlight=False, soft_wrap=True)
+        raise typer.Exit(code=1) from exc
+    summary = asdict(stats)
+    summary["warehouse"] = str(settings.warehouse.path)
+    conn = connect(settings.warehouse.path, read_only=True, wait=settings.warehouse.read_wait)
+    try:
+        row = conn.execute("SELECT count(*) FROM stories").fetchone()
+    finally:
+        conn.close()
+    summary["stories"] = int(row[0]) if row else 0
+    return summary
 
 
 def _print_summary(s: dict[str, Any]) -> None:
@@ -148,10 +202,10 @@ def _print_failed_inputs(warehouse: str, run_id: str, failed: int) -> None:
 
 
 @app.command()
-def run(config: ConfigOpt = None, db: DbOpt = None) -> None:
+def run(config: ConfigOpt = None, db: DbOpt = None, no_prefect: NoPrefectOpt = False) -> None:
     """The main job: read every configured source, run all stages, write today's digest."""
     try:
-        _run_flow(config, db, None)
+        _run_flow(config, db, None, no_prefect)
     except NewswatchError as exc:
         raise _fail(exc) from exc
 
@@ -164,10 +218,11 @@ def ingest(
     ],
     config: ConfigOpt = None,
     db: DbOpt = None,
+    no_prefect: NoPrefectOpt = False,
 ) -> None:
     """Run all stages on the named files, folders or URLs instead of the configured sources."""
     try:
-        _run_flow(config, db, inputs)
+        _run_flow(config, db, inputs, no_prefect)
     except NewswatchError as exc:
         raise _fail(exc) from exc
 
@@ -192,7 +247,7 @@ def digest(
         raise _fail(ValueError(f"--date {day!r}: expected YYYY-MM-DD")) from exc
     try:
         settings = _settings(config, db)
-        conn = connect(settings.warehouse.path, read_only=True)
+        conn = connect(settings.warehouse.path, read_only=True, wait=settings.warehouse.read_wait)
         try:
             text = render_digest(conn, when, fmt.value, limit=settings.digest.max_stories)
         finally:
@@ -200,7 +255,7 @@ def digest(
     except NewswatchError as exc:
         raise _fail(exc) from exc
     if out:
-        from newswatch.flows.pipeline import write_atomically
+        from newswatch.driver.runs import write_atomically
 
         write_atomically(out, text)
         err.print(f"wrote {out}")
@@ -222,7 +277,9 @@ def sql(
 
     try:
         settings = _settings(config, db)
-        conn = connect_sealed(settings.warehouse.path, extensions=_search_extensions())
+        conn = connect_sealed(
+            settings.warehouse.path, extensions=_search_extensions(), wait=settings.warehouse.read_wait
+        )
     except NewswatchError as exc:
         raise _fail(exc) from exc
     try:
@@ -318,7 +375,7 @@ def sources(
         raise _fail(exc) from exc
     health: dict[str, dict[str, Any]] = {}
     if Path(settings.warehouse.path).exists():
-        conn = connect(settings.warehouse.path, read_only=True)
+        conn = connect(settings.warehouse.path, read_only=True, wait=settings.warehouse.read_wait)
         try:
             health = read_source_health(conn)
         finally:
@@ -398,7 +455,7 @@ def story(
 
     try:
         settings = _settings(config, db)
-        conn = connect(settings.warehouse.path, read_only=True)
+        conn = connect(settings.warehouse.path, read_only=True, wait=settings.warehouse.read_wait)
     except NewswatchError as exc:
         raise _fail(exc) from exc
     try:
@@ -415,30 +472,30 @@ def story(
 
 @app.command()
 def reindex(config: ConfigOpt = None, db: DbOpt = None) -> None:
-    """Rebuild the copy index from the warehouse: MinHash signatures, then the index file beside it."""
-    from newswatch.warehouse.db import connect
+    """Rebuild the copy index (MinHash signatures, then the index file beside the warehouse) and the
+    search index from the warehouse."""
+    from newswatch.warehouse.db import connect, run_lock
+    from newswatch.warehouse.search import refresh_index
     from newswatch.warehouse.state import copy_store, rebuild_copy_index, rebuild_copy_signatures
 
     try:
         settings = _settings(config, db)
-        conn = connect(settings.warehouse.path)
+        wh = settings.warehouse
+        with run_lock(wh.path, wait=wh.write_wait):  # not between a run's batches
+            conn = connect(wh.path, wait=wh.write_wait)
+            try:
+                with progress("reindex:", 3) as step:
+                    step("copy signatures")
+                    articles, signed = rebuild_copy_signatures(conn, settings.copies)
+                    step("copy index")
+                    index = rebuild_copy_index(conn, settings.copies)
+                    store = copy_store(conn, settings.copies)
+                    step("search index")
+                    searchable = refresh_index(conn, force=True)
+            finally:
+                conn.close()
     except NewswatchError as exc:
         raise _fail(exc) from exc
-    from newswatch.warehouse.search import refresh_index
-
-    try:
-        with progress("reindex:", 3) as step:
-            step("copy signatures")
-            articles, signed = rebuild_copy_signatures(conn, settings.copies)
-            step("copy index")
-            index = rebuild_copy_index(conn, settings.copies)
-            store = copy_store(conn, settings.copies)
-            step("search index")
-            searchable = refresh_index(conn, force=True)
-    except NewswatchError as exc:
-        raise _fail(exc) from exc
-    finally:
-        conn.close()
     where = f" in {store.path} ({store.size_bytes():,} bytes)" if store is not None else ""
     typer.echo(
         f"{plural(articles, 'article')}, {plural(signed, 'signature')}"
@@ -461,22 +518,16 @@ def reextract(
         when = datetime.fromisoformat(since).replace(tzinfo=UTC) if since else None
     except ValueError as exc:
         raise _fail(ValueError(f"--since {since!r}: expected YYYY-MM-DD")) from exc
-    from newswatch.driver.runs import recorded_run
-    from newswatch.driver.stages import reextract as run_reextract
-    from newswatch.topics.taxonomy import load_configured
-    from newswatch.warehouse.db import connect
+    from newswatch.driver.runs import open_run
+    from newswatch.driver.runs import reextract as run_reextract
 
     try:
         settings = _settings(config, db)
-        taxonomy = load_configured(settings.topics)
-        conn = connect(settings.warehouse.path)
+        with open_run(settings, command="reextract") as active_run:
+            refreshed = run_reextract(active_run, since=when)
     except NewswatchError as exc:
         raise _fail(exc) from exc
-    try:
-        with recorded_run(conn, command="reextract") as stats:
-            refreshed = run_reextract(conn, settings=settings, taxonomy=taxonomy, stats=stats, since=when)
-    finally:
-        conn.close()
+    stats = active_run.stats
     console.print(
         f"re-extracted {stats.read} pages: {stats.new + stats.updated} with changed text, "
         f"{refreshed} with the same text (metadata refreshed); {stats.failed} no longer extract",

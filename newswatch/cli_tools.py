@@ -62,7 +62,7 @@ def search(
     after = _day("--since", since)
     try:
         settings = _settings(config, db)
-        conn = connect_sealed(settings.warehouse.path, extensions=("fts",))
+        conn = connect_sealed(settings.warehouse.path, extensions=("fts",), wait=settings.warehouse.read_wait)
         try:
             hits = run_search(conn, query, since=after, topic=topic, source=source, limit=limit)
         finally:
@@ -130,7 +130,7 @@ def report(
     try:
         get_report(name).bind(parse_params(param or []))  # a usage error before opening anything
         settings = _settings(config, db)
-        conn = connect_sealed(settings.warehouse.path)
+        conn = connect_sealed(settings.warehouse.path, wait=settings.warehouse.read_wait)
         try:
             cols, rows = run_report(conn, name, parse_params(param or []))
         finally:
@@ -162,7 +162,7 @@ def export(
     after = _day("--since", since)
     try:
         settings = _settings(config, db)
-        conn = connect(settings.warehouse.path, read_only=True)
+        conn = connect(settings.warehouse.path, read_only=True, wait=settings.warehouse.read_wait)
         try:
             with progress("exporting", len(table or TABLES)) as step:
                 done = run_export(conn, out, fmt=fmt.value, tables=table, since=after, on_table=step)
@@ -187,7 +187,7 @@ def runs(
 
     try:
         settings = _settings(config, db)
-        conn = connect_sealed(settings.warehouse.path)
+        conn = connect_sealed(settings.warehouse.path, wait=settings.warehouse.read_wait)
         try:
             cols, rows = run_query(
                 conn,

@@ -19,7 +19,7 @@ from pathlib import Path
 import duckdb
 
 from newswatch.errors import NewswatchError
-from newswatch.warehouse.db import connect
+from newswatch.warehouse.db import READ_WAIT, connect
 
 # What a user's query may be: reads, and the read-only PRAGMA / CALL forms (table_info, show, ...).
 ALLOWED = {
@@ -58,9 +58,12 @@ def seal(conn: duckdb.DuckDBPyConnection, *, extensions: Iterable[str] = ()) -> 
     return conn
 
 
-def connect_sealed(path: str | Path, *, extensions: Iterable[str] = ()) -> duckdb.DuckDBPyConnection:
-    """The warehouse at ``path``, read-only and sealed (see the module docstring)."""
-    conn = connect(path, read_only=True)
+def connect_sealed(
+    path: str | Path, *, extensions: Iterable[str] = (), wait: float = READ_WAIT
+) -> duckdb.DuckDBPyConnection:
+    """The warehouse at ``path``, read-only and sealed (see the module docstring); a writer's lock is
+    waited out for up to ``wait`` seconds, as every reader does."""
+    conn = connect(path, read_only=True, wait=wait)
     try:
         return seal(conn, extensions=extensions)
     except BaseException:
