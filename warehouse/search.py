@@ -177,23 +177,34 @@ _MATCHED_REFERENCE = f"""
     WHERE p.score IS NOT NULL AND {{filters}}
 """
 
-# One CTE per step: score and filter, collapse copies into originals, group by story.
+# One CTE per step: score and filter, collapse copies into originals, group by story, keep the
+# best; outlets are listed for the stories shown only (listing them for every match cost most).
 _SEARCH_SQL = """
 WITH matched AS ({matched}),
 originals AS (
     SELECT original, any_value(grp) AS grp, any_value(story_id) AS story_id, max(score) AS score,
-           count(*) FILTER (WHERE is_copy) AS copies, arg_max(article_id, score) AS matched,
-           list(DISTINCT source) AS sources
+           count(*) FILTER (WHERE is_copy) AS copies, arg_max(article_id, score) AS matched
     FROM matched
     GROUP BY original
+),
+top AS (
+    SELECT grp, any_value(story_id) AS story_id, max(score) AS score, count(*) AS articles,
+           sum(copies)::BIGINT AS copies, arg_max(original, score) AS best, arg_max(matched, score) AS matched
+    FROM originals
+    GROUP BY grp
+    ORDER BY score DESC, best
+    LIMIT $limit
+),
+outlets AS (
+    SELECT m.grp, list(DISTINCT m.source ORDER BY m.source) AS outlets
+    FROM matched AS m
+    JOIN top AS t USING (grp)
+    GROUP BY m.grp
 )
-SELECT any_value(story_id) AS story_id, max(score) AS score, count(*) AS articles,
-       sum(copies)::BIGINT AS copies, list_sort(list_distinct(flatten(list(sources)))) AS outlets,
-       arg_max(original, score) AS best, arg_max(matched, score) AS matched
-FROM originals
-GROUP BY grp
-ORDER BY score DESC, best
-LIMIT $limit
+SELECT t.story_id, t.score, t.articles, t.copies, o.outlets, t.best, t.matched
+FROM top AS t
+JOIN outlets AS o USING (grp)
+ORDER BY t.score DESC, t.best
 """
 
 _DETAILS_SQL = """
