@@ -37,6 +37,7 @@ from typing import Any
 import duckdb
 
 from newswatch.driver import staging
+from newswatch.driver.hygiene import mark_crashed_runs
 from newswatch.driver.pool import Derivation
 from newswatch.driver.stages import (
     Extraction,
@@ -413,6 +414,9 @@ def open_run(
         stats = RunStats(run_id=new_run_id())
         conn = connect(settings_wh.path, wait=settings_wh.write_wait)
         try:
+            # Under the run lock, a row still ``running`` that is not a live run of this process was
+            # left by a killed one (newswatch.driver.hygiene).
+            mark_crashed_runs(conn, live=_active)
             start_run(conn, stats, command=command, flow_run_id=flow_run_id)
             if taxonomy is not None:
                 sync_topics(conn, [(t.id, t.label, t.iptc, t.parent, t.description) for t in tax.topics])
