@@ -6,7 +6,6 @@ commands, so ``newswatch sql`` and ``newswatch digest`` start fast and never loa
 
 from __future__ import annotations
 
-import csv
 import json
 import sys
 from datetime import UTC, date, datetime
@@ -15,9 +14,8 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-from rich.console import Console
-from rich.table import Table
 
+from newswatch.cli_output import console, err, plural, progress, write_rows
 from newswatch.errors import NewswatchError
 
 app = typer.Typer(
@@ -28,8 +26,25 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
-console = Console()
-err = Console(stderr=True)
+
+
+def _version(value: bool) -> None:
+    if value:
+        from importlib.metadata import version
+
+        typer.echo(f"newswatch {version('newswatch')}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    show_version: Annotated[
+        bool,
+        typer.Option("--version", callback=_version, is_eager=True, help="Print the version and exit."),
+    ] = False,
+) -> None:
+    """Exit codes: 0 ok; 1 the run (or the lookup) failed; 2 usage, configuration or query error."""
+
 
 ConfigOpt = Annotated[
     Path | None,
@@ -48,6 +63,13 @@ DbOpt = Annotated[
 class OutputFormat(str, Enum):
     table = "table"
     csv = "csv"
+    json = "json"
+
+
+class StoryFormat(str, Enum):
+    """A story is a report, not a table: plain text or JSON (csv is refused, not printed as text)."""
+
+    table = "table"
     json = "json"
 
 
@@ -142,13 +164,50 @@ def _run_plain(settings: Any, inputs: list[str] | None) -> dict[str, Any]:
 
 def _print_summary(s: dict[str, Any]) -> None:
     console.print(
-        f"read {s['read']} articles: {s['new']} new, {s['updated']} updated, "
-        f"{s['unchanged']} unchanged; {s['copies']} copies; {s['failed']} failed inputs\n"
+        f"read {plural(s['read'], 'article')}: {s['new']} new, {s['updated']} updated, "
+        f"{s['unchanged']} unchanged; {plural(s['copies'], 'copy', 'copies')}; "
+        f"{plural(s['failed'], 'failed input')}\n"
         f"stories: {s['stories_new']} new, {s['stories_touched']} touched, {s['stories']} in the warehouse; "
         f"topic tags: {s['topics']}\n"
         f"warehouse: {s['warehouse']}\ndigest: {s['digest_path']}",
         highlight=False,
     )
+    if s.get("failed"):
+        _print_failed_inputs(s["warehouse"], s["run_id"], s["failed"])
+
+
+FAILED_SHOWN = 5
+
+
+def _print_failed_inputs(warehouse: str, run_id: str, failed: int) -> None:
+    """Name the run's first failed inputs with their reasons; the rest are in ``fetches``."""
+    from newswatch.warehouse.db import connect
+
+    try:
+        conn = connect(warehouse, read_only=True)
+    except NewswatchError:
+        return
+    try:
+        rows = conn.execute(
+            "SELECT f.url, f.outcome, f.error FROM fetches AS f LEFT JOIN outcomes AS o USING (outcome)"
+            " WHERE f.run_id = ? AND coalesce(o.failure, true) ORDER BY f.fetch_id LIMIT ?",
+            [run_id, FAILED_SHOWN],
+        ).fetchall()
+    finally:
+        conn.close()
+    for url, outcome, error in rows:
+        # soft_wrap: a URL stays whole (the terminal wraps it; copy and paste keep it)
+        reason = (error or "").removeprefix(f"{url}: ")  # errors often start with the input's name
+        line = f"  failed: {url}: {outcome}{f' ({reason})' if reason else ''}"
+        console.print(line, highlight=False, markup=False, soft_wrap=True)
+    if failed > len(rows):
+        console.print(
+            f"  ... {plural(failed - len(rows), 'more failed input')}: see fetches"
+            f" (newswatch sql \"select url, outcome, error from fetches where run_id = '{run_id}'\")",
+            highlight=False,
+            markup=False,
+            soft_wrap=True,
+        )
 
 
 @app.command()
@@ -221,65 +280,31 @@ def sql(
     db: DbOpt = None,
 ) -> None:
     """Run read-only SQL against the warehouse (tables: articles, stories, topics, article_topics,
-    entities, article_entities; views: story_topics, story_entities, ...)."""
-    import duckdb
-
-    from newswatch.warehouse.db import connect
+    entities, article_entities; views: story_topics, story_entities, ...). The query runs sealed:
+    no writes, no file or network access, settings locked (see docs/analysis.md)."""
+    from newswatch.warehouse.sealed import connect_sealed, run_query
 
     try:
         settings = _settings(config, db)
-        conn = connect(settings.warehouse.path, read_only=True, wait=settings.warehouse.read_wait)
+        conn = connect_sealed(
+            settings.warehouse.path, extensions=_search_extensions(), wait=settings.warehouse.read_wait
+        )
     except NewswatchError as exc:
         raise _fail(exc) from exc
     try:
-        cur = conn.execute(query)
-        cols = [d[0] for d in cur.description or []]
-        rows = cur.fetchall()
-    except duckdb.Error as exc:
-        raise _fail(NewswatchError(f"SQL error: {exc}")) from exc
+        cols, rows = run_query(conn, query)
+    except NewswatchError as exc:
+        raise _fail(exc) from exc
     finally:
         conn.close()
     write_rows(cols, rows, fmt.value)
 
 
-def _plain(value: Any) -> Any:
-    if isinstance(value, datetime | date):
-        return value.isoformat()
-    if isinstance(value, bytes):
-        return value.hex()
-    if isinstance(value, list | tuple):
-        return [_plain(v) for v in value]
-    if isinstance(value, dict):
-        return {str(k): _plain(v) for k, v in value.items()}
-    return value
+def _search_extensions() -> tuple[str, ...]:
+    """fts when its package is installed, so SQL can call the search index's match_bm25 too."""
+    import importlib.util
 
-
-def write_rows(cols: list[str], rows: list[tuple[Any, ...]], fmt: str) -> None:
-    """Print query results as a table, CSV or JSON (one object per row)."""
-    if fmt == "json":
-        json.dump(
-            [dict(zip(cols, map(_plain, r), strict=True)) for r in rows],
-            sys.stdout,
-            ensure_ascii=False,
-            indent=2,
-        )
-        sys.stdout.write("\n")
-    elif fmt == "csv":
-        writer = csv.writer(sys.stdout, lineterminator="\n")
-        writer.writerow(cols)
-        for r in rows:
-            writer.writerow(
-                [
-                    json.dumps(v, ensure_ascii=False) if isinstance(v, list | dict) else v
-                    for v in map(_plain, r)
-                ]
-            )
-    else:
-        table = Table(*cols, show_lines=False)
-        for r in rows:
-            table.add_row(*("" if v is None else str(_plain(v)) for v in r))
-        console.print(table)
-        console.print(f"{len(rows)} row{'s' if len(rows) != 1 else ''}", style="dim")
+    return ("fts",) if importlib.util.find_spec("duckdb_extension_fts") else ()
 
 
 @app.command()
@@ -315,6 +340,8 @@ def tag(
     from newswatch.records import Extracted
     from newswatch.topics.taxonomy import load_configured, tag_article
 
+    if file is not None and body:
+        raise _fail(NewswatchError("give the article text with --body or --file, not both"))
     try:
         section = _settings(config, None).topics
         tax = load_configured(section.model_copy(update={"taxonomy": taxonomy}) if taxonomy else section)
@@ -342,9 +369,14 @@ app.add_typer(sources_app, name="sources")
 
 
 @sources_app.callback()
-def sources(ctx: typer.Context, config: ConfigOpt = None, db: DbOpt = None) -> None:
-    """List configured sources with their health: last success, last error, failures in a row,
-    items seen and new on the last read, and the back-off of a failing source."""
+def sources(
+    ctx: typer.Context,
+    config: ConfigOpt = None,
+    db: DbOpt = None,
+    fmt: Annotated[OutputFormat, typer.Option("--format", "-f", help="Output format.")] = OutputFormat.table,
+) -> None:
+    """List configured sources with their health: articles, last success, failures (all, and in a
+    row for web sources), items seen and new on the last read, back-off, and the last error."""
     if ctx.invoked_subcommand is not None:
         return
     from newswatch.warehouse.db import connect
@@ -361,24 +393,38 @@ def sources(ctx: typer.Context, config: ConfigOpt = None, db: DbOpt = None) -> N
             health = read_source_health(conn)
         finally:
             conn.close()
-    table = Table(
-        "name", "kind", "location", "articles", "last success", "fails", "seen/new", "back off until",
-        "last error",
-    )  # fmt: skip
-    for spec in settings.sources:
+    write_rows(*source_rows(settings.sources, health), fmt.value, count=False)
+
+
+def source_rows(specs: Any, health: dict[str, dict[str, Any]]) -> tuple[list[str], list[tuple[Any, ...]]]:
+    """One row per configured source; the most useful columns first (a narrow terminal drops the last).
+
+    ``failures`` is the ``source_health`` view's count of failed reads; ``in a row`` is what the
+    back-off of a web source counts (files sources keep no such count).
+    """
+    cols = [
+        "name", "kind", "articles", "failures", "last success", "last error", "in a row", "seen/new",
+        "back off until", "location",
+    ]  # fmt: skip
+    rows = []
+    for spec in specs:
         h = health.get(spec.name, {})
-        table.add_row(
-            spec.name if spec.enabled else f"{spec.name} (disabled)",
-            spec.kind,
-            spec.location,
-            str(h.get("articles") or 0),
-            str(_plain(h.get("last_success_at")) or "never"),
-            str(h.get("consecutive_failures") or 0),
-            f"{h.get('items_seen') or 0}/{h.get('items_new') or 0}" if spec.kind != "files" else "",
-            str(_plain(h.get("backoff_until")) or ""),
-            str(h.get("last_error") or ""),
+        web = spec.kind != "files"
+        rows.append(
+            (
+                spec.name if spec.enabled else f"{spec.name} (disabled)",
+                spec.kind,
+                h.get("articles") or 0,
+                h.get("failures") or 0,
+                h.get("last_success_at") or "never",
+                h.get("last_error"),
+                (h.get("consecutive_failures") or 0) if web else None,
+                f"{h.get('items_seen') or 0}/{h.get('items_new') or 0}" if web else None,
+                h.get("backoff_until"),
+                spec.location,
+            )
         )
-    console.print(table)
+    return cols, rows
 
 
 @sources_app.command("discover")
@@ -386,6 +432,7 @@ def sources_discover(
     url: Annotated[str, typer.Argument(help="A homepage (or any page) of the site.")],
     config: ConfigOpt = None,
     db: DbOpt = None,
+    fmt: Annotated[OutputFormat, typer.Option("--format", "-f", help="Output format.")] = OutputFormat.table,
 ) -> None:
     """List the feeds a page advertises (its link rel="alternate" tags), to add as feed sources."""
     from newswatch.sources.discover import discover
@@ -403,19 +450,15 @@ def sources_discover(
     if not feeds:
         console.print(f"{url} advertises no feeds", highlight=False)
         raise typer.Exit(code=1)
-    table = Table("type", "title")
-    table.add_column("url", overflow="fold")  # a URL is only useful whole
-    for feed in feeds:
-        table.add_row(feed.type, feed.title, feed.url)
-    console.print(table)
+    write_rows(["type", "title", "url"], [(f.type, f.title, f.url) for f in feeds], fmt.value, count=False)
 
 
 @app.command()
 def story(
     story_id: Annotated[str, typer.Argument(help="A story id (s_...); a merged story's old id works too.")],
     fmt: Annotated[
-        OutputFormat, typer.Option("--format", "-f", help="table (plain text) or json.")
-    ] = OutputFormat.table,
+        StoryFormat, typer.Option("--format", "-f", help="table (plain text) or json.")
+    ] = StoryFormat.table,
     config: ConfigOpt = None,
     db: DbOpt = None,
 ) -> None:
@@ -434,7 +477,7 @@ def story(
         conn.close()
     if report is None:
         raise _fail(NewswatchError(f"no story {story_id!r} in {settings.warehouse.path}"))
-    if fmt is OutputFormat.json:
+    if fmt is StoryFormat.json:
         typer.echo(json.dumps(as_json(report), indent=2, ensure_ascii=False))
     else:
         typer.echo(render_text(report))
@@ -442,8 +485,10 @@ def story(
 
 @app.command()
 def reindex(config: ConfigOpt = None, db: DbOpt = None) -> None:
-    """Rebuild the copy index from the warehouse: MinHash signatures, then the index file beside it."""
+    """Rebuild the copy index (MinHash signatures, then the index file beside the warehouse) and the
+    search index from the warehouse."""
     from newswatch.warehouse.db import connect, run_lock
+    from newswatch.warehouse.search import refresh_index
     from newswatch.warehouse.state import copy_store, rebuild_copy_index, rebuild_copy_signatures
 
     try:
@@ -452,17 +497,24 @@ def reindex(config: ConfigOpt = None, db: DbOpt = None) -> None:
         with run_lock(wh.path, wait=wh.write_wait):  # not between a run's batches
             conn = connect(wh.path, wait=wh.write_wait)
             try:
-                articles, signed = rebuild_copy_signatures(conn, settings.copies)
-                index = rebuild_copy_index(conn, settings.copies)
-                store = copy_store(conn, settings.copies)
+                with progress("reindex:", 3) as step:
+                    step("copy signatures")
+                    articles, signed = rebuild_copy_signatures(conn, settings.copies)
+                    step("copy index")
+                    index = rebuild_copy_index(conn, settings.copies)
+                    store = copy_store(conn, settings.copies)
+                    step("search index")
+                    searchable = refresh_index(conn, force=True)
             finally:
                 conn.close()
     except NewswatchError as exc:
         raise _fail(exc) from exc
     where = f" in {store.path} ({store.size_bytes():,} bytes)" if store is not None else ""
     typer.echo(
-        f"{articles} articles, {signed} signatures ({settings.copies.num_perm} permutations,"
-        f" {settings.copies.shingle_size}-word shingles); copy index of {len(index)} articles{where}"
+        f"{plural(articles, 'article')}, {plural(signed, 'signature')}"
+        f" ({settings.copies.num_perm} permutations, {settings.copies.shingle_size}-word shingles);"
+        f" copy index of {plural(len(index), 'article')}{where};"
+        f" search index of {plural(searchable.articles, 'article')} ({searchable.seconds:.1f} s)"
     )
 
 
@@ -494,6 +546,10 @@ def reextract(
         f"{refreshed} with the same text (metadata refreshed); {stats.failed} no longer extract",
         highlight=False,
     )
+
+
+# The analyst's commands (search, report, export, runs) register themselves on ``app``.
+from newswatch import cli_tools  # noqa: E402, F401
 
 
 def main() -> None:

@@ -34,7 +34,7 @@ def layer(module: str) -> str:
     parts = module.split(".")
     if len(parts) > 1 and parts[1] in ABOVE_CORE:
         return ABOVE_CORE[parts[1]]
-    if len(parts) > 1 and parts[1] in ("cli", "__main__"):
+    if len(parts) > 1 and parts[1] in ("cli", "cli_output", "cli_tools", "__main__"):
         return "cli"
     return "core"
 

@@ -453,11 +453,26 @@ def open_run(
         else:
             stats.status, stats.finished_at = "completed", utcnow()
             with run.warehouse() as conn:
+                _refresh_search_index(conn)
                 finish_run(conn, stats)
         finally:
             _active.pop(stats.run_id, None)
             run.close()
             staging.remove_area(run.area)
+
+
+def _refresh_search_index(conn: duckdb.DuckDBPyConnection) -> None:
+    """Keep ``newswatch search`` current: rebuild the full-text index when articles changed.
+
+    Without the fts extension package the run still completes; search then says the index is missing.
+    """
+    from newswatch.errors import NewswatchError
+    from newswatch.warehouse.search import refresh_index
+
+    try:
+        refresh_index(conn)
+    except NewswatchError as exc:
+        log.warning("search index not rebuilt: %s", exc)
 
 
 def run_locally(settings: Settings, *, command: str = "run", digest_day: date | None = None) -> RunStats:

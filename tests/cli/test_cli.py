@@ -52,7 +52,7 @@ def test_sql_in_three_formats(warehouse: Path) -> None:
 def test_sql_is_read_only_and_errors_are_clear(warehouse: Path) -> None:
     result = runner.invoke(app, ["sql", "delete from articles", "--config", str(warehouse)])
     assert result.exit_code == 2
-    assert "SQL error" in result.output and "read-only" in result.output.lower()
+    assert "refused" in result.output and "read-only" in result.output.lower()
     result = runner.invoke(app, ["sql", "select nope from articles", "--config", str(warehouse)])
     assert result.exit_code == 2 and "nope" in result.output
 
