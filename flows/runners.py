@@ -1,0 +1,49 @@
+"""Where a run's tasks execute: Prefect's thread pool (the default) or a Dask cluster (prefect-dask).
+
+``[runner]`` in newswatch.toml picks it (docs/configuration.md). Only where tasks run changes: the
+flow still loads at flow scope, so however many Dask workers read sources and extract pages, the
+warehouse has one writer: workers return their extracted batches and the flow's loader task loads
+them, one transaction per batch, in event-time order. That is why a Dask run and a threaded run of
+the same inputs give the same warehouse (tests/flows/test_dask_runner.py).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from newswatch.flows.pipeline import newswatch_run
+from prefect import Flow
+from prefect.task_runners import ThreadPoolTaskRunner
+
+from newswatch.errors import ConfigError
+from newswatch.settings import RunnerSettings, Settings
+
+
+def task_runner_for(runner: RunnerSettings) -> Any:
+    """A fresh Prefect task runner for ``[runner]``: threads, a Dask scheduler, or a local cluster."""
+    if runner.kind == "threads":
+        return ThreadPoolTaskRunner(max_workers=runner.max_workers)
+    try:
+        from prefect_dask import DaskTaskRunner
+    except ImportError as exc:
+        raise ConfigError("[runner] kind = 'dask' needs prefect-dask: pip install 'newswatch[dask]'") from exc
+    if runner.address:
+        return DaskTaskRunner(address=runner.address)
+    return DaskTaskRunner(
+        cluster_class="distributed.LocalCluster",
+        cluster_kwargs={
+            "n_workers": runner.n_workers,
+            "threads_per_worker": runner.threads_per_worker,
+            "processes": runner.processes,
+            # The scheduler and the workers listen on this machine only.
+            "host": "127.0.0.1",
+            "dashboard_address": runner.dashboard_address,
+        },
+    )
+
+
+def configured_run(settings: Settings) -> Flow[..., dict[str, Any]]:
+    """``newswatch_run`` on the task runner ``settings.runner`` names."""
+    if settings.runner.kind == "threads" and settings.runner.max_workers == 8:
+        return newswatch_run  # the flow's own default: nothing to copy
+    return newswatch_run.with_options(task_runner=task_runner_for(settings.runner))

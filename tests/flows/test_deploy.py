@@ -1,0 +1,100 @@
+"""deploy/prefect.yaml the way an operator uses it: a Prefect server, `prefect deploy`, a process
+worker, `prefect deployment run`; the runs complete and the warehouse and the digest are there."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import duckdb
+import pytest
+import yaml
+from nwtest import ROOT, write_config
+from prefect_procs import BIN, prefect_env, prefect_server, run_cli, start, stop
+
+PREFECT_YAML = ROOT / "deploy" / "prefect.yaml"
+
+
+def test_prefect_yaml_declares_the_hourly_ingest_and_the_daily_digest() -> None:
+    spec = yaml.safe_load(PREFECT_YAML.read_text(encoding="utf-8"))
+    deployments = {d["name"]: d for d in spec["deployments"]}
+    assert set(deployments) == {"newswatch-hourly", "newswatch-daily-digest"}
+    hourly, digest = deployments["newswatch-hourly"], deployments["newswatch-daily-digest"]
+    assert hourly["schedules"] == [{"cron": "0 * * * *", "timezone": "UTC"}]
+    assert digest["schedules"][0]["cron"] == "0 7 * * *" and digest["parameters"]["days_ago"] == 1
+    for d in (hourly, digest):
+        assert d["work_pool"]["name"] == "newswatch"
+        assert d["concurrency_limit"] == {"limit": 1, "collision_strategy": "ENQUEUE"}
+        # Module paths: they load wherever newswatch is installed, not only from a clone's root.
+        module, _, _attr = d["entrypoint"].partition(":")
+        assert module.startswith("newswatch.flows.") and not module.endswith(".py")
+    from prefect.flows import load_flow_from_entrypoint
+
+    scheduled = load_flow_from_entrypoint(hourly["entrypoint"])
+    assert (scheduled.name, scheduled.retries, scheduled.timeout_seconds) == (
+        "newswatch-scheduled-run",
+        1,
+        3000,
+    )
+    daily = load_flow_from_entrypoint(digest["entrypoint"])
+    assert daily.name == "newswatch-digest" and daily.retries == 2 and daily.timeout_seconds
+    assert set(digest["parameters"]) <= set(daily.parameters.properties)
+
+
+@pytest.mark.slow
+@pytest.mark.timeout(600)
+def test_deployments_run_on_a_process_worker(tmp_path: Path, seeds_dir: Path) -> None:
+    home = tmp_path / "prefect-home"
+    home.mkdir()
+    project = tmp_path / "project"  # NEWSWATCH_HOME: where the flow runs' relative paths point
+    project.mkdir()
+    config = write_config(project, f'[[sources]]\nname = "seeds"\nkind = "files"\npath = "{seeds_dir}"\n')
+    with prefect_server(home, tmp_path / "server.log") as api_url:
+        env = prefect_env(
+            home,
+            PREFECT_API_URL=api_url,
+            NEWSWATCH_HOME=str(project),
+            NEWSWATCH_CONFIG=str(config),
+            # The worker asks for work every second, not every 10 s.
+            PREFECT_WORKER_QUERY_SECONDS="1",
+        )
+        prefect = str(BIN / "prefect")
+        run_cli([prefect, "work-pool", "create", "newswatch", "--type", "process"], env, ROOT)
+        run_cli([prefect, "work-pool", "set-concurrency-limit", "newswatch", "1"], env, ROOT)
+        out = run_cli(
+            [prefect, "--no-prompt", "deploy", "--all", "--prefect-file", str(PREFECT_YAML)], env, ROOT
+        )
+        assert "newswatch-scheduled-run/newswatch-hourly" in out, out
+        assert "newswatch-digest/newswatch-daily-digest" in out, out
+
+        worker = start(
+            [prefect, "worker", "start", "--pool", "newswatch", "--type", "process"],
+            env,
+            tmp_path / "worker.log",
+            tmp_path,
+        )
+        try:
+            for name, params in (
+                ("newswatch-scheduled-run/newswatch-hourly", {}),
+                ("newswatch-digest/newswatch-daily-digest", {"days_ago": 0}),
+            ):
+                watch = ["--watch", "--watch-interval", "1", "--watch-timeout", "240"]
+                out = run_cli(
+                    [prefect, "deployment", "run", name, "--params", json.dumps(params), *watch],
+                    env,
+                    tmp_path,
+                    timeout=300,
+                )
+                assert "Completed" in out, f"{out}\n{(tmp_path / 'worker.log').read_text()[-4000:]}"
+        finally:
+            assert stop(worker) is not None
+
+    warehouse = project / "nw.duckdb"
+    conn = duckdb.connect(str(warehouse), read_only=True)
+    try:
+        assert conn.execute("SELECT count(*), count(DISTINCT story_id) FROM articles").fetchone() == (2, 1)
+        assert conn.execute("SELECT command, status FROM runs").fetchall() == [("run", "completed")]
+    finally:
+        conn.close()
+    digests = sorted(p.name for p in (project / "digests").iterdir())
+    assert len(digests) == 2 and {Path(d).suffix for d in digests} == {".md", ".html"}, digests
