@@ -30,7 +30,7 @@ def task_runner_for(runner: RunnerSettings) -> Any:
     if runner.address:
         return DaskTaskRunner(address=runner.address)
     return DaskTaskRunner(
-        cluster_class="distributed.LocalCluster",
+        cluster_class=local_cluster,
         cluster_kwargs={
             "n_workers": runner.n_workers,
             "threads_per_worker": runner.threads_per_worker,
@@ -40,6 +40,21 @@ def task_runner_for(runner: RunnerSettings) -> Any:
             "dashboard_address": runner.dashboard_address,
         },
     )
+
+
+def local_cluster(**kwargs: Any) -> Any:
+    """A Dask LocalCluster whose worker processes may start processes of their own.
+
+    Dask starts worker processes as daemons by default, and a daemon may not have children, so a
+    large batch (which extraction spreads over a process pool, ``[extract] workers``) would fail
+    in them. On a cluster of your own, start the workers with ``DASK_DISTRIBUTED__WORKER__DAEMON=False``
+    or set ``[extract] workers = 1`` (docs/deploy.md).
+    """
+    import dask
+    from distributed import LocalCluster
+
+    with dask.config.set({"distributed.worker.daemon": False}):
+        return LocalCluster(**kwargs)
 
 
 def configured_run(settings: Settings) -> Flow[..., dict[str, Any]]:
