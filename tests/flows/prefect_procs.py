@@ -21,6 +21,22 @@ import httpx
 BIN = Path(sys.executable).parent
 
 
+class Clock:
+    """Elapsed seconds per step, printed at the end of a test (``pytest -s``) to see where time goes."""
+
+    def __init__(self) -> None:
+        self.start = self.last = time.monotonic()
+        self.steps: list[str] = []
+
+    def __call__(self, step: str) -> None:
+        now = time.monotonic()
+        self.steps.append(f"{step} {now - self.last:.1f} s")
+        self.last = now
+
+    def __str__(self) -> str:
+        return f"{', '.join(self.steps)}; total {time.monotonic() - self.start:.1f} s"
+
+
 def free_port() -> int:
     with contextlib.closing(socket.socket(socket.AF_INET, socket.SOCK_STREAM)) as sock:
         sock.bind(("127.0.0.1", 0))

@@ -4,13 +4,17 @@ worker, `prefect deployment run`; the runs complete and the warehouse and the di
 from __future__ import annotations
 
 import json
+import signal
+import subprocess
 from pathlib import Path
+from typing import Any
 
 import duckdb
+import httpx
 import pytest
 import yaml
 from nwtest import ROOT, write_config
-from prefect_procs import BIN, prefect_env, prefect_server, run_cli, start, stop
+from prefect_procs import BIN, Clock, prefect_env, prefect_server, run_cli, start, stop
 
 PREFECT_YAML = ROOT / "deploy" / "prefect.yaml"
 
@@ -41,15 +45,26 @@ def test_prefect_yaml_declares_the_hourly_ingest_and_the_daily_digest() -> None:
     assert set(digest["parameters"]) <= set(daily.parameters.properties)
 
 
+def _get(api_url: str, path: str) -> Any:
+    resp = httpx.get(f"{api_url}{path}", timeout=10)
+    return None if resp.status_code == 404 else resp.raise_for_status().json()
+
+
+def _post(api_url: str, path: str, body: dict[str, Any]) -> Any:
+    return httpx.post(f"{api_url}{path}", json=body, timeout=10).raise_for_status().json()
+
+
 @pytest.mark.slow
 @pytest.mark.timeout(600)
 def test_deployments_run_on_a_process_worker(tmp_path: Path, seeds_dir: Path) -> None:
+    clock = Clock()
     home = tmp_path / "prefect-home"
     home.mkdir()
     project = tmp_path / "project"  # NEWSWATCH_HOME: where the flow runs' relative paths point
     project.mkdir()
     config = write_config(project, f'[[sources]]\nname = "seeds"\nkind = "files"\npath = "{seeds_dir}"\n')
     with prefect_server(home, tmp_path / "server.log") as api_url:
+        clock("server start")
         env = prefect_env(
             home,
             PREFECT_API_URL=api_url,
@@ -59,14 +74,10 @@ def test_deployments_run_on_a_process_worker(tmp_path: Path, seeds_dir: Path) ->
             PREFECT_WORKER_QUERY_SECONDS="1",
         )
         prefect = str(BIN / "prefect")
+        # As docs/deploy.md says: a process pool that runs one flow run at a time, and its worker.
         run_cli([prefect, "work-pool", "create", "newswatch", "--type", "process"], env, ROOT)
         run_cli([prefect, "work-pool", "set-concurrency-limit", "newswatch", "1"], env, ROOT)
-        out = run_cli(
-            [prefect, "--no-prompt", "deploy", "--all", "--prefect-file", str(PREFECT_YAML)], env, ROOT
-        )
-        assert "newswatch-scheduled-run/newswatch-hourly" in out, out
-        assert "newswatch-digest/newswatch-daily-digest" in out, out
-
+        assert _get(api_url, "/work_pools/newswatch")["concurrency_limit"] == 1
         worker = start(
             [prefect, "worker", "start", "--pool", "newswatch", "--type", "process"],
             env,
@@ -74,20 +85,44 @@ def test_deployments_run_on_a_process_worker(tmp_path: Path, seeds_dir: Path) ->
             tmp_path,
         )
         try:
-            for name, params in (
-                ("newswatch-scheduled-run/newswatch-hourly", {}),
-                ("newswatch-digest/newswatch-daily-digest", {"days_ago": 0}),
-            ):
-                watch = ["--watch", "--watch-interval", "1", "--watch-timeout", "240"]
-                out = run_cli(
+            clock("pool")
+            out = run_cli(
+                [prefect, "--no-prompt", "deploy", "--all", "--prefect-file", str(PREFECT_YAML)], env, ROOT
+            )
+            assert "newswatch-scheduled-run/newswatch-hourly" in out, out
+            assert "newswatch-digest/newswatch-daily-digest" in out, out
+            clock("deploy")
+            # Both at once: the pool runs them one after the other.
+            watch = ["--watch", "--watch-interval", "1", "--watch-timeout", "240"]
+            triggers = [
+                subprocess.Popen(
                     [prefect, "deployment", "run", name, "--params", json.dumps(params), *watch],
-                    env,
-                    tmp_path,
-                    timeout=300,
+                    env=env,
+                    cwd=tmp_path,
+                    stdout=subprocess.PIPE,
+                    stderr=subprocess.STDOUT,
+                    text=True,
                 )
-                assert "Completed" in out, f"{out}\n{(tmp_path / 'worker.log').read_text()[-4000:]}"
+                for name, params in (
+                    ("newswatch-scheduled-run/newswatch-hourly", {}),
+                    ("newswatch-digest/newswatch-daily-digest", {"days_ago": 0}),
+                )
+            ]
+            for trigger in triggers:
+                out, _ = trigger.communicate(timeout=300)
+                assert trigger.returncode == 0 and "Completed" in out, (
+                    f"{out}\n{(tmp_path / 'worker.log').read_text()[-4000:]}"
+                )
+            clock("both runs")
+            runs = _post(api_url, "/flow_runs/filter", {"flow_runs": {"deployment_id": {"is_null_": False}}})
+            pool = _get(api_url, "/work_pools/newswatch")
         finally:
-            assert stop(worker) is not None
+            assert stop(worker, signal.SIGINT, timeout=5) is not None
+            clock("worker stop")
+    assert len(runs) == 2 and {r["state_type"] for r in runs} == {"COMPLETED"}, runs
+    first, second = sorted(runs, key=lambda r: r["start_time"])
+    assert pool["concurrency_limit"] == 1, pool
+    assert first["end_time"] <= second["start_time"], runs  # never two at once
 
     warehouse = project / "nw.duckdb"
     conn = duckdb.connect(str(warehouse), read_only=True)
@@ -98,3 +133,4 @@ def test_deployments_run_on_a_process_worker(tmp_path: Path, seeds_dir: Path) ->
         conn.close()
     digests = sorted(p.name for p in (project / "digests").iterdir())
     assert len(digests) == 2 and {Path(d).suffix for d in digests} == {".md", ".html"}, digests
+    print(f"deployment test: {clock}")
