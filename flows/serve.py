@@ -22,7 +22,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable, Iterator
-from typing import IO, Any
+from typing import IO, Any, cast
 
 import httpx
 from newswatch.flows.deployments import (
@@ -66,24 +66,24 @@ def deployments(
         "concurrency_limit": one_at_a_time,
         "entrypoint_type": EntrypointType.MODULE_PATH,
     }
-    return [
-        newswatch_scheduled_run.to_deployment(
-            name="newswatch-hourly",
-            schedules=[_cron(cron, timezone)],
-            parameters={"config": config, "db": db},
-            description="Every configured source, all stages, today's digest.",
-            tags=["newswatch", "ingest"],
-            **common,
-        ),
-        newswatch_digest.to_deployment(
-            name="newswatch-daily-digest",
-            schedules=[_cron(digest_cron, timezone)],
-            parameters={"config": config, "db": db, "days_ago": digest_days_ago},
-            description="The digest of a day as Markdown and HTML.",
-            tags=["newswatch", "digest"],
-            **common,
-        ),
-    ]
+    # to_deployment() is synchronous outside an event loop (Prefect types it as either).
+    hourly = newswatch_scheduled_run.to_deployment(
+        name="newswatch-hourly",
+        schedules=[_cron(cron, timezone)],
+        parameters={"config": config, "db": db},
+        description="Every configured source, all stages, today's digest.",
+        tags=["newswatch", "ingest"],
+        **common,
+    )
+    daily = newswatch_digest.to_deployment(
+        name="newswatch-daily-digest",
+        schedules=[_cron(digest_cron, timezone)],
+        parameters={"config": config, "db": db, "days_ago": digest_days_ago},
+        description="The digest of a day as Markdown and HTML.",
+        tags=["newswatch", "digest"],
+        **common,
+    )
+    return [cast(RunnerDeployment, hourly), cast(RunnerDeployment, daily)]
 
 
 def _cron(expression: str, timezone: str) -> Any:

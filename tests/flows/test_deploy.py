@@ -134,3 +134,21 @@ def test_deployments_run_on_a_process_worker(tmp_path: Path, seeds_dir: Path) ->
     digests = sorted(p.name for p in (project / "digests").iterdir())
     assert len(digests) == 2 and {Path(d).suffix for d in digests} == {".md", ".html"}, digests
     print(f"deployment test: {clock}")
+
+
+def test_the_digest_day_is_a_utc_day_counted_back_from_today() -> None:
+    from datetime import UTC, date, datetime, timedelta, timezone
+
+    from newswatch.flows.digest import digest_day
+
+    from newswatch.errors import ConfigError
+
+    # 07:00 in Islamabad (UTC+5) is 02:00 UTC: "yesterday" is the UTC day before.
+    morning = datetime(2026, 3, 10, 7, 0, tzinfo=timezone(timedelta(hours=5)))
+    assert digest_day(None, 1, now=morning) == date(2026, 3, 9)
+    assert digest_day(None, 0, now=datetime(2026, 3, 10, 23, 59, tzinfo=UTC)) == date(2026, 3, 10)
+    assert digest_day("2026-01-02", 5) == date(2026, 1, 2)  # an explicit day wins
+    with pytest.raises(ConfigError, match="2026-13-01"):
+        digest_day("2026-13-01", 0)
+    with pytest.raises(ConfigError, match="days_ago -1"):
+        digest_day(None, -1)
