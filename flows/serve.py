@@ -103,6 +103,7 @@ def serve_schedules(
     digest_cron: str = DIGEST_CRON,
     timezone: str = SCHEDULE_TIMEZONE,
     digest_days_ago: int = 1,
+    port: int | None = None,
     say: Callable[[str], None] = print,
 ) -> None:
     """Serve both schedules until the first Ctrl-C or SIGTERM; return once everything has stopped."""
@@ -117,7 +118,7 @@ def serve_schedules(
     stopping = _StopSignals()
     with stopping.raise_interrupt():
         try:
-            with prefect_api(say) as (api_url, ui_url):
+            with prefect_api(say, port) as (api_url, ui_url):
                 say(f"Prefect UI: {ui_url}")
                 for d in served:
                     when = ", ".join(_describe(s) for s in d.schedules or [])
@@ -204,14 +205,16 @@ async def _serve(served: list[RunnerDeployment], stopping: _StopSignals, say: Ca
 
 
 @contextlib.contextmanager
-def prefect_api(say: Callable[[str], None]) -> Iterator[tuple[str, str]]:
-    """The API and UI addresses to use: ``PREFECT_API_URL``'s, or a server started for the occasion."""
+def prefect_api(say: Callable[[str], None], port: int | None = None) -> Iterator[tuple[str, str]]:
+    """The API and UI addresses to use: ``PREFECT_API_URL``'s, or a server started for the occasion
+    (on ``port``, else 4200 when free, else a free port)."""
     configured = PREFECT_API_URL.value()
     if configured:
         ui = PREFECT_UI_URL.value() or configured.removesuffix("/").removesuffix("/api")
         yield configured, ui
         return
-    port = PREFERRED_PORT if _port_free(PREFERRED_PORT) else _free_port()
+    if port is None:
+        port = PREFERRED_PORT if _port_free(PREFERRED_PORT) else _free_port()
     address = f"http://127.0.0.1:{port}"
     home = os.environ.get("PREFECT_HOME", "~/.prefect")
     say(f"starting a Prefect server on {address} (its database in PREFECT_HOME={home})")
@@ -246,7 +249,10 @@ def _wait_healthy(server: subprocess.Popen[bytes], api_url: str, log: IO[bytes])
                 raise ServeError(f"the Prefect server exited with code {server.returncode}: {err[-2000:]}")
             with contextlib.suppress(httpx.HTTPError):
                 if client.get(f"{api_url}/health").status_code == 200:
-                    return
+                    if server.poll() is None:
+                        return
+                    # Another server took the port first and answered in our place.
+                    raise ServeError(f"{api_url}: the port is taken by another server; choose --port")
             time.sleep(0.2)
     raise ServeError(f"the Prefect server at {api_url} did not answer within {SERVER_START_TIMEOUT:.0f} s")
 

@@ -68,10 +68,13 @@ def _settings(config: Path | None, db: Path | None) -> Any:
 
 
 def _run_flow(config: Path | None, db: Path | None, inputs: list[str] | None) -> None:
-    _settings(config, db)  # fail fast, before Prefect starts, on a bad configuration
-    from newswatch.flows import newswatch_run
+    settings = _settings(config, db)  # fail fast, before Prefect starts, on a bad configuration
+    from newswatch.flows.runners import configured_run
 
-    summary = newswatch_run(config=str(config) if config else None, db=str(db) if db else None, inputs=inputs)
+    # On the task runner [runner] names (threads by default, or Dask).
+    summary = configured_run(settings)(
+        config=str(config) if config else None, db=str(db) if db else None, inputs=inputs
+    )
     _print_summary(summary)
     if summary.get("status") != "completed":
         raise typer.Exit(code=1)
@@ -232,6 +235,10 @@ def serve(
     digest_days_ago: Annotated[
         int, typer.Option(min=0, help="The digest's day: 0 today, 1 yesterday (UTC days).")
     ] = 1,
+    port: Annotated[
+        int | None,
+        typer.Option(min=1, max=65535, help="Port of the Prefect server it starts (default 4200 when free)."),
+    ] = None,
 ) -> None:
     """Run the hourly ingest and the daily digest on their schedules in this process (Ctrl-C stops).
 
@@ -248,6 +255,7 @@ def serve(
             digest_cron=digest_cron,
             timezone=timezone,
             digest_days_ago=digest_days_ago,
+            port=port,
             say=lambda line: console.print(line, highlight=False, markup=False, soft_wrap=True),
         )
     except NewswatchError as exc:
