@@ -13,10 +13,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from newswatch.flows.digest import newswatch_digest
-from newswatch.flows.runners import configured_run
 from prefect import flow
 
+from newswatch.flows.digest import newswatch_digest
+from newswatch.flows.runners import configured_run
 from newswatch.settings import load_settings
 
 # The schedules both ways of deploying use by default (cron, in SCHEDULE_TIMEZONE).

@@ -10,14 +10,14 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from newswatch.flows.pipeline import write_atomically
-from newswatch.warehouse.db import connect
-from newswatch.warehouse.reports import render_digest
 from prefect import flow, get_run_logger
 from prefect.artifacts import create_markdown_artifact
 
 from newswatch.errors import ConfigError
+from newswatch.flows.pipeline import write_atomically
 from newswatch.settings import load_settings
+from newswatch.warehouse.db import connect
+from newswatch.warehouse.reports import render_digest
 
 FORMATS = ("md", "html")
 

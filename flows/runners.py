@@ -11,11 +11,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from newswatch.flows.pipeline import newswatch_run
 from prefect import Flow
 from prefect.task_runners import ThreadPoolTaskRunner
 
 from newswatch.errors import ConfigError
+from newswatch.flows.pipeline import newswatch_run
 from newswatch.settings import RunnerSettings, Settings
 
 

@@ -25,13 +25,6 @@ from collections.abc import Callable, Iterator
 from typing import IO, Any, cast
 
 import httpx
-from newswatch.flows.deployments import (
-    DIGEST_CRON,
-    HOURLY_CRON,
-    SCHEDULE_TIMEZONE,
-    newswatch_digest,
-    newswatch_scheduled_run,
-)
 from prefect.client.schemas.objects import ConcurrencyLimitConfig, ConcurrencyLimitStrategy
 from prefect.client.schemas.schedules import CronSchedule
 from prefect.deployments.runner import EntrypointType, RunnerDeployment
@@ -41,6 +34,13 @@ from prefect.settings import PREFECT_API_URL, PREFECT_UI_URL, temporary_settings
 from pydantic import ValidationError
 
 from newswatch.errors import ConfigError, NewswatchError
+from newswatch.flows.deployments import (
+    DIGEST_CRON,
+    HOURLY_CRON,
+    SCHEDULE_TIMEZONE,
+    newswatch_digest,
+    newswatch_scheduled_run,
+)
 
 SERVER_START_TIMEOUT = 180.0  # a fresh PREFECT_HOME migrates its database first
 STOP_TIMEOUT = 30.0

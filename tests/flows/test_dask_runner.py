@@ -25,8 +25,9 @@ site = _web.site
 
 
 def test_runner_settings_pick_the_task_runner(tmp_path: Path) -> None:
-    from newswatch.flows.runners import local_cluster, task_runner_for
     from prefect_dask import DaskTaskRunner
+
+    from newswatch.flows.runners import local_cluster, task_runner_for
 
     threads = task_runner_for(RunnerSettings(max_workers=3))
     assert isinstance(threads, ThreadPoolTaskRunner) and threads._max_workers == 3

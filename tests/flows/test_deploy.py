@@ -139,9 +139,8 @@ def test_deployments_run_on_a_process_worker(tmp_path: Path, seeds_dir: Path) ->
 def test_the_digest_day_is_a_utc_day_counted_back_from_today() -> None:
     from datetime import UTC, date, datetime, timedelta, timezone
 
-    from newswatch.flows.digest import digest_day
-
     from newswatch.errors import ConfigError
+    from newswatch.flows.digest import digest_day
 
     # 07:00 in Islamabad (UTC+5) is 02:00 UTC: "yesterday" is the UTC day before.
     morning = datetime(2026, 3, 10, 7, 0, tzinfo=timezone(timedelta(hours=5)))

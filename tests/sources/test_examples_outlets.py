@@ -7,9 +7,8 @@ import re
 from importlib import resources
 from urllib.parse import urlsplit
 
-from newswatch.sources.examples import OUTLETS
-
 from newswatch.settings import default_config_path, load_settings
+from newswatch.sources.examples import OUTLETS
 
 HOST = re.compile(r"^(?=.{4,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,}$")
 
