@@ -177,8 +177,9 @@ class _StopSignals:
 
 
 async def _serve(served: list[RunnerDeployment], stopping: _StopSignals, say: Callable[[str], None]) -> None:
-    # Poll every 5 s: with Prefect's 10 s look-ahead, a run is fetched before it is due and starts
-    # at its scheduled time (the server holds it until then), never a poll interval late.
+    # Poll every 5 s: with Prefect's 10 s look-ahead every run is fetched 5-10 s before it is due
+    # and its process started then, so it is running by its time (start-up permitting), never a
+    # poll interval late.
     runner = Runner(name="newswatch-serve", limit=1, query_seconds=5, pause_on_shutdown=True)
     for deployment in served:
         await runner.add_deployment(deployment)  # type: ignore[misc]
