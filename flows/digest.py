@@ -13,8 +13,8 @@ from typing import Any
 from prefect import flow, get_run_logger
 from prefect.artifacts import create_markdown_artifact
 
+from newswatch.driver.runs import write_atomically
 from newswatch.errors import ConfigError
-from newswatch.flows.pipeline import write_atomically
 from newswatch.settings import load_settings
 from newswatch.warehouse.db import connect
 from newswatch.warehouse.reports import render_digest
@@ -40,7 +40,8 @@ def digest_day(day: str | None, days_ago: int, now: datetime | None = None) -> d
 
 @flow(
     name="newswatch-digest",
-    # Reading the warehouse can meet a writer's lock: two tries a minute apart, then give up.
+    # A reader waits out a writer (warehouse.read_wait); if that is not enough, two more tries a
+    # minute apart.
     retries=2,
     retry_delay_seconds=60,
     timeout_seconds=600,
@@ -60,7 +61,7 @@ def newswatch_digest(
     unknown = sorted(set(wanted) - set(FORMATS))
     if unknown:
         raise ConfigError(f"digest formats {unknown}: expected some of {list(FORMATS)}")
-    conn = connect(settings.warehouse.path, read_only=True)
+    conn = connect(settings.warehouse.path, read_only=True, wait=settings.warehouse.read_wait)
     try:
         texts = {fmt: render_digest(conn, when, fmt, limit=settings.digest.max_stories) for fmt in wanted}
     finally:

@@ -56,9 +56,18 @@ class DigestFormat(str, Enum):
     html = "html"
 
 
+# Exit codes: 0 done; 1 the run failed; 2 a usage or configuration error; 3 the warehouse was busy
+# (another run kept writing longer than [warehouse] write_wait, or a reader gave up after read_wait).
+EXIT_BUSY = 3
+
+
 def _fail(exc: Exception) -> typer.Exit:
-    err.print(f"[bold red]error:[/] {exc}", highlight=False, markup=True, soft_wrap=True)
-    return typer.Exit(code=2)
+    from rich.markup import escape
+
+    from newswatch.errors import WarehouseBusy
+
+    err.print(f"[bold red]error:[/] {escape(str(exc))}", highlight=False, markup=True, soft_wrap=True)
+    return typer.Exit(code=EXIT_BUSY if isinstance(exc, WarehouseBusy) else 2)
 
 
 def _settings(config: Path | None, db: Path | None) -> Any:
@@ -67,17 +76,69 @@ def _settings(config: Path | None, db: Path | None) -> Any:
     return load_settings(config, db=db)
 
 
-def _run_flow(config: Path | None, db: Path | None, inputs: list[str] | None) -> None:
-    settings = _settings(config, db)  # fail fast, before Prefect starts, on a bad configuration
-    from newswatch.flows.runners import configured_run
+NoPrefectOpt = Annotated[
+    bool,
+    typer.Option(
+        "--no-prefect",
+        help="Run the same stages in this process without Prefect (no server, no flow run, no artifact).",
+    ),
+]
 
-    # On the task runner [runner] names (threads by default, or Dask).
-    summary = configured_run(settings)(
-        config=str(config) if config else None, db=str(db) if db else None, inputs=inputs
-    )
+
+def _run_flow(
+    config: Path | None, db: Path | None, inputs: list[str] | None, no_prefect: bool = False
+) -> None:
+    settings = _settings(config, db)  # fail fast, before Prefect starts, on a bad configuration
+    from newswatch.driver.hygiene import start_reaper
+    from newswatch.errors import ConfigError
+    from newswatch.topics.taxonomy import load_taxonomy
+
+    try:  # and on a bad taxonomy file: one line naming the configuration, the key and the reason
+        load_taxonomy(settings.topics.taxonomy)
+    except ConfigError as exc:
+        raise ConfigError(f"topics.taxonomy: {exc}", path=str(settings.config_path)) from exc
+    start_reaper()  # Prefect's temporary server and the pool's workers end with this process
+    if no_prefect:
+        summary = _run_plain(settings, inputs)
+    else:
+        from newswatch.flows.runners import configured_run
+
+        # On the task runner [runner] names (threads by default, or Dask).
+        summary = configured_run(settings)(
+            config=str(config) if config else None, db=str(db) if db else None, inputs=inputs
+        )
     _print_summary(summary)
     if summary.get("status") != "completed":
         raise typer.Exit(code=1)
+
+
+def _run_plain(settings: Any, inputs: list[str] | None) -> dict[str, Any]:
+    """The flow's stages in this process (``newswatch.driver.runs``), Prefect not imported."""
+    from dataclasses import asdict
+
+    from newswatch.driver.runs import ad_hoc_sources, run_locally
+    from newswatch.warehouse.db import connect
+
+    if inputs:
+        settings = settings.model_copy(update={"sources": ad_hoc_sources(inputs)})
+    try:
+        stats = run_locally(
+            settings, command="ingest" if inputs else "run", digest_day=datetime.now(UTC).date()
+        )
+    except NewswatchError:
+        raise
+    except Exception as exc:  # recorded as a failed run; the summary says so
+        err.print(f"[bold red]run failed:[/] {type(exc).__name__}: {exc}", highlight=False, soft_wrap=True)
+        raise typer.Exit(code=1) from exc
+    summary = asdict(stats)
+    summary["warehouse"] = str(settings.warehouse.path)
+    conn = connect(settings.warehouse.path, read_only=True, wait=settings.warehouse.read_wait)
+    try:
+        row = conn.execute("SELECT count(*) FROM stories").fetchone()
+    finally:
+        conn.close()
+    summary["stories"] = int(row[0]) if row else 0
+    return summary
 
 
 def _print_summary(s: dict[str, Any]) -> None:
@@ -92,10 +153,10 @@ def _print_summary(s: dict[str, Any]) -> None:
 
 
 @app.command()
-def run(config: ConfigOpt = None, db: DbOpt = None) -> None:
+def run(config: ConfigOpt = None, db: DbOpt = None, no_prefect: NoPrefectOpt = False) -> None:
     """The main job: read every configured source, run all stages, write today's digest."""
     try:
-        _run_flow(config, db, None)
+        _run_flow(config, db, None, no_prefect)
     except NewswatchError as exc:
         raise _fail(exc) from exc
 
@@ -108,10 +169,11 @@ def ingest(
     ],
     config: ConfigOpt = None,
     db: DbOpt = None,
+    no_prefect: NoPrefectOpt = False,
 ) -> None:
     """Run all stages on the named files, folders or URLs instead of the configured sources."""
     try:
-        _run_flow(config, db, inputs)
+        _run_flow(config, db, inputs, no_prefect)
     except NewswatchError as exc:
         raise _fail(exc) from exc
 
@@ -136,7 +198,7 @@ def digest(
         raise _fail(ValueError(f"--date {day!r}: expected YYYY-MM-DD")) from exc
     try:
         settings = _settings(config, db)
-        conn = connect(settings.warehouse.path, read_only=True)
+        conn = connect(settings.warehouse.path, read_only=True, wait=settings.warehouse.read_wait)
         try:
             text = render_digest(conn, when, fmt.value, limit=settings.digest.max_stories)
         finally:
@@ -144,7 +206,7 @@ def digest(
     except NewswatchError as exc:
         raise _fail(exc) from exc
     if out:
-        from newswatch.flows.pipeline import write_atomically
+        from newswatch.driver.runs import write_atomically
 
         write_atomically(out, text)
         err.print(f"wrote {out}")
@@ -167,7 +229,7 @@ def sql(
 
     try:
         settings = _settings(config, db)
-        conn = connect(settings.warehouse.path, read_only=True)
+        conn = connect(settings.warehouse.path, read_only=True, wait=settings.warehouse.read_wait)
     except NewswatchError as exc:
         raise _fail(exc) from exc
     try:
@@ -272,9 +334,14 @@ def tag(
         Path | None, typer.Option("--taxonomy", "-t", help="Taxonomy file (default: the configured one).")
     ] = None,
 ) -> None:
-    """Tag one article with topics and entities, with scores and evidence (checks the taxonomy)."""
+    """Tag one article with topics and entities, with scores and evidence (checks the taxonomy).
+
+    The text goes through the same cleaning as ingested articles (boilerplate lines, share bars,
+    repeats, language), so it gets the tags and entities a run would give it."""
+    from newswatch.clean import clean
+    from newswatch.driver.derive import entity_text
     from newswatch.entities.names import extract_entities
-    from newswatch.topics.evaluate import headline_article
+    from newswatch.records import Extracted
     from newswatch.topics.taxonomy import load_configured, tag_article
 
     try:
@@ -283,13 +350,12 @@ def tag(
         text = file.read_text(encoding="utf-8") if file else body
     except (NewswatchError, OSError) as exc:
         raise _fail(exc) from exc
-    art = headline_article(title)
-    art.body, art.word_count = text, len(f"{title} {text}".split())
+    art = clean(Extracted(title=title, body=text), source="tag", url="tag:article")
     for t in tag_article(art, tax):
         console.print(f"[bold]{t.topic}[/] {t.score}", highlight=False)
         for ev in t.evidence:
             console.print(f"    {ev}", highlight=False, markup=False, soft_wrap=True)
-    for e in extract_entities(title, text, tax.entities):
+    for e in extract_entities(art.title, entity_text(art), tax.entities):
         console.print(
             f"{e.kind:12} {e.name} ×{e.mentions} {e.country_code or ''} [{e.entity_id}]",
             markup=False,
@@ -319,7 +385,7 @@ def sources(ctx: typer.Context, config: ConfigOpt = None, db: DbOpt = None) -> N
         raise _fail(exc) from exc
     health: dict[str, dict[str, Any]] = {}
     if Path(settings.warehouse.path).exists():
-        conn = connect(settings.warehouse.path, read_only=True)
+        conn = connect(settings.warehouse.path, read_only=True, wait=settings.warehouse.read_wait)
         try:
             health = read_source_health(conn)
         finally:
@@ -388,7 +454,7 @@ def story(
 
     try:
         settings = _settings(config, db)
-        conn = connect(settings.warehouse.path, read_only=True)
+        conn = connect(settings.warehouse.path, read_only=True, wait=settings.warehouse.read_wait)
     except NewswatchError as exc:
         raise _fail(exc) from exc
     try:
@@ -406,20 +472,22 @@ def story(
 @app.command()
 def reindex(config: ConfigOpt = None, db: DbOpt = None) -> None:
     """Rebuild the copy index from the warehouse: MinHash signatures, then the index file beside it."""
-    from newswatch.warehouse.db import connect
+    from newswatch.warehouse.db import connect, run_lock
     from newswatch.warehouse.state import copy_store, rebuild_copy_index, rebuild_copy_signatures
 
     try:
         settings = _settings(config, db)
-        conn = connect(settings.warehouse.path)
+        wh = settings.warehouse
+        with run_lock(wh.path, wait=wh.write_wait):  # not between a run's batches
+            conn = connect(wh.path, wait=wh.write_wait)
+            try:
+                articles, signed = rebuild_copy_signatures(conn, settings.copies)
+                index = rebuild_copy_index(conn, settings.copies)
+                store = copy_store(conn, settings.copies)
+            finally:
+                conn.close()
     except NewswatchError as exc:
         raise _fail(exc) from exc
-    try:
-        articles, signed = rebuild_copy_signatures(conn, settings.copies)
-        index = rebuild_copy_index(conn, settings.copies)
-        store = copy_store(conn, settings.copies)
-    finally:
-        conn.close()
     where = f" in {store.path} ({store.size_bytes():,} bytes)" if store is not None else ""
     typer.echo(
         f"{articles} articles, {signed} signatures ({settings.copies.num_perm} permutations,"
@@ -440,22 +508,16 @@ def reextract(
         when = datetime.fromisoformat(since).replace(tzinfo=UTC) if since else None
     except ValueError as exc:
         raise _fail(ValueError(f"--since {since!r}: expected YYYY-MM-DD")) from exc
-    from newswatch.driver.runs import recorded_run
-    from newswatch.driver.stages import reextract as run_reextract
-    from newswatch.topics.taxonomy import load_configured
-    from newswatch.warehouse.db import connect
+    from newswatch.driver.runs import open_run
+    from newswatch.driver.runs import reextract as run_reextract
 
     try:
         settings = _settings(config, db)
-        taxonomy = load_configured(settings.topics)
-        conn = connect(settings.warehouse.path)
+        with open_run(settings, command="reextract") as active_run:
+            refreshed = run_reextract(active_run, since=when)
     except NewswatchError as exc:
         raise _fail(exc) from exc
-    try:
-        with recorded_run(conn, command="reextract") as stats:
-            refreshed = run_reextract(conn, settings=settings, taxonomy=taxonomy, stats=stats, since=when)
-    finally:
-        conn.close()
+    stats = active_run.stats
     console.print(
         f"re-extracted {stats.read} pages: {stats.new + stats.updated} with changed text, "
         f"{refreshed} with the same text (metadata refreshed); {stats.failed} no longer extract",

@@ -5,9 +5,9 @@ from __future__ import annotations
 from datetime import date
 
 import duckdb
-from newswatch.warehouse.db import report_sql
 
 from newswatch.digest.render import Digest, build_digest, render
+from newswatch.warehouse.db import query, report_sql
 
 # Topics shown per story in the digest: the most specific ones, best first (SQL has them all).
 DIGEST_TOPICS = 6
@@ -20,7 +20,7 @@ def digest_for(conn: duckdb.DuckDBPyConnection, day: date, *, limit: int = 100) 
     stories = _dicts(cur.execute(report_sql("digest"), params))
     ids = [s["story_id"] for s in stories]
     articles = _dicts(cur.execute(report_sql("digest_articles"), {"story_ids": ids})) if ids else []
-    labels = dict(cur.execute("SELECT topic, label FROM topics").fetchall())
+    labels = dict(cur.execute(query("topic_labels")).fetchall())
     return build_digest(day, stories, articles, labels)
 
 
