@@ -88,10 +88,10 @@ def test_a_dask_cluster_loads_the_same_warehouse_as_threads(
         {"name": "seeds", "kind": "files", "path": str(SEEDS)},
     ]
     runner = {
-        # Two worker processes: reads and extraction really leave the flow's process (the HTTP
-        # client and the documents travel by pickle), and the extraction pool may start in them.
         "threads": "",
-        "dask": '[runner]\nkind = "dask"\nn_workers = 2\nthreads_per_worker = 1\nprocesses = true\n',
+        # Two Dask workers as threads of the run's process: the read tasks use the run's state,
+        # which lives in that process (docs/deploy.md#dask-more-than-one-machine).
+        "dask": '[runner]\nkind = "dask"\nn_workers = 2\nthreads_per_worker = 1\nprocesses = false\n',
     }
     results = {}
     for kind, section in runner.items():
