@@ -29,17 +29,15 @@ def task_runner_for(runner: RunnerSettings) -> Any:
         raise ConfigError("[runner] kind = 'dask' needs prefect-dask: pip install 'newswatch[dask]'") from exc
     if runner.address:
         return DaskTaskRunner(address=runner.address)
-    return DaskTaskRunner(
-        cluster_class=local_cluster,
-        cluster_kwargs={
-            "n_workers": runner.n_workers,
-            "threads_per_worker": runner.threads_per_worker,
-            "processes": runner.processes,
-            # The scheduler and the workers listen on this machine only.
-            "host": "127.0.0.1",
-            "dashboard_address": runner.dashboard_address,
-        },
-    )
+    cluster: dict[str, Any] = {
+        "n_workers": runner.n_workers,
+        "threads_per_worker": runner.threads_per_worker,
+        "processes": runner.processes,
+        "dashboard_address": runner.dashboard_address,
+    }
+    if runner.processes:  # worker processes talk over TCP: on this machine only
+        cluster["host"] = "127.0.0.1"
+    return DaskTaskRunner(cluster_class=local_cluster, cluster_kwargs=cluster)
 
 
 def local_cluster(**kwargs: Any) -> Any:

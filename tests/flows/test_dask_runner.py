@@ -38,10 +38,11 @@ def test_runner_settings_pick_the_task_runner(tmp_path: Path) -> None:
     assert local.cluster_kwargs == {
         "n_workers": 2,
         "threads_per_worker": 1,
-        "processes": False,
-        "host": "127.0.0.1",
+        "processes": False,  # threads: in-process transport, nothing listens
         "dashboard_address": None,
     }
+    spawned = task_runner_for(RunnerSettings(kind="dask", processes=True))
+    assert spawned.cluster_kwargs["host"] == "127.0.0.1"
 
     config = tmp_path / "newswatch.toml"
     config.write_text('[runner]\nkind = "threads"\naddress = "tcp://10.0.0.5:8786"\n', encoding="utf-8")
