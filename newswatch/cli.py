@@ -90,11 +90,11 @@ def _run_flow(
 ) -> None:
     settings = _settings(config, db)  # fail fast, before Prefect starts, on a bad configuration
     from newswatch.driver.hygiene import start_reaper
+    from newswatch.driver.runs import configured_taxonomy
     from newswatch.errors import ConfigError
-    from newswatch.topics.taxonomy import load_taxonomy
 
     try:  # and on a bad taxonomy file: one line naming the configuration, the key and the reason
-        load_taxonomy(settings.topics.taxonomy)
+        configured_taxonomy(settings.topics)  # kept: the run uses it
     except ConfigError as exc:
         raise ConfigError(f"topics.taxonomy: {exc}", path=str(settings.config_path)) from exc
     start_reaper()  # Prefect's temporary server and the pool's workers end with this process

@@ -31,7 +31,7 @@ import math
 import re
 import tomllib
 from collections.abc import Collection, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from itertools import accumulate, compress
 from pathlib import Path
@@ -81,6 +81,10 @@ class Taxonomy:
     embedder: Any = field(default=None, compare=False, repr=False)
     # The top-level topic classifier (newswatch.topics.model.TopicClassifier), when attached.
     classifier: Any = field(default=None, compare=False, repr=False)
+    # With the classifier: the lexicon taxonomy (with its embedding scorer) that tags articles with
+    # no body, a headline alone. On the BBC tune half's titles the two tied (0.519 against 0.522),
+    # so headline-only articles keep the lexicon's tags, which held up on headlines before.
+    headlines: Taxonomy | None = field(default=None, compare=False, repr=False)
     # Built on first use by _term_index (not an init field: dataclasses.replace starts it afresh).
     _index: dict[str, Any] = field(default_factory=dict, init=False, compare=False, repr=False)
 
@@ -288,7 +292,8 @@ def load_configured(section: TopicSettings) -> Taxonomy:
 
         attached = attach(taxonomy, section.classifier_probability)
         if attached.classifier is not None:
-            return attached
+            lexicon = load_configured(section.model_copy(update={"classifier": "none"}))
+            return replace(attached, headlines=lexicon)
     if section.embeddings == "none":
         return taxonomy
     from newswatch.topics.embed import with_embeddings  # numpy and a model only when asked for
@@ -329,6 +334,8 @@ def _snippet(text: str, start: int, end: int) -> str:
 
 def tag_article(article: Article, taxonomy: Taxonomy) -> list[TopicTag]:
     """Score every topic on one article; return tags at or above the threshold, parents implied."""
+    if taxonomy.headlines is not None and not article.body.strip():
+        return tag_article(article, taxonomy.headlines)
     raw_zones = [
         (TITLE_WEIGHT, article.title, "title"),
         (DECK_WEIGHT, article.deck or "", "deck"),

@@ -32,16 +32,9 @@ EMBEDDED_FLOORS = {
     "held-out": (0.80, {"arts-culture-entertainment": 0.66, "economy-business-finance": 0.91,
                         "science-technology": 0.55}),
 }  # fmt: skip
-# ... and the default configuration: the shipped classifier (newswatch/topics/model.py), trained on
-# the "tune" half among other data, so only "held-out" says how it does on headlines it never saw
-# (0.613: lower than the lexicon's, which was written while reading the tune half; see
-# docs/benchmarks.md, "Topics"). Pinned a little under the measured figures.
-DEFAULT_FLOORS = {
-    "all": (0.74, {"arts-culture-entertainment": 0.80, "economy-business-finance": 0.79,
-                   "health": 0.78, "science-technology": 0.82}),
-    "held-out": (0.59, {"arts-culture-entertainment": 0.63, "economy-business-finance": 0.73,
-                        "science-technology": 0.54}),
-}  # fmt: skip
+# The default configuration tags an article with no body (a headline alone) with the lexicon and
+# its embedding scorer, as above: the shipped classifier (newswatch/topics/model.py) reads full
+# text, and on the BBC tune half's titles it only tied with the lexicon (0.519 against 0.522).
 
 
 @pytest.fixture(scope="module")
@@ -83,9 +76,10 @@ def test_quality_floors(headlines, predictions, part: str) -> None:
     check_floors(headlines, predictions, part, FLOORS[part])
 
 
-@pytest.mark.parametrize("part", sorted(DEFAULT_FLOORS))
-def test_quality_floors_default_configuration(headlines, default_predictions, part: str) -> None:
-    check_floors(headlines, default_predictions, part, DEFAULT_FLOORS[part])
+def test_the_default_configuration_tags_headlines_with_the_lexicon(
+    headlines, default_predictions, embedded_predictions
+) -> None:
+    assert default_predictions == embedded_predictions
 
 
 @pytest.mark.parametrize("part", sorted(EMBEDDED_FLOORS))
