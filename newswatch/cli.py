@@ -123,9 +123,10 @@ def _run_flow(
     if no_prefect:
         summary = _run_plain(settings, inputs)
     else:
-        from newswatch.flows import newswatch_run
+        from newswatch.flows.runners import configured_run
 
-        summary = newswatch_run(
+        # On the task runner [runner] names (threads by default, or Dask).
+        summary = configured_run(settings)(
             config=str(config) if config else None, db=str(db) if db else None, inputs=inputs
         )
     _print_summary(summary)
@@ -311,13 +312,41 @@ def _search_extensions() -> tuple[str, ...]:
 def serve(
     config: ConfigOpt = None,
     db: DbOpt = None,
-    cron: Annotated[str, typer.Option(help="When to run the main job (cron, UTC).")] = "0 * * * *",
+    cron: Annotated[str, typer.Option(help="When to run the main job (cron, in --timezone).")] = "0 * * * *",
+    digest_cron: Annotated[
+        str, typer.Option(help="When to write the daily digest (cron, in --timezone).")
+    ] = "0 7 * * *",
+    timezone: Annotated[
+        str, typer.Option(help="Timezone of both schedules (IANA name, e.g. Asia/Karachi).")
+    ] = "UTC",
+    digest_days_ago: Annotated[
+        int, typer.Option(min=0, help="The digest's day: 0 today, 1 yesterday (UTC days).")
+    ] = 1,
+    port: Annotated[
+        int | None,
+        typer.Option(min=1, max=65535, help="Port of the Prefect server it starts (default 4200 when free)."),
+    ] = None,
 ) -> None:
-    """Run the main job on a schedule (a Prefect deployment served by this process)."""
-    _settings(config, db)
-    from newswatch.flows.serve import serve_schedules
+    """Run the hourly ingest and the daily digest on their schedules in this process (Ctrl-C stops).
 
-    serve_schedules(config=str(config) if config else None, db=str(db) if db else None, cron=cron)
+    Uses the Prefect server at PREFECT_API_URL, or starts one on 127.0.0.1 for as long as it runs;
+    either way it prints the UI's address."""
+    try:
+        _settings(config, db)
+        from newswatch.flows.serve import serve_schedules
+
+        serve_schedules(
+            config=str(config) if config else None,
+            db=str(db) if db else None,
+            cron=cron,
+            digest_cron=digest_cron,
+            timezone=timezone,
+            digest_days_ago=digest_days_ago,
+            port=port,
+            say=lambda line: console.print(line, highlight=False, markup=False, soft_wrap=True),
+        )
+    except NewswatchError as exc:
+        raise _fail(exc) from exc
 
 
 @app.command()

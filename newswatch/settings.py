@@ -167,6 +167,34 @@ class DigestSettings(_Section):
     max_stories: int = Field(100, ge=1)
 
 
+class RunnerSettings(_Section):
+    """The Prefect task runner that reads sources and extracts pages (docs/configuration.md)."""
+
+    kind: Literal["threads", "dask"] = Field(
+        "threads", description="'threads' (in the run's process) or 'dask' (prefect-dask, the dask extra)"
+    )
+    max_workers: int = Field(8, ge=1, le=256, description="threads: tasks run at once")
+    # dask: a running scheduler, or (unset) a local cluster started for the run and stopped after it.
+    address: str | None = Field(None, description="dask scheduler address, e.g. tcp://10.0.0.5:8786")
+    n_workers: int | None = Field(None, ge=1, le=256, description="local cluster: workers (default: cores)")
+    threads_per_worker: int = Field(1, ge=1, le=64, description="local cluster: threads per worker")
+    processes: bool = Field(False, description="local cluster: worker processes (false: threads of the run)")
+    dashboard_address: str | None = Field(
+        None, description="local cluster: serve Dask's dashboard here, e.g. 127.0.0.1:8787 (needs bokeh)"
+    )
+
+    @model_validator(mode="after")
+    def _dask_only(self) -> RunnerSettings:
+        if self.address is not None:
+            if self.kind != "dask":
+                raise ValueError("address is a Dask scheduler's: set kind = 'dask' too")
+            if not re.match(r"^(tcp|tls|ucx|inproc)://[^/\s]+$", self.address):
+                raise ValueError(
+                    f"address {self.address!r}: expected a scheduler address like tcp://host:8786"
+                )
+        return self
+
+
 class Settings(BaseSettings):
     """Everything newswatch is told. Frozen: build a new one with ``model_copy(update=...)``."""
 
@@ -186,6 +214,7 @@ class Settings(BaseSettings):
     stories: StorySettings = StorySettings()
     digest: DigestSettings = DigestSettings()
     extract: ExtractSettings = ExtractSettings()
+    runner: RunnerSettings = RunnerSettings()
     config_path: Path | None = None
 
     @model_validator(mode="after")

@@ -202,6 +202,11 @@ class Fetcher:
     def close(self) -> None:
         self.client.close()
 
+    def __reduce__(self) -> tuple[Callable[[FetchSettings], Fetcher], tuple[FetchSettings]]:
+        # Sent to a task in another process (a Dask worker, flows/runners.py), a fetcher becomes
+        # that process's one fetcher for these settings: per-host limits then hold per process.
+        return (process_client, (self.settings,))
+
     def __enter__(self) -> Fetcher:
         return self
 
@@ -590,6 +595,19 @@ def make_client(settings: Settings | FetchSettings) -> Fetcher:
     return Fetcher(settings.fetch if isinstance(settings, Settings) else settings)
 
 
+_process_clients: dict[FetchSettings, Fetcher] = {}
+_process_clients_lock = threading.Lock()
+
+
+def process_client(settings: FetchSettings) -> Fetcher:
+    """The one fetcher of this process for ``settings`` (kept open while the process lives)."""
+    with _process_clients_lock:
+        fetcher = _process_clients.get(settings)
+        if fetcher is None:
+            fetcher = _process_clients[settings] = Fetcher(settings)
+        return fetcher
+
+
 __all__ = [
     "DeadlinePassed",
     "Deferred",
@@ -599,4 +617,5 @@ __all__ = [
     "Response",
     "charset_of",
     "make_client",
+    "process_client",
 ]

@@ -48,6 +48,7 @@ def test_the_wheel_installs_newswatch_alone(wheel: Path) -> None:
         "newswatch/sources/newswatch.toml",
         "newswatch/sources/topics.toml",
         "newswatch/sources/seeds/000_b465749b502def42.txt",
+        "newswatch/sources/examples/outlets.toml",
         "newswatch/warehouse/migrations/0001_init.sql",
         "newswatch/warehouse/views/source_health.sql",
         "newswatch/flows/pipeline.py",

@@ -85,13 +85,14 @@ def test_sources_lists_health(warehouse: Path) -> None:
     assert "seeds" in result.output and "files" in result.output
 
 
-def test_serve_builds_a_scheduled_deployment_of_the_main_flow() -> None:
-    from newswatch.flows.serve import deployment
+def test_serve_builds_the_hourly_ingest_and_the_daily_digest() -> None:
+    from newswatch.flows.serve import deployments
 
-    d = deployment(config="x.toml", db="w.duckdb", cron="*/15 * * * *")
-    assert d.name == "newswatch-scheduled"
-    assert d.parameters == {"config": "x.toml", "db": "w.duckdb"}
-    assert [s.schedule.cron for s in d.schedules] == ["*/15 * * * *"]  # type: ignore[union-attr]
+    hourly, digest = deployments(config="x.toml", db="w.duckdb", cron="*/15 * * * *")
+    assert (hourly.name, digest.name) == ("newswatch-hourly", "newswatch-daily-digest")
+    assert hourly.parameters == {"config": "x.toml", "db": "w.duckdb"}
+    assert [s.schedule.cron for s in hourly.schedules] == ["*/15 * * * *"]  # type: ignore[union-attr]
+    assert [s.schedule.cron for s in digest.schedules] == ["0 7 * * *"]  # type: ignore[union-attr]
 
 
 def test_ingest_names_its_ad_hoc_sources_after_the_inputs(tmp_path: Path) -> None:

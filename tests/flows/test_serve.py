@@ -1,0 +1,132 @@
+"""`newswatch serve` as a user runs it: a real process that starts its Prefect server, prints the UI's
+address, fires its first run on time, and stops on the first SIGINT (Ctrl-C) or SIGTERM."""
+
+from __future__ import annotations
+
+import re
+import signal
+import subprocess
+import time
+from datetime import datetime
+from pathlib import Path
+
+import duckdb
+import httpx
+import pytest
+from nwtest import write_config
+from prefect_procs import BIN, free_port, healthy, prefect_env, start, stop, wait_for
+
+from newswatch.errors import ConfigError
+
+
+def test_bad_schedules_are_refused_with_the_reason() -> None:
+    from newswatch.flows.serve import deployments
+
+    with pytest.raises(ConfigError, match=r"'61 \* \* \* \*'.*Invalid cron"):
+        deployments(config=None, db=None, cron="61 * * * *")
+    with pytest.raises(ConfigError, match=r"Mars/Base.*Invalid timezone"):
+        deployments(config=None, db=None, timezone="Mars/Base")
+    hourly, digest = deployments(config="c.toml", db=None, digest_cron="30 6 * * *", timezone="Asia/Karachi")
+    assert hourly.entrypoint == "newswatch.flows.deployments.newswatch_scheduled_run"
+    assert digest.parameters == {"config": "c.toml", "db": None, "days_ago": 1}
+    schedule = digest.schedules[0].schedule  # type: ignore[index]
+    assert (schedule.cron, schedule.timezone) == ("30 6 * * *", "Asia/Karachi")  # type: ignore[union-attr]
+
+
+def _serve(tmp_path: Path, name: str, config: Path, *args: str, **env: str) -> subprocess.Popen[bytes]:
+    return start(
+        [str(BIN / "newswatch"), "serve", "--config", str(config), "--cron", "* * * * *", *args],
+        prefect_env(tmp_path / "prefect-home", PREFECT_LOGGING_LEVEL="WARNING", **env),
+        tmp_path / f"{name}.log",
+        tmp_path,
+    )
+
+
+def _flow_runs(api_url: str) -> list[dict[str, object]]:
+    # Runs of the deployments (their subflows have no deployment), finished.
+    body = {
+        "flow_runs": {
+            "state": {"type": {"any_": ["COMPLETED", "FAILED", "CRASHED"]}},
+            "deployment_id": {"is_null_": False},
+        }
+    }
+    resp = httpx.post(f"{api_url}/flow_runs/filter", json=body, timeout=10)
+    resp.raise_for_status()
+    return list(resp.json())
+
+
+def _when(value: object) -> datetime:
+    return datetime.fromisoformat(str(value).replace("Z", "+00:00"))
+
+
+@pytest.mark.slow
+@pytest.mark.timeout(400)
+def test_serve_fires_on_time_and_stops_on_sigint_and_sigterm(tmp_path: Path, seeds_dir: Path) -> None:
+    (tmp_path / "prefect-home").mkdir()
+    config = write_config(tmp_path, f'[[sources]]\nname = "seeds"\nkind = "files"\npath = "{seeds_dir}"\n')
+    log = tmp_path / "serve.log"
+    port = free_port()  # not 4200: a server of the user's or CI's may be there
+    first = _serve(tmp_path, "serve", config, "--port", str(port))
+    try:
+        wait_for(lambda: "Ctrl-C stops" in log.read_text(errors="replace"), 200, "serve to start")
+        out = log.read_text(errors="replace")
+        ui = re.search(rf"Prefect UI: (http://127\.0\.0\.1:{port})\n", out)
+        assert ui, out
+        api_url = f"{ui.group(1)}/api"
+        assert healthy(api_url)
+        assert httpx.get(ui.group(1), timeout=10).status_code == 200  # the UI itself is served
+        assert "serving newswatch-scheduled-run/newswatch-hourly: * * * * * (UTC)" in out
+        assert "serving newswatch-digest/newswatch-daily-digest: 0 7 * * * (UTC)" in out
+
+        # The first run is due at the next minute; it must start then, not a poll interval later.
+        wait_for(lambda: bool(_flow_runs(api_url)), 150, "the first scheduled run to finish", interval=1)
+        run = _flow_runs(api_url)[0]
+        assert run["state_type"] == "COMPLETED", run
+        expected, started = _when(run["expected_start_time"]), _when(run["start_time"])
+        assert expected.second == 0 and expected.microsecond == 0  # a cron minute, not "now"
+        # Fired on time: handed to its process (Pending) no later than its minute; the runner
+        # fetches runs up to 10 s ahead so that the process has that long to start. Running comes
+        # once the process has imported Prefect and newswatch.
+        states = httpx.get(f"{api_url}/flow_run_states/", params={"flow_run_id": run["id"]}, timeout=10)
+        pending = min(_when(st["timestamp"]) for st in states.json() if st["type"] == "PENDING")
+        fired = (pending - expected).total_seconds()
+        assert -11 < fired < 3, f"scheduled {expected}, handed over {pending}"
+        late = (started - expected).total_seconds()
+        assert late < 45, f"scheduled {expected}, running {started}"
+        conn = duckdb.connect(str(tmp_path / "nw.duckdb"), read_only=True)
+        try:
+            assert conn.execute("SELECT count(*) FROM articles").fetchone() == (2,)
+        finally:
+            conn.close()
+
+        # A second serve against that server (PREFECT_API_URL): it prints that server's UI, and
+        # goes on SIGTERM.
+        second = _serve(tmp_path, "serve-term", config, PREFECT_API_URL=api_url)
+        try:
+            term_log = tmp_path / "serve-term.log"
+            wait_for(lambda: "Ctrl-C stops" in term_log.read_text(errors="replace"), 120, "the second serve")
+            assert f"Prefect UI: {ui.group(1)}\n" in term_log.read_text()
+            t0 = time.monotonic()
+            second.send_signal(signal.SIGTERM)
+            assert second.wait(timeout=30) == 0
+            term_seconds = time.monotonic() - t0
+        finally:
+            stop(second, signal.SIGKILL)
+        term_out = term_log.read_text(errors="replace")
+        assert "never awaited" not in term_out and "Traceback" not in term_out, term_out
+
+        # Ctrl-C: SIGINT to the process, once.
+        t0 = time.monotonic()
+        first.send_signal(signal.SIGINT)
+        assert first.wait(timeout=45) == 0
+        int_seconds = time.monotonic() - t0
+    finally:
+        stop(first, signal.SIGKILL)
+    out = log.read_text(errors="replace")
+    assert "never awaited" not in out and "Traceback" not in out, out
+    assert "stopped" in out.splitlines()[-1], out
+    assert not healthy(api_url)  # the server it started is gone with it
+    print(
+        f"serve: first run handed over {fired:+.1f} s from its scheduled minute, running at "
+        f"{late:+.1f} s; stopped {term_seconds:.1f} s after SIGTERM, {int_seconds:.1f} s after SIGINT"
+    )
