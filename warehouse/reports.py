@@ -2,32 +2,91 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta, tzinfo
+from typing import Any
+from zoneinfo import ZoneInfo
 
 import duckdb
 from newswatch.warehouse.db import report_sql
 
-from newswatch.digest.render import Digest, build_digest, render
+from newswatch.digest.build import Digest, Watchlist, build_digest, day_bounds
+from newswatch.digest.render import render
 
-# Topics shown per story in the digest: the most specific ones, best first (SQL has them all).
-DIGEST_TOPICS = 6
+# Articles read per story for the summary, the links and the facts: the first published ones.
+DIGEST_ARTICLES_PER_STORY = 200
+CHART_DAYS = 14
 
 
-def digest_for(conn: duckdb.DuckDBPyConnection, day: date, *, limit: int = 100) -> Digest:
-    """The stories first seen or updated on ``day`` with their articles, copies and topics."""
+def digest_for(
+    conn: duckdb.DuckDBPyConnection,
+    day: date,
+    *,
+    zone: tzinfo | str = "UTC",
+    watchlist: Watchlist | None = None,
+    limit: int = 100,
+    chart_days: int = CHART_DAYS,
+) -> Digest:
+    """The stories first seen or grown on ``day`` (in ``zone``), ranked, with what the digest shows."""
+    tz = ZoneInfo(zone) if isinstance(zone, str) else zone
+    watch = watchlist or Watchlist()
+    start, end = day_bounds(day, tz)
     cur = conn.cursor()
-    params = {"day": day, "limit": limit, "max_topics": DIGEST_TOPICS}
-    stories = _dicts(cur.execute(report_sql("digest"), params))
-    ids = [s["story_id"] for s in stories]
-    articles = _dicts(cur.execute(report_sql("digest_articles"), {"story_ids": ids})) if ids else []
-    labels = dict(cur.execute("SELECT topic, label FROM topics").fetchall())
-    return build_digest(day, stories, articles, labels)
+    stories = _dicts(
+        cur.execute(
+            report_sql("digest"),
+            {
+                "start": start,
+                "end": end,
+                "watch_topics": sorted(watch.topics),
+                "watch_entities": sorted(watch.entities),
+            },
+        )
+    )
+    digest_preview = build_digest(day, tz, story_rows=stories, article_rows=[], limit=limit, chart_days=0)
+    ids = [c.story_id for c in digest_preview.cards]
+    by_ids = {"story_ids": ids}
+    articles = topics = entities = []
+    if ids:
+        articles = _dicts(
+            cur.execute(
+                report_sql("digest_articles"), {**by_ids, "end": end, "per_story": DIGEST_ARTICLES_PER_STORY}
+            )
+        )
+        topics = _dicts(cur.execute(report_sql("digest_topics"), by_ids))
+        entities = _dicts(cur.execute(report_sql("digest_entities"), by_ids))
+    since, _ = day_bounds(day - timedelta(days=chart_days - 1), tz)
+    chart = _dicts(cur.execute(report_sql("digest_chart"), {"since": since, "end": end, "tz": str(tz)}))
+    try:
+        health = _dicts(cur.execute(report_sql("digest_health")))
+    except duckdb.CatalogException:  # a warehouse from before web sources, opened read-only
+        health = []
+    return build_digest(
+        day,
+        tz,
+        story_rows=stories,
+        article_rows=articles,
+        topic_rows=topics,
+        entity_rows=entities,
+        chart_rows=chart,
+        health_rows=health,
+        watchlist=watch,
+        limit=limit,
+        chart_days=chart_days,
+    )
 
 
-def render_digest(conn: duckdb.DuckDBPyConnection, day: date, fmt: str = "md", *, limit: int = 100) -> str:
-    return render(digest_for(conn, day, limit=limit), fmt)
+def render_digest(
+    conn: duckdb.DuckDBPyConnection,
+    day: date,
+    fmt: str = "md",
+    *,
+    limit: int = 100,
+    zone: tzinfo | str = "UTC",
+    watchlist: Watchlist | None = None,
+) -> str:
+    return render(digest_for(conn, day, zone=zone, watchlist=watchlist, limit=limit), fmt)
 
 
-def _dicts(cur: duckdb.DuckDBPyConnection) -> list[dict[str, object]]:
+def _dicts(cur: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:
     cols = [d[0] for d in cur.description or []]
     return [dict(zip(cols, row, strict=True)) for row in cur.fetchall()]
