@@ -7,9 +7,7 @@ errors; nothing else retries, because a parse or constraint error will not go aw
 
 from __future__ import annotations
 
-import os
 import re
-import tempfile
 from collections.abc import Sequence
 from dataclasses import asdict
 from datetime import UTC, date, datetime
@@ -20,13 +18,15 @@ import duckdb
 from newswatch.sources.discover import guess_kind
 from newswatch.sources.registry import SourceContext
 from newswatch.warehouse.db import connect
-from newswatch.warehouse.reports import render_digest
+from newswatch.warehouse.reports import digest_texts
 from prefect import flow, get_run_logger, task
 from prefect.artifacts import create_markdown_artifact
 from prefect.cache_policies import NO_CACHE
 from prefect.context import get_run_context
 from prefect.task_runners import ThreadPoolTaskRunner
 
+from newswatch.atomic import write_atomically  # noqa: F401  (kept importable from here)
+from newswatch.digest.deliver import notify, today_in, write_digests
 from newswatch.driver.runs import recorded_run
 from newswatch.driver.stages import (
     Extraction,
@@ -100,29 +100,30 @@ def load_task(
 
 
 @task(name="digest", cache_policy=NO_CACHE)
-def digest_task(conn: duckdb.DuckDBPyConnection, day: date, out_dir: Path, limit: int) -> Path:
-    markdown = render_digest(conn, day, "md", limit=limit)
-    path = write_atomically(out_dir / f"{day.isoformat()}.md", markdown)
+def digest_task(conn: duckdb.DuckDBPyConnection, day: date, settings: Settings, taxonomy: Taxonomy) -> Path:
+    """Write the day's digest files beside the warehouse, publish the Markdown as the run's
+    artifact, and send it where ``[digest] notify`` says (a failed delivery is logged, not fatal)."""
+    formats = tuple(dict.fromkeys(("md", *settings.digest.formats, settings.digest.notify_format)))
+    texts = digest_texts(conn, day, settings, formats=formats, taxonomy=taxonomy)
+    written = {k: v for k, v in texts.items() if k == "md" or k in settings.digest.formats}
+    paths = write_digests(settings.digests_path, day, written)
     create_markdown_artifact(
-        markdown=markdown,
+        markdown=texts["md"],
         key="newswatch-digest",
         description=f"newswatch digest for {day.isoformat()}",
     )
-    return path
-
-
-def write_atomically(path: Path, text: str) -> Path:
-    """Write a file so that a crash leaves the old file or the new one, never half of one."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return path
+    logger = get_run_logger()
+    for result in notify(
+        settings.digest.notify,
+        title=f"newswatch digest — {day.isoformat()}",
+        body=texts[settings.digest.notify_format],
+        fmt=settings.digest.notify_format,
+    ):
+        if result.ok:
+            logger.info("digest sent to %s", result.target)
+        else:
+            logger.warning("digest not sent to %s: %s", result.target, result.reason)
+    return paths["md"]
 
 
 def ad_hoc_sources(inputs: list[str]) -> tuple[SourceSpec, ...]:
@@ -174,8 +175,8 @@ def newswatch_run(
         command = "ingest" if inputs else "run"
         with recorded_run(conn, command=command, taxonomy=taxonomy, flow_run_id=flow_run_id) as stats:
             _run_stages(conn, settings, taxonomy, stats, logger)
-            day = date.fromisoformat(digest_day) if digest_day else datetime.now(UTC).date()
-            path = digest_task(conn, day, settings.warehouse.digests_dir, settings.digest.max_stories)
+            day = date.fromisoformat(digest_day) if digest_day else today_in(settings.digest.timezone)
+            path = digest_task(conn, day, settings, taxonomy)
             stats.digest_path = str(path)
     finally:
         conn.close()

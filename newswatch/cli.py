@@ -115,38 +115,61 @@ def ingest(
 
 @app.command()
 def digest(
-    day: Annotated[str | None, typer.Option("--date", help="Day (YYYY-MM-DD, UTC); default today.")] = None,
+    day: Annotated[
+        str | None,
+        typer.Option("--date", help="Day (YYYY-MM-DD) in [digest] timezone; default today there."),
+    ] = None,
     fmt: Annotated[DigestFormat, typer.Option("--format", "-f", help="Output format.")] = DigestFormat.md,
     out: Annotated[
         Path | None, typer.Option("--out", "-o", help="Write to this file instead of stdout.")
     ] = None,
+    send: Annotated[
+        bool, typer.Option("--send", help="Also send it to the [digest] notify targets (e-mail, webhooks).")
+    ] = False,
     config: ConfigOpt = None,
     db: DbOpt = None,
 ) -> None:
-    """Print (or write) the digest of the stories first seen or updated on a day."""
+    """Print (or write, or send) the digest of the stories first seen or updated on a day: ranked,
+    summarised, with their outlets, names, topics and what is new (see docs/digest.md)."""
+    from newswatch.digest.deliver import notify, today_in
     from newswatch.warehouse.db import connect
-    from newswatch.warehouse.reports import render_digest
+    from newswatch.warehouse.reports import digest_texts
 
     try:
-        when = date.fromisoformat(day) if day else datetime.now(UTC).date()
+        settings = _settings(config, db)
+        when = date.fromisoformat(day) if day else today_in(settings.digest.timezone)
     except ValueError as exc:
         raise _fail(ValueError(f"--date {day!r}: expected YYYY-MM-DD")) from exc
+    except NewswatchError as exc:
+        raise _fail(exc) from exc
+    send_fmt = settings.digest.notify_format
+    formats = [fmt.value] + ([send_fmt] if send and send_fmt != fmt.value else [])
     try:
-        settings = _settings(config, db)
         conn = connect(settings.warehouse.path, read_only=True)
         try:
-            text = render_digest(conn, when, fmt.value, limit=settings.digest.max_stories)
+            texts = digest_texts(conn, when, settings, formats=formats)
         finally:
             conn.close()
     except NewswatchError as exc:
         raise _fail(exc) from exc
+    text = texts[fmt.value]
     if out:
-        from newswatch.flows.pipeline import write_atomically
+        from newswatch.atomic import write_atomically
 
         write_atomically(out, text)
-        err.print(f"wrote {out}")
+        err.print(f"wrote {out}", highlight=False, markup=False)
     else:
         sys.stdout.write(text)
+    if send:
+        if not settings.digest.notify:
+            raise _fail(NewswatchError("--send: no [digest] notify targets are configured"))
+        title = f"newswatch digest — {when.isoformat()}"
+        results = notify(settings.digest.notify, title=title, body=texts[send_fmt], fmt=send_fmt)
+        for r in results:
+            err.print(f"{'sent to' if r.ok else 'not sent to'} {r.target}{'' if r.ok else ': ' + r.reason}",
+                      highlight=False, markup=False, soft_wrap=True)  # fmt: skip
+        if not all(r.ok for r in results):
+            raise typer.Exit(code=1)
 
 
 @app.command()

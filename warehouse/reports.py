@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 from datetime import date, timedelta, tzinfo
-from typing import Any
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 import duckdb
 from newswatch.warehouse.db import report_sql
 
-from newswatch.digest.build import Digest, Watchlist, build_digest, day_bounds
+from newswatch.digest.build import Digest, Watchlist, build_digest, day_bounds, watchlist_of
 from newswatch.digest.render import render
+
+if TYPE_CHECKING:
+    from newswatch.settings import Settings
 
 # Articles read per story for the summary, the links and the facts: the first published ones.
 DIGEST_ARTICLES_PER_STORY = 200
@@ -85,6 +89,28 @@ def render_digest(
     watchlist: Watchlist | None = None,
 ) -> str:
     return render(digest_for(conn, day, zone=zone, watchlist=watchlist, limit=limit), fmt)
+
+
+def digest_texts(
+    conn: duckdb.DuckDBPyConnection,
+    day: date,
+    settings: Settings,
+    *,
+    formats: Sequence[str] | None = None,
+    taxonomy: Any = None,
+) -> dict[str, str]:
+    """The digest of ``day`` in each format (default: ``[digest] formats``), as configured: its
+    timezone, story limit, chart days and the taxonomy's watchlists."""
+    if taxonomy is None:
+        from newswatch.topics.taxonomy import load_taxonomy
+
+        taxonomy = load_taxonomy(settings.topics.taxonomy)
+    cfg = settings.digest
+    digest = digest_for(
+        conn, day, zone=cfg.timezone, watchlist=watchlist_of(taxonomy), limit=cfg.max_stories,
+        chart_days=cfg.chart_days,
+    )  # fmt: skip
+    return {fmt: render(digest, fmt) for fmt in (formats or cfg.formats)}
 
 
 def _dicts(cur: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:

@@ -5,7 +5,7 @@ in ``summary.py``, the chart in ``chart.py``, sanitising in ``safe.py``); ``rend
 the template of a format; ``deliver.py`` writes files and sends the digest where it is configured.
 """
 
-from newswatch.digest.build import Digest, Watchlist, build_digest, day_bounds, plural
+from newswatch.digest.build import Digest, Watchlist, build_digest, day_bounds, plural, watchlist_of
 from newswatch.digest.render import FORMATS, render
 
-__all__ = ["FORMATS", "Digest", "Watchlist", "build_digest", "day_bounds", "plural", "render"]
+__all__ = ["FORMATS", "Digest", "Watchlist", "build_digest", "day_bounds", "plural", "render", "watchlist_of"]

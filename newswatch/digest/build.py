@@ -345,3 +345,12 @@ def health_note(rows: Iterable[Mapping[str, Any]]) -> str | None:
     more = f" and {plural(len(failing) - 3, 'other')}" if len(failing) > 3 else ""
     verb = "is" if len(failing) == 1 else "are"
     return f"{plural(len(failing), 'source')} {verb} failing: {'; '.join(parts)}{more}."
+
+
+def watchlist_of(taxonomy: Any) -> Watchlist:
+    """The watchlists of a taxonomy: its own topics (those without an IPTC code, which the user
+    added to follow a subject) and its ``[[entity]]`` names."""
+    return Watchlist(
+        topics={t.id: t.label for t in taxonomy.topics if not t.iptc},
+        entities={e.entity_id: e.name for e in taxonomy.entities},
+    )

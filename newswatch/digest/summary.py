@@ -6,6 +6,8 @@ sentence scores by *support*: for every other version, its best cosine with a se
 version, averaged over the other versions; what several outlets all say is what the story is. A
 story with one version has no support to measure, so its sentences score by *centrality* (cosine
 with the version's own word profile). A little centrality and an early position break near ties.
+With several versions, a sentence whose support is under ``MIN_SUPPORT`` (no other version says
+anything like it) is used only to bring a summary up to two sentences.
 Sentences are chosen best first, skipping one that repeats a chosen one (cosine over
 ``REDUNDANT``), and shown in the order the story tells them.
 
@@ -28,6 +30,7 @@ MAX_CHARS = 480  # a summary longer than this stops at two sentences
 MAX_VERSIONS = 24  # versions read per story: enough to find what is shared, bounded cost
 MAX_PER_VERSION = 40  # sentences read per version (the lead carries the story)
 REDUNDANT = 0.6
+MIN_SUPPORT = 0.25  # a sentence no other version comes near to saying is not "shared"
 MIN_WORDS, MAX_WORDS = 6, 70
 
 _SPLIT = re.compile(r"(?<=[.!?…])[\"”’)\]]*\s+(?=[\"“‘(\[]?[A-Z0-9])|\n+")
@@ -118,6 +121,7 @@ def summarise(versions: Sequence[Version], *, title: str = "") -> list[str]:
     centroid = m.sum(axis=0)
     centrality = (m @ centroid) / max(float(np.linalg.norm(centroid)), 1e-9)
     position = np.array([p for _, p, _ in rows], dtype=np.float32)
+    shared = np.ones(len(rows), dtype=bool)
     if len(present) > 1:
         support = np.zeros(len(rows), dtype=np.float32)
         for v in present:
@@ -126,17 +130,21 @@ def summarise(versions: Sequence[Version], *, title: str = "") -> list[str]:
             support += np.where(owner == v, 0.0, best)
         support /= len(present) - 1
         score = support + 0.2 * centrality
+        shared = support >= MIN_SUPPORT
     else:
         score = centrality.astype(np.float32)
     score = score - 0.01 * position
-    order = sorted(range(len(rows)), key=lambda i: (-round(float(score[i]), 6), rows[i][0], rows[i][1]))
+    # Shared sentences first; one only a single version says fills a summary up to two sentences.
+    order = sorted(
+        range(len(rows)), key=lambda i: (not shared[i], -round(float(score[i]), 6), rows[i][0], rows[i][1])
+    )
     chosen: list[int] = []
     length = 0
     for i in order:
         if any(sims[i, j] > REDUNDANT for j in chosen):
             continue
         text = rows[i][2]
-        if len(chosen) >= 2 and length + len(text) > MAX_CHARS:
+        if len(chosen) >= 2 and (length + len(text) > MAX_CHARS or not shared[i]):
             break
         chosen.append(i)
         length += len(text)
