@@ -142,6 +142,9 @@ def digest(
         raise _fail(ValueError(f"--date {day!r}: expected YYYY-MM-DD")) from exc
     except NewswatchError as exc:
         raise _fail(exc) from exc
+    if send and not settings.digest.notify:
+        err.print("error: --send: no [digest] notify targets are configured", highlight=False, markup=False)
+        raise typer.Exit(code=2)
     send_fmt = settings.digest.notify_format
     formats = [fmt.value] + ([send_fmt] if send and send_fmt != fmt.value else [])
     try:
@@ -161,8 +164,6 @@ def digest(
     else:
         sys.stdout.write(text)
     if send:
-        if not settings.digest.notify:
-            raise _fail(NewswatchError("--send: no [digest] notify targets are configured"))
         title = f"newswatch digest — {when.isoformat()}"
         results = notify(settings.digest.notify, title=title, body=texts[send_fmt], fmt=send_fmt)
         for r in results:

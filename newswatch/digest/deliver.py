@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import os
 import re
+import warnings
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -69,6 +70,15 @@ def notify(
     """Send the digest to every apprise URL; one result per URL, failures with their reason."""
     if not urls:
         return []
+    # apprise loads its plugins on first use; some import modules Python deprecates (imghdr).
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)
+        return _send(urls, title=title, body=body, fmt=fmt, env=env)
+
+
+def _send(
+    urls: Sequence[str], *, title: str, body: str, fmt: str, env: Mapping[str, str] | None
+) -> list[Delivery]:
     import apprise  # only when something is configured: it loads many plugins
 
     body_format = apprise.NotifyFormat.HTML if fmt == "html" else apprise.NotifyFormat.MARKDOWN
