@@ -10,7 +10,15 @@ from zoneinfo import ZoneInfo
 import duckdb
 from newswatch.warehouse.db import report_sql
 
-from newswatch.digest.build import Digest, Watchlist, build_digest, day_bounds, watchlist_of
+from newswatch.digest.build import (
+    Digest,
+    Watchlist,
+    build_digest,
+    choose,
+    day_bounds,
+    rank_rows,
+    watchlist_of,
+)
 from newswatch.digest.render import render
 
 if TYPE_CHECKING:
@@ -46,8 +54,8 @@ def digest_for(
             },
         )
     )
-    digest_preview = build_digest(day, tz, story_rows=stories, article_rows=[], limit=limit, chart_days=0)
-    ids = [c.story_id for c in digest_preview.cards]
+    # Only the stories shown need their articles, topics and names.
+    ids = [r["story_id"] for r in choose(stories, rank_rows(stories, end), limit)]
     by_ids = {"story_ids": ids}
     articles = topics = entities = []
     if ids:

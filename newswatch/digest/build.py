@@ -26,6 +26,7 @@ NAMES_SHOWN = 5
 TAGS_SHOWN = 6
 NEWS_SHOWN = 3  # new facts and disagreements per story
 TOP_STORIES = 5
+FACT_VERSIONS = 8  # versions read for new facts and compared for disagreements, per story
 
 
 @dataclass(frozen=True, slots=True)
@@ -125,6 +126,31 @@ def link_url(row: Mapping[str, Any]) -> str | None:
     return safe_url(row.get("url")) or safe_url(row.get("canonical_url"))
 
 
+def rank_rows(stories: Iterable[Mapping[str, Any]], day_end: datetime) -> dict[str, Rank]:
+    """The rank of each story row of ``reports/digest.sql`` (see ``rank.py``)."""
+    return {
+        r["story_id"]: rank(
+            outlets=r["source_count"],
+            articles=r["article_count"],
+            new_today=r["new_today"],
+            new_yesterday=r["new_yesterday"],
+            is_new=bool(r["is_new"]),
+            last_seen_at=r["last_seen_at"],
+            day_end=day_end,
+            watchlist_matches=len(r["watch_topics"] or []) + len(r["watch_entities"] or []),
+        )
+        for r in stories
+    }
+
+
+def choose(stories: Sequence[Mapping[str, Any]], ranks: Mapping[str, Rank], limit: int) -> list[Any]:
+    """The ``limit`` best stories, best first; ties go to the one seen last, then to the id."""
+    ordered = sorted(
+        stories, key=lambda r: (-ranks[r["story_id"]].score, -r["last_seen_at"].timestamp(), r["story_id"])
+    )
+    return ordered[:limit]
+
+
 def build_digest(
     day: date,
     zone: tzinfo,
@@ -143,20 +169,8 @@ def build_digest(
     watch = watchlist or Watchlist()
     start, end = day_bounds(day, zone)
     stories = list(story_rows)
-    ranks = {
-        r["story_id"]: rank(
-            outlets=r["source_count"],
-            articles=r["article_count"],
-            new_today=r["new_today"],
-            new_yesterday=r["new_yesterday"],
-            is_new=bool(r["is_new"]),
-            last_seen_at=r["last_seen_at"],
-            day_end=end,
-            watchlist_matches=len(r["watch_topics"] or []) + len(r["watch_entities"] or []),
-        )
-        for r in stories
-    }
-    stories.sort(key=lambda r: (-ranks[r["story_id"]].score, -r["last_seen_at"].timestamp(), r["story_id"]))
+    ranks = rank_rows(stories, end)
+    stories = choose(stories, ranks, len(stories))
     chosen = stories[:limit]
     articles: dict[str, list[Mapping[str, Any]]] = defaultdict(list)
     for a in article_rows:
@@ -278,16 +292,17 @@ def _whats_new(
         before = {a["source"] for a in known}
         card.new_outlets = sorted({outlet[a["article_id"]] for a in fresh if a["source"] not in before})
         stated = set()
-        for a in (x for x in originals if x["first_seen_at"] < start):
+        for a in [x for x in originals if x["first_seen_at"] < start][:FACT_VERSIONS]:
             stated |= {(f.kind, f.role, f.value) for f in facts_of(a["article_id"], _text(a))[0]}
-        for a in (x for x in originals if x["first_seen_at"] >= start):
+        for a in [x for x in originals if x["first_seen_at"] >= start][:FACT_VERSIONS]:
             for f in facts_of(a["article_id"], _text(a))[0]:
                 line = f"{clean_text(f.quote, SENTENCE_CHARS)} ({outlet[a['article_id']]})"
                 if (f.kind, f.role, f.value) not in stated and line not in card.new_facts:
                     card.new_facts.append(line)
         card.new_facts = card.new_facts[:NEWS_SHOWN]
     fresh_ids = {a["article_id"] for a in fresh}
-    versions = [(a["article_id"], _text(a)) for a in originals[:24]]
+    # Pairs of versions grow with the square of their number: the first published ones are compared.
+    versions = [(a["article_id"], _text(a)) for a in originals[:FACT_VERSIONS]]
     for d in differences(versions):
         if d.a.article_id in fresh_ids or d.b.article_id in fresh_ids:
             card.disagreements.append(
