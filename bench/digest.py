@@ -26,11 +26,12 @@ import time
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
-from newswatch.digest import render, watchlist_of
-from newswatch.topics.taxonomy import load_taxonomy
 from newswatch.warehouse.db import connect
 from newswatch.warehouse.loader import sync_topics
 from newswatch.warehouse.reports import digest_for
+
+from newswatch.digest import render, watchlist_of
+from newswatch.topics.taxonomy import load_taxonomy
 
 ROOT = Path(__file__).resolve().parents[1]
 END = datetime(2026, 11, 30, tzinfo=UTC)
@@ -90,7 +91,8 @@ def generate(db: Path, articles: int, days: int) -> None:
                'https://example.org/' || g.article_id,
                b.l[(1 + hash(g.k) % b.n)::BIGINT] AS title,
                NULL,
-               array_to_string(list_transform(range((6 + hash(g.i, 1) % 15)::BIGINT), x -> b.l[(1 + hash(g.k, x) % b.n)::BIGINT]), ' '),
+               array_to_string(list_transform(range((6 + hash(g.i, 1) % 15)::BIGINT),
+                                              x -> b.l[(1 + hash(g.k, x) % b.n)::BIGINT]), ' '),
                g.seen, NULL, [], g.source, 'en', 300, md5(g.article_id), NULL, NULL, NULL, g.story_id, NULL,
                g.seen, g.seen, 'bench'
         FROM gen AS g, (SELECT list(s ORDER BY s) AS l, count(*) AS n FROM bank) AS b

@@ -154,7 +154,9 @@ class DigestSettings(_Section):
         try:
             ZoneInfo(value)
         except (ZoneInfoNotFoundError, ValueError) as exc:
-            raise ValueError(f"unknown time zone {value!r} (use an IANA name such as 'Asia/Karachi')") from exc
+            raise ValueError(
+                f"unknown time zone {value!r} (use an IANA name such as 'Asia/Karachi')"
+            ) from exc
         return value
 
 

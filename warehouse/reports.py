@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta, tzinfo
 from collections.abc import Sequence
+from datetime import date, timedelta, tzinfo
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 

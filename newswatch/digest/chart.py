@@ -80,7 +80,7 @@ def svg(chart: Chart, *, width: int = 360, height: int = 160) -> str:
     ]
     for i, day in enumerate(chart.days):
         x = left + i * step + (step - bar) / 2
-        y = top + plot_h
+        y = float(top + plot_h)
         for s in chart.series:
             c = s.counts[i]
             if not c:

@@ -59,7 +59,7 @@ def sentences(text: str) -> list[str]:
     for raw in _SPLIT.split(text):
         s = " ".join(raw.split())
         n = len(s.split())
-        if not (MIN_WORDS <= n <= MAX_WORDS) or s[-1:] not in ".!?\"”’)" or s.endswith("..."):
+        if not (MIN_WORDS <= n <= MAX_WORDS) or s[-1:] not in '.!?"”’)' or s.endswith("..."):
             continue
         if s.count("“") != s.count("”") or s.count('"') % 2:  # a piece of a quotation, cut off
             continue
@@ -90,7 +90,9 @@ def best_version(versions: Sequence[Version]) -> int:
     sims = m @ m.T
     np.fill_diagonal(sims, 0.0)
     closeness = sims.sum(axis=1) / (len(versions) - 1)
-    order = sorted(range(len(versions)), key=lambda i: (-versions[i].copies, -round(float(closeness[i]), 6), i))
+    order = sorted(
+        range(len(versions)), key=lambda i: (-versions[i].copies, -round(float(closeness[i]), 6), i)
+    )
     return order[0]
 
 

@@ -84,7 +84,9 @@ MEASURE = """(() => {
     clientWidth: document.documentElement.clientWidth,
     cards: cards.length,
     visibleCards: cards.filter(visible).length,
-    headlines: cards.filter(c => { const h = c.querySelector('h3'); return h && visible(h) && h.textContent.trim(); }).length,
+    headlines: cards.filter(c => {
+      const h = c.querySelector('h3'); return h && visible(h) && h.textContent.trim();
+    }).length,
     summaries: cards.filter(c => { const s = c.querySelector('.summary'); return s && visible(s); }).length,
     svg: document.querySelectorAll('svg').length,
     links: [...document.querySelectorAll('a[href]')].map(a => a.getAttribute('href')),
@@ -132,9 +134,9 @@ def inspect_page(page: Path, screenshot: Path, *, width: int = 390, height: int 
                      deviceScaleFactor=1, mobile=True)  # fmt: skip
             cdp.call("Page.navigate", sid, url=page.resolve().as_uri())
             cdp.wait_for("Page.loadEventFired")
-            report.facts = cdp.call("Runtime.evaluate", sid, expression=MEASURE, returnByValue=True)["result"][
-                "value"
-            ]
+            report.facts = cdp.call("Runtime.evaluate", sid, expression=MEASURE, returnByValue=True)[
+                "result"
+            ]["value"]
             shot = cdp.call("Page.captureScreenshot", sid, format="png", captureBeyondViewport=True)
             screenshot.parent.mkdir(parents=True, exist_ok=True)
             screenshot.write_bytes(base64.b64decode(shot["data"]))

@@ -28,7 +28,12 @@ HOSTILE = [
         "source": "Bidi \u2066Outlet\u2069\x07",
         "body": "Bidi overrides and control characters.",
     },
-    {"url": "https://long.example/t", "title": "Long " * 24_000, "source": "Long", "body": "A very long title."},
+    {
+        "url": "https://long.example/t",
+        "title": "Long " * 24_000,
+        "source": "Long",
+        "body": "A very long title.",
+    },
 ]
 
 

@@ -13,6 +13,7 @@ from datetime import date
 from email import message_from_bytes, policy
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import ClassVar
 
 import pytest
 from nwtest import run_plain, write_config
@@ -45,7 +46,10 @@ def test_digests_live_beside_their_warehouse(tmp_path: Path) -> None:
     config.write_text("[warehouse]\npath = 'data/newswatch.duckdb'\n", encoding="utf-8")
     assert load_settings(config).digests_path == Path("data/digests")
     assert load_settings(config, db=tmp_path / "other.duckdb").digests_path == tmp_path / "other-digests"
-    assert load_settings(config, db=tmp_path / "x" / "newswatch.duckdb").digests_path == tmp_path / "x" / "digests"
+    assert (
+        load_settings(config, db=tmp_path / "x" / "newswatch.duckdb").digests_path
+        == tmp_path / "x" / "digests"
+    )
     config.write_text("[warehouse]\ndigests_dir = 'out/d'\n", encoding="utf-8")
     assert load_settings(config, db=tmp_path / "other.duckdb").digests_path == Path("out/d")
 
@@ -70,7 +74,7 @@ def test_notify_urls_take_secrets_from_the_environment_only() -> None:
 
 
 class _Hook(BaseHTTPRequestHandler):
-    received: list[dict[str, object]] = []
+    received: ClassVar[list[dict[str, object]]] = []
 
     def do_POST(self) -> None:
         length = int(self.headers.get("Content-Length") or 0)
@@ -148,9 +152,7 @@ def test_digest_is_sent_by_mail_and_webhook_to_local_sinks(
     assert len(_Hook.received) == 1 and "1 story (1 new)" in str(_Hook.received[0]["message"])
 
 
-def test_one_failing_target_does_not_stop_the_others(
-    tmp_path: Path, seeds_dir: Path, http_sink: str
-) -> None:
+def test_one_failing_target_does_not_stop_the_others(tmp_path: Path, seeds_dir: Path, http_sink: str) -> None:
     with socket.socket() as s:  # a port nobody listens on
         s.bind(("127.0.0.1", 0))
         dead = s.getsockname()[1]

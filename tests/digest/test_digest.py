@@ -105,11 +105,25 @@ def test_markdown_digest_escapes_markdown_and_keeps_links_whole() -> None:
 
 def test_safe_url_keeps_http_links_only_and_encodes_what_could_end_a_link() -> None:
     assert safe_url("https://example.org/x y") is None  # two words are not one URL
-    assert safe_url("https://example.org/a(b)[c]<d>'e\"") == "https://example.org/a%28b%29%5Bc%5D%3Cd%3E%27e%22"
+    assert (
+        safe_url("https://example.org/a(b)[c]<d>'e\"") == "https://example.org/a%28b%29%5Bc%5D%3Cd%3E%27e%22"
+    )
     assert safe_url("  HTTP://Example.org/ok?a=1&b=2#f ") == "HTTP://Example.org/ok?a=1&b=2#f"
     assert safe_url("https://example.org/caf%C3%A9") == "https://example.org/caf%C3%A9"
-    for bad in ("javascript:alert(1)", " JAVASCRIPT:x", "data:text/html,x", "vbscript:x", "//evil",
-                "file:///etc/passwd", "https://", "http:/x", "mailto:a@b", "", None, "https://a\nb"):
+    for bad in (
+        "javascript:alert(1)",
+        " JAVASCRIPT:x",
+        "data:text/html,x",
+        "vbscript:x",
+        "//evil",
+        "file:///etc/passwd",
+        "https://",
+        "http:/x",
+        "mailto:a@b",
+        "",
+        None,
+        "https://a\nb",
+    ):
         assert safe_url(bad) is None, bad  # fmt: skip
     assert md_link("t", None) == "t"
     assert md_link("a]b", "https://x.org/") == "[a\\]b](<https://x.org/>)"
@@ -122,7 +136,10 @@ def test_clean_text_removes_what_reorders_or_hides_text_and_cuts_long_fields() -
     cut = clean_text("word " * 1000, 50)
     assert len(cut) <= 50 and cut.endswith("…") and not cut.endswith(" …")
     assert clean_text("\ud800 lone") == "lone"
-    assert md_escape("a_b*c`d<e>[f](g)#h|i~j!k&l\\m") == "a\\_b\\*c\\`d\\<e\\>\\[f\\]\\(g\\)\\#h\\|i\\~j\\!k\\&l\\\\m"
+    assert (
+        md_escape("a_b*c`d<e>[f](g)#h|i~j!k&l\\m")
+        == "a\\_b\\*c\\`d\\<e\\>\\[f\\]\\(g\\)\\#h\\|i\\~j\\!k\\&l\\\\m"
+    )
 
 
 def test_plurals_read_right() -> None:
@@ -159,15 +176,20 @@ def test_topics_are_tags_not_a_comma_soup_and_watchlists_get_sections() -> None:
     topics = [
         {"story_id": "s_1", "topic": "economy", "label": "economy, business and finance", "parent": None,
          "score": 2.0, "articles": 1},
-        {"story_id": "s_1", "topic": "cpec", "label": "CPEC", "parent": "economy", "score": 3.0, "articles": 1},
-        {"story_id": "s_2", "topic": "arts", "label": "arts, culture, entertainment and media", "parent": None,
+        {"story_id": "s_1", "topic": "cpec", "label": "CPEC", "parent": "economy", "score": 3.0,
+         "articles": 1},
+        {"story_id": "s_2", "topic": "arts", "label": "arts, culture, entertainment and media",
+         "parent": None,
          "score": 2.0, "articles": 1},
     ]  # fmt: skip
     watch = Watchlist({"cpec": "CPEC"}, {"person:wang-yi": "Wang Yi"})
     d = build_digest(DAY, UTC, story_rows=rows, article_rows=arts, topic_rows=topics, watchlist=watch)
     assert d.cards[0].story_id == "s_1"  # the watchlist points rank it first
     assert [t.label for t in d.cards[0].tags] == ["CPEC"] and d.cards[0].tags[0].watched
-    assert [s.title for s in d.sections] == ["Economy, business and finance", "Arts, culture, entertainment and media"]
+    assert [s.title for s in d.sections] == [
+        "Economy, business and finance",
+        "Arts, culture, entertainment and media",
+    ]
     assert [(w.title, [c.story_id for c in w.cards]) for w in d.watchlists] == [("CPEC · Wang Yi", ["s_1"])]
     html = render(d, "html")
     assert '<li class="watched" title="watchlist">CPEC</li>' in html
@@ -192,7 +214,9 @@ def test_rank_puts_outlets_growth_recency_and_watchlists_first() -> None:
     assert len(build_digest(DAY, UTC, story_rows=rows, article_rows=[], limit=1).cards) == 1
 
 
-SHARED = "Pakistan and China signed a financing agreement for the ML-1 railway upgrade in Islamabad on Monday."
+SHARED = (
+    "Pakistan and China signed a financing agreement for the ML-1 railway upgrade in Islamabad on Monday."
+)
 
 
 def test_summary_takes_the_sentences_the_versions_share_deterministically() -> None:
@@ -212,7 +236,9 @@ def test_summary_takes_the_sentences_the_versions_share_deterministically() -> N
     assert summarise(list(versions), title="Rail deal") == out  # same input, same summary
     assert summarise([Version("x", "t", "Too short.")]) == []
     assert best_version(versions) in (0, 1, 2)
-    assert best_version([Version("a", "x", "one two three", copies=0), Version("b", "y", "zzz", copies=2)]) == 1
+    assert (
+        best_version([Version("a", "x", "one two three", copies=0), Version("b", "y", "zzz", copies=2)]) == 1
+    )
 
 
 def test_chart_is_inline_svg_with_escaped_labels_and_no_external_asset() -> None:

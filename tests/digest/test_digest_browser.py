@@ -32,7 +32,8 @@ def test_html_digest_reads_well_on_a_phone(corpus_config: Path, tmp_path: Path) 
     today = datetime.now(UTC).date().isoformat()
     page = tmp_path / "digest.html"
     result = runner.invoke(
-        app, ["digest", "--date", today, "--format", "html", "--out", str(page), "--config", str(corpus_config)]
+        app,
+        ["digest", "--date", today, "--format", "html", "--out", str(page), "--config", str(corpus_config)],
     )
     assert result.exit_code == 0, result.output
     html = page.read_text(encoding="utf-8")
