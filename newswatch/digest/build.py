@@ -97,6 +97,7 @@ class Digest:
     watchlists: list[Section] = field(default_factory=list)
     chart: Chart | None = None
     health: str | None = None
+    outlet_count: int = 0  # outlets of the stories shown
 
     @property
     def new_count(self) -> int:
@@ -105,10 +106,6 @@ class Digest:
     @property
     def top(self) -> list[Card]:
         return self.cards[:TOP_STORIES]
-
-    @property
-    def outlet_count(self) -> int:
-        return len({link.outlet for c in self.cards for link in c.links})
 
 
 def day_bounds(day: date, zone: tzinfo) -> tuple[datetime, datetime]:
@@ -173,8 +170,10 @@ def build_digest(
     stories = choose(stories, ranks, len(stories))
     chosen = stories[:limit]
     articles: dict[str, list[Mapping[str, Any]]] = defaultdict(list)
+    outlets: set[str] = set()
     for a in article_rows:
         articles[a["story_id"]].append(a)
+        outlets.add(a["source"])
     topics: dict[str, list[Mapping[str, Any]]] = defaultdict(list)
     for t in topic_rows:
         topics[t["story_id"]].append(t)
@@ -186,7 +185,7 @@ def build_digest(
               names[r["story_id"]], watch, start, zone)
         for r in chosen
     ]  # fmt: skip
-    digest = Digest(day=day, timezone=str(zone), cards=cards, touched=len(stories))
+    digest = Digest(day=day, timezone=str(zone), cards=cards, touched=len(stories), outlet_count=len(outlets))
     digest.sections = _sections(cards)
     digest.watchlists = _watchlists(cards, chosen, watch)
     days = [day - timedelta(days=chart_days - 1 - i) for i in range(chart_days)]
