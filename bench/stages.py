@@ -40,7 +40,7 @@ STAGES = [
     ("newswatch.extract.html", "_body", "body passes"),
     ("newswatch.extract.html", "paywall_kind", "paywall"),
     ("newswatch.driver.pool", "clean", "clean"),
-    ("newswatch.clean", "detect_language", "language"),
+    ("newswatch.language", "detect_language", "language"),
     ("newswatch.driver.stages", "derive", "tags, entities, signatures"),
     ("newswatch.driver.stages", "assign_copies", "copies"),
     ("newswatch.driver.stages", "assign_stories", "stories"),

@@ -1,7 +1,8 @@
 from hypothesis import given
 from hypothesis import strategies as st
 
-from newswatch.clean import clean, content_hash, detect_language, strip_boilerplate
+from newswatch.clean import clean, content_hash, strip_boilerplate
+from newswatch.language import detect_language
 from newswatch.records import Extracted
 from newswatch.text import fold, normalize, words
 

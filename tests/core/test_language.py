@@ -1,4 +1,4 @@
-"""Language detection walks py3langid's byte automaton in numpy (newswatch.clean._identifier): the
+"""Language detection walks py3langid's byte automaton in numpy (newswatch.language._identifier): the
 scores must be py3langid's own, to the bit, on any text."""
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from newswatch.clean import _DFA_DEPTH, _identifier
+from newswatch.language import _DFA_DEPTH, _identifier
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "news_html"
 
