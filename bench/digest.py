@@ -26,12 +26,11 @@ import time
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
+from newswatch.digest import render, watchlist_of
+from newswatch.topics.taxonomy import load_taxonomy
 from newswatch.warehouse.db import connect
 from newswatch.warehouse.loader import sync_topics
 from newswatch.warehouse.reports import digest_for
-
-from newswatch.digest import render, watchlist_of
-from newswatch.topics.taxonomy import load_taxonomy
 
 ROOT = Path(__file__).resolve().parents[1]
 END = datetime(2026, 11, 30, tzinfo=UTC)

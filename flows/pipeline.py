@@ -15,10 +15,6 @@ from pathlib import Path
 from typing import Any
 
 import duckdb
-from newswatch.sources.discover import guess_kind
-from newswatch.sources.registry import SourceContext
-from newswatch.warehouse.db import connect
-from newswatch.warehouse.reports import digest_texts
 from prefect import flow, get_run_logger, task
 from prefect.artifacts import create_markdown_artifact
 from prefect.cache_policies import NO_CACHE
@@ -43,7 +39,11 @@ from newswatch.driver.stages import (
 from newswatch.errors import SourceError
 from newswatch.records import Fetch, RunStats
 from newswatch.settings import Settings, SourceSpec, load_settings
+from newswatch.sources.discover import guess_kind
+from newswatch.sources.registry import SourceContext
 from newswatch.topics.taxonomy import Taxonomy, load_configured
+from newswatch.warehouse.db import connect
+from newswatch.warehouse.reports import digest_texts
 
 
 def _transient(task: Any, task_run: Any, state: Any) -> bool:

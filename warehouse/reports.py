@@ -8,7 +8,6 @@ from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 import duckdb
-from newswatch.warehouse.db import report_sql
 
 from newswatch.digest.build import (
     Digest,
@@ -20,6 +19,7 @@ from newswatch.digest.build import (
     watchlist_of,
 )
 from newswatch.digest.render import render
+from newswatch.warehouse.db import report_sql
 
 if TYPE_CHECKING:
     from newswatch.settings import Settings

@@ -18,7 +18,6 @@ from newswatch.atomic import current_umask
 def test_flow_run_publishes_the_digest_file_as_its_artifact(
     prefect_harness: None, tmp_path: Path, seeds_dir: Path
 ) -> None:
-    from newswatch.flows import newswatch_run
     from prefect.client.orchestration import get_client
     from prefect.client.schemas.filters import (
         ArtifactFilter,
@@ -26,6 +25,8 @@ def test_flow_run_publishes_the_digest_file_as_its_artifact(
         FlowRunFilter,
         FlowRunFilterId,
     )
+
+    from newswatch.flows import newswatch_run
 
     config = write_config(tmp_path, f'[[sources]]\nname = "seeds"\nkind = "files"\npath = "{seeds_dir}"\n')
     # No digests_dir: the digests go beside the warehouse, never into the default data/digests.

@@ -6,9 +6,10 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import duckdb
+from nwtest import FIXTURES, SEED_000, run_plain, write_config
+
 from newswatch.warehouse.db import connect
 from newswatch.warehouse.reports import render_digest
-from nwtest import FIXTURES, SEED_000, run_plain, write_config
 
 TABLES = (
     "articles",
