@@ -56,16 +56,16 @@ def digest_for(
     )
     # Only the stories shown need their articles, topics and names.
     ids = [r["story_id"] for r in choose(stories, rank_rows(stories, end), limit)]
-    by_ids = {"story_ids": ids}
-    articles = topics = entities = []
+    articles: list[dict[str, Any]] = []
+    topics: list[dict[str, Any]] = []
+    entities: list[dict[str, Any]] = []
     if ids:
-        articles = _dicts(
-            cur.execute(
-                report_sql("digest_articles"), {**by_ids, "end": end, "per_story": DIGEST_ARTICLES_PER_STORY}
-            )
-        )
-        topics = _dicts(cur.execute(report_sql("digest_topics"), by_ids))
-        entities = _dicts(cur.execute(report_sql("digest_entities"), by_ids))
+        sql, params = with_id_list(report_sql("digest_articles"), "story_ids", ids)
+        articles = _dicts(cur.execute(sql, {**params, "end": end, "per_story": DIGEST_ARTICLES_PER_STORY}))
+        sql, params = with_id_list(report_sql("digest_topics"), "story_ids", ids)
+        topics = _dicts(cur.execute(sql, {**params, "end": end}))
+        sql, params = with_id_list(report_sql("digest_entities"), "story_ids", ids)
+        entities = _dicts(cur.execute(sql, {**params, "end": end}))
     since, _ = day_bounds(day - timedelta(days=chart_days - 1), tz)
     chart = _dicts(cur.execute(report_sql("digest_chart"), {"since": since, "end": end, "tz": str(tz)}))
     try:
@@ -119,6 +119,22 @@ def digest_texts(
         chart_days=cfg.chart_days,
     )  # fmt: skip
     return {fmt: render(digest, fmt) for fmt in (formats or cfg.formats)}
+
+
+def with_id_list(sql: str, name: str, values: Sequence[str]) -> tuple[str, dict[str, str]]:
+    """``sql`` with ``IN ($name)`` made one named parameter per value (``$name_0, $name_1, ...``).
+
+    An IN list of parameters lets DuckDB look the values up (ART index, zone maps); a list
+    parameter unnested in a subquery makes it scan every row (20 times slower at 1M articles).
+    """
+    if not values:
+        raise ValueError(f"${name}: an empty list")
+    names = [f"{name}_{i}" for i in range(len(values))]
+    placeholder = f"IN (${name})"
+    if placeholder not in sql:
+        raise ValueError(f"the query has no {placeholder}")
+    expanded = sql.replace(placeholder, "IN (" + ", ".join(f"${n}" for n in names) + ")")
+    return expanded, dict(zip(names, values, strict=True))
 
 
 def _dicts(cur: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:

@@ -83,7 +83,9 @@ def _matrix(bags: Sequence[set[str]]) -> np.ndarray:
 
 
 def best_version(versions: Sequence[Version]) -> int:
-    """Index of the version most like all the others (most copies first, then earliest)."""
+    """Index of the version most like all the others (most copies first, then earliest), among the
+    first ``MAX_VERSIONS``."""
+    versions = list(versions)[:MAX_VERSIONS]  # the first published: the rest rarely lead
     if len(versions) <= 1:
         return 0
     m = _matrix([_terms(f"{v.title} {v.text}") for v in versions])

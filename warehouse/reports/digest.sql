@@ -2,6 +2,8 @@
 -- timezone, as TIMESTAMPTZ. Counts are as they stood at the end of that day (a digest of a past
 -- day does not see later articles). Ranked in Python (newswatch/digest/rank.py), so every story
 -- touched that day comes back; $watch_topics and $watch_entities are the configured watchlists.
+-- The watchlist matches read the touched stories' own rows, not the story_topics/story_entities
+-- views, which roll up every story in the warehouse.
 WITH touched AS (
     SELECT DISTINCT story_id
     FROM articles
@@ -9,7 +11,7 @@ WITH touched AS (
 ),
 members AS (
     SELECT a.story_id, a.article_id, a.source, a.copy_of, a.first_seen_at
-    FROM articles AS a JOIN touched USING (story_id)
+    FROM articles AS a SEMI JOIN touched USING (story_id)
     WHERE a.first_seen_at < $end
 ),
 counts AS (
@@ -26,16 +28,16 @@ counts AS (
     GROUP BY story_id
 ),
 watched_topics AS (
-    SELECT st.story_id, list(DISTINCT st.topic ORDER BY st.topic) AS topics
-    FROM story_topics AS st JOIN touched USING (story_id)
-    WHERE list_contains($watch_topics, st.topic)
-    GROUP BY st.story_id
+    SELECT m.story_id, list(DISTINCT t.topic ORDER BY t.topic) AS topics
+    FROM article_topics AS t JOIN members AS m USING (article_id)
+    WHERE m.copy_of IS NULL AND list_contains($watch_topics, t.topic)
+    GROUP BY m.story_id
 ),
 watched_names AS (
-    SELECT se.story_id, list(DISTINCT se.entity_id ORDER BY se.entity_id) AS entities
-    FROM story_entities AS se JOIN touched USING (story_id)
-    WHERE list_contains($watch_entities, se.entity_id)
-    GROUP BY se.story_id
+    SELECT m.story_id, list(DISTINCT e.entity_id ORDER BY e.entity_id) AS entities
+    FROM article_entities AS e JOIN members AS m USING (article_id)
+    WHERE m.copy_of IS NULL AND list_contains($watch_entities, e.entity_id)
+    GROUP BY m.story_id
 )
 SELECT c.story_id, c.article_count, c.version_count, c.source_count, c.first_seen_at, c.last_seen_at,
        c.new_today, c.new_yesterday, c.first_seen_at >= $start AS is_new,
