@@ -73,6 +73,7 @@ class Card:
     tags: list[Tag] = field(default_factory=list)
     watched: list[str] = field(default_factory=list)  # watchlist labels and names it matches
     new_outlets: list[str] = field(default_factory=list)
+    more_new_outlets: int = 0
     new_facts: list[str] = field(default_factory=list)
     disagreements: list[str] = field(default_factory=list)
 
@@ -289,7 +290,8 @@ def _whats_new(
     outlet = {a["article_id"]: clean_text(a["source"], NAME_CHARS) for a in articles}
     if known:
         before = {a["source"] for a in known}
-        card.new_outlets = sorted({outlet[a["article_id"]] for a in fresh if a["source"] not in before})
+        joined = sorted({outlet[a["article_id"]] for a in fresh if a["source"] not in before})
+        card.new_outlets, card.more_new_outlets = joined[:LINKS_SHOWN], max(len(joined) - LINKS_SHOWN, 0)
         stated = set()
         for a in [x for x in originals if x["first_seen_at"] < start][:FACT_VERSIONS]:
             stated |= {(f.kind, f.role, f.value) for f in facts_of(a["article_id"], _text(a))[0]}

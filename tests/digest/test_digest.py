@@ -284,3 +284,23 @@ def test_unknown_format_is_refused(fmt: str) -> None:
     assert render(d, fmt)
     with pytest.raises(ValueError, match="unknown digest format"):
         render(d, "pdf")
+
+
+def test_whats_new_since_the_day_before_outlets_facts_and_disagreements() -> None:
+    yesterday = NOW - timedelta(days=1)
+    rows = [story(is_new=False, first_seen_at=yesterday, article_count=2, source_count=2)]
+    arts = [
+        article("a_1", source="Dawn", first_seen_at=yesterday,
+                body="Foreign ministers held talks in Beijing on December 4 with Wang Yi on security."),
+        article("a_2", source="Geo",
+                body="Foreign ministers held talks in Beijing on December 5 with Wang Yi on security. "
+                     "Five engineers were hurt in the attack."),
+    ]  # fmt: skip
+    card = build_digest(DAY, UTC, story_rows=rows, article_rows=arts).cards[0]
+    assert card.new_outlets == ["Geo"]
+    assert any("Five engineers" in f and f.endswith("(Geo)") for f in card.new_facts)
+    assert (
+        card.disagreements and "December 4" in card.disagreements[0] and "December 5" in card.disagreements[0]
+    )
+    md = render(build_digest(DAY, UTC, story_rows=rows, article_rows=arts), "md")
+    assert "- New outlets: Geo\n" in md and "(updated)" in md and "1 new article today" in md
