@@ -25,12 +25,12 @@ import time
 from pathlib import Path
 
 import numpy as np
-from newswatch.warehouse.db import connect
-from newswatch.warehouse.state import load_copy_index, save_copy_index
 
 from newswatch.copies.minhash import signature_bytes
 from newswatch.copies.store import index_path
 from newswatch.settings import CopySettings
+from newswatch.warehouse.db import connect
+from newswatch.warehouse.state import load_copy_index, save_copy_index
 
 
 def peak_mib() -> int:

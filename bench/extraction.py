@@ -181,11 +181,10 @@ def _newswatch_run(
 
 
 def _newswatch(workers: int) -> tuple[float, float, int, float]:
-    from newswatch.warehouse.db import connect
-
     from newswatch.driver.pool import POOL_MIN_DOCUMENTS, shutdown_pool
     from newswatch.settings import load_settings
     from newswatch.topics.taxonomy import load_configured
+    from newswatch.warehouse.db import connect
 
     _, pages = load_pages()
     warm, timed = pages[:WARM], pages[WARM:]

@@ -80,12 +80,11 @@ def main() -> int:
     pages = [p.read_bytes() for p in sorted(CORPUS.glob("*.html.gz"))]
     raw_mb = sum(len(gzip.decompress(p)) for p in pages) / len(pages) / 1e6
 
-    from newswatch.sources.http import make_client
-    from newswatch.sources.registry import SourceContext
-
     from newswatch.driver.stages import extract, read
     from newswatch.records import HttpValidators
     from newswatch.settings import Settings, SourceSpec
+    from newswatch.sources.http import make_client
+    from newswatch.sources.registry import SourceContext
 
     server, base = serve(pages, args.pages)
     settings = Settings(

@@ -71,10 +71,9 @@ def _child() -> dict[str, float]:
     for module, name, label in STAGES:
         mod = importlib.import_module(module)
         setattr(mod, name, timed(label, getattr(mod, name)))
-    from newswatch.warehouse.db import connect
-
     from newswatch.settings import load_settings
     from newswatch.topics.taxonomy import load_configured
+    from newswatch.warehouse.db import connect
 
     _, pages = bench.load_pages()
     warm, timed_pages = pages[: bench.WARM], pages[bench.WARM :]

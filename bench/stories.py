@@ -95,9 +95,8 @@ def gold_labels(path: Path, column: str = "STORY") -> dict[str, str]:
 
 def cluster_file(path: Path, settings: Settings) -> tuple[dict[str, str], int]:
     """Ingest ``path`` like a files source and return article_id -> story_id and the copy count."""
-    from newswatch.sources.files import read_file
-
     from newswatch.driver.stages import event_order, extract
+    from newswatch.sources.files import read_file
 
     docs = [d for d in read_file(path, "bench", max_bytes=1 << 30) if hasattr(d, "fields")]
     extraction = extract(docs)  # type: ignore[arg-type]

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from newswatch.flows.pipeline import newswatch_run
 from prefect import serve
+
+from newswatch.flows.pipeline import newswatch_run
 
 
 def deployment(*, config: str | None, db: str | None, cron: str) -> Any:

@@ -56,9 +56,18 @@ class DigestFormat(str, Enum):
     html = "html"
 
 
+# Exit codes: 0 done; 1 the run failed; 2 a usage or configuration error; 3 the warehouse was busy
+# (another run kept writing longer than [warehouse] write_wait, or a reader gave up after read_wait).
+EXIT_BUSY = 3
+
+
 def _fail(exc: Exception) -> typer.Exit:
-    err.print(f"[bold red]error:[/] {exc}", highlight=False, markup=True, soft_wrap=True)
-    return typer.Exit(code=2)
+    from rich.markup import escape
+
+    from newswatch.errors import WarehouseBusy
+
+    err.print(f"[bold red]error:[/] {escape(str(exc))}", highlight=False, markup=True, soft_wrap=True)
+    return typer.Exit(code=EXIT_BUSY if isinstance(exc, WarehouseBusy) else 2)
 
 
 def _settings(config: Path | None, db: Path | None) -> Any:
@@ -67,14 +76,60 @@ def _settings(config: Path | None, db: Path | None) -> Any:
     return load_settings(config, db=db)
 
 
-def _run_flow(config: Path | None, db: Path | None, inputs: list[str] | None) -> None:
-    _settings(config, db)  # fail fast, before Prefect starts, on a bad configuration
-    from newswatch.flows import newswatch_run
+NoPrefectOpt = Annotated[
+    bool,
+    typer.Option(
+        "--no-prefect",
+        help="Run the same stages in this process without Prefect (no server, no flow run, no artifact).",
+    ),
+]
 
-    summary = newswatch_run(config=str(config) if config else None, db=str(db) if db else None, inputs=inputs)
+
+def _run_flow(
+    config: Path | None, db: Path | None, inputs: list[str] | None, no_prefect: bool = False
+) -> None:
+    settings = _settings(config, db)  # fail fast, before Prefect starts, on a bad configuration
+    if no_prefect:
+        summary = _run_plain(settings, inputs)
+    else:
+        from newswatch.flows import newswatch_run
+
+        summary = newswatch_run(
+            config=str(config) if config else None, db=str(db) if db else None, inputs=inputs
+        )
     _print_summary(summary)
     if summary.get("status") != "completed":
         raise typer.Exit(code=1)
+
+
+def _run_plain(settings: Any, inputs: list[str] | None) -> dict[str, Any]:
+    """The flow's stages in this process (``newswatch.driver.runs``), Prefect not imported."""
+    from dataclasses import asdict
+
+    from newswatch.digest.deliver import today_in
+    from newswatch.driver.runs import ad_hoc_sources, run_locally
+    from newswatch.warehouse.db import connect
+
+    if inputs:
+        settings = settings.model_copy(update={"sources": ad_hoc_sources(inputs)})
+    try:
+        stats = run_locally(
+            settings, command="ingest" if inputs else "run", digest_day=today_in(settings.digest.timezone)
+        )
+    except NewswatchError:
+        raise
+    except Exception as exc:  # recorded as a failed run; the summary says so
+        err.print(f"[bold red]run failed:[/] {type(exc).__name__}: {exc}", highlight=False, soft_wrap=True)
+        raise typer.Exit(code=1) from exc
+    summary = asdict(stats)
+    summary["warehouse"] = str(settings.warehouse.path)
+    conn = connect(settings.warehouse.path, read_only=True, wait=settings.warehouse.read_wait)
+    try:
+        row = conn.execute("SELECT count(*) FROM stories").fetchone()
+    finally:
+        conn.close()
+    summary["stories"] = int(row[0]) if row else 0
+    return summary
 
 
 def _print_summary(s: dict[str, Any]) -> None:
@@ -89,10 +144,10 @@ def _print_summary(s: dict[str, Any]) -> None:
 
 
 @app.command()
-def run(config: ConfigOpt = None, db: DbOpt = None) -> None:
+def run(config: ConfigOpt = None, db: DbOpt = None, no_prefect: NoPrefectOpt = False) -> None:
     """The main job: read every configured source, run all stages, write today's digest."""
     try:
-        _run_flow(config, db, None)
+        _run_flow(config, db, None, no_prefect)
     except NewswatchError as exc:
         raise _fail(exc) from exc
 
@@ -105,10 +160,11 @@ def ingest(
     ],
     config: ConfigOpt = None,
     db: DbOpt = None,
+    no_prefect: NoPrefectOpt = False,
 ) -> None:
     """Run all stages on the named files, folders or URLs instead of the configured sources."""
     try:
-        _run_flow(config, db, inputs)
+        _run_flow(config, db, inputs, no_prefect)
     except NewswatchError as exc:
         raise _fail(exc) from exc
 
@@ -148,7 +204,7 @@ def digest(
     send_fmt = settings.digest.notify_format
     formats = [fmt.value] + ([send_fmt] if send and send_fmt != fmt.value else [])
     try:
-        conn = connect(settings.warehouse.path, read_only=True)
+        conn = connect(settings.warehouse.path, read_only=True, wait=settings.warehouse.read_wait)
         try:
             texts = digest_texts(conn, when, settings, formats=formats)
         finally:
@@ -188,7 +244,7 @@ def sql(
 
     try:
         settings = _settings(config, db)
-        conn = connect(settings.warehouse.path, read_only=True)
+        conn = connect(settings.warehouse.path, read_only=True, wait=settings.warehouse.read_wait)
     except NewswatchError as exc:
         raise _fail(exc) from exc
     try:
@@ -312,7 +368,7 @@ def sources(ctx: typer.Context, config: ConfigOpt = None, db: DbOpt = None) -> N
         raise _fail(exc) from exc
     health: dict[str, dict[str, Any]] = {}
     if Path(settings.warehouse.path).exists():
-        conn = connect(settings.warehouse.path, read_only=True)
+        conn = connect(settings.warehouse.path, read_only=True, wait=settings.warehouse.read_wait)
         try:
             health = read_source_health(conn)
         finally:
@@ -381,7 +437,7 @@ def story(
 
     try:
         settings = _settings(config, db)
-        conn = connect(settings.warehouse.path, read_only=True)
+        conn = connect(settings.warehouse.path, read_only=True, wait=settings.warehouse.read_wait)
     except NewswatchError as exc:
         raise _fail(exc) from exc
     try:
@@ -399,20 +455,22 @@ def story(
 @app.command()
 def reindex(config: ConfigOpt = None, db: DbOpt = None) -> None:
     """Rebuild the copy index from the warehouse: MinHash signatures, then the index file beside it."""
-    from newswatch.warehouse.db import connect
+    from newswatch.warehouse.db import connect, run_lock
     from newswatch.warehouse.state import copy_store, rebuild_copy_index, rebuild_copy_signatures
 
     try:
         settings = _settings(config, db)
-        conn = connect(settings.warehouse.path)
+        wh = settings.warehouse
+        with run_lock(wh.path, wait=wh.write_wait):  # not between a run's batches
+            conn = connect(wh.path, wait=wh.write_wait)
+            try:
+                articles, signed = rebuild_copy_signatures(conn, settings.copies)
+                index = rebuild_copy_index(conn, settings.copies)
+                store = copy_store(conn, settings.copies)
+            finally:
+                conn.close()
     except NewswatchError as exc:
         raise _fail(exc) from exc
-    try:
-        articles, signed = rebuild_copy_signatures(conn, settings.copies)
-        index = rebuild_copy_index(conn, settings.copies)
-        store = copy_store(conn, settings.copies)
-    finally:
-        conn.close()
     where = f" in {store.path} ({store.size_bytes():,} bytes)" if store is not None else ""
     typer.echo(
         f"{articles} articles, {signed} signatures ({settings.copies.num_perm} permutations,"
@@ -433,22 +491,16 @@ def reextract(
         when = datetime.fromisoformat(since).replace(tzinfo=UTC) if since else None
     except ValueError as exc:
         raise _fail(ValueError(f"--since {since!r}: expected YYYY-MM-DD")) from exc
-    from newswatch.driver.runs import recorded_run
-    from newswatch.driver.stages import reextract as run_reextract
-    from newswatch.topics.taxonomy import load_configured
-    from newswatch.warehouse.db import connect
+    from newswatch.driver.runs import open_run
+    from newswatch.driver.runs import reextract as run_reextract
 
     try:
         settings = _settings(config, db)
-        taxonomy = load_configured(settings.topics)
-        conn = connect(settings.warehouse.path)
+        with open_run(settings, command="reextract") as active_run:
+            refreshed = run_reextract(active_run, since=when)
     except NewswatchError as exc:
         raise _fail(exc) from exc
-    try:
-        with recorded_run(conn, command="reextract") as stats:
-            refreshed = run_reextract(conn, settings=settings, taxonomy=taxonomy, stats=stats, since=when)
-    finally:
-        conn.close()
+    stats = active_run.stats
     console.print(
         f"re-extracted {stats.read} pages: {stats.new + stats.updated} with changed text, "
         f"{refreshed} with the same text (metadata refreshed); {stats.failed} no longer extract",

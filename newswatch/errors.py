@@ -11,6 +11,7 @@ The tree::
     │       ├── TransientFetchError    worth retrying later (timeouts, resets, 429, 5xx)
     │       └── TerminalFetchError     retrying will not help (4xx, refused address, robots)
     └── WarehouseError             the warehouse cannot be opened or migrated
+        └── WarehouseBusy          another process held it longer than this one would wait
 
 Each ``SourceError`` carries an ``outcome`` (the word stored in ``fetches.outcome``) and the
 ``input`` it is about, so the boundary that catches it can record a ``fetches`` row without parsing
@@ -81,3 +82,7 @@ class TerminalFetchError(FetchError):
 
 class WarehouseError(NewswatchError):
     """The warehouse cannot be opened, migrated or written."""
+
+
+class WarehouseBusy(WarehouseError):
+    """Another process held the warehouse for longer than this one would wait (exit code 3)."""

@@ -34,6 +34,9 @@ class WarehouseSettings(_Section):
     # Unset: beside the warehouse (see Settings.digests_path), so two warehouses never share digests.
     digests_dir: Path | None = None
     batch_size: int = Field(200, ge=1, le=5000, description="articles per task and per transaction")
+    # A run holds the warehouse only while it loads a batch; readers that meet it retry, with back-off.
+    read_wait: float = Field(10.0, ge=0, description="seconds a reader retries a warehouse being written")
+    write_wait: float = Field(600.0, ge=0, description="seconds a run waits for another run to finish")
 
 
 class FetchSettings(_Section):

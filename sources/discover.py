@@ -107,9 +107,8 @@ def guess_kind(url: str) -> str:
 
 def discover(url: str, client: Any) -> tuple[str, list[FeedLink]]:
     """Fetch ``url`` (a ``sources.http.Fetcher``): what it is, and the feeds it advertises."""
-    from newswatch.sources.web import html_charset
-
     from newswatch.extract.encoding import decode
+    from newswatch.sources.web import html_charset
 
     resp = client.get(url, accept="text/html,application/xhtml+xml;q=0.9,*/*;q=0.5")
     kind = sniff_kind(resp.content, resp.media_type)

@@ -18,12 +18,12 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import feedparser
-from newswatch.sources.registry import SourceContext, SourceItem, register
-from newswatch.sources.web import Item, backoff_row, fetch_source, items_to_documents
 
 from newswatch.errors import UnreadableInput
 from newswatch.outcomes import Outcome
 from newswatch.settings import SourceSpec
+from newswatch.sources.registry import SourceContext, SourceItem, register
+from newswatch.sources.web import Item, backoff_row, fetch_source, items_to_documents
 
 FEED_ACCEPT = (
     "application/rss+xml, application/atom+xml, application/feed+json, application/json;q=0.9, "

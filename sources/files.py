@@ -21,13 +21,12 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from newswatch.sources.registry import SourceContext, SourceItem, register
-
 from newswatch.errors import SourceError, UnreadableInput
 from newswatch.extract.encoding import decode
 from newswatch.outcomes import Outcome
 from newswatch.records import Document, Fetch
 from newswatch.settings import SourceSpec
+from newswatch.sources.registry import SourceContext, SourceItem, register
 
 TEXT_TYPES = {
     ".txt": "text/plain",

@@ -8,14 +8,13 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from newswatch.outcomes import Outcome
+from newswatch.settings import SourceSpec
 from newswatch.sources.discover import sniff_kind
 from newswatch.sources.feeds import feed_items
 from newswatch.sources.registry import SourceContext, SourceItem, register
 from newswatch.sources.sitemaps import sitemap_items
 from newswatch.sources.web import PAGE_ACCEPT, backoff_row, fetch_source, page_document
-
-from newswatch.outcomes import Outcome
-from newswatch.settings import SourceSpec
 
 
 @register("page")

@@ -15,13 +15,13 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from lxml import etree
-from newswatch.sources.registry import SourceContext, SourceItem, register
-from newswatch.sources.web import Item, backoff_row, fetcher, items_to_documents, resolve_link
 
 from newswatch.errors import UnreadableInput
 from newswatch.outcomes import Outcome
 from newswatch.records import Fetch, HttpValidators
 from newswatch.settings import SourceSpec
+from newswatch.sources.registry import SourceContext, SourceItem, register
+from newswatch.sources.web import Item, backoff_row, fetcher, items_to_documents, resolve_link
 
 SITEMAP_ACCEPT = "application/xml, text/xml;q=0.9, application/gzip;q=0.8, */*;q=0.5"
 MAX_CHILDREN = 50

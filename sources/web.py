@@ -16,13 +16,12 @@ from dataclasses import dataclass
 from datetime import datetime
 from urllib.parse import urljoin, urlsplit
 
-from newswatch.sources.http import Fetcher, FetchResult
-from newswatch.sources.registry import SourceContext, SourceItem
-
 from newswatch.errors import ConfigError
 from newswatch.outcomes import Outcome
 from newswatch.records import Document, Fetch, utcnow
 from newswatch.settings import SourceSpec
+from newswatch.sources.http import Fetcher, FetchResult
+from newswatch.sources.registry import SourceContext, SourceItem
 
 RECORD_MEDIA_TYPE = "application/x-newswatch-record"
 HTML_TYPES = ("text/html", "application/xhtml+xml")

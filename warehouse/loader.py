@@ -8,232 +8,222 @@ leaves the same rows.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable, Sequence
-from datetime import datetime
 from typing import Any
 
 import duckdb
-from newswatch.warehouse.merges import apply_merges
 
 from newswatch.rawstore import decode_raw as decode_raw  # re-exported: readers of raw_documents use it
 from newswatch.rawstore import encode_raw as encode_raw
 from newswatch.rawstore import stored_raw
-from newswatch.records import Article, Batch, EntityMention, Fetch, RawDocument, RunStats, utcnow
+from newswatch.records import (
+    Article,
+    Batch,
+    CopyMatch,
+    EntityMention,
+    Fetch,
+    HttpValidators,
+    RawDocument,
+    RunStats,
+    SourceHealth,
+    StoredRaw,
+    StoryAssignment,
+    TopicTag,
+    utcnow,
+)
+from newswatch.warehouse.bulk import Column, Stamp, Table, id_list, to_json
+from newswatch.warehouse.db import query, transaction
+from newswatch.warehouse.merges import apply_merges
 
+# -- the inserts: one declaration each (column, type, value) --------------------------------------
 
-def _json(value: Any) -> str:
-    return json.dumps(value, ensure_ascii=False, sort_keys=True, default=str)
+_Loaded = tuple[Article, CopyMatch | None]  # an article and the copy match that marks it, if any
 
-
-# Rows per multi-row VALUES statement: bounds the statement's size in a large batch.
-_VALUES_ROWS = 500
-
-
-def _insert(
-    conn: duckdb.DuckDBPyConnection,
-    head: str,
-    types: Sequence[str],
-    rows: Sequence[Sequence[Any]],
-    tail: str = "",
-) -> None:
-    """``head`` + the rows as one ``SELECT`` statement; ``tail`` follows (ON CONFLICT).
-
-    One statement per table and batch: ``executemany`` runs one statement per row, which made the
-    load the slowest stage of the pipeline (about 80 ms CPU per article with its entities). The
-    rows go in as ONE JSON parameter that DuckDB parses and casts column by column: binding each
-    value from Python costs DuckDB about 5 us (it looks for pandas twice per value), 35 us per
-    five-column row against 4 us through JSON. Rows with blobs go in as one multi-row ``VALUES``
-    of scalar parameters (typed by the insert's target columns): a blob bound inside a list costs
-    DuckDB about 20 ns per byte, 1 ms for a 48 KiB raw page, against 0.1 ms as a scalar. Values
-    JSON cannot carry (NaN, infinity, other types) go in as one typed list per column instead,
-    unnest zipping them back into rows.
-    """
-    if not rows:
-        return
-    if "BLOB" in types:
-        width = "(" + ", ".join(["?"] * len(types)) + ")"
-        for start in range(0, len(rows), _VALUES_ROWS):
-            chunk = rows[start : start + _VALUES_ROWS]
-            conn.execute(
-                f"{head} VALUES {', '.join([width] * len(chunk))} {tail}", [v for row in chunk for v in row]
-            )
-        return
-    try:
-        data = json.dumps(rows, ensure_ascii=False, allow_nan=False, default=_json_value)
-    except (TypeError, ValueError):
-        pass
-    else:
-        select = ", ".join(_from_json(i, t) for i, t in enumerate(types))
-        conn.execute(
-            f"{head} SELECT {select} FROM (SELECT unnest(json_extract(?::JSON, '$[*]')) AS r) {tail}",
-            [data],
-        )
-        return
-    columns = [list(col) for col in zip(*rows, strict=True)]
-    select = ", ".join(f"unnest(?::{t}[])" for t in types)
-    conn.execute(f"{head} SELECT {select} {tail}", columns)
-
-
-# ``column IN IDS`` with the ids as ONE JSON parameter (``id_list``): DuckDB's Python binding tries
-# to import pandas twice for every value it binds, list elements included, and a failed import
-# searches sys.path each time: a statement binding 77 ids as a list cost 9 ms CPU here, as one
-# JSON string 0.3 ms.
-IDS = "(SELECT unnest(json_extract_string(?, '$[*]')))"
-
-
-def id_list(ids: Iterable[str]) -> str:
-    """The parameter of ``IDS``."""
-    return json.dumps(list(ids), ensure_ascii=False)
-
-
-def _json_value(value: Any) -> str:
-    if isinstance(value, datetime):  # naive ones are read in the session's zone (UTC), as bound
-        return value.isoformat()
-    raise TypeError(f"not for JSON: {type(value).__name__}")
-
-
-def _from_json(i: int, sql_type: str) -> str:
-    """Column ``i`` of a JSON row ``r`` as ``sql_type`` (the value DuckDB would bind)."""
-    if sql_type == "VARCHAR":
-        return f"r->>{i}"
-    if sql_type.endswith("[]"):
-        return f"(r->{i})::{sql_type}"
-    return f"(r->>{i})::{sql_type}"
-
-
-_ARTICLE_TYPES = (
-    *["VARCHAR"] * 8,
-    "TIMESTAMPTZ",
-    "TIMESTAMPTZ",
-    "VARCHAR[]",
-    "VARCHAR",
-    "VARCHAR",
-    "INTEGER",
-    *["VARCHAR"] * 3,
-    "DOUBLE",
-    "VARCHAR",
-    "JSON",
-    "TIMESTAMPTZ",
-    "TIMESTAMPTZ",
-    "VARCHAR",
+# An article loaded again (an update, a re-extraction) keeps its origin, URL and first_seen_at.
+ARTICLES: Table[_Loaded] = Table(
+    "articles",
+    (
+        Column("article_id", "VARCHAR", lambda r, _: r[0].article_id),
+        Column("source", "VARCHAR", lambda r, _: r[0].source),
+        Column("origin", "VARCHAR", lambda r, _: r[0].origin or r[0].source),
+        Column("url", "VARCHAR", lambda r, _: r[0].url),
+        Column("canonical_url", "VARCHAR", lambda r, _: r[0].canonical_url),
+        Column("title", "VARCHAR", lambda r, _: r[0].title),
+        Column("deck", "VARCHAR", lambda r, _: r[0].deck),
+        Column("body", "VARCHAR", lambda r, _: r[0].body),
+        Column("published_at", "TIMESTAMPTZ", lambda r, _: r[0].published_at),
+        Column("modified_at", "TIMESTAMPTZ", lambda r, _: r[0].modified_at),
+        Column("authors", "VARCHAR[]", lambda r, _: list(r[0].authors)),
+        Column("site_name", "VARCHAR", lambda r, _: r[0].site_name),
+        Column("language", "VARCHAR", lambda r, _: r[0].language),
+        Column("word_count", "INTEGER", lambda r, _: r[0].word_count),
+        Column("content_hash", "VARCHAR", lambda r, _: r[0].content_hash),
+        Column("copy_of", "VARCHAR", lambda r, _: r[0].copy_of),
+        Column("copy_method", "VARCHAR", lambda r, _: r[1].method if r[1] else None),
+        Column("copy_similarity", "DOUBLE", lambda r, _: r[1].similarity if r[1] else None),
+        Column("story_id", "VARCHAR", lambda r, _: r[0].story_id),
+        Column("provenance", "JSON", lambda r, _: to_json(r[0].provenance)),
+        Column("first_seen_at", "TIMESTAMPTZ", lambda r, _: r[0].first_seen_at),
+        Column("updated_at", "TIMESTAMPTZ", lambda _, s: s.now),
+        Column("run_id", "VARCHAR", lambda _, s: s.run_id),
+    ),
+    key=("article_id",),
+    keep=frozenset({"origin", "url", "first_seen_at"}),
 )
 
-_ARTICLE_INSERT = """INSERT INTO articles (article_id, source, origin, url, canonical_url, title, deck, body,
-    published_at, modified_at, authors, site_name, language, word_count, content_hash,
-    copy_of, copy_method, copy_similarity, story_id, provenance, first_seen_at,
-    updated_at, run_id)"""
-# An article loaded again (an update, a re-extraction) keeps its origin, URL and first_seen_at.
-_ARTICLE_UPSERT = """ON CONFLICT (article_id) DO UPDATE SET
-    source = excluded.source, canonical_url = excluded.canonical_url,
-    title = excluded.title, deck = excluded.deck, body = excluded.body,
-    published_at = excluded.published_at, modified_at = excluded.modified_at,
-    authors = excluded.authors, site_name = excluded.site_name,
-    language = excluded.language, word_count = excluded.word_count,
-    content_hash = excluded.content_hash, copy_of = excluded.copy_of,
-    copy_method = excluded.copy_method, copy_similarity = excluded.copy_similarity,
-    story_id = excluded.story_id, provenance = excluded.provenance,
-    updated_at = excluded.updated_at, run_id = excluded.run_id"""
+STORY_LINKS: Table[StoryAssignment] = Table(
+    "story_links",
+    (
+        Column("article_id", "VARCHAR", lambda a, _: a.article_id),
+        Column("story_id", "VARCHAR", lambda a, _: a.story_id),
+        Column("opened_story", "BOOLEAN", lambda a, _: a.is_new_story),
+        Column("score", "DOUBLE", lambda a, _: a.score),
+        Column("matched_article_id", "VARCHAR", lambda a, _: a.matched_article_id),
+        Column("evidence", "JSON", lambda a, _: to_json(a.evidence)),
+        Column("assigned_at", "TIMESTAMPTZ", lambda _, s: s.now),
+    ),
+)
+
+ARTICLE_TOPICS: Table[TopicTag] = Table(
+    "article_topics",
+    (
+        Column("article_id", "VARCHAR", lambda t, _: t.article_id),
+        Column("topic", "VARCHAR", lambda t, _: t.topic),
+        Column("score", "DOUBLE", lambda t, _: t.score),
+        Column("evidence", "VARCHAR[]", lambda t, _: list(t.evidence)),
+    ),
+)
+
+
+def _entity_id(m: EntityMention) -> str:
+    return m.entity_id or f"{m.kind}:{m.entity}"
+
+
+# An entity named again keeps the country it had when the new mention gives none.
+ENTITIES: Table[EntityMention] = Table(
+    "entities",
+    (
+        Column("entity_id", "VARCHAR", lambda m, _: _entity_id(m)),
+        Column("name", "VARCHAR", lambda m, _: m.entity),
+        Column("kind", "VARCHAR", lambda m, _: m.kind),
+        Column("country_code", "VARCHAR", lambda m, _: m.country_code),
+        Column("aliases", "VARCHAR[]", lambda m, _: list(m.aliases)),
+        Column("updated_at", "TIMESTAMPTZ", lambda _, s: s.now),
+    ),
+    key=("entity_id",),
+    merge={"country_code": "coalesce(excluded.country_code, entities.country_code)"},
+)
+
+ARTICLE_ENTITIES: Table[EntityMention] = Table(
+    "article_entities",
+    (
+        Column("article_id", "VARCHAR", lambda m, _: m.article_id),
+        Column("entity", "VARCHAR", lambda m, _: m.entity),
+        Column("kind", "VARCHAR", lambda m, _: m.kind),
+        Column("mentions", "INTEGER", lambda m, _: m.count),
+        Column("entity_id", "VARCHAR", lambda m, _: _entity_id(m)),
+    ),
+)
+
+COPY_SIGNATURES: Table[tuple[str, bytes]] = Table(
+    "copy_signatures",
+    (
+        Column("article_id", "VARCHAR", lambda kv, _: kv[0]),
+        Column("num_perm", "INTEGER", lambda kv, _: len(kv[1]) // 4),  # uint32 little-endian
+        Column("signature", "BLOB", lambda kv, _: kv[1]),
+    ),
+)
+
+RAW_DOCUMENTS: Table[tuple[RawDocument, StoredRaw]] = Table(
+    "raw_documents",
+    (
+        Column("url", "VARCHAR", lambda r, _: r[0].url),
+        Column("media_type", "VARCHAR", lambda r, _: r[0].media_type),
+        Column("raw_sha256", "VARCHAR", lambda r, _: r[1].sha256),
+        Column("content", "BLOB", lambda r, _: r[1].frame),
+        Column("stored_at", "TIMESTAMPTZ", lambda _, s: s.now),
+    ),
+)
+
+FETCHES: Table[Fetch] = Table(
+    "fetches",
+    (
+        Column("run_id", "VARCHAR", lambda _, s: s.run_id),
+        Column("source", "VARCHAR", lambda f, _: f.source),
+        Column("url", "VARCHAR", lambda f, _: f.url),
+        Column("status", "INTEGER", lambda f, _: f.status),
+        Column("outcome", "VARCHAR", lambda f, _: f.outcome),
+        Column("error", "VARCHAR", lambda f, _: f.error),
+        Column("bytes", "BIGINT", lambda f, _: f.bytes),
+        Column("elapsed_ms", "DOUBLE", lambda f, _: f.elapsed_ms),
+        Column("article_id", "VARCHAR", lambda f, _: f.article_id),
+        Column("fetched_at", "TIMESTAMPTZ", lambda f, _: f.fetched_at),
+    ),
+)
+
+HTTP_CACHE: Table[HttpValidators] = Table(
+    "http_cache",
+    (
+        Column("url", "VARCHAR", lambda v, _: v.url),
+        Column("etag", "VARCHAR", lambda v, _: v.etag),
+        Column("last_modified", "VARCHAR", lambda v, _: v.last_modified),
+        Column("content_sha256", "VARCHAR", lambda v, _: v.content_sha256),
+        Column("checked_at", "TIMESTAMPTZ", lambda _, s: s.now),
+    ),
+    key=("url",),
+)
+
+SOURCE_STATE: Table[SourceHealth] = Table(
+    "source_state",
+    (
+        Column("source", "VARCHAR", lambda h, _: h.source),
+        Column("last_success_at", "TIMESTAMPTZ", lambda h, _: h.last_success_at),
+        Column("last_error", "VARCHAR", lambda h, _: h.last_error),
+        Column("last_error_at", "TIMESTAMPTZ", lambda h, _: h.last_error_at),
+        Column("consecutive_failures", "INTEGER", lambda h, _: h.consecutive_failures),
+        Column("items_seen", "INTEGER", lambda h, _: h.items_seen),
+        Column("items_new", "INTEGER", lambda h, _: h.items_new),
+        Column("backoff_until", "TIMESTAMPTZ", lambda h, _: h.backoff_until),
+        Column("updated_at", "TIMESTAMPTZ", lambda _, s: s.now),
+    ),
+    key=("source",),
+)
+
+# The tables an article's load writes again whole: its rows there are deleted first.
+_REWRITTEN = ("article_topics", "article_entities", "story_links", "copy_signatures")
 
 
 def load_batch(conn: duckdb.DuckDBPyConnection, batch: Batch, *, run_id: str) -> set[str]:
     """Write a batch in one transaction; returns the story ids it touched."""
-    now = utcnow()
+    stamp = Stamp(utcnow(), run_id)
     copies = {c.article_id: c for c in batch.copies}
     touched = {a.story_id for a in batch.articles if a.story_id}
     ids = [a.article_id for a in batch.articles]
-    conn.execute("BEGIN TRANSACTION")
-    try:
+    with transaction(conn):
         if ids:
-            in_ids = [id_list(ids)]
-            stored = conn.execute(
-                f"SELECT article_id, story_id FROM articles WHERE article_id IN {IDS}", in_ids
-            ).fetchall()
+            stored = conn.execute(query("articles_stored"), [id_list(ids)]).fetchall()
             # Stories the rewritten articles were in before (normally the same ones).
             touched |= {story for _, story in stored if story}
             known = {article for article, _ in stored}
             if known:  # a new article has no rows of these yet: no statement for it
                 rewritten = [id_list(sorted(known))]
-                for table in ("article_topics", "article_entities", "story_links", "copy_signatures"):
-                    conn.execute(f"DELETE FROM {table} WHERE article_id IN {IDS}", rewritten)
-            rows = [
-                [
-                    a.article_id,
-                    a.source,
-                    a.origin or a.source,
-                    a.url,
-                    a.canonical_url,
-                    a.title,
-                    a.deck,
-                    a.body,
-                    a.published_at,
-                    a.modified_at,
-                    list(a.authors),
-                    a.site_name,
-                    a.language,
-                    a.word_count,
-                    a.content_hash,
-                    a.copy_of,
-                    copies[a.article_id].method if a.article_id in copies else None,
-                    copies[a.article_id].similarity if a.article_id in copies else None,
-                    a.story_id,
-                    _json(a.provenance),
-                    a.first_seen_at,
-                    now,
-                    run_id,
-                ]
-                for a in batch.articles
-            ]
+                for table in _REWRITTEN:
+                    conn.execute(query("article_rows_delete", table=table), rewritten)
+            loaded = [(a, copies.get(a.article_id)) for a in batch.articles]
             # New articles go in without the upsert: its conflict check cost about 0.3 ms CPU per
             # article even when no row conflicted, more than the rest of the insert.
-            _insert(conn, _ARTICLE_INSERT, _ARTICLE_TYPES, [r for r in rows if r[0] not in known])
-            _insert(
-                conn, _ARTICLE_INSERT, _ARTICLE_TYPES, [r for r in rows if r[0] in known], _ARTICLE_UPSERT
-            )
-        if batch.stories:
-            _insert(
-                conn,
-                "INSERT INTO story_links",
-                ("VARCHAR", "VARCHAR", "BOOLEAN", "DOUBLE", "VARCHAR", "JSON", "TIMESTAMPTZ"),
-                [
-                    [
-                        s.article_id,
-                        s.story_id,
-                        s.is_new_story,
-                        s.score,
-                        s.matched_article_id,
-                        _json(s.evidence),
-                        now,
-                    ]
-                    for s in batch.stories
-                ],
-            )
-        if batch.tags:
-            _insert(
-                conn,
-                "INSERT INTO article_topics",
-                ("VARCHAR", "VARCHAR", "DOUBLE", "VARCHAR[]"),
-                [[t.article_id, t.topic, t.score, list(t.evidence)] for t in batch.tags],
-            )
+            ARTICLES.write(conn, [r for r in loaded if r[0].article_id not in known], stamp, upsert=False)
+            ARTICLES.write(conn, [r for r in loaded if r[0].article_id in known], stamp)
+        STORY_LINKS.write(conn, batch.stories, stamp)
+        ARTICLE_TOPICS.write(conn, batch.tags, stamp)
         if batch.entities:
-            load_entities(conn, batch.entities, now=now)
-        sigs = [(k, v) for k, v in batch.signatures.items() if v is not None]
-        if sigs:
-            _insert(
-                conn,
-                "INSERT INTO copy_signatures",
-                ("VARCHAR", "INTEGER", "BLOB"),
-                [[k, len(v) // 4, v] for k, v in sigs],
-            )
-        upsert_raw_documents(conn, batch.raw, now=now)
+            load_entities(conn, batch.entities, now=stamp.now)
+        COPY_SIGNATURES.write(conn, [(k, v) for k, v in batch.signatures.items() if v is not None], stamp)
+        upsert_raw_documents(conn, batch.raw, now=stamp.now)
         insert_fetches(conn, batch.fetches, run_id=run_id)
         if batch.merges:
             touched = (touched - {m.merged for m in batch.merges}) | apply_merges(conn, batch.merges)
         refresh_stories(conn, touched)
-        conn.execute("COMMIT")
-    except BaseException:
-        conn.execute("ROLLBACK")
-        raise
     return touched
 
 
@@ -248,58 +238,21 @@ def upsert_raw_documents(conn: duckdb.DuckDBPyConnection, raw: Sequence[RawDocum
     latest = {r.url: r for r in raw}  # one URL read twice in a batch: keep the last
     if not latest:
         return
-    conn.execute(f"DELETE FROM raw_documents WHERE url IN {IDS}", [id_list(latest)])
-    rows = []
-    for r in latest.values():
-        stored = r.stored or stored_raw(r.content)
-        rows.append([r.url, r.media_type, stored.sha256, stored.frame, now])
-    _insert(conn, "INSERT INTO raw_documents", ("VARCHAR", "VARCHAR", "VARCHAR", "BLOB", "TIMESTAMPTZ"), rows)
+    conn.execute(query("raw_documents_delete"), [id_list(latest)])
+    stored = [(r, r.stored or stored_raw(r.content)) for r in latest.values()]
+    RAW_DOCUMENTS.write(conn, stored, Stamp(now), upsert=False)
 
 
 def load_entities(conn: duckdb.DuckDBPyConnection, mentions: Sequence[EntityMention], *, now: Any) -> None:
     """Upsert the entities a batch names, then its per-article mention counts (inside the batch's txn)."""
-    ids = {m.entity_id or f"{m.kind}:{m.entity}": m for m in mentions}
-    _insert(
-        conn,
-        "INSERT INTO entities",
-        ("VARCHAR", "VARCHAR", "VARCHAR", "VARCHAR", "VARCHAR[]", "TIMESTAMPTZ"),
-        [[eid, m.entity, m.kind, m.country_code, list(m.aliases), now] for eid, m in sorted(ids.items())],
-        """ON CONFLICT (entity_id) DO UPDATE SET name = excluded.name, kind = excluded.kind,
-             country_code = coalesce(excluded.country_code, entities.country_code),
-             aliases = excluded.aliases, updated_at = excluded.updated_at""",
-    )
-    _insert(
-        conn,
-        "INSERT INTO article_entities (article_id, entity, kind, mentions, entity_id)",
-        ("VARCHAR", "VARCHAR", "VARCHAR", "INTEGER", "VARCHAR"),
-        [[m.article_id, m.entity, m.kind, m.count, m.entity_id or f"{m.kind}:{m.entity}"] for m in mentions],
-    )
+    stamp = Stamp(now)
+    named = {_entity_id(m): m for m in mentions}  # one row per entity: the last mention's names
+    ENTITIES.write(conn, [m for _, m in sorted(named.items())], stamp)
+    ARTICLE_ENTITIES.write(conn, mentions, stamp)
 
 
 def insert_fetches(conn: duckdb.DuckDBPyConnection, fetches: Sequence[Fetch], *, run_id: str) -> None:
-    if not fetches:
-        return
-    _insert(
-        conn,
-        "INSERT INTO fetches (run_id, source, url, status, outcome, error, bytes, elapsed_ms,"
-        " article_id, fetched_at)",
-        (*["VARCHAR"] * 3, "INTEGER", "VARCHAR", "VARCHAR", "BIGINT", "DOUBLE", "VARCHAR", "TIMESTAMPTZ"),
-        [
-            [
-                run_id,
-                f.source,
-                f.url,
-                f.status,
-                f.outcome,
-                f.error,
-                f.bytes,
-                f.elapsed_ms,
-                f.article_id,
-                f.fetched_at,
-            ]
-            for f in fetches
-        ],
-    )
+    FETCHES.write(conn, fetches, Stamp(utcnow(), run_id))
 
 
 def refresh_stories(conn: duckdb.DuckDBPyConnection, story_ids: Iterable[str]) -> None:
@@ -308,38 +261,19 @@ def refresh_stories(conn: duckdb.DuckDBPyConnection, story_ids: Iterable[str]) -
     if not ids:
         return
     in_ids = [id_list(ids)]
-    conn.execute(f"DELETE FROM stories WHERE story_id IN {IDS}", in_ids)
-    conn.execute(
-        f"""
-        INSERT INTO stories
-        SELECT story_id,
-               arg_min(title, (copy_of IS NOT NULL, coalesce(published_at, first_seen_at), article_id)),
-               min(first_seen_at), max(first_seen_at), min(published_at), max(published_at),
-               count(*) FILTER (WHERE copy_of IS NULL), count(*), count(DISTINCT source)
-        FROM articles
-        WHERE story_id IN {IDS}
-        GROUP BY story_id
-        """,
-        in_ids,
-    )
+    conn.execute(query("stories_delete"), in_ids)
+    conn.execute(query("stories_refresh"), in_ids)
 
 
 def start_run(
     conn: duckdb.DuckDBPyConnection, stats: RunStats, *, command: str, flow_run_id: str | None
 ) -> None:
-    conn.execute(
-        "INSERT INTO runs (run_id, flow_run_id, command, started_at, status) VALUES (?, ?, ?, ?, ?)",
-        [stats.run_id, flow_run_id, command, stats.started_at, stats.status],
-    )
+    conn.execute(query("runs_start"), [stats.run_id, flow_run_id, command, stats.started_at, stats.status])
 
 
 def finish_run(conn: duckdb.DuckDBPyConnection, stats: RunStats, *, error: str | None = None) -> None:
-    row = stats.as_row()
-    cols = [k for k in row if k not in ("run_id", "started_at")]
-    conn.execute(
-        f"UPDATE runs SET {', '.join(f'{c} = ?' for c in cols)}, error = ? WHERE run_id = ?",
-        [*(row[c] for c in cols), error, stats.run_id],
-    )
+    row = {k: v for k, v in stats.as_row().items() if k != "started_at"}
+    conn.execute(query("runs_finish"), {**row, "error": error})
 
 
 def sync_topics(
@@ -347,15 +281,10 @@ def sync_topics(
     rows: Sequence[tuple[str, str, str | None, str | None, str | None]],
 ) -> None:
     """Make ``topics`` hold exactly the taxonomy's topics (topic, label, iptc_code, parent, description)."""
-    conn.execute("BEGIN TRANSACTION")
-    try:
-        conn.execute("DELETE FROM topics")
+    with transaction(conn):
+        conn.execute(query("topics_delete"))
         if rows:
-            conn.executemany("INSERT INTO topics VALUES (?, ?, ?, ?, ?)", [list(r) for r in rows])
-        conn.execute("COMMIT")
-    except BaseException:
-        conn.execute("ROLLBACK")
-        raise
+            conn.executemany(query("topics_insert"), [list(r) for r in rows])
 
 
 def refresh_metadata(conn: duckdb.DuckDBPyConnection, articles: Sequence[Article], *, run_id: str) -> None:
@@ -366,13 +295,9 @@ def refresh_metadata(conn: duckdb.DuckDBPyConnection, articles: Sequence[Article
     if not articles:
         return
     now = utcnow()
-    conn.execute("BEGIN TRANSACTION")
-    try:
+    with transaction(conn):
         conn.executemany(
-            """UPDATE articles SET canonical_url = ?, title = ?, deck = ?, published_at = ?,
-                 modified_at = ?, authors = ?, site_name = ?, language = ?, provenance = ?,
-                 updated_at = ?, run_id = ?
-               WHERE article_id = ?""",
+            query("articles_refresh_metadata"),
             [
                 [
                     a.canonical_url,
@@ -383,7 +308,7 @@ def refresh_metadata(conn: duckdb.DuckDBPyConnection, articles: Sequence[Article
                     list(a.authors),
                     a.site_name,
                     a.language,
-                    _json(a.provenance),
+                    to_json(a.provenance),
                     now,
                     run_id,
                     a.article_id,
@@ -391,7 +316,3 @@ def refresh_metadata(conn: duckdb.DuckDBPyConnection, articles: Sequence[Article
                 for a in articles
             ],
         )
-        conn.execute("COMMIT")
-    except BaseException:
-        conn.execute("ROLLBACK")
-        raise

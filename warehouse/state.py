@@ -3,18 +3,15 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from collections.abc import Set as AbcSet
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
-from types import MappingProxyType
 from typing import Any
 
 import duckdb
 import numpy as np
-from newswatch.warehouse.loader import IDS, _insert, id_list, upsert_raw_documents
-from newswatch.warehouse.merges import merged_into
 
 from newswatch.copies.minhash import CopyIndex, band_hashes, banding, key64, signature_bytes, signatures_of
 from newswatch.copies.store import Arrays, CopyStore, CorruptIndex, index_path
@@ -23,6 +20,10 @@ from newswatch.outcomes import outcomes_where
 from newswatch.records import Article, HttpValidators, RawDocument, SourceHealth, utcnow
 from newswatch.settings import CopySettings, StorySettings
 from newswatch.stories.assign import StoryFeatures, StoryIndex, embedding_text
+from newswatch.warehouse.bulk import Stamp, id_list
+from newswatch.warehouse.db import query, transaction
+from newswatch.warehouse.loader import HTTP_CACHE, SOURCE_STATE, upsert_raw_documents
+from newswatch.warehouse.merges import merged_into
 
 log = logging.getLogger("newswatch.copies.minhash")
 
@@ -42,19 +43,13 @@ def known_articles(conn: duckdb.DuckDBPyConnection, article_ids: Iterable[str]) 
     ids = sorted(set(article_ids))
     if not ids:
         return {}
-    rows = conn.execute(
-        "SELECT article_id, content_hash, story_id, copy_of, first_seen_at FROM articles"
-        f" WHERE article_id IN {IDS}",
-        [id_list(ids)],
-    ).fetchall()
+    rows = conn.execute(query("known_articles"), [id_list(ids)]).fetchall()
     return {r[0]: Known(*r) for r in rows}
 
 
 def warehouse_file(conn: duckdb.DuckDBPyConnection) -> Path | None:
     """The file behind ``conn``, or None for an in-memory database."""
-    row = conn.execute(
-        "SELECT path FROM duckdb_databases() WHERE database_name = current_database()"
-    ).fetchone()
+    row = conn.execute(query("warehouse_file")).fetchone()
     return Path(row[0]) if row and row[0] else None
 
 
@@ -66,7 +61,7 @@ def copy_store(conn: duckdb.DuckDBPyConnection, settings: CopySettings) -> CopyS
 
 def warehouse_fingerprint(conn: duckdb.DuckDBPyConnection) -> list[Any]:
     """What the copy index must have seen to be current: articles and their latest write."""
-    row = conn.execute("SELECT count(*), max(updated_at) FROM articles").fetchone()
+    row = conn.execute(query("warehouse_fingerprint")).fetchone()
     count, latest = row if row else (0, None)
     return [int(count), latest.isoformat() if latest is not None else None]
 
@@ -76,15 +71,7 @@ def copy_entries(conn: duckdb.DuckDBPyConnection, settings: CopySettings) -> Arr
     objects: 1,000,000 articles load in seconds). Originals first, then by event time, as they
     were first indexed, so the earliest article keeps a URL or content hash."""
     b, r = banding(settings.threshold, settings.num_perm)
-    cur = conn.execute(
-        """
-        SELECT a.article_id, coalesce(a.copy_of, a.article_id), a.canonical_url, a.content_hash,
-               CASE WHEN s.num_perm = ? THEN s.signature END
-        FROM articles AS a LEFT JOIN copy_signatures AS s USING (article_id)
-        ORDER BY a.copy_of IS NOT NULL, coalesce(a.published_at, a.first_seen_at), a.article_id
-        """,
-        [settings.num_perm],
-    )
+    cur = conn.execute(query("copy_entries"), [settings.num_perm])
     ids: list[bytes] = []
     roots: list[bytes] = []
     url_keys: list[int] = []
@@ -169,23 +156,10 @@ def load_story_index(
     window = timedelta(days=settings.window_days)
     # Only the window's articles: a copy of an older article finds its original's story through
     # ``known_articles`` when its batch is processed, so this stays bounded by the window.
-    for article_id, story_id in conn.execute(
-        """SELECT article_id, story_id FROM articles WHERE story_id IS NOT NULL
-             AND coalesce(published_at, first_seen_at) BETWEEN ? AND ?""",
-        [around[0] - window, around[1] + window],
-    ).fetchall():
+    span = [around[0] - window, around[1] + window]
+    for article_id, story_id in conn.execute(query("story_window_members"), span).fetchall():
         index.story_of[article_id] = story_id
-    rows = conn.execute(
-        """
-        SELECT article_id, source, url, canonical_url, title, body, deck, published_at, first_seen_at,
-               story_id, language, word_count, content_hash
-        FROM articles
-        WHERE copy_of IS NULL AND story_id IS NOT NULL
-          AND coalesce(published_at, first_seen_at) BETWEEN ? AND ?
-        ORDER BY coalesce(published_at, first_seen_at), article_id
-        """,
-        [around[0] - window, around[1] + window],
-    ).fetchall()
+    rows = conn.execute(query("story_window_originals"), span).fetchall()
     kept: list[Article] = []
     for aid, source, url, canon, title, body, deck, pub, seen, sid, lang, wc, chash in rows:
         art = Article(
@@ -224,80 +198,40 @@ def rebuild_copy_signatures(conn: duckdb.DuckDBPyConnection, settings: CopySetti
     signatures written). In slices of 20,000 articles, each signed in one numpy pass.
     """
     articles = signed = 0
-    conn.execute("BEGIN TRANSACTION")
-    try:
-        conn.execute("DELETE FROM copy_signatures")
+    with transaction(conn):
+        conn.execute(query("copy_signatures_delete"))
         cur = conn.cursor()
-        cur.execute("SELECT article_id, body FROM articles ORDER BY article_id")
+        cur.execute(query("article_bodies"))
         while rows := cur.fetchmany(20_000):
             articles += len(rows)
             sigs = [(k, v) for k, v in signatures_of(rows, settings).items() if v is not None]
             signed += len(sigs)
             if sigs:
                 conn.execute(
-                    "INSERT INTO copy_signatures SELECT unnest(?::VARCHAR[]), ?, unnest(?::BLOB[])",
+                    query("copy_signatures_insert"),
                     [[k for k, _ in sigs], settings.num_perm, [signature_bytes(v) for _, v in sigs]],
                 )
-        conn.execute("COMMIT")
-    except BaseException:
-        conn.execute("ROLLBACK")
-        raise
     return articles, signed
 
 
 # -- web sources: validators per URL, settled article URLs, source health ----------------------
 
 
-class UrlSet(AbcSet[str]):
-    """A read-only set of URLs. Not a ``frozenset`` on purpose: Prefect walks task parameters
-    that are built-in collections item by item (about 1 s per task for 200,000 URLs)."""
-
-    __slots__ = ("_urls",)
-
-    def __init__(self, urls: Iterable[str] = ()) -> None:
-        self._urls = frozenset(urls)
-
-    def __contains__(self, url: object) -> bool:
-        return url in self._urls
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(self._urls)
-
-    def __len__(self) -> int:
-        return len(self._urls)
-
-
 @dataclass(slots=True)
 class WebState:
-    # Read-only mapping proxies rather than dicts, for the same reason as ``UrlSet``.
+    """What web sources read from the warehouse at a run's start; it stays at run scope."""
+
     http_cache: Mapping[str, HttpValidators]
-    known_urls: UrlSet
+    known_urls: AbcSet[str]
     health: Mapping[str, SourceHealth]
 
 
 def load_web_state(conn: duckdb.DuckDBPyConnection) -> WebState:
     """What the web sources need from the warehouse to fetch only what changed."""
-    cache = {
-        r[0]: HttpValidators(*r)
-        for r in conn.execute("SELECT url, etag, last_modified, content_sha256 FROM http_cache").fetchall()
-    }
-    known = conn.execute(
-        """
-        SELECT url FROM articles WHERE url LIKE 'http%'
-        UNION SELECT canonical_url FROM articles WHERE canonical_url LIKE 'http%'
-        UNION SELECT url FROM fetches
-              WHERE url LIKE 'http%' AND (article_id IS NOT NULL OR outcome IN (SELECT unnest(?)))
-        """,
-        [list(outcomes_where("settled"))],
-    ).fetchall()
-    health = {
-        r[0]: SourceHealth(*r)
-        for r in conn.execute(
-            "SELECT source, last_success_at, last_error, last_error_at, consecutive_failures,"
-            " items_seen, items_new, backoff_until FROM source_state"
-        ).fetchall()
-    }
-    return WebState(MappingProxyType(cache), UrlSet(r[0] for r in known), MappingProxyType(health))
+    cache = {r[0]: HttpValidators(*r) for r in conn.execute(query("http_cache_all")).fetchall()}
+    known = conn.execute(query("settled_urls"), [list(outcomes_where("settled"))]).fetchall()
+    health = {r[0]: SourceHealth(*r) for r in conn.execute(query("source_state_all")).fetchall()}
+    return WebState(cache, frozenset(r[0] for r in known), health)
 
 
 def save_web_state(
@@ -308,63 +242,24 @@ def save_web_state(
     raw: Sequence[RawDocument] = (),
 ) -> None:
     """Upsert validators, source health and raw pages (compressed) in one transaction, after the loads."""
-    now = utcnow()
-    conn.execute("BEGIN TRANSACTION")
-    try:
-        upsert_raw_documents(conn, raw, now=now)
+    stamp = Stamp(utcnow())
+    with transaction(conn):
+        upsert_raw_documents(conn, raw, now=stamp.now)
         # One statement per table, not ``executemany`` (one statement per row, about 2 ms CPU per
         # URL); the last entry of a key wins, as the row-by-row upserts had it.
-        _insert(
-            conn,
-            "INSERT INTO http_cache",
-            ("VARCHAR", "VARCHAR", "VARCHAR", "VARCHAR", "TIMESTAMPTZ"),
-            [
-                [v.url, v.etag, v.last_modified, v.content_sha256, now]
-                for v in {v.url: v for v in validators}.values()
-            ],
-            """ON CONFLICT (url) DO UPDATE SET etag = excluded.etag,
-                 last_modified = excluded.last_modified, content_sha256 = excluded.content_sha256,
-                 checked_at = excluded.checked_at""",
-        )
-        _insert(
-            conn,
-            "INSERT INTO source_state",
-            ("VARCHAR", "TIMESTAMPTZ", "VARCHAR", "TIMESTAMPTZ", *["INTEGER"] * 3, *["TIMESTAMPTZ"] * 2),
-            [
-                [
-                    h.source,
-                    h.last_success_at,
-                    h.last_error,
-                    h.last_error_at,
-                    h.consecutive_failures,
-                    h.items_seen,
-                    h.items_new,
-                    h.backoff_until,
-                    now,
-                ]
-                for h in {h.source: h for h in health}.values()
-            ],
-            """ON CONFLICT (source) DO UPDATE SET last_success_at = excluded.last_success_at,
-                 last_error = excluded.last_error, last_error_at = excluded.last_error_at,
-                 consecutive_failures = excluded.consecutive_failures,
-                 items_seen = excluded.items_seen, items_new = excluded.items_new,
-                 backoff_until = excluded.backoff_until, updated_at = excluded.updated_at""",
-        )
-        conn.execute("COMMIT")
-    except BaseException:
-        conn.execute("ROLLBACK")
-        raise
+        HTTP_CACHE.write(conn, {v.url: v for v in validators}.values(), stamp)
+        SOURCE_STATE.write(conn, {h.source: h for h in health}.values(), stamp)
 
 
 def read_source_health(conn: duckdb.DuckDBPyConnection) -> dict[str, dict[str, Any]]:
     """Per source: the ``source_health`` view (reads, articles) merged with ``source_state``."""
     out: dict[str, dict[str, Any]] = {}
-    cur = conn.execute("SELECT * FROM source_health")
+    cur = conn.execute(query("source_health_view"))
     cols = [d[0] for d in cur.description or []]
     for row in cur.fetchall():
         out[row[0]] = dict(zip(cols, row, strict=True))
     try:
-        cur = conn.execute("SELECT * FROM source_state")
+        cur = conn.execute(query("source_state_rows"))
     except duckdb.CatalogException:  # a warehouse from before the web sources (opened read-only)
         return out
     cols = [d[0] for d in cur.description or []]

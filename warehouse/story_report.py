@@ -8,9 +8,10 @@ from datetime import datetime
 from typing import Any
 
 import duckdb
-from newswatch.warehouse.merges import resolve_story
 
 from newswatch.stories.facts import Difference, differences
+from newswatch.warehouse.db import query
+from newswatch.warehouse.merges import resolve_story
 
 
 @dataclass(slots=True)
@@ -47,23 +48,10 @@ class StoryReport:
 def story_report(conn: duckdb.DuckDBPyConnection, story_id: str) -> StoryReport | None:
     """The story ``story_id`` (or the one it was merged into), or None when there is none."""
     sid = resolve_story(conn, story_id)
-    row = conn.execute(
-        "SELECT title, first_seen_at, last_seen_at, first_published_at, last_published_at,"
-        " article_count, version_count FROM stories WHERE story_id = ?",
-        [sid],
-    ).fetchone()
+    row = conn.execute(query("story_row"), [sid]).fetchone()
     if row is None:
         return None
-    rows = conn.execute(
-        """
-        SELECT a.article_id, a.source, a.title, a.url, a.published_at, a.first_seen_at, a.copy_of,
-               l.score, coalesce(l.opened_story, false), l.evidence, a.deck, a.body
-        FROM articles AS a LEFT JOIN story_links AS l USING (article_id)
-        WHERE a.story_id = ?
-        ORDER BY coalesce(a.published_at, a.first_seen_at), a.article_id
-        """,
-        [sid],
-    ).fetchall()
+    rows = conn.execute(query("story_members"), [sid]).fetchall()
     title, first_seen, last_seen, first_pub, last_pub, count, versions = row
     report = StoryReport(
         sid, story_id, title, first_seen, last_seen, first_pub, last_pub, count, versions,
@@ -75,12 +63,7 @@ def story_report(conn: duckdb.DuckDBPyConnection, story_id: str) -> StoryReport 
         report.members.append(Member(*r[:9], evidence=evidence))  # type: ignore[misc]
         if r[6] is None:  # copies say what their original says
             texts.append((r[0], f"{r[2]}.\n{r[10] or ''}\n{r[11]}"))
-    report.merged_from = [
-        m[0]
-        for m in conn.execute(
-            "SELECT merged_story_id FROM story_merges WHERE into_story_id = ? ORDER BY merged_at", [sid]
-        ).fetchall()
-    ]
+    report.merged_from = [m[0] for m in conn.execute(query("story_merged_from"), [sid]).fetchall()]
     report.differences = differences(texts)
     return report
 

@@ -18,8 +18,6 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 import numpy as np
-from datasketch import MinHash, MinHashLSH
-from datasketch.minhash import _fmix
 
 from newswatch.records import Article, CopyMatch
 from newswatch.settings import CopySettings
@@ -35,18 +33,64 @@ _FNV_OFFSET = np.uint64(0xCBF29CE484222325)
 _FNV_PRIME = np.uint64(0x100000001B3)
 
 
+# datasketch's MinHash, scheme "affine32" (datasketch 2.0), seed 1: the same signatures without
+# importing datasketch, whose LSH module loads scipy (~1.7 s) for one integral. tests/copies holds
+# them equal to datasketch's own values.
+_SEED = 1
+_FMIX32 = (np.uint32(16), np.uint32(0x85EBCA6B), np.uint32(13), np.uint32(0xC2B2AE35), np.uint32(16))
+
+
 @lru_cache(maxsize=4)
-def _empty(num_perm: int) -> MinHash:
-    """A MinHash to copy: generating the permutations is most of the cost of a short text's signature."""
-    return MinHash(num_perm=num_perm, scheme=SCHEME)
+def permutations(num_perm: int) -> tuple[np.ndarray, np.ndarray]:
+    """The affine permutations (a odd, b) of ``h -> a * h + b mod 2**32``, as datasketch draws them."""
+    gen = np.random.RandomState(_SEED)
+    a = gen.randint(0, 1 << 31, num_perm, dtype=np.uint32) * np.uint32(2) + np.uint32(1)
+    b = gen.randint(0, 1 << 32, num_perm, dtype=np.uint32)
+    a.setflags(write=False)
+    b.setflags(write=False)
+    return a, b
+
+
+def fmix32(hv: np.ndarray) -> np.ndarray:
+    """MurmurHash3's 32-bit finalizer (a bijection), applied once to each shingle's hash."""
+    s1, m1, s2, m2, s3 = _FMIX32
+    hv = hv ^ (hv >> s1)
+    hv = hv * m1
+    hv = hv ^ (hv >> s2)
+    hv = hv * m2
+    return hv ^ (hv >> s3)
+
+
+def _sha1_32(data: bytes) -> int:
+    """datasketch's default hash: the first 4 bytes of the SHA-1, little-endian."""
+    return int.from_bytes(hashlib.sha1(data).digest()[:4], "little")
+
+
+# Gauss-Legendre nodes on [0, 1]: exact for polynomials up to degree 2 * 300 - 1, and the band
+# probabilities below are polynomials of degree bands * rows <= num_perm <= 512.
+_GL_NODES, _GL_WEIGHTS = np.polynomial.legendre.leggauss(300)
+
+
+def _integral(f: object, lo: float, hi: float) -> float:
+    x = (hi - lo) / 2 * _GL_NODES + (hi + lo) / 2
+    return float((hi - lo) / 2 * np.dot(_GL_WEIGHTS, f(x)))  # type: ignore[operator]
 
 
 @lru_cache(maxsize=8)
 def banding(threshold: float, num_perm: int) -> tuple[int, int]:
-    """(bands, rows): datasketch ``MinHashLSH``'s choice for the threshold (false positives and
-    negatives weighted equally)."""
-    params = MinHashLSH(threshold=threshold, num_perm=num_perm)
-    return params.b, params.r
+    """(bands, rows) that minimise the false positive plus false negative probability at the
+    threshold: datasketch ``MinHashLSH``'s choice (it integrates with scipy; the integrands are
+    polynomials, which Gauss-Legendre integrates exactly)."""
+    best, opt = float("inf"), (0, 0)
+    for b in range(1, num_perm + 1):
+        for r in range(1, num_perm // b + 1):
+            fp = _integral(lambda s, b=b, r=r: 1 - (1 - s ** float(r)) ** float(b), 0.0, threshold)
+            fn = _integral(lambda s, b=b, r=r: (1 - s ** float(r)) ** float(b), threshold, 1.0)
+            if fp + fn < best:
+                best, opt = fp + fn, (b, r)
+    if opt[0] < 2:  # as datasketch refuses it: one band cannot tell near copies apart
+        raise ValueError(f"[copies] threshold {threshold} with num_perm {num_perm} gives fewer than 2 bands")
+    return opt
 
 
 def key64(text: str) -> int:
@@ -79,9 +123,12 @@ def signature(text: str, settings: CopySettings) -> np.ndarray | None:
     tokens = words(text)
     if len(tokens) < MIN_WORDS_FOR_NEAR:
         return None
-    mh = _empty(settings.num_perm).copy()
-    mh.update_batch([s.encode("utf-8") for s in shingles(tokens, settings.shingle_size)])
-    return np.asarray(mh.hashvalues, dtype=np.uint32)
+    a, b = permutations(settings.num_perm)
+    sig = np.full(settings.num_perm, np.iinfo(np.uint32).max, dtype=np.uint32)
+    for s in shingles(tokens, settings.shingle_size):
+        h = fmix32(np.array([_sha1_32(s.encode("utf-8"))], dtype=np.uint32))
+        sig = np.minimum(sig, a * h + b)
+    return sig
 
 
 def signatures_for(articles: Iterable[Article], settings: CopySettings) -> dict[str, np.ndarray | None]:
@@ -99,7 +146,7 @@ def signatures_of(bodies: Iterable[tuple[str, str]], settings: CopySettings) -> 
         tokens = words(body)
         if len(tokens) >= MIN_WORDS_FOR_NEAR:
             keyed.append((key, _shingle_bytes(tokens, settings.shingle_size)))
-    a, b = _empty(settings.num_perm).permutations
+    a, b = permutations(settings.num_perm)
     sha1 = hashlib.sha1
     i = 0
     while i < len(keyed):
@@ -111,7 +158,7 @@ def signatures_of(bodies: Iterable[tuple[str, str]], settings: CopySettings) -> 
         # datasketch's hash: the first 4 bytes of each SHA-1 (read from the 20-byte digests joined,
         # every fifth 32-bit word, rather than cutting a new bytes object per shingle).
         digests = b"".join([sha1(s).digest() for _, sh in chunk for s in sh])
-        hv = _fmix(np.frombuffer(digests, dtype="<u4")[::5].astype(np.uint32), 32)
+        hv = fmix32(np.frombuffer(digests, dtype="<u4")[::5].astype(np.uint32))
         # One row per permutation: the minimum then runs along contiguous memory (per article's
         # span of shingles), about ten times faster than down the columns of shingles x permutations.
         phv = np.multiply.outer(a, hv)

@@ -17,6 +17,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 from newswatch.atomic import write_atomically
 from newswatch.errors import ConfigError
@@ -111,3 +112,17 @@ def today_in(zone: str) -> date:
     from zoneinfo import ZoneInfo
 
     return datetime.now(ZoneInfo(zone)).date()
+
+
+def send_digest(
+    urls: Sequence[str], day: date, texts: Mapping[str, str], fmt: str, logger: Any
+) -> list[Delivery]:
+    """Send the day's digest (the ``fmt`` text) to ``urls``; log each result, never raise."""
+    title = f"newswatch digest — {day.isoformat()}"
+    results = notify(urls, title=title, body=texts[fmt], fmt=fmt)
+    for result in results:
+        if result.ok:
+            logger.info("digest sent to %s", result.target)
+        else:
+            logger.warning("digest not sent to %s: %s", result.target, result.reason)
+    return results

@@ -6,8 +6,7 @@ read (per source) -> extract + clean (per batch of documents) -> copies, stories
 
 from __future__ import annotations
 
-import contextlib
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TypeVar
@@ -29,20 +28,16 @@ from newswatch.records import (
     utcnow,
 )
 from newswatch.settings import Settings, SourceSpec
-from newswatch.sources.health import web_state_updates
-from newswatch.sources.http import make_client
 from newswatch.sources.registry import SourceContext, read_source
 from newswatch.stories.assign import StoryIndex, assign_stories
 from newswatch.topics.taxonomy import Taxonomy
-from newswatch.warehouse.loader import decode_raw, insert_fetches, load_batch, refresh_metadata
+from newswatch.warehouse.loader import insert_fetches, load_batch
 from newswatch.warehouse.state import (
-    WebState,
+    Known,
     known_articles,
     load_copy_index,
     load_story_index,
-    load_web_state,
     save_copy_index,
-    save_web_state,
 )
 
 T = TypeVar("T")
@@ -114,26 +109,46 @@ def extract(
     hashed in the pool when the batch went there).
     """
     out = Extraction()
-    seen_at = seen_at or utcnow()
-    results = extract_many(documents, workers=workers, derivation=derivation, keep_raw=keep_raw)
-    for doc, (result, derived, stored) in zip(documents, results, strict=True):
+    for doc, result, derived, raw in extracted_documents(
+        documents, seen_at=seen_at, workers=workers, derivation=derivation, keep_raw=keep_raw
+    ):
         if not isinstance(result, Article):
-            fetch = doc.fetch or Fetch(url=doc.url, source=doc.source)
-            out.failures.append(fetch.fail(*result))
+            out.failures.append(result)
             continue
         article = result
-        article.first_seen_at = seen_at
         out.articles.append(article)
         if derived is not None:
             out.derived[article.article_id] = derived
-        if keep_raw and doc.content:
-            out.raw[article.article_id] = RawDocument(doc.url, doc.media_type, doc.content, stored)
+        if raw is not None:
+            out.raw[article.article_id] = raw
         if doc.fetch is not None:
             earlier = out.fetches.get(article.article_id)
             if earlier is not None:  # one URL read twice in a run (two feeds list it): keep both rows
                 out.failures.append(earlier)
             out.fetches[article.article_id] = doc.fetch
     return out
+
+
+def extracted_documents(
+    documents: Sequence[Document],
+    *,
+    seen_at: datetime | None = None,
+    workers: int | None = None,
+    derivation: Derivation | None = None,
+    keep_raw: bool = True,
+) -> Iterator[tuple[Document, Article | Fetch, Derived | None, RawDocument | None]]:
+    """Per document, in order: its article (with what the pool derived and its raw page to keep),
+    or the fetch row that says why it gave none. ``extract`` over these; a run stages them."""
+    seen_at = seen_at or utcnow()
+    results = extract_many(documents, workers=workers, derivation=derivation, keep_raw=keep_raw)
+    for doc, (result, derived, stored) in zip(documents, results, strict=True):
+        if not isinstance(result, Article):
+            fetch = doc.fetch or Fetch(url=doc.url, source=doc.source)
+            yield doc, fetch.fail(*result), None, None
+            continue
+        result.first_seen_at = seen_at
+        raw = RawDocument(doc.url, doc.media_type, doc.content, stored) if keep_raw and doc.content else None
+        yield doc, result, derived, raw
 
 
 def derivation_for(settings: Settings) -> Derivation:
@@ -157,6 +172,13 @@ class Indexes:
 
 def load_indexes(conn: duckdb.DuckDBPyConnection, settings: Settings, articles: Sequence[Article]) -> Indexes:
     around = (min(a.event_time for a in articles), max(a.event_time for a in articles)) if articles else None
+    return indexes_around(conn, settings, around)
+
+
+def indexes_around(
+    conn: duckdb.DuckDBPyConnection, settings: Settings, around: tuple[datetime, datetime] | None
+) -> Indexes:
+    """The copy index, and the story index of the window around the run's event times."""
     return Indexes(
         copies=load_copy_index(conn, settings.copies),
         stories=load_story_index(conn, settings.stories, around=around),
@@ -174,7 +196,35 @@ def process_and_load(
     stats: RunStats,
 ) -> None:
     """Copies, stories, topics and entities for a batch, then load it in one transaction."""
-    known = known_articles(conn, (a.article_id for a in articles))
+    batch = prepare_batch(
+        lambda ids: known_articles(conn, ids),
+        articles,
+        extraction,
+        settings=settings,
+        taxonomy=taxonomy,
+        indexes=indexes,
+        stats=stats,
+    )
+    write_batch(conn, batch, indexes=indexes, stats=stats)
+
+
+Lookup = Callable[[Iterable[str]], dict[str, Known]]
+
+
+def prepare_batch(
+    lookup: Lookup,
+    articles: Sequence[Article],
+    extraction: Extraction,
+    *,
+    settings: Settings,
+    taxonomy: Taxonomy,
+    indexes: Indexes,
+    stats: RunStats,
+) -> Batch:
+    """Copies, stories, topics and entities for a batch: everything but the write. ``lookup``
+    reads what the warehouse knows of some article ids (a run opens it read-only for that, so
+    readers are not locked out while this batch is worked on)."""
+    known = lookup([a.article_id for a in articles])
     batch = Batch()
     todo: list[Article] = []
     for art in articles:
@@ -212,7 +262,7 @@ def process_and_load(
     batch.copies = assign_copies(todo, indexes.copies, sigs)
     # The story index holds the window's articles only: copies of older articles look theirs up.
     older = [a.copy_of for a in todo if a.copy_of and a.copy_of not in indexes.stories.story_of]
-    known_older = known_articles(conn, older)
+    known_older = lookup(older) if older else {}
     indexes.stories.story_of.update({aid: k.story_id for aid, k in known_older.items() if k.story_id})
     texts = {aid: d.story for aid, d in derived.items() if d.story is not None}
     batch.stories, _ = assign_stories(todo, indexes.stories, texts)
@@ -227,9 +277,13 @@ def process_and_load(
     batch.signatures = {k: signature_bytes(v) for k, v in sigs.items()}
     batch.raw = [extraction.raw[a.article_id] for a in todo if a.article_id in extraction.raw]
     batch.articles = todo
+    return batch
+
+
+def write_batch(conn: duckdb.DuckDBPyConnection, batch: Batch, *, indexes: Indexes, stats: RunStats) -> None:
+    """Load a prepared batch in one transaction, then append the copy index file."""
     touched = load_batch(conn, batch, run_id=stats.run_id)
     save_copy_index(conn, indexes.copies)  # after the commit: the file never holds uncommitted rows
-
     stats.copies += len(batch.copies)
     stats.topics += len(batch.tags)
     stats.stories_new += sum(1 for s in batch.stories if s.is_new_story)
@@ -270,123 +324,3 @@ def load_in_batches(
         process_and_load(
             conn, chunk, extraction, settings=settings, taxonomy=taxonomy, indexes=indexes, stats=stats
         )
-
-
-def run_without_prefect(
-    conn: duckdb.DuckDBPyConnection, settings: Settings, taxonomy: Taxonomy, stats: RunStats
-) -> None:
-    """All stages in this process, in order, without Prefect: for tests, benchmarks and scripts.
-
-    The flow does the same through tasks (``flows.pipeline``); results are identical.
-    """
-    specs = [s for s in settings.sources if s.enabled]
-    documents: list[Document] = []
-    failures: list[Fetch] = []
-    with source_context(conn, settings, specs) as (ctx, web):
-        for spec in specs:
-            haul = read(spec, ctx)
-            documents.extend(haul.documents)
-            failures.extend(haul.fetches)
-    attempts = failures + [d.fetch for d in documents if d.fetch is not None]
-    extraction = extract(
-        documents,
-        seen_at=stats.started_at,
-        workers=settings.extract.workers or None,
-        derivation=derivation_for(settings),
-    )
-    ordered, indexes = prepare_load(conn, extraction, failures, settings=settings, stats=stats)
-    load_in_batches(
-        conn, ordered, extraction, settings=settings, taxonomy=taxonomy, indexes=indexes, stats=stats
-    )
-    record_web_state(conn, settings, specs, web, attempts, documents)
-
-
-@contextlib.contextmanager
-def source_context(
-    conn: duckdb.DuckDBPyConnection, settings: Settings, specs: Sequence[SourceSpec]
-) -> Iterator[tuple[SourceContext, WebState]]:
-    """What sources read with: the run's one HTTP client (closed after) and the warehouse's state
-    (validators for conditional requests, article URLs already settled, source health)."""
-    web = load_web_state(conn)
-    client = make_client(settings) if any(s.kind != "files" for s in specs) else None
-    ctx = SourceContext(
-        settings=settings,
-        client=client,
-        http_cache=web.http_cache,
-        known_urls=web.known_urls,
-        health=web.health,
-    )
-    try:
-        yield ctx, web
-    finally:
-        if client is not None:
-            client.close()
-
-
-def record_web_state(
-    conn: duckdb.DuckDBPyConnection,
-    settings: Settings,
-    specs: Sequence[SourceSpec],
-    web: WebState,
-    attempts: Sequence[Fetch],
-    documents: Sequence[Document] = (),
-) -> None:
-    """Store validators, source health, and the raw bytes of fetched pages that held no article
-    (articles' bytes are stored with them), so a better extractor can re-read them later.
-
-    Call it after the loads: a run that dies before this point reads its feeds in full next
-    time instead of skipping articles it never stored."""
-    raw = [
-        RawDocument(d.url, d.media_type, d.content)
-        for d in documents
-        if d.content and d.fetch is not None and d.fetch.outcome.settled
-    ]
-    save_web_state(conn, *web_state_updates(specs, attempts, web.health, settings.fetch), raw=raw)
-
-
-def reextract(
-    conn: duckdb.DuckDBPyConnection,
-    *,
-    settings: Settings,
-    taxonomy: Taxonomy,
-    stats: RunStats,
-    since: datetime | None = None,
-) -> int:
-    """Re-run extraction over the kept raw documents (stored at or after ``since``), no fetching.
-
-    Articles whose text changed go through copies, stories, topics and the loader like new ones;
-    the others get their metadata rewritten. A page that no longer extracts gets a ``fetches`` row
-    and keeps its article. Returns how many articles had only their metadata refreshed.
-    """
-    rows = conn.execute(
-        """SELECT r.url, r.media_type, r.content, coalesce(a.origin, 'reextract')
-           FROM raw_documents AS r LEFT JOIN articles AS a ON a.url = r.url
-           WHERE ?::TIMESTAMPTZ IS NULL OR r.stored_at >= ?::TIMESTAMPTZ ORDER BY r.url""",
-        [since, since],
-    ).fetchall()
-    docs = [Document(origin, url, decode_raw(blob), media, None) for url, media, blob, origin in rows]
-    extraction = extract(
-        docs,
-        seen_at=stats.started_at,
-        workers=settings.extract.workers or None,
-        derivation=derivation_for(settings),
-        keep_raw=False,  # the stored bytes are what was just read: nothing new to keep
-    )
-    insert_fetches(conn, extraction.failures, run_id=stats.run_id)
-    stats.read, stats.failed = len(extraction.articles), len(extraction.failures)
-    known = known_articles(conn, (a.article_id for a in extraction.articles))
-    same = [
-        a
-        for a in extraction.articles
-        if a.article_id in known and known[a.article_id].content_hash == a.content_hash
-    ]
-    for art in same:
-        art.first_seen_at = known[art.article_id].first_seen_at
-    refresh_metadata(conn, same, run_id=stats.run_id)
-    ids = {a.article_id for a in same}
-    changed = event_order(a for a in extraction.articles if a.article_id not in ids)
-    indexes = load_indexes(conn, settings, changed)
-    load_in_batches(
-        conn, changed, extraction, settings=settings, taxonomy=taxonomy, indexes=indexes, stats=stats
-    )
-    return len(same)

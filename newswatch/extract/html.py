@@ -3,15 +3,15 @@
 The order (each step reuses the one parsed tree):
 
 1. bytes to text: the declared charset, else UTF-8, else the page's ``<meta charset>``, else
-   detection; empty and binary input is refused with its outcome (``sources.encoding``);
-2. parse with lxml (trafilatura's tolerant loader: no ``</html>``, broken markup and huge pages
-   parse, they never hang);
+   detection; empty and binary input is refused with its outcome (``extract.encoding``);
+2. parse with lxml (trafilatura's tolerant loader, ``vendored.load_html``: no ``</html>``, broken
+   markup and huge pages parse, they never hang);
 3. a feed served as HTML, or a redirect page (meta refresh, script redirect) is reported as such:
    ``RedirectPage`` carries the target so a fetcher can follow it once;
-4. structured metadata (JSON-LD, OpenGraph, ``<meta>``; ``sources.htmlmeta``) before heuristics;
+4. structured metadata (JSON-LD, OpenGraph, ``<meta>``; ``extract.meta``) before heuristics;
 5. a home, section or listing page is ``not_an_article`` (no body pass is run for it);
 6. what the structured data did not give: the visible headline (``<h1>``), a byline from the
-   markup, htmldate's quick date search, the date in the URL, the host name;
+   markup (``vendored.extract_author``), htmldate's quick date search, the date in the URL, the host name;
 7. the elements no body pass reads (scripts but JSON-LD, styles, SVG, templates) are dropped:
    trafilatura would delete them anyway, after copying the tree and running its XPath passes
    over them;
@@ -26,17 +26,16 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from functools import lru_cache
 from typing import Any
 from urllib.parse import urljoin, urlparse
 
-from lxml.etree import ElementDefaultClassLookup
-from lxml.html import HtmlComment, HtmlElement, HtmlEntity, HTMLParser, HtmlProcessingInstruction
+from lxml.html import HtmlElement
 
 from newswatch.errors import ExtractionError
 from newswatch.extract.authors import clean_authors
 from newswatch.extract.encoding import decode, looks_binary
 from newswatch.extract.meta import ARTICLE_TYPES, LISTING_TYPES, PageMeta, date_from_url, read_metadata
+from newswatch.extract.vendored import extract_author, load_html, precision_text
 from newswatch.outcomes import Outcome
 from newswatch.records import Extracted
 from newswatch.text import words
@@ -107,75 +106,6 @@ def parse(html: str, *, name: str) -> HtmlElement:
     return tree
 
 
-# The characters trafilatura's loader strips (INVALID_XML_CHARS): control characters, which in
-# UTF-8 only ever encode themselves, and U+FFFE/U+FFFF, looked for in the text itself (a search for
-# a character the string cannot hold ends at once; their 3-byte UTF-8 forms took 0.4 ms to find).
-_CONTROL_BYTES = bytes([*range(0, 9), 11, 12, *range(14, 32)])
-
-
-def _has_invalid_xml_chars(html: str) -> bool:
-    if "\ufffe" in html or "\uffff" in html:
-        return True
-    data = html.encode("utf-8", "surrogatepass")
-    return len(data.translate(None, _CONTROL_BYTES)) != len(data)
-
-
-@lru_cache(maxsize=1)
-def html_parser() -> HTMLParser:
-    """trafilatura's parser settings (``trafilatura.utils.HTML_PARSER``) with lxml's C-level
-    element class lookup.
-
-    ``lxml.html``'s parser asks a Python method for the class of every element proxy it makes:
-    some 3,000 calls a page, as trafilatura's XPath passes and walks touch elements. Here every
-    element is an ``HtmlElement`` without that call; only form controls lose lxml's form
-    subclasses (``InputElement.value`` and the like), which nothing here reads.
-    """
-    parser = HTMLParser(
-        collect_ids=False, default_doctype=False, encoding="utf-8", remove_comments=True, remove_pis=True
-    )
-    parser.set_element_class_lookup(
-        ElementDefaultClassLookup(
-            element=HtmlElement, comment=HtmlComment, pi=HtmlProcessingInstruction, entity=HtmlEntity
-        )
-    )
-    return parser
-
-
-def load_html(html: str) -> HtmlElement | None:
-    """``trafilatura.utils.load_html`` for a str, step for step, except that its regex removal of
-    invalid XML characters (0.6 ms on a 230 KiB page, which almost never has any) runs only when
-    a cheaper test finds one, and that the parser is ``html_parser()``."""
-    from lxml.html import fromstring
-    from trafilatura.utils import DOCTYPE_TAG, FAULTY_HTML, INVALID_XML_CHARS, fromstring_bytes
-
-    beginning = html[:50].lower()
-    check_flag = "html" not in beginning  # is_dubious_html
-    # repair_faulty_html
-    if _has_invalid_xml_chars(html):
-        html = INVALID_XML_CHARS.sub("", html)
-    if "doctype" in beginning:
-        firstline, _, rest = html.partition("\n")
-        html = DOCTYPE_TAG.sub("", firstline, count=1) + "\n" + rest
-    for line in html[:4096].splitlines()[:4]:
-        if "<html" in line and line.endswith("/>"):
-            html = FAULTY_HTML.sub(r"\1>", html, count=1)
-            break
-    tree = None
-    fallback_parse = False
-    try:
-        tree = fromstring(html, parser=html_parser())
-    except ValueError:  # a str with an encoding declaration
-        tree = fromstring_bytes(html)
-        fallback_parse = True
-    except Exception:  # as trafilatura: any other lxml failure, then the bytes
-        pass
-    if (tree is None or len(tree) < 1) and not fallback_parse:
-        tree = fromstring_bytes(html)
-    if tree is not None and check_flag and len(tree) < 2:
-        tree = None
-    return tree
-
-
 def redirect_target(tree: HtmlElement, url: str | None) -> tuple[str, str] | None:
     """(target, how) when the page is a redirect stub: a meta refresh or a script redirect."""
     short: bool | None = None  # whether the page has little visible text; measured when needed
@@ -207,17 +137,14 @@ def redirect_target(tree: HtmlElement, url: str | None) -> tuple[str, str] | Non
 
 def warm_up() -> None:
     """Pay the extraction libraries' one-time costs now rather than on the first page that needs
-    them: trafilatura's union of jusText's stop lists (~90 ms) and jusText's lower-cased set of
-    it (~80 ms), both built by the first page that needs jusText, and htmldate's dateparser
+    them: trafilatura's and jusText's stop lists (``vendored.warm_up``) and htmldate's dateparser
     (~150 ms with its first parse, the first page without a structured date). Pool workers call it
     when they start; results do not depend on it."""
-    import trafilatura.external as external
     from htmldate.extractors import get_external_parser
-    from justext.core import define_stoplist
 
-    if not external.JT_STOPLIST:
-        external.jt_stoplist_init()
-    define_stoplist(external.JT_STOPLIST)  # jusText keeps it (lru_cache on the tuple)
+    from newswatch.extract import vendored
+
+    vendored.warm_up()
     get_external_parser().get_date_data("2 March 2024")
 
 
@@ -244,9 +171,9 @@ def _body(
     """The article text, cheapest precise pass first. (text, how).
 
     1. trafilatura in precision mode without its fallback extractors (the cheap pass; most pages
-       end here), on ``tree`` itself (``sources.trafpass``: no copies, the tree is consumed; the
+       end here), on ``tree`` itself (``vendored.precision_text``: no copies, the tree is consumed; the
        later passes read a fresh tree from ``again``);
-       2. when that is too short, precision mode with its fallbacks (readability, jusText);
+    2. when that is too short, precision mode with its fallbacks (readability, jusText);
     3. when still too short, recall mode without the fallbacks (they already ran in pass 2: running
        them again costs about 50 ms on such a page and did not change any result on the quality
        gate's pages). The longest text wins once a pass is long enough.
@@ -257,8 +184,6 @@ def _body(
     passes.
     """
     from trafilatura import bare_extraction
-
-    from newswatch.extract.trafpass import precision_text
 
     fresh: HtmlElement | None = None
 
@@ -457,8 +382,6 @@ def _fill_gaps(
     from newswatch.extract.document import parse_datetime
 
     if not meta.authors:
-        from newswatch.extract.byline import extract_author  # trafilatura's, same answers, cheaper
-
         found = extract_author(tree)
         if found:
             meta.set("authors", clean_authors([found], site=meta.site_name), "html")

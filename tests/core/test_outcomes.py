@@ -5,11 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from newswatch.warehouse.db import connect
 
 from newswatch.errors import FetchError, SourceError
 from newswatch.outcomes import Outcome, outcomes_where
 from newswatch.records import Fetch
+from newswatch.warehouse.db import connect
 
 
 @pytest.mark.parametrize(

@@ -1,5 +1,6 @@
-"""sources.byline gives trafilatura's extract_author answer on every real page, and on markup
-built to hit each of its rules (discarded sections, nested discards, the fallback)."""
+"""The fast byline (``vendored.fast_extract_author``) gives trafilatura's extract_author answer on
+every real page, and on markup built to hit each of its rules (discarded sections, nested discards,
+the fallback)."""
 
 from __future__ import annotations
 
@@ -8,10 +9,10 @@ import gzip
 import pytest
 from extraction_support import FIXTURES
 from lxml.html import document_fromstring
-from trafilatura.metadata import extract_author as trafilatura_author
 
-from newswatch.extract.byline import extract_author
 from newswatch.extract.html import parse
+from newswatch.extract.vendored import fast_extract_author as extract_author
+from newswatch.extract.vendored import reference_extract_author as trafilatura_author
 
 PAGES = sorted(FIXTURES.glob("*.html.gz"))
 

@@ -101,9 +101,9 @@ def test_a_head_and_a_kept_text_split_as_the_whole() -> None:
 )
 def test_page_loader_builds_trafilatura_s_tree(html: str) -> None:
     from lxml import etree
-    from trafilatura.utils import load_html as trafilatura_load_html
 
-    from newswatch.extract.html import load_html
+    from newswatch.extract.vendored import fast_load_html as load_html
+    from newswatch.extract.vendored import reference_load_html as trafilatura_load_html
 
     def tree(t: object) -> bytes | None:
         return None if t is None else etree.tostring(t)

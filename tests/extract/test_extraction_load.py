@@ -5,11 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from newswatch.warehouse.db import connect
-from newswatch.warehouse.loader import decode_raw, load_batch
-
 from newswatch.records import Batch, EntityMention, Fetch, RawDocument, TopicTag
 from newswatch.topics.evaluate import headline_article
+from newswatch.warehouse.db import connect
+from newswatch.warehouse.loader import decode_raw, load_batch
 
 
 def test_batch_rows_round_trip_and_reload_is_idempotent(tmp_path: Path) -> None:
@@ -56,7 +55,7 @@ def test_rows_through_json_keep_every_value_and_odd_values_still_load(tmp_path: 
     import math
     from datetime import UTC, datetime, timedelta, timezone
 
-    from newswatch.warehouse.loader import _insert
+    from newswatch.warehouse.bulk import insert_rows
 
     conn = connect(tmp_path / "w.duckdb")
     conn.execute(
@@ -69,13 +68,13 @@ def test_rows_through_json_keep_every_value_and_odd_values_still_load(tmp_path: 
         ["x", -1, 1e-300, False, datetime(2026, 1, 1), None, "null"],
     ]
     types = ("VARCHAR", "BIGINT", "DOUBLE", "BOOLEAN", "TIMESTAMPTZ", "VARCHAR[]", "JSON")
-    _insert(conn, "INSERT INTO t", types, rows)
+    insert_rows(conn, "INSERT INTO t", types, rows)
     got = conn.execute("SELECT * FROM t ORDER BY i NULLS LAST").fetchall()
     assert got[0][:5] == ("x", -1, 1e-300, False, datetime(2026, 1, 1, tzinfo=UTC))
     assert got[1][:4] == (rows[0][0], 2**40, 0.1 + 0.2, True)
     assert got[1][4] == local and got[1][5:] == (["a", "ü", ""], '{"k": ["v", 1]}')
     assert got[2] == (None, None, None, None, None, [], None)
-    _insert(conn, "INSERT INTO t (s, d)", ("VARCHAR", "DOUBLE"), [["nan", math.nan]])
+    insert_rows(conn, "INSERT INTO t (s, d)", ("VARCHAR", "DOUBLE"), [["nan", math.nan]])
     # as binding the value always did (DuckDB binds a Python NaN as NULL)
     assert conn.execute("SELECT d FROM t WHERE s = 'nan'").fetchall() == [(None,)]
 
@@ -84,21 +83,21 @@ def test_rows_with_blobs_load_in_chunks_and_keep_every_value(tmp_path: Path, mon
     """Blob rows go in as multi-row VALUES of scalar parameters, a few hundred rows per statement."""
     from datetime import UTC, datetime
 
-    import newswatch.warehouse.loader as loader
+    import newswatch.warehouse.bulk as bulk
 
-    monkeypatch.setattr(loader, "_VALUES_ROWS", 2)  # 5 rows: three statements
+    monkeypatch.setattr(bulk, "VALUES_ROWS", 2)  # 5 rows: three statements
     conn = connect(tmp_path / "w.duckdb")
     conn.execute("CREATE TABLE u (k VARCHAR PRIMARY KEY, n INTEGER, b BLOB, ts TIMESTAMPTZ)")
     types = ("VARCHAR", "INTEGER", "BLOB", "TIMESTAMPTZ")
     rows = [[f"k{i}", i, bytes(range(256)) * i + b"\\x00", datetime(2026, 1, 1 + i)] for i in range(4)]
     rows.append(["none", None, b"", None])
-    loader._insert(conn, "INSERT INTO u", types, rows)
+    bulk.insert_rows(conn, "INSERT INTO u", types, rows)
     got = conn.execute("SELECT * FROM u ORDER BY k").fetchall()
     assert got == [
         *[(k, n, b, ts.replace(tzinfo=UTC)) for k, n, b, ts in rows[:4]],  # naive: the session's UTC
         ("none", None, b"", None),
     ]
-    loader._insert(
+    bulk.insert_rows(
         conn,
         "INSERT INTO u",
         types,

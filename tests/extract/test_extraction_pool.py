@@ -11,7 +11,6 @@ import duckdb
 import numpy as np
 import pytest
 from extraction_support import FIXTURES
-from newswatch.warehouse.db import connect
 
 from newswatch.driver.derive import derive
 from newswatch.driver.pool import POOL_MIN_DOCUMENTS, Derivation, shutdown_pool
@@ -20,6 +19,7 @@ from newswatch.rawstore import decode_raw, stored_raw
 from newswatch.records import Document, Fetch, RunStats
 from newswatch.settings import CopySettings, Settings, TopicSettings, WarehouseSettings
 from newswatch.topics.taxonomy import load_configured
+from newswatch.warehouse.db import connect
 
 TAXONOMY = Path(__file__).resolve().parents[2] / "sources" / "topics.toml"
 DERIVATION = Derivation(TopicSettings(taxonomy=TAXONOMY), CopySettings())

@@ -8,11 +8,11 @@ import zlib
 from pathlib import Path
 
 from extraction_support import FIXTURES
-from newswatch.warehouse.db import connect
-from newswatch.warehouse.loader import decode_raw, encode_raw, upsert_raw_documents
 
 from newswatch.rawstore import stored_raw
 from newswatch.records import RawDocument, utcnow
+from newswatch.warehouse.db import connect
+from newswatch.warehouse.loader import decode_raw, encode_raw, upsert_raw_documents
 
 
 def test_a_later_read_replaces_the_row_and_other_urls_stay(tmp_path: Path) -> None:

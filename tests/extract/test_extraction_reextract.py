@@ -8,16 +8,17 @@ from pathlib import Path
 
 import duckdb
 from extraction_support import FIXTURES
-from newswatch.sources.registry import SourceContext
-from newswatch.warehouse.db import connect
-from newswatch.warehouse.loader import decode_raw
 from typer.testing import CliRunner
 
 from newswatch.cli import app
-from newswatch.driver.stages import event_order, extract, load_indexes, process_and_load, read, reextract
+from newswatch.driver.runs import open_run, reextract
+from newswatch.driver.stages import event_order, extract, load_indexes, process_and_load, read
 from newswatch.records import RunStats
 from newswatch.settings import SourceSpec, load_settings
+from newswatch.sources.registry import SourceContext
 from newswatch.topics.taxonomy import load_taxonomy
+from newswatch.warehouse.db import connect
+from newswatch.warehouse.loader import decode_raw
 
 PAGES = ["bbc.com.52241221.html", "theguardian.com.academics.html", "rutgers.edu.robot.html"]
 
@@ -56,9 +57,11 @@ def test_reextract_refreshes_metadata_and_rewrites_changed_text(tmp_path: Path) 
     # Simulate an older extractor: a wrong title and date on one article, a stale body on another.
     conn.execute("UPDATE articles SET title = 'old', published_at = NULL WHERE url LIKE '%bbc%'")
     conn.execute("UPDATE articles SET body = 'stale', content_hash = 'x' WHERE url LIKE '%rutgers%'")
-    stats = RunStats(run_id="r_again")
-    taxonomy = load_taxonomy(settings.topics.taxonomy)  # type: ignore[attr-defined]
-    refreshed = reextract(conn, settings=settings, taxonomy=taxonomy, stats=stats)
+    conn.close()
+    with open_run(settings, command="reextract") as run:  # type: ignore[arg-type]
+        refreshed = reextract(run)
+    stats = run.stats
+    conn = connect(db)
     assert stats.read == 3 and stats.failed == 0
     assert refreshed == 2 and stats.updated == 1
     title, published = conn.execute(
@@ -98,9 +101,11 @@ def test_reextract_reads_raw_rows_older_versions_stored_with_zlib(tmp_path: Path
         3,
     )
     conn.execute("UPDATE articles SET title = 'old' WHERE url LIKE '%bbc%'")
-    stats = RunStats(run_id="r_zlib")
-    taxonomy = load_taxonomy(settings.topics.taxonomy)  # type: ignore[attr-defined]
-    refreshed = reextract(conn, settings=settings, taxonomy=taxonomy, stats=stats)
+    conn.close()
+    with open_run(settings, command="reextract") as run:  # type: ignore[arg-type]
+        refreshed = reextract(run)
+    stats = run.stats
+    conn = connect(db)
     assert stats.read == 3 and stats.failed == 0 and refreshed == 3
     title = conn.execute("SELECT title FROM articles WHERE url LIKE '%bbc%'").fetchone()[0]
     assert title != "old"

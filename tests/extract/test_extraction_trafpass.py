@@ -1,6 +1,7 @@
 """The in-place precision pass gives exactly ``trafilatura.bare_extraction``'s text for the same
 configuration, on every real page (and stops matching, here, if an upgrade changes trafilatura's
-steps); the guarded XPath expressions select exactly what trafilatura's own select."""
+steps); the guarded copies of trafilatura's XPath lists select exactly what its own select, and
+trafilatura's own lists are left as they are."""
 
 from __future__ import annotations
 
@@ -12,26 +13,12 @@ from types import ModuleType
 import pytest
 from extraction_support import FIXTURES
 from lxml.etree import XPath
-from trafilatura import bare_extraction
 
+from newswatch.extract import vendored
 from newswatch.extract.html import drop_non_content, load_html
-from newswatch.extract.trafpass import guard_regex_tests, guarded, precision_text
+from newswatch.extract.vendored import guarded, guarded_xpaths
 
 PAGES = sorted(FIXTURES.glob("*.html.gz"))
-
-
-def _reference(tree: object, url: str) -> str:
-    doc = bare_extraction(
-        tree,
-        url=url,
-        with_metadata=False,
-        include_comments=False,
-        include_tables=True,
-        favor_precision=True,
-        favor_recall=False,
-        fast=True,
-    )
-    return str(doc.text or "") if doc is not None else ""
 
 
 def test_the_fixture_pages_are_there() -> None:
@@ -47,14 +34,14 @@ def test_same_text_as_bare_extraction_on_every_page(dropped: bool) -> None:
         assert tree is not None
         if dropped:
             drop_non_content(tree)
-        expected = _reference(deepcopy(tree), url)
-        assert precision_text(tree, url) == expected, page.name
+        expected = vendored.reference_precision_text(deepcopy(tree), url)
+        assert vendored.fast_precision_text(tree, url) == expected, page.name
         short += len(expected) < 600
     assert short < len(PAGES) // 4  # most pages end with this pass
 
 
 def _pristine_xpaths() -> ModuleType:
-    """A second, unpatched copy of ``trafilatura.xpaths``: the expressions as trafilatura wrote them."""
+    """A second copy of ``trafilatura.xpaths``, loaded from its file: the lists as trafilatura wrote them."""
     import trafilatura.xpaths
 
     spec = importlib.util.spec_from_file_location("pristine_xpaths", trafilatura.xpaths.__file__)
@@ -64,18 +51,22 @@ def _pristine_xpaths() -> ModuleType:
     return module
 
 
-def test_guarded_expressions_select_what_trafilaturas_select() -> None:
-    import trafilatura.xpaths as installed
+def _lists(module: ModuleType) -> dict[str, list[XPath]]:
+    return {
+        name: value
+        for name, value in vars(module).items()
+        if isinstance(value, list) and any(isinstance(e, XPath) for e in value)
+    }
+
+
+def test_guarded_copies_select_what_trafilaturas_lists_select() -> None:
     from trafilatura.htmlprocessing import convert_tags, tree_cleaning
     from trafilatura.settings import DEFAULT_CONFIG, Extractor
 
-    guard_regex_tests()
-    pristine = _pristine_xpaths()
     pairs = [
         (name, original, now)
-        for name, value in vars(pristine).items()
-        if isinstance(value, list)
-        for original, now in zip(value, getattr(installed, name), strict=True)
+        for name, value in _lists(_pristine_xpaths()).items()
+        for original, now in zip(value, guarded_xpaths(name), strict=True)
         if isinstance(original, XPath)
     ]
     assert sum(original.path != now.path for _, original, now in pairs) >= 15  # the guards are in
@@ -87,6 +78,19 @@ def test_guarded_expressions_select_what_trafilaturas_select() -> None:
         for tree in (raw, converted):
             for name, original, now in pairs:
                 assert now(tree) == original(tree), f"{page.name}: {name}"
+
+
+def test_the_pass_leaves_trafilaturas_own_lists_as_they_are() -> None:
+    import trafilatura.xpaths as installed
+
+    page = PAGES[0]
+    tree = load_html(gzip.decompress(page.read_bytes()).decode("utf-8"))
+    assert tree is not None
+    vendored.fast_precision_text(tree, None)
+    assert any(guarded_xpaths(name) for name in vendored.PRUNING_LISTS)
+    pristine = _lists(_pristine_xpaths())
+    for name, value in _lists(installed).items():
+        assert [e.path for e in value] == [e.path for e in pristine[name]], name
 
 
 @pytest.mark.parametrize(

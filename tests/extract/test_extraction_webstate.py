@@ -5,11 +5,10 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from pathlib import Path
 
+from newswatch.records import HttpValidators, RawDocument, SourceHealth
 from newswatch.warehouse.db import connect
 from newswatch.warehouse.loader import decode_raw
 from newswatch.warehouse.state import save_web_state
-
-from newswatch.records import HttpValidators, RawDocument, SourceHealth
 
 
 def test_validators_and_health_upsert_and_the_last_entry_of_a_key_wins(tmp_path: Path) -> None:

@@ -1,13 +1,13 @@
 import json
 from pathlib import Path
 
-from newswatch.sources.registry import SourceContext
 from nwtest import SEED_000, SEED_003, SEEDS
 
 from newswatch.driver.stages import extract, read
 from newswatch.extract.document import parse_text
 from newswatch.records import Document, Fetch
 from newswatch.settings import Settings, SourceSpec
+from newswatch.sources.registry import SourceContext
 
 
 def _read(path: Path) -> tuple[list[Document], list[Fetch]]:

@@ -7,13 +7,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+
+from newswatch.errors import UnreadableInput
+from newswatch.settings import FetchSettings
 from newswatch.sources.discover import sniff_kind
 from newswatch.sources.feeds import parse_feed
 from newswatch.sources.http import Fetcher
 from newswatch.sources.sitemaps import parse_sitemap
-
-from newswatch.errors import UnreadableInput
-from newswatch.settings import FetchSettings
 
 FEEDS = Path(__file__).resolve().parents[1] / "fixtures" / "web" / "feeds"
 

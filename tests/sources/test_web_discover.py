@@ -5,10 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from newswatch.sources.discover import discover_feeds, guess_kind, sniff_kind
 from typer.testing import CliRunner
 
 from newswatch.cli import app
+from newswatch.sources.discover import discover_feeds, guess_kind, sniff_kind
 
 runner = CliRunner()
 

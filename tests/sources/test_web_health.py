@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from newswatch.sources.health import next_health, validators_to_keep, web_state_updates
-
 from newswatch.records import Fetch, SourceHealth
 from newswatch.settings import FetchSettings, SourceSpec
+from newswatch.sources.health import next_health, validators_to_keep, web_state_updates
 
 SPEC = SourceSpec(name="s", kind="feed", url="http://127.0.0.1/f.xml")
 SETTINGS = FetchSettings(failure_threshold=3, backoff_base=60, backoff_max=300)

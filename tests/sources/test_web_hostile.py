@@ -6,14 +6,14 @@ import httpx
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+
+from newswatch.errors import UnreadableInput
+from newswatch.settings import FetchSettings
 from newswatch.sources.discover import discover_feeds, sniff_kind
 from newswatch.sources.feeds import parse_feed
 from newswatch.sources.http import Fetcher
 from newswatch.sources.sitemaps import parse_sitemap
 from newswatch.sources.web import html_charset
-
-from newswatch.errors import UnreadableInput
-from newswatch.settings import FetchSettings
 
 PREFIXES = [
     b"",

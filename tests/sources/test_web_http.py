@@ -6,11 +6,11 @@ import time
 from typing import Any
 
 import pytest
-from newswatch.sources.http import Fetcher, charset_of, parse_retry_after
 
 from newswatch.errors import FetchError, TerminalFetchError
 from newswatch.records import HttpValidators
 from newswatch.settings import FetchSettings
+from newswatch.sources.http import Fetcher, charset_of, parse_retry_after
 
 Site = Any
 FAST: dict[str, Any] = {}

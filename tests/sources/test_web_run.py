@@ -231,28 +231,6 @@ def test_items_over_the_limit_wait_for_the_next_run(site: Any, make_config: Any,
     assert (first["new"], second["new"], third["new"]) == (2, 2, 1)
 
 
-def test_the_web_state_is_opaque_to_prefects_parameter_walk(three_runs: dict[str, Any]) -> None:
-    """Prefect walks a task's parameters; the state must not be walked URL by URL."""
-    from newswatch.warehouse.db import connect
-    from newswatch.warehouse.state import load_web_state
-    from prefect.utilities.collections import visit_collection
-
-    conn = connect(three_runs["db"])
-    try:
-        web = load_web_state(conn)
-    finally:
-        conn.close()
-    assert len(web.known_urls) >= 37 and len(web.http_cache) >= 12
-    assert three_runs["site"].url("/news.rss") in web.http_cache
-    visited: list[Any] = []
-    visit_collection(
-        {"urls": web.known_urls, "cache": web.http_cache, "health": web.health},
-        visit_fn=lambda x: visited.append(x) or x,
-        return_data=True,
-    )
-    assert len(visited) <= 7  # the dict, its three keys and three values, not their contents
-
-
 def test_a_page_without_an_article_is_recorded_and_its_bytes_kept(
     site: Any, make_config: Any, run_web: Any
 ) -> None:

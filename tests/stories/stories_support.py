@@ -15,14 +15,13 @@ SEEDS = ROOT / "sources" / "seeds"
 if str(ROOT) not in sys.path:  # bench/ is not an installed package
     sys.path.insert(0, str(ROOT))
 
-from newswatch.sources.registry import SourceContext  # noqa: E402
-from newswatch.warehouse.db import connect  # noqa: E402
-from newswatch.warehouse.loader import sync_topics  # noqa: E402
-
 from newswatch.driver.stages import event_order, extract, load_in_batches, load_indexes, read  # noqa: E402
 from newswatch.records import RunStats  # noqa: E402
 from newswatch.settings import Settings, SourceSpec  # noqa: E402
+from newswatch.sources.registry import SourceContext  # noqa: E402
 from newswatch.topics.taxonomy import load_taxonomy  # noqa: E402
+from newswatch.warehouse.db import connect  # noqa: E402
+from newswatch.warehouse.loader import sync_topics  # noqa: E402
 
 
 def ingest_paths(conn: duckdb.DuckDBPyConnection, paths: Sequence[Path], settings: Settings) -> RunStats:

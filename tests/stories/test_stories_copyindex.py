@@ -12,8 +12,6 @@ from pathlib import Path
 import duckdb
 import numpy as np
 import pytest
-from newswatch.warehouse.db import connect
-from newswatch.warehouse.state import load_copy_index, warehouse_fingerprint
 from stories_support import FIXTURES, SEEDS, ingest_paths
 from typer.testing import CliRunner
 
@@ -24,6 +22,8 @@ from newswatch.copies.store import CopyStore, index_path
 from newswatch.driver.stages import load_indexes
 from newswatch.records import Article
 from newswatch.settings import CopySettings, Settings
+from newswatch.warehouse.db import connect
+from newswatch.warehouse.state import load_copy_index, warehouse_fingerprint
 
 SEEDS_PLUS = FIXTURES / "seeds_plus"
 OTHER = FIXTURES / "other_event"

@@ -5,13 +5,13 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from newswatch.warehouse.db import connect
 from stories_support import FIXTURES, SEEDS, ingest_paths
 from typer.testing import CliRunner
 
 from newswatch.cli import app
 from newswatch.settings import Settings
 from newswatch.stories.facts import differences
+from newswatch.warehouse.db import connect
 
 
 def test_the_seeds_differ_on_the_date_of_the_talks() -> None:

@@ -5,14 +5,14 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import duckdb
-from newswatch.warehouse.loader import load_batch
-from newswatch.warehouse.merges import resolve_story
 from stories_support import ingest_paths  # noqa: F401  (the shared fixtures live there)
 
 from newswatch.clean import clean
 from newswatch.records import Article, Batch, Extracted
 from newswatch.settings import StorySettings
 from newswatch.stories.assign import StoryIndex, assign_stories
+from newswatch.warehouse.loader import load_batch
+from newswatch.warehouse.merges import resolve_story
 
 T0 = datetime(2026, 3, 10, 8, 0, tzinfo=UTC)
 

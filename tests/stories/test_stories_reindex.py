@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from newswatch.warehouse.db import connect
 from stories_support import FIXTURES, SEEDS, ingest_paths
 from typer.testing import CliRunner
 
 from newswatch.cli import app
 from newswatch.settings import Settings
+from newswatch.warehouse.db import connect
 
 
 def test_reindex_rebuilds_signatures_and_later_copies_still_match(tmp_path: Path) -> None:

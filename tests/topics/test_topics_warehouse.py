@@ -5,14 +5,14 @@ from __future__ import annotations
 from pathlib import Path
 
 import duckdb
-from newswatch.sources.registry import SourceContext
-from newswatch.warehouse.db import connect, migrations
-from newswatch.warehouse.loader import sync_topics
 
 from newswatch.driver.stages import event_order, extract, load_indexes, process_and_load, read
 from newswatch.records import RunStats
 from newswatch.settings import Settings, SourceSpec
+from newswatch.sources.registry import SourceContext
 from newswatch.topics.taxonomy import Taxonomy
+from newswatch.warehouse.db import connect, migrations
+from newswatch.warehouse.loader import sync_topics
 
 SEEDS = Path(__file__).resolve().parents[2] / "sources" / "seeds"
 

@@ -1,0 +1,42 @@
+"""Tasks take their batch and the run's id, never the run's state: Prefect walks every parameter of
+every task, so a parameter that grows with the run (the whole extraction, the indexes, the web state,
+a connection) makes each task cost more as the run grows."""
+
+from __future__ import annotations
+
+import collections.abc
+import inspect
+import typing
+
+import pytest
+
+from newswatch.driver.runs import ExtractOptions, Key
+from newswatch.driver.staging import Ref
+from newswatch.settings import SourceSpec
+
+# What a task may receive: ids, a source, a staged chunk's reference, a batch of article keys.
+SMALL = {
+    str,
+    int,
+    float,
+    bool,
+    SourceSpec,
+    Ref,
+    ExtractOptions,
+    typing.Sequence[Key],
+    collections.abc.Sequence[Key],
+}
+
+
+@pytest.mark.parametrize("name", ["read_source_task", "extract_task", "load_task", "digest_task"])
+def test_task_parameters_are_the_batch_and_ids_only(name: str) -> None:
+    import datetime
+
+    from newswatch.flows import pipeline
+
+    fn = getattr(pipeline, name).fn
+    hints = typing.get_type_hints(fn, vars(pipeline))
+    params = inspect.signature(fn).parameters
+    for param in params:
+        hint = hints[param]
+        assert hint in SMALL | {datetime.date}, f"{name}({param}: {hint}) carries state"

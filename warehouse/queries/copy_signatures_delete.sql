@@ -1,0 +1,2 @@
+-- Every copy signature (they are all computed again).
+DELETE FROM copy_signatures;

@@ -1,0 +1,2 @@
+-- Each topic's label, for the digest.
+SELECT topic, label FROM topics;

@@ -1,0 +1,2 @@
+-- Every topic (the taxonomy is written whole again).
+DELETE FROM topics;
