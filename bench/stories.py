@@ -1,13 +1,22 @@
-"""Story clustering quality on real headlines: pairwise and B-cubed precision, recall and F1.
+"""Story clustering quality on headlines and full texts: pairwise and B-cubed precision, recall, F1.
 
 Loads a labelled ``.csv``/``.jsonl`` (default: the UCI News Aggregator dev file under
 ../shared/corpora, 2,413 headlines in 40 Google News stories) through the normal ingestion
 (files source -> extract -> clean -> copies -> stories, in timestamp order; plain functions, no
 Prefect) and scores ``story_id`` against the gold ``STORY`` column.
 
-    PYTHONPATH=$PWD python bench/stories.py [FILE] [--threshold T] [--window-days D] [--json]
+    PYTHONPATH=$PWD python bench/stories.py [FILE] [--halves] [--threshold T] [--json]
+    PYTHONPATH=$PWD python bench/stories.py --fulltext [--halves]
+    PYTHONPATH=$PWD python bench/stories.py --bbc
 
-Skips cleanly (exit 0 with a note) when the corpus is absent.
+Splits are declared, never chosen after the fact: ``--halves`` splits the gold stories by a hash
+of their id (of the ``group`` column for the full-text set, so an event and its look-alikes fall
+in one half) into **tune** (half A: settings are chosen here) and **report** (half B: chose
+nothing). ``--fulltext`` scores tests/fixtures/stories/fulltext/events.jsonl (34 articles written
+for the project, its README says how). ``--bbc`` clusters the BBC research set (read from
+../shared only, all undated, no gold stories) and prints what it joined, to be read by a person.
+
+Skips cleanly (exit 0 with a note) when a corpus is absent.
 """
 
 from __future__ import annotations
@@ -30,7 +39,10 @@ from newswatch.records import article_id_for
 from newswatch.settings import Settings
 from newswatch.stories.assign import StoryIndex, assign_stories
 
-DEV = Path(__file__).resolve().parents[2] / "shared/corpora/stories/uci_news_aggregator_dev.csv"
+ROOT = Path(__file__).resolve().parents[1]
+DEV = ROOT.parent / "shared/corpora/stories/uci_news_aggregator_dev.csv"
+FULLTEXT = ROOT / "tests/fixtures/stories/fulltext/events.jsonl"
+BBC = ROOT.parent / "shared/corpora/bbc/bbc_dev.jsonl"
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,7 +111,7 @@ def cluster_file(path: Path, settings: Settings) -> tuple[dict[str, str], int]:
     from newswatch.sources.files import read_file
 
     docs = [d for d in read_file(path, "bench", max_bytes=1 << 30) if hasattr(d, "fields")]
-    extraction = extract(docs)  # type: ignore[arg-type]
+    extraction = extract(docs)
     articles = event_order(extraction.articles)
     copies = CopyIndex(settings.copies)
     stories = StoryIndex(settings.stories, load_embedder(settings.stories.embeddings))
@@ -147,21 +159,66 @@ def per_story(pred: Mapping[str, str], gold: Mapping[str, str]) -> dict[str, tup
     return {g: (size[g], len(parts[g])) for g in parts}
 
 
+def half_of(key: str) -> int:
+    """0 (half A, tune) or 1 (half B, report): a stable hash of a gold story's (or group's) id."""
+    return int(hashlib.sha1(key.encode()).hexdigest(), 16) % 2
+
+
 def halves(path: Path, out_dir: Path) -> tuple[Path, Path]:
-    """Split a labelled csv into two files by gold story (a stable hash), for held-out checks."""
-    with path.open(newline="", encoding="utf-8") as fh:
-        reader = csv.DictReader(fh)
-        fields = list(reader.fieldnames or [])
-        rows = list(reader)
-    outs = (out_dir / f"{path.stem}_a.csv", out_dir / f"{path.stem}_b.csv")
+    """Split a labelled file into two by gold story (``group`` when the rows have one: an event
+    and its look-alikes stay together), for held-out checks."""
+    outs = (out_dir / f"{path.stem}_a{path.suffix}", out_dir / f"{path.stem}_b{path.suffix}")
+    if path.suffix == ".csv":
+        with path.open(newline="", encoding="utf-8") as fh:
+            reader = csv.DictReader(fh)
+            fields = list(reader.fieldnames or [])
+            rows = list(reader)
+        for i, out in enumerate(outs):
+            with out.open("w", newline="", encoding="utf-8") as fh:
+                writer = csv.DictWriter(fh, fieldnames=fields)
+                writer.writeheader()
+                for r in rows:
+                    if half_of(r.get("group") or r["STORY"]) == i:
+                        writer.writerow(r)
+        return outs
+    records = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
     for i, out in enumerate(outs):
-        with out.open("w", newline="", encoding="utf-8") as fh:
-            writer = csv.DictWriter(fh, fieldnames=fields)
-            writer.writeheader()
-            for r in rows:
-                if int(hashlib.sha1(r["STORY"].encode()).hexdigest(), 16) % 2 == i:
-                    writer.writerow(r)
+        kept = [r for r in records if half_of(str(r.get("group") or r["story"])) == i]
+        out.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in kept), encoding="utf-8")
     return outs
+
+
+def bbc_check(path: Path, settings: Settings, out_dir: Path, show: int = 40) -> dict[str, object]:
+    """Cluster the BBC set (no gold stories, no dates) and list the biggest groups it made.
+
+    Research use: read from ../shared, never copied. Every article is undated, so time separates
+    nothing: what it joins is joined on text alone, and a person reads the list."""
+    rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    records = out_dir / "bbc_records.jsonl"
+    with records.open("w", encoding="utf-8") as fh:
+        for r in rows:
+            rec = {
+                "url": f"https://bbc.invalid/{r['id']}",
+                "title": r["title"],
+                "body": r["body"],
+                "source": "bbc",
+            }
+            fh.write(json.dumps(rec) + "\n")
+    pred, _ = cluster_file(records, settings)
+    by_id = {article_id_for(f"https://bbc.invalid/{r['id']}"): r for r in rows}
+    groups: dict[str, list[dict[str, str]]] = defaultdict(list)
+    for aid, sid in pred.items():
+        groups[sid].append(by_id[aid])
+    multi = sorted((g for g in groups.values() if len(g) > 1), key=lambda g: (-len(g), g[0]["id"]))
+    return {
+        "articles": len(pred),
+        "stories": len(groups),
+        "stories_of_2_or_more": len(multi),
+        "articles_joined": sum(len(g) for g in multi),
+        "biggest": [
+            [f"{len(g)} articles"] + [f"{r['id']}: {r['title']}" for r in g[:6]] for g in multi[:show]
+        ],
+    }
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -173,10 +230,21 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--embeddings", choices=["none", "static", "minilm"], help="stories.embeddings")
     ap.add_argument("--embedding-weight", type=float)
     ap.add_argument("--json", action="store_true")
-    ap.add_argument("--halves", action="store_true", help="also score each half of the gold stories alone")
+    ap.add_argument(
+        "--halves",
+        action="store_true",
+        help="also score half A (tune) and half B (report) of the gold stories alone",
+    )
+    ap.add_argument("--fulltext", action="store_true", help=f"score the full-text set ({FULLTEXT.name})")
+    ap.add_argument(
+        "--bbc", nargs="?", const=BBC, type=Path, help="cluster the BBC set and list what it joined"
+    )
     args = ap.parse_args(argv)
-    if not args.file.exists():
-        print(f"skipped: {args.file} is absent (the shared corpora are not on this machine)")
+    if args.fulltext:
+        args.file = FULLTEXT
+    path = args.bbc or args.file
+    if not path.exists():
+        print(f"skipped: {path} is absent (the shared corpora are not on this machine)")
         return 0
     update: dict[str, object] = {}
     if args.threshold is not None:  # the dev file is headlines: set both
@@ -194,11 +262,23 @@ def main(argv: list[str] | None = None) -> int:
         update["window_days"] = args.window_days
     base = Settings()
     settings = base.model_copy(update={"stories": base.stories.model_copy(update=update)})
-    runs = [("all", args.file)]
     tmp = tempfile.TemporaryDirectory()
+    if args.bbc:
+        found = bbc_check(args.bbc, settings, Path(tmp.name))
+        if args.json:
+            print(json.dumps(found, ensure_ascii=False))
+        else:
+            for k, v in found.items():
+                if k != "biggest":
+                    print(f"{k:22} {v}")
+            for group in found["biggest"]:  # type: ignore[attr-defined]
+                print(" | ".join(group))
+        tmp.cleanup()
+        return 0
+    runs = [("all", args.file)]
     if args.halves:
         a, b = halves(args.file, Path(tmp.name))
-        runs += [("half_a", a), ("half_b", b)]
+        runs += [("half_a_tune", a), ("half_b_report", b)]
     for name, path in runs:
         scores = evaluate(path, settings)
         if args.json:

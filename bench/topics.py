@@ -1,15 +1,25 @@
-"""Topic tagging quality on real headlines: accuracy and per-class F1 of the best tag's top level.
+"""Topic tagging quality: the best tag's top-level IPTC topic on headlines and on full text.
 
-Reads ../shared/corpora/stories/uci_news_aggregator_dev.csv (UCI News Aggregator, CC BY 4.0) when
-present, else the copy in tests/fixtures/topics/; skips cleanly when neither exists.
+Three sets:
 
-    PYTHONPATH=$PWD python bench/topics.py [--taxonomy sources/topics.toml] [--threshold 1.0]
+- headlines: ../shared/corpora/stories/uci_news_aggregator_dev.csv (UCI News Aggregator, CC BY
+  4.0; else the copy in tests/fixtures/topics/). Split by story: ``tune`` is training data of the
+  shipped classifier, ``held-out`` reports.
+- bbc: ../shared/corpora/bbc/bbc_dev.jsonl (BBC News, research use: read from ../shared only, never
+  copied or trained on; skipped when absent). Split per desk by a hash of the id: ``tune`` chose
+  the classifier's settings, ``report`` chose nothing.
+- seventeen: tests/fixtures/topics/seventeen/articles.jsonl, two articles per top-level topic,
+  written for the project; chose nothing.
+
+    PYTHONPATH=$PWD python bench/topics.py [--set all|headlines|bbc|seventeen]
+                                           [--classifier static|none] [--second 0.3]
+                                           [--taxonomy sources/topics.toml] [--threshold 1.0]
                                            [--embeddings static|minilm|none] [--margin 0.15]
                                            [--min-similarity 0.35] [--top-k 15]
                                            [--errors tune]
 
-``--embeddings`` (default: the [topics] default) attaches the embedding scorer of
-newswatch/topic_embed.py; the last line gives the tagger's cost in ms per headline.
+``--classifier none`` measures the lexicon (with ``--embeddings``' scorer) instead of the shipped
+classifier. The cost lines give the tagger's CPU time per headline or article.
 """
 
 from __future__ import annotations
@@ -20,7 +30,15 @@ import time
 from pathlib import Path
 
 from newswatch.settings import TopicSettings
-from newswatch.topics.evaluate import evaluate, predict, read_uci, split
+from newswatch.topics.evaluate import (
+    evaluate,
+    evaluate_full_text,
+    predict,
+    read_labelled,
+    read_uci,
+    split,
+    split_articles,
+)
 from newswatch.topics.taxonomy import load_configured
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -29,6 +47,9 @@ CANDIDATES = [
     (Path(__file__).resolve().parents[2] / "shared/corpora/stories/uci_news_aggregator_dev.csv"),
     ROOT / "tests" / "fixtures" / "topics" / "uci_news_aggregator_dev.csv",
 ]
+BBC = ROOT.parent.parent / "shared" / "corpora" / "bbc" / "bbc_dev.jsonl"
+BBC_ALT = Path(__file__).resolve().parents[2] / "shared" / "corpora" / "bbc" / "bbc_dev.jsonl"
+SEVENTEEN = ROOT / "tests" / "fixtures" / "topics" / "seventeen" / "articles.jsonl"
 
 
 def main() -> int:
@@ -41,18 +62,27 @@ def main() -> int:
     ap.add_argument("--min-similarity", type=float, default=None, help="default: the model's")
     ap.add_argument("--top-k", type=int, default=None, help="phrases per topic; default: the model's")
     ap.add_argument("--errors", choices=["tune", "held-out", "all"], help="print misclassified headlines")
+    ap.add_argument("--set", choices=["all", "headlines", "bbc", "seventeen"], default="all")
+    ap.add_argument("--classifier", choices=["static", "none"], default=TopicSettings().classifier)
+    ap.add_argument("--second", type=float, default=None, help="[topics] classifier_probability")
     args = ap.parse_args()
-    path = Path(args.csv) if args.csv else next((p for p in CANDIDATES if p.exists()), None)
-    if path is None or not path.exists():
-        print("skipped: no uci_news_aggregator_dev.csv found")
-        return 0
     section = TopicSettings(
         taxonomy=Path(args.taxonomy),
         threshold=args.threshold,
+        classifier=args.classifier,
+        classifier_probability=args.second,
         embeddings=args.embeddings,
         embedding_margin=args.margin,
         embedding_min_similarity=args.min_similarity,
     )
+    if args.set in ("all", "bbc", "seventeen"):
+        full_text(section, args.set)
+    if args.set not in ("all", "headlines"):
+        return 0
+    path = Path(args.csv) if args.csv else next((p for p in CANDIDATES if p.exists()), None)
+    if path is None or not path.exists():
+        print("skipped: no uci_news_aggregator_dev.csv found")
+        return 0
     if args.top_k is not None:
         from newswatch.topics import embed as topic_embed
 
@@ -61,7 +91,8 @@ def main() -> int:
     taxonomy = load_configured(section)
     load_s = time.perf_counter() - t0
     headlines = read_uci(path)
-    print(f"data: {path} ({len(headlines)} headlines); embeddings: {args.embeddings}")
+    print(f"\nheadlines: {path} ({len(headlines)}); classifier: {args.classifier}", end="")
+    print(f"; embeddings: {args.embeddings}")
     print(f"{'split':9} {'n':>5} {'acc':>6} {'macroF1':>8} {'none':>5}  per-class F1 (P/R)")
     t0 = time.perf_counter()
     for part in ("all", "tune", "held-out"):
@@ -72,13 +103,43 @@ def main() -> int:
             f"{c.split('-')[0]} {s.f1[c]:.3f} ({s.precision[c]:.2f}/{s.recall[c]:.2f})" for c in s.f1
         )
         print(f"{part:9} {s.n:5d} {s.accuracy:6.3f} {s.macro_f1:8.3f} {s.untagged:5d}  {per}")
-    print(f"cost: {ms:.3f} ms per headline (lexicon + embeddings), taxonomy load {load_s:.1f} s")
+    print(f"cost: {ms:.3f} ms per headline, taxonomy load {load_s:.1f} s")
     if args.errors:
         for i, h in enumerate(split(headlines, args.errors)):
             p = predict(h.title, taxonomy, i)
             if p != h.gold:
                 print(f"{h.gold[:8]:8} <- {str(p)[:8]:8} {h.title}")
     return 0
+
+
+def full_text(section: TopicSettings, which: str) -> None:
+    """Top-1, topics per article and the economy rate on full-text articles (BBC, seventeen)."""
+    taxonomy = load_configured(section)
+    bbc = next((p for p in (BBC, BBC_ALT) if p.exists()), None)
+    sets = []
+    if which in ("all", "bbc"):
+        if bbc is None:
+            print("bbc: skipped (no ../shared/corpora/bbc/bbc_dev.jsonl)")
+        else:
+            articles = read_labelled(bbc)
+            sets += [(f"bbc {part}", split_articles(articles, part)) for part in ("tune", "report")]
+    if which in ("all", "seventeen"):
+        sets.append(("seventeen", read_labelled(SEVENTEEN)))
+    print(f"classifier: {section.classifier}; embeddings: {section.embeddings}")
+    print(f"{'set':12} {'n':>5} {'top-1':>6} {'topics':>7} {'econ s+e':>8}  right/n per gold topic")
+    for name, articles in sets:
+        t0 = time.process_time()
+        s = evaluate_full_text(articles, taxonomy)
+        ms = (time.process_time() - t0) * 1000 / max(1, s.n)
+        se = [g for g in ("sport", "arts-culture-entertainment") if g in s.economy_on]
+        econ = (
+            sum(s.economy_on[g] * s.per_class[g][1] for g in se) / sum(s.per_class[g][1] for g in se)
+            if se
+            else float("nan")
+        )
+        per = " ".join(f"{g.split('-')[0]} {r}/{n}" for g, (r, n) in s.per_class.items())
+        row = f"{name:12} {s.n:5d} {s.top1:6.3f} {s.top_levels:7.2f} {econ:8.3f}"
+        print(f"{row}  {per}  ({ms:.2f} ms CPU/article)")
 
 
 if __name__ == "__main__":

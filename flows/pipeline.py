@@ -29,6 +29,7 @@ from newswatch.driver.runs import (
     SourceRead,
     active,
     ad_hoc_sources,
+    configured_taxonomy,
     extract_chunk,
     open_run,
     write_atomically,
@@ -36,8 +37,7 @@ from newswatch.driver.runs import (
 from newswatch.driver.staging import Ref
 from newswatch.errors import SourceError
 from newswatch.settings import Settings, SourceSpec, load_settings
-from newswatch.topics.taxonomy import load_configured
-from newswatch.warehouse.db import connect
+from newswatch.warehouse.db import connect, query
 
 __all__ = ["ad_hoc_sources", "newswatch_run", "write_atomically"]
 
@@ -109,7 +109,7 @@ def newswatch_run(
     settings = load_settings(config, db=db)
     if inputs:
         settings = settings.model_copy(update={"sources": ad_hoc_sources(inputs)})
-    taxonomy = load_configured(settings.topics)
+    taxonomy = configured_taxonomy(settings.topics)
     logger = get_run_logger()
     ctx_run = get_run_context()
     flow_run_id = str(getattr(getattr(ctx_run, "flow_run", None), "id", "") or "") or None
@@ -150,7 +150,7 @@ def _run_stages(run: Run, logger: Any) -> None:
 def _story_count(settings: Settings) -> int:
     conn = connect(settings.warehouse.path, read_only=True, wait=settings.warehouse.read_wait)
     try:
-        row = conn.execute("SELECT count(*) FROM stories").fetchone()
+        row = conn.execute(query("stories_count")).fetchone()
         return int(row[0]) if row else 0
     finally:
         conn.close()

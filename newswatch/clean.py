@@ -24,6 +24,7 @@ from newswatch.text import (
     word_count,
     words,
 )
+from newswatch.urls import article_identity, canonical_url
 
 # A whole line that is page furniture, not article text (matched on the folded line).
 _BOILERPLATE_LINE = re.compile(
@@ -258,7 +259,10 @@ def clean(
     if deck and body and _is_lead(deck, body):
         deck = None  # a meta description copying the first paragraph is not a standfirst
     body, body_words = _drop_repeats(body, deck, title)
-    canonical = extracted.canonical_url or url
+    # Identity from the canonical form of the URL (the page's own canonical link only to fold an
+    # AMP or mobile edition into its page); the URL as fetched stays ``url``.
+    canonical = canonical_url(extracted.canonical_url or url)
+    identity = article_identity(url, extracted.canonical_url)
     language = detect_language(f"{title}\n{body}") or extracted.language_hint
     provenance = dict(extracted.provenance)
     if deck is None:
@@ -266,7 +270,7 @@ def clean(
     if language and "language" not in provenance:
         provenance["language"] = "text" if language != extracted.language_hint else "meta"
     return Article(
-        article_id=article_id_for(url),
+        article_id=article_id_for(identity),
         source=source,
         url=url,
         canonical_url=canonical,

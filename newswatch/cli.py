@@ -89,6 +89,15 @@ def _run_flow(
     config: Path | None, db: Path | None, inputs: list[str] | None, no_prefect: bool = False
 ) -> None:
     settings = _settings(config, db)  # fail fast, before Prefect starts, on a bad configuration
+    from newswatch.driver.hygiene import start_reaper
+    from newswatch.driver.runs import configured_taxonomy
+    from newswatch.errors import ConfigError
+
+    try:  # and on a bad taxonomy file: one line naming the configuration, the key and the reason
+        configured_taxonomy(settings.topics)  # kept: the run uses it
+    except ConfigError as exc:
+        raise ConfigError(f"topics.taxonomy: {exc}", path=str(settings.config_path)) from exc
+    start_reaper()  # Prefect's temporary server and the pool's workers end with this process
     if no_prefect:
         summary = _run_plain(settings, inputs)
     else:
@@ -321,9 +330,14 @@ def tag(
         Path | None, typer.Option("--taxonomy", "-t", help="Taxonomy file (default: the configured one).")
     ] = None,
 ) -> None:
-    """Tag one article with topics and entities, with scores and evidence (checks the taxonomy)."""
+    """Tag one article with topics and entities, with scores and evidence (checks the taxonomy).
+
+    The text goes through the same cleaning as ingested articles (boilerplate lines, share bars,
+    repeats, language), so it gets the tags and entities a run would give it."""
+    from newswatch.clean import clean
+    from newswatch.driver.derive import entity_text
     from newswatch.entities.names import extract_entities
-    from newswatch.topics.evaluate import headline_article
+    from newswatch.records import Extracted
     from newswatch.topics.taxonomy import load_configured, tag_article
 
     try:
@@ -332,13 +346,12 @@ def tag(
         text = file.read_text(encoding="utf-8") if file else body
     except (NewswatchError, OSError) as exc:
         raise _fail(exc) from exc
-    art = headline_article(title)
-    art.body, art.word_count = text, len(f"{title} {text}".split())
+    art = clean(Extracted(title=title, body=text), source="tag", url="tag:article")
     for t in tag_article(art, tax):
         console.print(f"[bold]{t.topic}[/] {t.score}", highlight=False)
         for ev in t.evidence:
             console.print(f"    {ev}", highlight=False, markup=False, soft_wrap=True)
-    for e in extract_entities(title, text, tax.entities):
+    for e in extract_entities(art.title, entity_text(art), tax.entities):
         console.print(
             f"{e.kind:12} {e.name} ×{e.mentions} {e.country_code or ''} [{e.entity_id}]",
             markup=False,

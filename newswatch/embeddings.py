@@ -15,6 +15,7 @@ import json
 from collections.abc import Callable, Sequence
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -27,8 +28,10 @@ STATIC_MODEL = Path(__file__).parent / "models" / "minilm_static"
 STATIC_MAX_TOKENS = 256
 
 
-def load_static(path: Path = STATIC_MODEL) -> Embedder:
-    """The static model at ``path``: unit mean of token vectors (float32 rows, one per text).
+@lru_cache(maxsize=2)
+def static_parts(path: Path = STATIC_MODEL) -> tuple[Any, np.ndarray, int | None]:
+    """The static model's tokenizer (untruncated, unpadded), token vectors (float32) and unknown
+    token id, read once per process.
 
     Token vectors are stored as float16, or as int8 with a float16 scale per token (config.json).
     """
@@ -40,8 +43,18 @@ def load_static(path: Path = STATIC_MODEL) -> Embedder:
         vectors *= np.load(path / "scales.npy").astype(np.float32)[:, None]
     tokenizer = Tokenizer.from_file(str(path / "tokenizer.json"))
     tokenizer.no_padding()
+    tokenizer.no_truncation()
+    return tokenizer, vectors, config.get("unk_token_id")
+
+
+def load_static(path: Path = STATIC_MODEL) -> Embedder:
+    """The static model at ``path``: unit mean of token vectors (float32 rows, one per text)."""
+    from tokenizers import Tokenizer
+
+    _, vectors, unk = static_parts(path)
+    tokenizer = Tokenizer.from_file(str(path / "tokenizer.json"))
+    tokenizer.no_padding()
     tokenizer.enable_truncation(STATIC_MAX_TOKENS)
-    unk = config.get("unk_token_id")
 
     def embed(texts: Sequence[str]) -> np.ndarray:
         out = np.zeros((len(texts), vectors.shape[1]), dtype=np.float32)

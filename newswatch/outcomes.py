@@ -25,6 +25,9 @@ class Outcome(StrEnum):
     OK = "ok"
     UNCHANGED = "unchanged"  # the same bytes (or text) as the last read
     NOT_MODIFIED = "not_modified"  # HTTP 304 to a conditional request
+    # A feed that is not well-formed (cut short, a bad entity) but whose entries that parsed were
+    # used; the parser's complaint is the row's error, and the next run reads it in full again.
+    MALFORMED_FEED = "malformed_feed"
     # Bookkeeping rows: neither a success nor a failure of the input.
     SKIPPED = "skipped"
     RETRIED = "retried"  # one attempt of several; the last attempt has its own row
@@ -91,7 +94,7 @@ class Outcome(StrEnum):
         return cls.CLIENT_ERROR
 
 
-_SUCCEEDED = frozenset({Outcome.OK, Outcome.UNCHANGED, Outcome.NOT_MODIFIED})
+_SUCCEEDED = frozenset({Outcome.OK, Outcome.UNCHANGED, Outcome.NOT_MODIFIED, Outcome.MALFORMED_FEED})
 _BOOKKEEPING = frozenset({Outcome.SKIPPED, Outcome.RETRIED, Outcome.BACKOFF, Outcome.DEFERRED})
 _RETRYABLE = frozenset(
     {

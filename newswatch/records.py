@@ -15,6 +15,8 @@ from datetime import UTC, datetime
 from typing import Any
 
 from newswatch.outcomes import Outcome
+from newswatch.text import valid_optional, valid_text, valid_value
+from newswatch.urls import canonical_url
 
 
 def utcnow() -> datetime:
@@ -29,8 +31,10 @@ def stable_id(prefix: str, *parts: str) -> str:
 
 
 def article_id_for(url: str) -> str:
-    """Articles are identified by their URL (``file://`` for local files)."""
-    return stable_id("a_", url)
+    """Articles are identified by the canonical form of their URL (``newswatch.urls``: tracking
+    parameters, fragment, default port and host case do not make another article); ``file://``
+    URLs of local files are used as they are."""
+    return stable_id("a_", canonical_url(url))
 
 
 @dataclass(slots=True)
@@ -54,9 +58,12 @@ class Fetch:
     items_seen: int | None = None
     items_new: int | None = None
 
+    def __post_init__(self) -> None:
+        self.url = valid_text(self.url)
+
     def fail(self, outcome: Outcome | str, error: str) -> Fetch:
         self.outcome = Outcome(outcome)  # an unknown word is a bug: fail here, not in a report
-        self.error = error
+        self.error = valid_text(error)  # reasons quote the input
         return self
 
 
@@ -76,6 +83,13 @@ class Document:
     fields: Mapping[str, Any] = field(default_factory=dict)
     charset: str | None = None
 
+    def __post_init__(self) -> None:
+        # The Unicode boundary (``newswatch.text.valid_text``): whatever a feed, a record or a file
+        # name holds, every stage after this one sees valid text.
+        self.url = valid_text(self.url)
+        if self.fields:
+            self.fields = valid_value(self.fields)
+
 
 @dataclass(slots=True)
 class Extracted:
@@ -92,6 +106,16 @@ class Extracted:
     language_hint: str | None = None
     # For each metadata field, where its value came from (``text``, ``json-ld``, ``record``, ...).
     provenance: dict[str, str] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        # The Unicode boundary for what extraction read out of the bytes (``valid_text``).
+        self.title = valid_text(self.title)
+        self.body = valid_text(self.body)
+        self.deck = valid_optional(self.deck)
+        self.authors = tuple(valid_text(a) for a in self.authors)
+        self.site_name = valid_optional(self.site_name)
+        self.canonical_url = valid_optional(self.canonical_url)
+        self.language_hint = valid_optional(self.language_hint)
 
 
 @dataclass(slots=True)

@@ -9,6 +9,7 @@ relative to the working directory. Environment variables override the file:
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import re
 import tomllib
@@ -43,14 +44,16 @@ class FetchSettings(_Section):
     user_agent: str = "newswatch/0.1 (+https://github.com/newswatch/newswatch; news monitoring)"
     connect_timeout: float = Field(10.0, gt=0)
     read_timeout: float = Field(20.0, gt=0)
-    total_timeout: float = Field(60.0, gt=0)
+    # From connect to the last byte, headers included; a request that uses it all is not retried in
+    # the run (the next run tries it again).
+    total_timeout: float = Field(30.0, gt=0)
     max_bytes: int = Field(10_000_000, gt=0, description="largest body accepted, enforced while streaming")
     max_redirects: int = Field(5, ge=0)
     per_host_concurrency: int = Field(2, ge=1)
     per_host_delay: float = Field(1.0, ge=0, description="minimum seconds between requests to one host")
     respect_robots: bool = True
     allow_private_networks: bool = False
-    max_retries: int = Field(3, ge=0)
+    max_retries: int = Field(2, ge=0)
     max_items_per_source: int = Field(500, ge=1)
     # Addresses fetched even when private networks are refused (an intranet feed, a local mirror).
     allowed_networks: tuple[str, ...] = Field((), description="CIDRs allowed despite the private-range rule")
@@ -61,6 +64,12 @@ class FetchSettings(_Section):
     backoff_base: float = Field(3600.0, ge=0, description="first back-off interval in seconds (doubles)")
     backoff_max: float = Field(86400.0, ge=0, description="longest back-off interval in seconds")
     page_workers: int = Field(4, ge=1, le=64, description="article pages fetched at once per source")
+    run_budget: float = Field(
+        900.0, gt=0, description="seconds a run spends fetching; what is left is deferred to the next run"
+    )
+    host_budget: float = Field(
+        180.0, gt=0, description="seconds of requests one host may take in a run; the rest is deferred"
+    )
 
 
 class SourceSpec(_Section):
@@ -86,18 +95,34 @@ class SourceSpec(_Section):
         return str(self.path) if self.path is not None else str(self.url)
 
 
+def default_taxonomy_path() -> Path:
+    """The packaged taxonomy (``sources/topics.toml``), used when ``[topics] taxonomy`` is not set."""
+    # Located without importing newswatch.sources (which imports this module).
+    spec = importlib.util.find_spec("newswatch.sources")
+    assert spec is not None and spec.submodule_search_locations
+    return Path(next(iter(spec.submodule_search_locations))) / "topics.toml"
+
+
 class TopicSettings(_Section):
-    taxonomy: Path = Path("topics.toml")
+    taxonomy: Path = Field(default_factory=default_taxonomy_path)
     threshold: float | None = Field(
         None, ge=0, description="minimum score for a tag (default: the taxonomy's)"
     )
-    # A second opinion on the top-level topic when the lexicon finds nothing or one word only
-    # (newswatch/topic_embed.py, docs/topics.md).
+    # The top-level IPTC topics come from the shipped classifier (newswatch/topics/model.py); with
+    # "none" they come from the lexicon, with the embedding scorer below as a second opinion.
+    classifier: Literal["static", "none"] = Field(
+        "static", description="top-level topic classifier: 'static' (shipped model) or 'none' (lexicon)"
+    )
+    classifier_probability: float | None = Field(
+        None, gt=0, le=1, description="probability a top-level topic other than the best needs (default 0.3)"
+    )
+    # With classifier = "none": a second opinion on the top-level topic when the lexicon finds
+    # nothing or one word only (newswatch/topics/embed.py, docs/topics.md).
     embeddings: Literal["none", "static", "minilm"] = Field(
         "static",
         description="embedding scorer: 'static' (shipped, numpy only), 'minilm' (embeddings extra), 'none'",
     )
-    # Cosines are on each model's own scale: unset means the model's tuned value (topic_embed.py).
+    # Cosines are on each model's own scale: unset means the model's tuned value (topics/embed.py).
     embedding_margin: float | None = Field(
         None, gt=0, le=2, description="cosine lead worth one threshold of lexicon score when one word decides"
     )
@@ -295,8 +320,8 @@ def _resolve_input_paths(data: dict[str, Any], base: Path) -> dict[str, Any]:
     topics = out.get("topics")
     if isinstance(topics, dict) and "taxonomy" in topics:
         out["topics"] = {**topics, "taxonomy": str((base / str(topics["taxonomy"])).resolve())}
-    else:
-        out["topics"] = {**(topics or {}), "taxonomy": str((base / "topics.toml").resolve())}
+    else:  # every key is optional: no taxonomy named means the packaged one
+        out["topics"] = {**(topics or {}), "taxonomy": str(default_taxonomy_path())}
     return out
 
 

@@ -10,8 +10,9 @@ import re
 import threading
 import unicodedata
 from collections import OrderedDict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from itertools import islice
+from typing import Any
 
 # Characters that carry no text: zero-width spaces and joiners, soft hyphen, BOM, bidi marks.
 _INVISIBLE = dict.fromkeys(
@@ -48,6 +49,66 @@ def _fold_char(m: re.Match[str]) -> str:
 
 
 _WORD = re.compile(r"[^\W_]+(?:['\-][^\W_]+)*", re.UNICODE)
+
+# What is not text in any record: C0 controls but tab and line breaks, DEL, and UTF-16 surrogates
+# (a JSON "\\ud800" or a surrogate-escaped byte decodes to one; no encoder, tokenizer or database
+# takes them). Carriage returns become line breaks.
+_NOT_TEXT = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\r\ud800-\udfff]")
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def valid_text(value: str) -> str:
+    """``value`` as valid Unicode text: the boundary every record passes once.
+
+    Lone surrogates become U+FFFD (a surrogate pair left in a ``str`` becomes its character), NULs
+    and other C0 controls except tab and line feed are removed, ``\\r\\n`` and ``\\r`` become ``\\n``.
+    Idempotent; a valid text comes back as it is (one regex scan).
+    """
+    if not _NOT_TEXT.search(value):
+        return value
+    if _SURROGATE.search(value):
+        # Pairs are joined, lone halves replaced: the UTF-16 round trip does exactly that.
+        value = value.encode("utf-16-le", "surrogatepass").decode("utf-16-le", "replace")
+    if "\r" in value:
+        value = value.replace("\r\n", "\n").replace("\r", "\n")
+    return _NOT_TEXT.sub("", value)
+
+
+# A character reference to what XML forbids (a surrogate, NUL, a C0 control, past U+10FFFF): one
+# such reference in one item made feedparser fail on the whole feed (it cannot encode a surrogate)
+# and lxml fail on a whole sitemap.
+_INVALID_CHAR_REF = re.compile(rb"&#(?:[xX]([0-9a-fA-F]{1,8})|([0-9]{1,10}));")
+
+
+def _char_ref(m: re.Match[bytes]) -> bytes:
+    code = int(m.group(1), 16) if m.group(1) else int(m.group(2))
+    allowed = code in (0x9, 0xA, 0xD) or 0x20 <= code <= 0xD7FF or 0xE000 <= code <= 0xFFFD
+    return m.group(0) if allowed or 0x10000 <= code <= 0x10FFFF else b"&#xFFFD;"
+
+
+def valid_xml_refs(content: bytes) -> bytes:
+    """XML bytes whose character references all name characters XML allows (others: U+FFFD).
+
+    Applied to feeds and sitemaps before parsing: the rest of the document parses as it would.
+    """
+    if b"&#" not in content:
+        return content
+    return _INVALID_CHAR_REF.sub(_char_ref, content)
+
+
+def valid_value(value: Any) -> Any:
+    """``valid_text`` over a decoded record: strings, and the keys and values of dicts and lists."""
+    if isinstance(value, str):
+        return valid_text(value)
+    if isinstance(value, Mapping):
+        return {valid_text(str(k)): valid_value(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return type(value)(valid_value(v) for v in value)
+    return value
+
+
+def valid_optional(value: str | None) -> str | None:
+    return None if value is None else valid_text(value)
 
 
 def normalize(text: str) -> str:

@@ -24,6 +24,7 @@ from newswatch.outcomes import Outcome
 from newswatch.settings import SourceSpec
 from newswatch.sources.registry import SourceContext, SourceItem, register
 from newswatch.sources.web import Item, backoff_row, fetch_source, items_to_documents
+from newswatch.text import valid_xml_refs
 
 FEED_ACCEPT = (
     "application/rss+xml, application/atom+xml, application/feed+json, application/json;q=0.9, "
@@ -42,6 +43,7 @@ class ParsedFeed:
     items: list[Item] = field(default_factory=list)
     warning: str | None = None  # what was wrong with a feed that still parsed
     base: str = ""
+    benign: bool = True  # the warning is about the HTTP headers, not a malformed document
 
 
 def looks_like_json(content: bytes) -> bool:
@@ -58,6 +60,7 @@ def parse_feed(content: bytes, *, url: str, content_type: str | None = None) -> 
     headers = {"content-location": url}
     if content_type:
         headers["content-type"] = content_type
+    content = valid_xml_refs(content)
     try:
         # A stream, never bytes or str: feedparser treats a str as a URL or a file name to open.
         result: Any = feedparser.parse(io.BytesIO(content), response_headers=headers)
@@ -88,6 +91,7 @@ def parse_feed(content: bytes, *, url: str, content_type: str | None = None) -> 
         items=items,
         warning=problem,
         base=str(feed.get("link") or url),
+        benign=benign or problem is None,
     )
 
 
@@ -140,13 +144,15 @@ def parse_json_feed(content: bytes, *, url: str) -> ParsedFeed:
         if not isinstance(raw, dict):
             continue
         body = raw.get("content_html") or raw.get("content_text") or raw.get("summary") or ""
+        # Fields of a wrong type (a list for a title, a number for a URL) are coerced or dropped by
+        # ``Item``, with every string made valid text there.
         items.append(
             Item(
                 url=raw.get("url") or raw.get("external_url"),
-                title=str(raw.get("title") or "").strip(),
-                summary=str(body).strip(),
+                title=raw.get("title") or "",
+                summary=body,
                 published_at=raw.get("date_published") or raw.get("date_modified"),
-                id=str(raw["id"]) if raw.get("id") is not None else None,
+                id=raw.get("id"),
             )
         )
     return ParsedFeed(
@@ -181,7 +187,12 @@ def feed_items(spec: SourceSpec, ctx: SourceContext, primary: Any, resp: Any) ->
         primary.etag = primary.last_modified = primary.content_sha256 = None
         yield primary
         return
-    if feed.warning:
+    if feed.warning and not feed.benign:
+        # Entries that parsed are kept (the rest of a cut-short feed is lost to this read); the
+        # row says the feed is malformed, and without validators the next run reads it again.
+        primary.fail(Outcome.MALFORMED_FEED, f"parsed despite: {feed.warning}")
+        primary.etag = primary.last_modified = primary.content_sha256 = None
+    elif feed.warning:
         primary.error = f"parsed despite: {feed.warning}"
     # Links resolve against the final URL (after redirects): feedparser already applied xml:base.
     yield from items_to_documents(spec, ctx, feed.items, primary, base=resp.final_url)

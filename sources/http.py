@@ -4,15 +4,22 @@
 where the server offers it, gzip/deflate/br). ``Fetcher.get`` makes one logical request:
 
 1. the URL must be http(s) and its host must not resolve to a private, loopback, link-local or
-   reserved address (unless ``allow_private_networks``); redirects are followed by hand so every
-   hop is checked the same way, up to ``max_redirects``, and a loop is named as such;
+   reserved address, also as the IPv4 address a NAT64, 6to4, Teredo or IPv4-mapped form carries
+   (unless ``allow_private_networks``); the connection goes to the address that was checked, never
+   to a second resolution (``sources.transport``); redirects are followed by hand so every hop is
+   checked the same way, up to ``max_redirects``, and a loop is named as such;
 2. robots.txt of the origin is read once per run (protego); a disallowed path is refused, and its
    Crawl-delay (capped) raises the host's delay; 4xx robots means "no rules", 5xx means "stay out";
 3. at most ``per_host_concurrency`` requests per host at once, ``per_host_delay`` seconds apart;
-4. the body is streamed and refused past ``max_bytes`` (after decompression), and past the total
-   timeout; ``If-None-Match``/``If-Modified-Since`` are sent when validators are known;
+4. the body is decoded in bounded steps (``sources.decoding``: every Content-Encoding httpx
+   accepts, stacked ones too) and refused past ``max_bytes`` of decoded bytes; every socket
+   operation ends by the request's total deadline, from connect to the last byte, headers included;
+   ``If-None-Match``/``If-Modified-Since`` are sent when validators are known;
 5. retryable failures (timeouts, resets, 5xx, 429) are retried with exponential backoff and
-   jitter, honouring ``Retry-After``; 4xx and refusals are never retried.
+   jitter, honouring ``Retry-After``; 4xx and refusals are never retried, nor a request that used
+   its whole total deadline (the next run tries it again);
+6. a run's fetching has a time budget, and so has each host (``run_budget``, ``host_budget``):
+   past it, what is left is not requested but recorded ``deferred`` for the next run.
 
 Failures raise ``FetchError`` subclasses whose ``outcome`` is the word stored in ``fetches``.
 ``Fetcher.fetch`` wraps ``get`` for sources: it never raises, and returns the ``Fetch`` rows of
@@ -26,7 +33,6 @@ import email.utils
 import hashlib
 import ipaddress
 import random
-import socket
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -41,8 +47,23 @@ from newswatch.errors import FetchError, TerminalFetchError, TransientFetchError
 from newswatch.outcomes import Outcome
 from newswatch.records import Fetch, HttpValidators
 from newswatch.settings import FetchSettings, Settings
+from newswatch.sources.addresses import describe, is_public
+from newswatch.sources.decoding import DecodingFailed, decoded_chunks
+from newswatch.sources.transport import deadline, getaddrinfo_ips, literal_ip, pinned_transport
 
 REDIRECT_CODES = {301, 302, 303, 307, 308}
+
+
+class DeadlinePassed(TransientFetchError):
+    """The request used its whole total deadline: not retried in this run (it would only repeat)."""
+
+    outcome = Outcome.TIMEOUT
+
+
+class Deferred(TransientFetchError):
+    """The run's or the host's fetch budget is spent: the URL is left for the next run."""
+
+    outcome = Outcome.DEFERRED
 
 
 class RateLimited(TransientFetchError):
@@ -147,6 +168,7 @@ class Fetcher:
         sleep: Callable[[float], None] = time.sleep,
     ) -> None:
         self.settings = settings
+        limits = httpx.Limits(max_connections=64, max_keepalive_connections=16)
         self.client = client or httpx.Client(
             http2=True,
             follow_redirects=False,  # every hop is checked by hand (addresses, robots, loops)
@@ -156,8 +178,10 @@ class Fetcher:
                 write=settings.read_timeout,
                 pool=settings.total_timeout,
             ),
-            limits=httpx.Limits(max_connections=64, max_keepalive_connections=16),
+            limits=limits,
             headers={"User-Agent": settings.user_agent},
+            # Connections go to the checked addresses only (proxies from the environment excepted).
+            transport=pinned_transport(self.pinned_addresses, http2=True, limits=limits),
         )
         self._sleep = sleep
         self._lock = threading.Lock()
@@ -167,6 +191,11 @@ class Fetcher:
         self._resolved: dict[str, list[ipaddress.IPv4Address | ipaddress.IPv6Address]] = {}
         self._allowed = [ipaddress.ip_network(n, strict=False) for n in settings.allowed_networks]
         self.robots_token = settings.user_agent.split("/")[0].strip() or "newswatch"
+        # The run's fetch budget, from the client's creation (one client per run), and each host's
+        # share: seconds spent in requests to it.
+        self._clock = time.monotonic
+        self._started = self._clock()
+        self._spent: dict[str, float] = {}
 
     # -- lifecycle -------------------------------------------------------------------------------
 
@@ -239,11 +268,12 @@ class Fetcher:
         while True:
             started = time.perf_counter()
             try:
+                self.check_budget(url)
                 resp = self._follow(url, headers)
                 resp.attempts = attempt + 1
                 return resp
             except TransientFetchError as exc:
-                if attempt >= self.settings.max_retries:
+                if attempt >= self.settings.max_retries or isinstance(exc, DeadlinePassed | Deferred):
                     raise
                 wait = self._retry_wait(exc, attempt)
                 if wait is None:
@@ -280,7 +310,11 @@ class Fetcher:
                 self.check_robots(current)
             visited.add(current)
             with self._slot(current):
-                status, resp_headers, content, location = self._request(current, headers)
+                began = self._clock()
+                try:
+                    status, resp_headers, content, location = self._request(current, headers)
+                finally:
+                    self._charge(current, self._clock() - began)
             if location is None:
                 return Response(
                     url=url,
@@ -303,12 +337,17 @@ class Fetcher:
         )
 
     def _request(self, url: str, headers: dict[str, str]) -> tuple[int, httpx.Headers, bytes, str | None]:
-        """Send one request; returns status, headers, body and a redirect target (or None)."""
+        """Send one request; returns status, headers, body and a redirect target (or None).
+
+        From connect to the last byte, headers included, within ``total_timeout``: the transport
+        cuts every socket wait to the deadline (``sources.transport.deadline``). Counted from here,
+        not from the start of the attempt: waiting for the host's turn is not slowness.
+        """
         limit = self.settings.max_bytes
-        # From here, not from the start of the attempt: waiting for the host's turn is not slowness.
-        deadline = time.monotonic() + self.settings.total_timeout
+        total = self.settings.total_timeout
+        until = time.monotonic() + total
         try:
-            with self.client.stream("GET", url, headers=headers) as r:
+            with deadline(total), self.client.stream("GET", url, headers=headers) as r:
                 if r.status_code in REDIRECT_CODES and r.headers.get("location"):
                     return r.status_code, r.headers, b"", r.headers["location"]
                 if r.status_code == 304:
@@ -323,27 +362,28 @@ class Fetcher:
                         status=r.status_code,
                     )
                 chunks, size = [], 0
-                for chunk in r.iter_bytes():
+                for chunk in _body(r):
                     size += len(chunk)
                     if size > limit:
                         raise TerminalFetchError(
                             url,
-                            f"body over the limit of {limit} bytes (stopped reading)",
+                            f"body over the limit of {limit} bytes after decoding (stopped reading)",
                             outcome="too_large",
                             status=r.status_code,
                         )
-                    if time.monotonic() > deadline:
-                        raise TransientFetchError(
-                            url,
-                            f"total timeout of {self.settings.total_timeout} s exceeded while reading",
-                            outcome="timeout",
-                            status=r.status_code,
+                    if time.monotonic() > until:
+                        raise DeadlinePassed(
+                            url, f"total timeout of {total} s exceeded while reading", status=r.status_code
                         )
                     chunks.append(chunk)
                 return r.status_code, r.headers, b"".join(chunks), None
         except httpx.TimeoutException as exc:
+            if self._past(until):
+                raise DeadlinePassed(
+                    url, f"total timeout of {total} s exceeded ({type(exc).__name__})"
+                ) from exc
             raise TransientFetchError(url, f"timed out ({type(exc).__name__})", outcome="timeout") from exc
-        except httpx.DecodingError as exc:
+        except (httpx.DecodingError, DecodingFailed) as exc:
             raise TerminalFetchError(url, f"bad content encoding: {exc}", outcome="bad_encoding") from exc
         except httpx.InvalidURL as exc:
             raise TerminalFetchError(url, f"invalid URL: {exc}", outcome="bad_url") from exc
@@ -353,6 +393,10 @@ class Fetcher:
             ) from exc
         except httpx.HTTPError as exc:
             raise TerminalFetchError(url, f"{type(exc).__name__}: {exc}", outcome="http_error") from exc
+
+    @staticmethod
+    def _past(until: float) -> bool:
+        return time.monotonic() >= until - 0.05
 
     def _raise_for_status(self, url: str, r: httpx.Response) -> None:
         code = r.status_code
@@ -374,47 +418,90 @@ class Fetcher:
     # -- safety ----------------------------------------------------------------------------------
 
     def check_address(self, url: str) -> None:
-        """Refuse non-http(s) URLs and hosts in private/loopback/link-local/reserved ranges."""
+        """Refuse non-http(s) URLs and hosts in private/loopback/link-local/reserved ranges.
+
+        The addresses checked are kept for the run: the connection goes to them and nowhere else.
+        """
         parts = urlsplit(url)
         if parts.scheme not in ("http", "https") or not parts.hostname:
             raise TerminalFetchError(
                 url, f"only http(s) URLs are fetched, not {url[:80]!r}", outcome="bad_url"
             )
+        host = parts.hostname
+        try:
+            port = parts.port or (443 if parts.scheme == "https" else 80)
+        except ValueError as exc:
+            raise TerminalFetchError(url, f"invalid port: {exc}", outcome="bad_url") from exc
+        addresses = self._addresses(url, host, port)
         if self.settings.allow_private_networks:
             return
-        host = parts.hostname
-        for ip in self._addresses(url, host, parts.port or (443 if parts.scheme == "https" else 80)):
-            if ip.is_global or any(ip in net for net in self._allowed):
+        for ip in addresses:
+            if is_public(ip, self._allowed):
                 continue
             raise TerminalFetchError(
                 url,
-                f"{host} resolves to {ip}, a private, loopback, link-local or reserved address",
+                f"{host} resolves to {describe(ip)}, a private, loopback, link-local or reserved address",
                 outcome="blocked_address",
             )
 
     def _addresses(
         self, url: str, host: str, port: int
     ) -> list[ipaddress.IPv4Address | ipaddress.IPv6Address]:
-        try:
-            ip = ipaddress.ip_address(host)
-            return [ip.ipv4_mapped or ip if isinstance(ip, ipaddress.IPv6Address) else ip]
-        except ValueError:
-            pass
+        ip = literal_ip(host)
+        if ip is not None:
+            return [ip]
+        key = host.lower().rstrip(".")
         with self._lock:
-            cached = self._resolved.get(host)
+            cached = self._resolved.get(key)
         if cached is not None:
             return cached
         try:
-            infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
-        except (socket.gaierror, UnicodeError) as exc:
+            out = getaddrinfo_ips(host, port)
+        except (OSError, UnicodeError) as exc:
             raise TransientFetchError(url, f"cannot resolve {host}: {exc}", outcome="dns_error") from exc
-        out: list[ipaddress.IPv4Address | ipaddress.IPv6Address] = []
-        for info in infos:
-            addr = ipaddress.ip_address(str(info[4][0]).split("%")[0])
-            out.append(addr.ipv4_mapped or addr if isinstance(addr, ipaddress.IPv6Address) else addr)
         with self._lock:
-            self._resolved[host] = out
+            # The first answer stays for the run: a rebinding name server cannot change it later.
+            out = self._resolved.setdefault(key, out)
         return out
+
+    def pinned_addresses(self, host: str, port: int) -> list[ipaddress.IPv4Address | ipaddress.IPv6Address]:
+        """The addresses a connection to ``host`` may use: those ``check_address`` saw."""
+        ip = literal_ip(host)
+        if ip is not None:
+            return [ip]
+        with self._lock:
+            cached = self._resolved.get(host.lower().rstrip("."))
+        if cached is not None:
+            return cached
+        # Not checked by this fetcher (a proxy from the environment): resolve now, and hold it
+        # to the same rule.
+        out = self._addresses(f"http://{host}/", host, port)
+        if not self.settings.allow_private_networks:
+            out = [ip for ip in out if is_public(ip, self._allowed)]
+        return out
+
+    # -- budgets ---------------------------------------------------------------------------------
+
+    def check_budget(self, url: str) -> None:
+        """Raise ``Deferred`` when the run's or the URL's host's fetch time is spent."""
+        used = self._clock() - self._started
+        if used > self.settings.run_budget:
+            raise Deferred(
+                url, f"the run's fetch budget of {self.settings.run_budget:.0f} s is spent; next run"
+            )
+        host = (urlsplit(url).hostname or "").lower()
+        with self._lock:
+            spent = self._spent.get(host, 0.0)
+        if spent > self.settings.host_budget:
+            raise Deferred(
+                url,
+                f"{host} used its fetch budget of {self.settings.host_budget:.0f} s in this run; next run",
+            )
+
+    def _charge(self, url: str, seconds: float) -> None:
+        host = (urlsplit(url).hostname or "").lower()
+        with self._lock:
+            self._spent[host] = self._spent.get(host, 0.0) + seconds
 
     # -- robots.txt ------------------------------------------------------------------------------
 
@@ -490,9 +577,26 @@ class Fetcher:
             host.next_at = max(host.next_at, time.monotonic() + min(seconds, self.settings.retry_max_delay))
 
 
+def _body(r: httpx.Response) -> Iterator[bytes]:
+    """The decoded body: the raw bytes decoded here in bounded steps (httpx decodes each chunk
+    whole); a response already read (a test's mock transport) as httpx decoded it."""
+    if r.is_stream_consumed:
+        return iter([r.content])
+    return decoded_chunks(r.iter_raw(), r.headers.get("content-encoding"))
+
+
 def make_client(settings: Settings | FetchSettings) -> Fetcher:
     """The one HTTP client of a run, built from the ``[fetch]`` settings. Close it when done."""
     return Fetcher(settings.fetch if isinstance(settings, Settings) else settings)
 
 
-__all__ = ["FetchResult", "Fetcher", "RateLimited", "Response", "charset_of", "make_client"]
+__all__ = [
+    "DeadlinePassed",
+    "Deferred",
+    "FetchResult",
+    "Fetcher",
+    "RateLimited",
+    "Response",
+    "charset_of",
+    "make_client",
+]

@@ -22,6 +22,7 @@ from newswatch.records import Fetch, HttpValidators
 from newswatch.settings import SourceSpec
 from newswatch.sources.registry import SourceContext, SourceItem, register
 from newswatch.sources.web import Item, backoff_row, fetcher, items_to_documents, resolve_link
+from newswatch.text import valid_xml_refs
 
 SITEMAP_ACCEPT = "application/xml, text/xml;q=0.9, application/gzip;q=0.8, */*;q=0.5"
 MAX_CHILDREN = 50
@@ -68,8 +69,8 @@ def parse_sitemap(content: bytes, *, url: str, max_bytes: int = 50_000_000) -> P
     if not data.strip():
         raise UnreadableInput(url, "empty document", outcome="bad_sitemap")
     try:
-        root = etree.fromstring(data, parser=_PARSER)
-    except etree.XMLSyntaxError as exc:
+        root = etree.fromstring(valid_xml_refs(data), parser=_PARSER)
+    except (etree.XMLSyntaxError, UnicodeError, ValueError) as exc:
         raise UnreadableInput(url, f"not XML: {exc}", outcome="bad_sitemap") from exc
     if root is None:
         raise UnreadableInput(url, "not XML: nothing could be parsed", outcome="bad_sitemap")

@@ -22,6 +22,8 @@ from newswatch.records import Document, Fetch, utcnow
 from newswatch.settings import SourceSpec
 from newswatch.sources.http import Fetcher, FetchResult
 from newswatch.sources.registry import SourceContext, SourceItem
+from newswatch.text import valid_text
+from newswatch.urls import canonical_url
 
 RECORD_MEDIA_TYPE = "application/x-newswatch-record"
 HTML_TYPES = ("text/html", "application/xhtml+xml")
@@ -40,6 +42,23 @@ class Item:
     summary: str = ""
     published_at: str | None = None
     id: str | None = None
+
+    def __post_init__(self) -> None:
+        # A feed is hostile: its fields may be any JSON type and any code points (``valid_text``).
+        self.url = valid_text(self.url) if isinstance(self.url, str) else None
+        self.title = valid_text(_as_text(self.title)).strip()
+        self.summary = valid_text(_as_text(self.summary)).strip()
+        self.published_at = valid_text(_as_text(self.published_at)) or None
+        self.id = valid_text(_as_text(self.id)) or None
+
+
+def _as_text(value: object) -> str:
+    """A feed field as text: strings as they are, numbers spelled, anything else (lists, objects) empty."""
+    if value is None or isinstance(value, bool):
+        return ""
+    if isinstance(value, str):
+        return value
+    return str(value) if isinstance(value, int | float) else ""
 
 
 def fetcher(ctx: SourceContext) -> Fetcher:
@@ -129,6 +148,7 @@ def items_to_documents(
     """Documents for the new items (pages fetched in parallel), then the source's own row."""
     limit = ctx.settings.fetch.max_items_per_source
     seen: dict[str, Item] = {}
+    canonical: dict[str, str] = {}  # canonical form -> the first URL listed in that form
     records: list[tuple[str, Item]] = []
     for n, item in enumerate(items):
         url = resolve_link(item.url, base)
@@ -136,8 +156,17 @@ def items_to_documents(
             if item.title and item.summary:  # no link: the entry is all there is
                 records.append((f"{base}#item-{item.id or n}", item))
             continue
-        seen.setdefault(url, item)
-    fresh = [(u, it) for u, it in seen.items() if u not in ctx.known_urls]
+        # One page listed twice (with and without tracking parameters) is fetched once.
+        key = canonical_url(url)
+        if key in canonical:
+            continue
+        canonical[key] = url
+        seen[url] = item
+    fresh = [
+        (u, it)
+        for u, it in seen.items()
+        if u not in ctx.known_urls and canonical_url(u) not in ctx.known_urls
+    ]
     new = fresh[:limit]
     truncated = len(fresh) > limit  # the rest waits for the next run, which must re-read the list
     primary.items_seen = len(seen) + len(records)

@@ -65,5 +65,11 @@ def iptc() -> dict[str, dict[str, str]]:
 @pytest.fixture(scope="session")
 def configured() -> Taxonomy:
     """The default taxonomy as ``newswatch run`` loads it: with the default [topics] settings,
-    so with the embedding scorer."""
+    so with the top-level topic classifier."""
     return load_configured(TopicSettings(taxonomy=ROOT / "sources" / "topics.toml"))
+
+
+@pytest.fixture(scope="session")
+def lexicon_embedded() -> Taxonomy:
+    """The default taxonomy without the classifier: the lexicon with the embedding scorer."""
+    return load_configured(TopicSettings(taxonomy=ROOT / "sources" / "topics.toml", classifier="none"))

@@ -53,6 +53,8 @@ def test_the_wheel_installs_newswatch_alone(wheel: Path) -> None:
         "newswatch/flows/pipeline.py",
         "newswatch/digest/templates/digest.html.j2",
         "newswatch/models/minilm_static/vectors.npy",
+        "newswatch/models/topics/model.npz",
+        "newswatch/models/topics/README.md",
     ):
         assert packaged in names, packaged
 

@@ -122,8 +122,13 @@ def extract_chunk(
     ]
 
 
-def _start_worker(derivation: Derivation | None) -> None:
+def _start_worker(derivation: Derivation | None, run_pid: int | None = None) -> None:
     from newswatch.extract.html import warm_up
+
+    if run_pid is not None:  # end with the run, even a killed one (newswatch.driver.hygiene)
+        from newswatch.driver.hygiene import bind_to_parent
+
+        bind_to_parent(run_pid)
 
     warm_up()
     if derivation is not None:
@@ -148,7 +153,10 @@ def _get_pool(workers: int, derivation: Derivation | None) -> ProcessPoolExecuto
             methods = multiprocessing.get_all_start_methods()
             ctx = multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
             _pool = ProcessPoolExecutor(
-                max_workers=workers, mp_context=ctx, initializer=_start_worker, initargs=(derivation,)
+                max_workers=workers,
+                mp_context=ctx,
+                initializer=_start_worker,
+                initargs=(derivation, os.getpid()),
             )
             _pool_key = key
         return _pool

@@ -37,6 +37,7 @@ import duckdb
 
 from newswatch.atomic import write_atomically  # noqa: F401  (kept importable from here)
 from newswatch.driver import staging
+from newswatch.driver.hygiene import mark_crashed_runs
 from newswatch.driver.pool import Derivation
 from newswatch.driver.stages import (
     Extraction,
@@ -52,9 +53,9 @@ from newswatch.driver.staging import Ref
 from newswatch.errors import SourceError
 from newswatch.outcomes import Outcome
 from newswatch.records import Article, Document, Fetch, RawDocument, RunStats, stable_id, utcnow
-from newswatch.settings import Settings, SourceSpec
+from newswatch.settings import Settings, SourceSpec, TopicSettings
 from newswatch.topics.taxonomy import Taxonomy, load_configured
-from newswatch.warehouse.db import connect, run_lock
+from newswatch.warehouse.db import connect, query, run_lock, transaction
 from newswatch.warehouse.loader import (
     decode_raw,
     finish_run,
@@ -70,6 +71,25 @@ log = logging.getLogger("newswatch.driver")
 
 # Counts a load adds to the run's stats.
 _COUNTS = ("new", "updated", "unchanged", "copies", "topics", "stories_new", "stories_touched")
+
+
+_taxonomies: dict[tuple[str, int, int], Taxonomy] = {}
+
+
+def configured_taxonomy(section: TopicSettings) -> Taxonomy:
+    """``load_configured``, once per process for the same settings and taxonomy file (its size and
+    modification time): building it (thousands of term patterns) is most of a small run's own
+    start-up, and the CLI checks the file before a run that then uses it. A long-lived process
+    (``newswatch serve``) picks up an edited file at its next run."""
+    try:
+        st = Path(section.taxonomy).stat()
+        key = (section.model_dump_json(), st.st_mtime_ns, st.st_size)
+    except OSError:
+        return load_configured(section)  # which reports the unreadable file
+    if key not in _taxonomies:
+        _taxonomies.clear()
+        _taxonomies[key] = load_configured(section)
+    return _taxonomies[key]
 
 
 def new_run_id() -> str:
@@ -334,14 +354,8 @@ class Run:
         size = self.settings.warehouse.batch_size
         for part in batches(self.settled_raw, size):
             raw = staging.read(part)
-            with self.warehouse() as conn:
-                conn.execute("BEGIN TRANSACTION")
-                try:
-                    upsert_raw_documents(conn, raw, now=utcnow())
-                    conn.execute("COMMIT")
-                except BaseException:
-                    conn.execute("ROLLBACK")
-                    raise
+            with self.warehouse() as conn, transaction(conn):
+                upsert_raw_documents(conn, raw, now=utcnow())
         validators, health = web_state_updates(
             self.specs, [*self.read_failures, *self.reads], self.web.health, self.settings.fetch
         )
@@ -415,11 +429,14 @@ def open_run(
     ``[warehouse] write_wait`` seconds); with a taxonomy, ``topics`` is first made to match it.
     """
     settings_wh = settings.warehouse
-    tax = taxonomy if taxonomy is not None else load_configured(settings.topics)
+    tax = taxonomy if taxonomy is not None else configured_taxonomy(settings.topics)
     with run_lock(settings_wh.path, wait=settings_wh.write_wait):
         stats = RunStats(run_id=new_run_id())
         conn = connect(settings_wh.path, wait=settings_wh.write_wait)
         try:
+            # Under the run lock, a row still ``running`` that is not a live run of this process was
+            # left by a killed one (newswatch.driver.hygiene).
+            mark_crashed_runs(conn, live=_active)
             start_run(conn, stats, command=command, flow_run_id=flow_run_id)
             if taxonomy is not None:
                 sync_topics(conn, [(t.id, t.label, t.iptc, t.parent, t.description) for t in tax.topics])
@@ -453,7 +470,7 @@ def open_run(
 def run_locally(settings: Settings, *, command: str = "run", digest_day: date | None = None) -> RunStats:
     """Every configured source through every stage in this process, without Prefect; with
     ``digest_day``, that day's digest too (as the flow writes it)."""
-    taxonomy = load_configured(settings.topics)
+    taxonomy = configured_taxonomy(settings.topics)
     with open_run(settings, command=command, taxonomy=taxonomy) as run:
         run.run_all()
         if digest_day is not None:
@@ -479,14 +496,7 @@ def reextract(run: Run, *, since: datetime | None = None) -> int:
     after: str | None = None
     while True:
         with run.warehouse(read_only=True) as conn:
-            rows = conn.execute(
-                """SELECT r.url, r.media_type, r.content, coalesce(a.origin, 'reextract')
-                   FROM raw_documents AS r LEFT JOIN articles AS a ON a.url = r.url
-                   WHERE (?::TIMESTAMPTZ IS NULL OR r.stored_at >= ?::TIMESTAMPTZ)
-                     AND (?::VARCHAR IS NULL OR r.url > ?::VARCHAR)
-                   ORDER BY r.url LIMIT ?""",
-                [since, since, after, after, size],
-            ).fetchall()
+            rows = conn.execute(query("raw_documents_page"), [since, since, after, after, size]).fetchall()
         if not rows:
             break
         after = rows[-1][0]

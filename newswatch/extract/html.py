@@ -38,12 +38,16 @@ from newswatch.extract.meta import ARTICLE_TYPES, LISTING_TYPES, PageMeta, date_
 from newswatch.extract.vendored import extract_author, load_html, precision_text
 from newswatch.outcomes import Outcome
 from newswatch.records import Extracted
-from newswatch.text import words
+from newswatch.text import has_words, words
 
 # A body shorter than this (characters) gets the next, costlier pass.
 MIN_PRECISE_CHARS = 600
 # A paywalled page with fewer words than this is a teaser, not an article.
 MIN_PAYWALLED_WORDS = 120
+# Fewer words than this is not an article (a stub, an error page, "Coming soon"), whatever the page
+# claims; a wire brief has a few dozen.
+MIN_ARTICLE_WORDS = 15
+HOME_PATH = re.compile(r"^/?(?:(?:index|default|home)(?:\.[a-z]{2,5})?)?/?$", re.I)
 # Pages with less visible text than this can be redirect stubs.
 MAX_REDIRECT_TEXT = 400
 
@@ -286,12 +290,15 @@ def _link_density(tree: HtmlElement) -> float:
 def is_listing(tree: HtmlElement, meta: PageMeta, url: str | None) -> bool:
     """A home, section or listing page: no sign of an article, and a listing type, a site's root
     URL or mostly link text."""
+    parsed = urlparse(url or "")
+    if parsed.scheme in ("http", "https") and HOME_PATH.match(parsed.path) and not parsed.query:
+        # A site's root is its home page even when it carries article markup (a featured story's
+        # og:type, a date): the article lives at its own URL.
+        return True
     article_signal = bool(meta.types & ARTICLE_TYPES) or "og:article" in meta.types or bool(meta.published_at)
     if article_signal:
         return False
-    parsed = urlparse(url or "")
-    home = parsed.scheme in ("http", "https") and parsed.path in ("", "/") and not parsed.query
-    return bool(meta.types & LISTING_TYPES) or home or _link_density(tree) > 0.6
+    return bool(meta.types & LISTING_TYPES) or _link_density(tree) > 0.6
 
 
 def paywall_kind(meta: PageMeta, body: str) -> str:
@@ -354,6 +361,10 @@ def extract_page(html: str, *, url: str | None = None, name: str | None = None) 
         raise ExtractionError(name, "only a teaser before a paywall", outcome="paywalled")
     if not body.strip():
         raise ExtractionError(name, "no article text found in the page", outcome="no_body")
+    if not has_words(body, MIN_ARTICLE_WORDS):
+        raise ExtractionError(
+            name, f"too short to be an article (under {MIN_ARTICLE_WORDS} words)", outcome="no_body"
+        )
     if not title:
         raise ExtractionError(name, "no title found in the page", outcome="no_title")
     provenance = {k: v for k, v in meta.provenance.items() if k != "title" and k not in gaps}

@@ -1,6 +1,8 @@
 """Stories: different outlets' articles about one event, grouped incrementally with stable ids.
 
-``assign`` scores each article against the open stories of its time window; ``facts`` finds where
+``assign`` scores each article against the open stories of its time window; ``when`` places an
+article without a publication date by its text; ``generic`` holds the common words that join
+nothing; ``roles`` reads office holders (one office, two people: two events); ``facts`` finds where
 a story's versions disagree.
 """
 

@@ -36,7 +36,10 @@ from newswatch.embeddings import Embedder
 from newswatch.entities.names import entity_key, extract_names
 from newswatch.records import Article, StoryAssignment, StoryMerge, stable_id
 from newswatch.settings import StorySettings
-from newswatch.text import words
+from newswatch.stories.generic import generic_words
+from newswatch.stories.roles import conflicting_roles, role_holders
+from newswatch.stories.when import TextTime, When, gap_hours, text_time
+from newswatch.text import fold, words
 
 TITLE_WEIGHT = 3.0
 # How much of the score each kind of evidence carries when both sides name entities.
@@ -49,6 +52,11 @@ STORY_TERMS = 48
 # (and the cost of scoring it) stays bounded however many articles it gathers.
 STORY_ENTITIES = 32
 STORY_NUMBERS = 32
+STORY_ROLES = 16
+# Two sides giving one role to different people (neither naming the other's) are two events: the
+# score is multiplied by this (a minister and her successor, the same club's two coaches). Two
+# accounts of one event rarely score above 0.7, so this keeps such a pair under the 0.30 threshold.
+ROLE_CONFLICT = 0.4
 # Below this many body words an article is a headline (and summary): it is scored as one.
 HEADLINE_WORDS = 40
 # Candidate stories per article are found through its rarest terms and names.
@@ -78,6 +86,10 @@ _STOPWORDS = frozenset(
 )
 _NUMBER = re.compile(r"^\d[\d.,]*$")
 _YEARLIKE = re.compile(r"^(19|20)\d\d$")
+
+
+def _name_words(names: Iterable[str]) -> set[str]:
+    return {w for n in names for w in fold(n).lower().split()}
 
 
 def embedding_text(article: Article) -> str:
@@ -155,6 +167,8 @@ class TextFeatures:
     entities: dict[str, str]  # key -> display name
     entity_counts: Counter[str]
     numbers: set[str]
+    time: TextTime = field(default_factory=TextTime)  # its dateline and stated dates
+    roles: dict[str, frozenset[str]] = field(default_factory=dict)  # role -> surnames (stories.roles)
 
 
 def text_features(article: Article) -> TextFeatures:
@@ -171,6 +185,8 @@ def text_features(article: Article) -> TextFeatures:
         entities=entities,
         entity_counts=counts,
         numbers=numbers_of(f"{article.title}\n{body}"),
+        time=text_time(article.title, body),
+        roles=role_holders(f"{article.title}.\n{body}"),
     )
 
 
@@ -193,6 +209,9 @@ class StoryFeatures:
     # embeddings close (a synthetic full-text stream merged into a handful of stories), while names
     # and figures already separate full texts.
     headline: bool = False
+    # Its time as matching sees it: published, else what the text says (newswatch.stories.when).
+    when: When | None = None
+    roles: dict[str, frozenset[str]] = field(default_factory=dict)
 
     @classmethod
     def of(cls, article: Article, story_id: str, text: TextFeatures | None = None) -> StoryFeatures:
@@ -210,7 +229,12 @@ class StoryFeatures:
             entity_counts=text.entity_counts,
             numbers=text.numbers,
             title=article.title,
+            when=When(article.published_at, article.event_time, text.time),
+            roles=text.roles,
         )
+
+    def time(self) -> When:
+        return self.when or When(self.event_time, self.event_time, TextTime())
 
 
 @dataclass(slots=True)
@@ -232,6 +256,20 @@ class Story:
     embedding_norm: float = 1.0
     ent_total: float = 0.0
     stamp: int = -1  # articles counted when the cache was filled; -1 when the story changed
+    # The span of its members with a publication time; None while it has none, when its time is
+    # that of its founding article's text (``founder``): see newswatch.stories.when.
+    span_first: datetime | None = None
+    span_last: datetime | None = None
+    founder: When | None = None
+    roles: dict[str, set[str]] = field(default_factory=dict)  # role -> its holders' surnames
+    name_words: set[str] = field(default_factory=set)  # folded words of its names (for roles)
+
+    def gap_hours(self, when: When) -> float:
+        """Hours between an article's time and this story's (0 when compatible)."""
+        return gap_hours(when, self.span_first, self.span_last, self.founder)
+
+    def dated(self) -> bool:
+        return self.span_last is not None
 
 
 class StoryIndex:
@@ -247,7 +285,8 @@ class StoryIndex:
         self._postings: dict[str, set[str]] = {}
         self._df: Counter[str] = Counter()
         self._n = 0
-        self._latest: datetime | None = None
+        self._latest: datetime | None = None  # the latest publication time counted
+        self._latest_seen: datetime | None = None  # the latest time of an article without one
         self._since_prune = 0
         self._story_of_kept = 0
 
@@ -299,11 +338,16 @@ class StoryIndex:
         self._df.update(features.terms.keys())
         self._df.update(f"@{k}" for k in features.entities)
         story = self.stories.get(sid)
+        when = features.time()
         if story is None:
             story = Story(sid, features.event_time, features.event_time)
+            story.founder = when if when.at is None else None
             self.stories[sid] = story
         story.first_time = min(story.first_time, features.event_time)
         story.last_time = max(story.last_time, features.event_time)
+        if when.at is not None:
+            story.span_first = when.at if story.span_first is None else min(story.span_first, when.at)
+            story.span_last = when.at if story.span_last is None else max(story.span_last, when.at)
         story.size += 1
         story.stamp = -1
         terms, log = story.terms, math.log
@@ -315,13 +359,22 @@ class StoryIndex:
         # Sorted: a set's order follows the process's hash seed (and the pool's workers have their
         # own), and the order of equal counts decides which figures ``_cap`` keeps.
         story.numbers.update(sorted(features.numbers))
+        if features.roles or story.roles:
+            for role, holders in features.roles.items():
+                if role in story.roles or len(story.roles) < STORY_ROLES:
+                    story.roles.setdefault(role, set()).update(holders)
+            story.name_words.update(_name_words(features.entities.values()))
         if features.vector is not None:
             vec = features.vector
             story.embedding = vec.copy() if story.embedding is None else story.embedding + vec
         self._file(story, features)
         self._cap(story)
-        if self._latest is None or features.event_time > self._latest:
-            self._latest = features.event_time
+        # Two clocks: an article without a publication time never ages stories that have one.
+        if when.at is not None:
+            if self._latest is None or when.at > self._latest:
+                self._latest = when.at
+        elif self._latest_seen is None or features.event_time > self._latest_seen:
+            self._latest_seen = features.event_time
         self._since_prune += 1
         if self._since_prune >= 5000:
             self.prune()
@@ -364,11 +417,15 @@ class StoryIndex:
     def prune(self, now: datetime | None = None) -> int:
         """Forget stories last seen more than the window before ``now``; returns how many."""
         self._since_prune = 0
-        now = now or self._latest
-        if now is None:
-            return 0
-        horizon = now - timedelta(days=self.settings.window_days)
-        old = [s for s in self.stories.values() if s.last_time < horizon]
+        window = timedelta(days=self.settings.window_days)
+        dated_now = now or self._latest
+        undated_now = now or self._latest_seen
+        old = [
+            s
+            for s in self.stories.values()
+            if (s.span_last is not None and dated_now is not None and s.span_last < dated_now - window)
+            or (s.span_last is None and undated_now is not None and s.last_time < undated_now - window)
+        ]
         for story in old:
             self._drop(story)
         return len(old)
@@ -395,7 +452,8 @@ class StoryIndex:
 
     def candidates(self, features: StoryFeatures) -> list[Story]:
         """Open stories that share the article's rarest terms or names, best-sharing first."""
-        window = timedelta(days=self.settings.window_days)
+        window_h = self.settings.window_days * 24
+        when = features.time()
         probes = self._rarest(features.terms)
         probes += [f"@{k}" for k in features.entities]
         hits: Counter[str] = Counter()
@@ -411,9 +469,7 @@ class StoryIndex:
         # re-ingest in another process picks the same candidates.
         for sid, _ in heapq.nsmallest(MAX_CANDIDATES, hits.items(), key=lambda kv: (-kv[1], kv[0])):
             story = self.stories[sid]
-            if abs(story.last_time - features.event_time) <= window or (
-                story.first_time - window <= features.event_time <= story.last_time + window
-            ):
+            if story.gap_hours(when) <= window_h:
                 out.append(story)
         return out
 
@@ -467,15 +523,22 @@ class StoryIndex:
         shared_numbers = [n for n in new.numbers if n in story.numbers]
         if shared_numbers:
             total += NUMBER_BONUS * min(2, len(shared_numbers))
-        gap = abs((new.event_time - story.last_time).total_seconds()) / 3600
-        if new.event_time < story.first_time:
-            gap = (story.first_time - new.event_time).total_seconds() / 3600
+        conflicts = (
+            conflicting_roles(new.roles, story.roles, story.name_words, _name_words(new.entities.values()))
+            if new.roles and story.roles
+            else []
+        )
+        if conflicts:
+            total *= ROLE_CONFLICT
+        when = new.time()
+        gap = story.gap_hours(when)
         window_h = self.settings.window_days * 24
         total *= 1.0 - TIME_DECAY * min(1.0, gap / window_h)
         if not explain:
             return min(total, 1.0), {}
         shared_terms = sorted(products, key=lambda t: -products[t])
         shared_numbers.sort()
+        generic = generic_words()
         evidence: dict[str, object] = {
             "lexical": round(lexical, 4),
             "entities": round(names, 4),
@@ -484,6 +547,16 @@ class StoryIndex:
             "shared_numbers": shared_numbers[:8],
             "hours_apart": round(gap, 1),
         }
+        if not (shared_names or shared_numbers or any(t not in generic for t in shared_terms)):
+            # Nothing but common words in common ("good", "record"): no event evidence.
+            evidence["only_common_words"] = True
+        if conflicts:  # "health minister: Vondrová, not Hrubeš"
+            evidence["other_holders"] = [
+                f"{r}: {', '.join(sorted(new.roles[r]))}, not {', '.join(sorted(story.roles[r]))}"
+                for r in conflicts
+            ]
+        if when.at is None:  # say what its time was read from: a dateline, stated dates, or nothing
+            evidence["time"] = when.kind()
         if similar is not None:
             evidence["embedding"] = round(similar, 4)
         return min(total, 1.0), evidence
@@ -492,6 +565,17 @@ class StoryIndex:
         """Fold ``other`` into ``keep`` (the older story), keeping its id findable."""
         keep.first_time = min(keep.first_time, other.first_time)
         keep.last_time = max(keep.last_time, other.last_time)
+        if other.span_first is not None and other.span_last is not None:
+            keep.span_first = (
+                other.span_first if keep.span_first is None else min(keep.span_first, other.span_first)
+            )
+            keep.span_last = (
+                other.span_last if keep.span_last is None else max(keep.span_last, other.span_last)
+            )
+        keep.founder = keep.founder or other.founder
+        for role, holders in other.roles.items():
+            keep.roles.setdefault(role, set()).update(holders)
+        keep.name_words |= other.name_words
         keep.size += other.size
         keep.stamp = -1
         keep.terms.update(other.terms)
@@ -586,9 +670,14 @@ def assign_stories(
             )
             # the evidence of the one story the article is placed by
             scored[0] = (*index.score(feats, scored[0][2], vector, names_idf), scored[0][2])
-        if scored and scored[0][0] >= threshold:
+        if scored and scored[0][0] >= threshold and not scored[0][1].get("only_common_words"):
             score, evidence, story = scored[0]
-            if len(scored) > 1 and scored[1][0] >= merge_at and score >= merge_at:
+            if (
+                len(scored) > 1
+                and scored[1][0] >= merge_at
+                and score >= merge_at
+                and not index.score(feats, scored[1][2], vector, names_idf)[1].get("only_common_words")
+            ):
                 keep, other = _older(story, scored[1][2])
                 index.merge(keep, other, art.article_id, scored[1][0])
                 for a in articles:  # this batch's earlier members move with their story

@@ -137,3 +137,92 @@ def score(pairs: Iterable[tuple[str, str | None]]) -> Scores:
 
 def evaluate(headlines: Sequence[Headline], taxonomy: Taxonomy) -> Scores:
     return score((h.gold, predict(h.title, taxonomy, i)) for i, h in enumerate(headlines))
+
+
+# ---- full text: articles with a body, one top-level topic each ----
+
+# The BBC research set's desks as IPTC top-level topics (../shared/corpora/README.md).
+BBC_DESKS = {
+    "business": "economy-business-finance",
+    "entertainment": "arts-culture-entertainment",
+    "politics": "politics-government",
+    "sport": "sport",
+    "tech": "science-technology",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class LabelledArticle:
+    id: str
+    gold: str  # a top-level topic id
+    title: str
+    body: str
+
+
+@dataclass(frozen=True, slots=True)
+class FullTextScores:
+    n: int
+    top1: float  # share whose best tag's top level is the gold topic
+    per_class: dict[str, tuple[int, int]]  # gold -> (right, of)
+    top_levels: float  # mean number of distinct top-level topics tagged per article
+    economy_on: dict[str, float]  # gold -> share of its articles with an economy tag at any rank
+
+
+def read_labelled(path: str | Path) -> list[LabelledArticle]:
+    """JSON Lines with ``id``, ``title``, ``body`` and ``topic`` (a topic id) or ``category`` (a
+    BBC desk)."""
+    import json
+
+    out = []
+    with open(path, encoding="utf-8") as fh:
+        for line in fh:
+            if line.strip():
+                r = json.loads(line)
+                gold = r.get("topic") or BBC_DESKS[r["category"]]
+                out.append(LabelledArticle(r["id"], gold, r["title"], r["body"]))
+    return out
+
+
+def split_articles(articles: Sequence[LabelledArticle], part: str) -> list[LabelledArticle]:
+    """``all``, or ``tune``/``report``: alternate articles of each gold topic, ordered by a hash of
+    their id, go to each half."""
+    if part == "all":
+        return list(articles)
+    by_class: dict[str, list[LabelledArticle]] = {}
+    for a in articles:
+        by_class.setdefault(a.gold, []).append(a)
+    keep = 0 if part == "tune" else 1
+    out = []
+    for group in by_class.values():
+        ordered = sorted(group, key=lambda a: hashlib.sha256(a.id.encode()).hexdigest())
+        out += ordered[keep::2]
+    return out
+
+
+def full_article(a: LabelledArticle, i: int = 0) -> Article:
+    art = headline_article(a.title, i)
+    art.body = a.body
+    art.word_count = len(a.body.split())
+    return art
+
+
+def evaluate_full_text(articles: Sequence[LabelledArticle], taxonomy: Taxonomy) -> FullTextScores:
+    right: Counter[str] = Counter()
+    seen: Counter[str] = Counter()
+    economy: Counter[str] = Counter()
+    levels = 0
+    for i, a in enumerate(articles):
+        tags = tag_article(full_article(a, i), taxonomy)
+        tops = {top_level(taxonomy, t.topic) for t in tags}
+        levels += len(tops)
+        seen[a.gold] += 1
+        right[a.gold] += bool(tags) and top_level(taxonomy, tags[0].topic) == a.gold
+        economy[a.gold] += "economy-business-finance" in tops
+    n = len(articles)
+    return FullTextScores(
+        n=n,
+        top1=sum(right.values()) / n if n else 0.0,
+        per_class={g: (right[g], seen[g]) for g in sorted(seen)},
+        top_levels=levels / n if n else 0.0,
+        economy_on={g: economy[g] / seen[g] for g in sorted(seen)},
+    )

@@ -1,5 +1,6 @@
 """The Prefect flow itself, on Prefect's real engine: twice, with identical results."""
 
+import gzip
 from pathlib import Path
 
 import duckdb
@@ -36,3 +37,40 @@ def test_flow_runs_the_seeds_twice_with_identical_results(
     # ingest of named paths goes through the same flow
     third = newswatch_run(config=str(config), inputs=[str(seeds_dir)])
     assert (third["new"], third["unchanged"]) == (0, 2)
+
+
+@pytest.mark.slow
+def test_flow_and_plain_path_give_the_same_warehouse(
+    prefect_harness: None, tmp_path: Path, seeds_dir: Path
+) -> None:
+    """The flow and ``--no-prefect`` run one driver: the same ids, stories, copies and hashes."""
+    from nwtest import FIXTURES, run_plain
+
+    from newswatch.flows import newswatch_run
+
+    pages = tmp_path / "pages"
+    pages.mkdir()
+    for gz in sorted((FIXTURES / "news_html").glob("*.html.gz"))[:30]:
+        (pages / gz.name.removesuffix(".gz")).write_bytes(gzip.decompress(gz.read_bytes()))
+    sources = (
+        f'[[sources]]\nname = "seeds"\nkind = "files"\npath = "{seeds_dir}"\n\n'
+        f'[[sources]]\nname = "pages"\nkind = "files"\npath = "{pages}"\n'
+    )
+    dumps = []
+    for kind in ("flow", "plain"):
+        folder = tmp_path / kind
+        folder.mkdir()
+        config = write_config(folder, sources)
+        config.write_text(config.read_text().replace("[warehouse]", "[warehouse]\nbatch_size = 7"))
+        if kind == "flow":
+            assert newswatch_run(config=str(config))["status"] == "completed"
+        else:
+            run_plain(config)
+        conn = duckdb.connect(str(folder / "nw.duckdb"), read_only=True)
+        dumps.append(
+            conn.execute(
+                "SELECT article_id, story_id, copy_of, content_hash FROM articles ORDER BY 1"
+            ).fetchall()
+        )
+        conn.close()
+    assert len(dumps[0]) >= 30 and dumps[0] == dumps[1]

@@ -40,3 +40,18 @@ def test_tag_reports_an_invalid_taxonomy(tmp_path: Path) -> None:
 def test_tag_has_help() -> None:
     result = CliRunner().invoke(app, ["tag", "--help"])
     assert result.exit_code == 0 and "evidence" in result.output
+
+
+def test_tag_cleans_the_text_as_ingestion_does() -> None:
+    """Share bars and comment footers are cleaned away before tagging, so their words name no
+    entity (``newswatch tag`` used to read the raw text)."""
+    body = (
+        "Ishaq Dar met Wang Yi in Beijing on Thursday.\n\n"
+        "Share Facebook Twitter WhatsApp Email Telegram\n\n"
+        "For more information, please see our Comments FAQ"
+    )
+    result = CliRunner().invoke(app, ["tag", "Talks in Beijing", "-b", body, "-t", str(TAXONOMY)])
+    assert result.exit_code == 0, result.output
+    assert "Beijing" in result.output
+    for furniture in ("WhatsApp", "Telegram", "FAQ"):
+        assert furniture not in result.output, furniture

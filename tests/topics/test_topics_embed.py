@@ -139,12 +139,12 @@ def seed(prefix: str) -> tuple[str, str]:
 
 
 @pytest.mark.parametrize("prefix", ["000", "003"])
-def test_seed_tags_are_unchanged(taxonomy: Taxonomy, configured: Taxonomy, prefix: str) -> None:
+def test_seed_tags_are_unchanged(taxonomy: Taxonomy, lexicon_embedded: Taxonomy, prefix: str) -> None:
     title, body = seed(prefix)
     art = headline_article(title)
     art.body, art.word_count = body, len(body.split())
-    assert configured.embedder is not None
-    assert tag_article(art, configured) == tag_article(art, taxonomy)
+    assert lexicon_embedded.embedder is not None
+    assert tag_article(art, lexicon_embedded) == tag_article(art, taxonomy)
 
 
 def test_setting_is_validated_and_none_turns_it_off(tmp_path: Path) -> None:
@@ -152,15 +152,17 @@ def test_setting_is_validated_and_none_turns_it_off(tmp_path: Path) -> None:
     cfg.write_text('[topics]\nembeddings = "word2vec"\n', encoding="utf-8")
     with pytest.raises(ConfigError):
         load_settings(cfg)
-    off = load_configured(TopicSettings(taxonomy=ROOT / "sources" / "topics.toml", embeddings="none"))
+    off = load_configured(
+        TopicSettings(taxonomy=ROOT / "sources" / "topics.toml", classifier="none", embeddings="none")
+    )
     assert off.embedder is None
 
 
 def test_margin_and_floor_default_to_the_models_own_and_settings_override_them() -> None:
     path = ROOT / "sources" / "topics.toml"
-    scorer = load_configured(TopicSettings(taxonomy=path)).embedder
+    scorer = load_configured(TopicSettings(taxonomy=path, classifier="none")).embedder
     assert (scorer.margin, scorer.min_similarity) == MODEL_DEFAULTS["static"]
-    own = TopicSettings(taxonomy=path, embedding_margin=0.3, embedding_min_similarity=0.6)
+    own = TopicSettings(taxonomy=path, classifier="none", embedding_margin=0.3, embedding_min_similarity=0.6)
     scorer = load_configured(own).embedder
     assert (scorer.margin, scorer.min_similarity) == (0.3, 0.6)
 

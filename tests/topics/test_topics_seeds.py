@@ -28,16 +28,33 @@ def tags(prefix: str, taxonomy: Taxonomy) -> dict[str, float]:
 
 
 @pytest.mark.parametrize("prefix", ["000", "003"])
-def test_seed_topics(taxonomy: Taxonomy, prefix: str) -> None:
-    got = tags(prefix, taxonomy)
+@pytest.mark.parametrize("which", ["taxonomy", "configured"])
+def test_seed_topics(request: pytest.FixtureRequest, which: str, prefix: str) -> None:
+    """The lexicon alone and the default configuration (the classifier deciding top levels)."""
+    got = tags(prefix, request.getfixturevalue(which))
     for topic in ["terrorism", "conflict-war-peace", "diplomacy", "international-relations"]:
         assert topic in got, (prefix, sorted(got))
 
 
-def test_seed_003_corridor_and_space(taxonomy: Taxonomy) -> None:
-    got = tags("003", taxonomy)
+@pytest.mark.parametrize("which", ["taxonomy", "configured"])
+def test_seed_003_corridor_and_space(request: pytest.FixtureRequest, which: str) -> None:
+    got = tags("003", request.getfixturevalue(which))
     assert "cpec" in got and "infrastructure-projects" in got
     assert "space-exploration" in got and "science-technology" in got
+
+
+@pytest.mark.parametrize("prefix", ["000", "003"])
+def test_seed_evidence_is_readable(configured: Taxonomy, prefix: str) -> None:
+    """Every tag says why: matched terms in context, "implied by" a subtopic, or the classifier's
+    probability with the words and passage that weighed most."""
+    title, body = seed(prefix)
+    art = headline_article(title)
+    art.body, art.word_count = body, len(body.split())
+    for t in tag_article(art, configured):
+        assert t.evidence, t.topic
+        for line in t.evidence:
+            assert line.startswith(("title: ", "deck: ", "body: ", "implied by ", "classifier: ", "words: ",
+                                    "passage: ")), line  # fmt: skip
 
 
 def test_no_tag_from_weak_body_terms_alone(taxonomy: Taxonomy) -> None:

@@ -1,0 +1,288 @@
+"""The top-level topic classifier: which of the 17 IPTC top-level Media Topics an article is about.
+
+A multinomial logistic regression over two kinds of features of a piece of text: the shipped static
+embedding (newswatch/models/minilm_static, the mean of its tokens' vectors) and hashed words and
+word pairs (``HASH_BUCKETS`` buckets, binary, L2-normalised). It is trained offline by
+``bench/train_topics.py`` on headlines and short descriptions (HuffPost News Category, UCI News
+Aggregator, the IPTC Media Topics labels and definitions and the taxonomy's own phrases; the model
+card in newswatch/models/topics/README.md says what, under which licence and how), and shipped as
+one small ``.npz`` file read with numpy: nothing is downloaded.
+
+An article is longer than anything the model saw in training, so it is read as passages: the
+headline with the standfirst, then the body in runs of ``PASSAGE_WORDS`` words (the first
+``MAX_PASSAGES``). Each passage gets calibrated probabilities (the logits divided by a temperature
+fitted on a held-out part of the training data); the article's probability of a topic is their
+mean. Averaging probabilities (not features) keeps one topical paragraph from being drowned by a
+long text, and one odd word from deciding: each passage has one vote of weight one. The passage
+length was chosen on the tune half of the BBC development set (docs/benchmarks.md, "Topics").
+
+Evidence for a topic: its probability, the article's words whose learned weights pull most towards
+it (from the hashed word features, mapped back to the words), and the passage that is most about
+it.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+import zlib
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from itertools import pairwise
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from newswatch.embeddings import Embedder, load_embedder, static_parts
+from newswatch.records import Article, TopicTag
+
+if TYPE_CHECKING:
+    from newswatch.topics.taxonomy import Taxonomy
+
+MODEL_PATH = Path(__file__).parents[1] / "models" / "topics" / "model.npz"
+HASH_BUCKETS = 1 << 16
+PASSAGE_WORDS = 20  # chosen on the BBC tune half: 20 words 0.838; 30: 0.808; 60: 0.781; whole text 0.70
+MAX_PASSAGES = 20  # the headline and the first 380 words (BBC tune: 0.818 at 20, 0.824 at 40, 0.794 at 12)
+FEATURES_VERSION = 1  # bump when the featuriser changes: a model trained on other features is refused
+
+# Function words carry no topic; leaving them out keeps word pairs to content words.
+_STOP = frozenset(
+    """a an the and or but of to in on at by for from with as is are was were be been it its this that
+    these those he she they we you i his her their our your them us not no do does did has have had
+    will would can could should may might s t said says say after before over into than then there
+    here what which who whom whose when where why how also just about up out new more most""".split()
+)
+_WORD = re.compile(r"[a-z][a-z0-9'\-]*[a-z0-9]|[a-z]")
+
+
+# Whitespace word -> its known token ids (TopicModel.embed_passages), cleared past _WORD_MEMO words.
+_WORD_IDS: dict[str, tuple[int, ...]] = {}
+_WORD_MEMO = 200_000
+
+
+def words(text: str) -> list[str]:
+    """The content words of ``text``, lower-cased, in order."""
+    return [w for w in _WORD.findall(text.lower().replace("’", "'")) if w not in _STOP]
+
+
+def hashed_features(text: str) -> dict[int, str]:
+    """Bucket -> the word or word pair of ``text`` that falls in it (words and adjacent pairs)."""
+    ws = words(text)
+    features = ws + [a + " " + b for a, b in pairwise(ws)]
+    # Reversed, so that of two features in one bucket the first one's word is kept.
+    return dict(zip(map(_bucket, reversed(features)), reversed(features), strict=True))
+
+
+@lru_cache(maxsize=65536)
+def _bucket(feature: str) -> int:
+    # crc32, not hash(): the same bucket in every process, as in training.
+    return zlib.crc32(feature.encode()) % HASH_BUCKETS
+
+
+def passages(title: str, deck: str | None, body: str) -> list[str]:
+    """The texts an article is read as: headline with standfirst, then runs of body words."""
+    head = ". ".join(p for p in (title, deck or "") if p.strip())
+    ws = body.split()
+    runs = [" ".join(ws[i : i + PASSAGE_WORDS]) for i in range(0, len(ws), PASSAGE_WORDS)]
+    return ([head] if head else []) + runs[: MAX_PASSAGES - 1 if head else MAX_PASSAGES]
+
+
+@dataclass(frozen=True, slots=True)
+class Prediction:
+    """A text's topic probabilities and what the evidence is drawn from."""
+
+    classes: tuple[str, ...]  # IPTC codes of the top-level topics, the model's order
+    probs: np.ndarray  # per class: mean over passages of calibrated probabilities
+    passage_probs: np.ndarray  # (passages, classes)
+    texts: tuple[str, ...]  # the passages
+    features: dict[int, str]  # bucket -> word of the whole text
+    model: TopicModel
+
+    def prob(self, code: str) -> float:
+        return float(self.probs[self.classes.index(code)]) if code in self.classes else 0.0
+
+    def ranked(self) -> list[tuple[str, float]]:
+        order = np.argsort(-self.probs)
+        return [(self.classes[int(i)], float(self.probs[i])) for i in order]
+
+    def top_words(self, code: str, n: int = 6) -> list[str]:
+        """The article's words and word pairs that pull most towards ``code`` (learned weight
+        for it above their mean weight over all topics), strongest first."""
+        if not self.features:
+            return []
+        j = self.classes.index(code)
+        buckets = np.fromiter(self.features, dtype=np.int64)
+        w = self.model.word_weights[buckets]
+        pull = w[:, j] - w.mean(axis=1)
+        order = np.argsort(-pull)[:n]
+        return [self.features[int(buckets[i])] for i in order if pull[i] > 0]
+
+    def best_passage(self, code: str) -> str:
+        j = self.classes.index(code)
+        return self.texts[int(np.argmax(self.passage_probs[:, j]))]
+
+    def evidence(self, code: str) -> tuple[str, ...]:
+        """Readable reasons for ``code``: probability, the words that weighed most, the passage."""
+        out = [f"classifier: p={self.prob(code):.2f} over {len(self.texts)} passage(s)"]
+        top = self.top_words(code)
+        if top:
+            out.append("words: " + ", ".join(top))
+        if len(self.texts) > 1:
+            passage = self.best_passage(code)
+            out.append("passage: " + (passage if len(passage) <= 200 else passage[:199] + "…"))
+        return tuple(out)
+
+
+class TopicModel:
+    """The shipped classifier (see the module docstring); ``predict`` is the whole of inference."""
+
+    def __init__(self, path: Path = MODEL_PATH, embed: Embedder | None = None) -> None:
+        with np.load(path, allow_pickle=False) as data:
+            version = int(data["features_version"])
+            if version != FEATURES_VERSION or int(data["hash_buckets"]) != HASH_BUCKETS:
+                raise ValueError(f"{path}: built for other features (version {version}); rebuild it")
+            self.classes = tuple(str(c) for c in data["classes"])
+            self.embedding_weights = data["embedding_weights"].astype(np.float32)  # (dims, classes)
+            self.word_weights = data["word_weights"].astype(np.float32)  # (buckets, classes)
+            self.bias = data["bias"].astype(np.float32)
+            self.temperature = float(data["temperature"])
+        self.fast = embed is None  # the shipped static model: passages embedded in one pass
+        self.embed = embed if embed is not None else _static()
+
+    def embed_passages(self, texts: Sequence[str]) -> np.ndarray:
+        """``self.embed(texts)``, for the static model from a memo of each word's tokens.
+
+        The tokenizer splits text at whitespace before anything else, so a word's tokens do not
+        depend on its neighbours: each distinct word is tokenized once per process (a bounded
+        memo) and a passage's vector is the unit sum of its words' token vectors. Tokenizing every
+        passage was two thirds of the classifier's cost; a test holds the two ways equal.
+        """
+        if not self.fast or not texts:
+            return self.embed(list(texts))
+        tokenizer, vectors, unk = static_parts()
+        split = [t.split() for t in texts]
+        memo = _WORD_IDS
+        missing = list({w for ws in split for w in ws if w not in memo})
+        if missing:
+            if len(memo) > _WORD_MEMO:
+                memo.clear()
+            encoded = tokenizer.encode_batch(missing, add_special_tokens=False)
+            for w, enc in zip(missing, encoded, strict=True):
+                memo[w] = tuple(i for i in enc.ids if i != unk)
+        out = np.zeros((len(texts), vectors.shape[1]), dtype=np.float32)
+        for row, ws in enumerate(split):
+            ids = [i for w in ws for i in memo[w]]
+            if ids:
+                out[row] = vectors[ids].sum(axis=0)
+        norms = np.linalg.norm(out, axis=1, keepdims=True)  # the unit mean is the unit sum
+        return out / np.where(norms > 0, norms, 1.0)
+
+    def logits(self, texts: Sequence[str], features: Sequence[dict[int, str]]) -> np.ndarray:
+        """Uncalibrated scores, one row per text."""
+        z = self.embed_passages(texts) @ self.embedding_weights + self.bias
+        sizes = np.fromiter(map(len, features), dtype=np.int64, count=len(features))
+        if sizes.any():
+            buckets = np.fromiter((b for f in features for b in f), dtype=np.int64, count=int(sizes.sum()))
+            firsts = np.cumsum(sizes) - sizes
+            has = sizes > 0
+            sums = np.add.reduceat(self.word_weights[buckets], firsts[has], axis=0)
+            z[has] += sums / np.sqrt(sizes[has])[:, None]  # binary features, unit length
+        return z
+
+    def probabilities(self, texts: Sequence[str]) -> np.ndarray:
+        """Calibrated probabilities of each text on its own (a headline, a passage)."""
+        return _softmax(self.logits(texts, [hashed_features(t) for t in texts]) / self.temperature)
+
+    def predict(self, title: str, deck: str | None = None, body: str = "") -> Prediction:
+        texts = passages(title, deck, body)
+        if not texts:
+            empty = np.zeros(len(self.classes), dtype=np.float32)
+            return Prediction(self.classes, empty, empty[None, :0].T, (), {}, self)
+        per = [hashed_features(t) for t in texts]
+        probs = _softmax(self.logits(texts, per) / self.temperature)
+        features: dict[int, str] = {}
+        for f in reversed(per):  # the earliest passage's word for a bucket
+            features.update(f)
+        return Prediction(self.classes, probs.mean(axis=0), probs, tuple(texts), features, self)
+
+
+def _softmax(z: np.ndarray) -> np.ndarray:
+    z = z - z.max(axis=1, keepdims=True)
+    e = np.exp(z)
+    return e / e.sum(axis=1, keepdims=True)
+
+
+def _static() -> Embedder:
+    embed = load_embedder("static")
+    assert embed is not None
+    return embed
+
+
+@lru_cache(maxsize=2)
+def load_model(path: str = str(MODEL_PATH)) -> TopicModel:
+    """The classifier at ``path``, loaded once per process."""
+    return TopicModel(Path(path))
+
+
+# How the classifier's probabilities become tags (chosen on the BBC tune half, docs/benchmarks.md):
+# the best top-level topic is tagged when its probability reaches MIN_PROBABILITY, any other when its
+# own probability reaches SECOND_PROBABILITY ([topics] classifier_probability).
+MIN_PROBABILITY = 0.2
+SECOND_PROBABILITY = 0.3
+# An IPTC subtopic the lexicon finds (terrorism, election, ...) counts only when the classifier
+# gives its top-level topic at least this probability: "vote" in a sports report is no election.
+# (BBC tune: 0.05 and 0.15 give the same top-1 and 1.05 against 1.04 top-level topics per article;
+# 0.15 drops the seed dialogue's paragraph on space cooperation, whose top level gets 0.052.)
+SUBTOPIC_PROBABILITY = 0.05
+
+
+class TopicClassifier:
+    """The classifier as a taxonomy sees it: its classes as the taxonomy's top-level topic ids."""
+
+    def __init__(self, model: TopicModel, topic_of: dict[str, str], second: float = SECOND_PROBABILITY):
+        self.model = model
+        self.topic_of = topic_of  # IPTC code -> the taxonomy's top-level topic id
+        self.covered = frozenset(topic_of.values())
+        self.second = second
+
+    def predict(self, article: Article) -> Prediction:
+        return self.model.predict(article.title, article.deck, article.body)
+
+    def prob_of(self, prediction: Prediction, topic_id: str) -> float | None:
+        """The probability of a covered top-level topic; None for a topic the model does not know."""
+        code = next((c for c, t in self.topic_of.items() if t == topic_id), None)
+        return prediction.prob(code) if code else None
+
+    def tags(self, article: Article, prediction: Prediction) -> list[TopicTag]:
+        """The covered top-level topics the probabilities support, best first."""
+        out: list[TopicTag] = []
+        for rank, (code, p) in enumerate(prediction.ranked()):
+            if code not in self.topic_of or p < (MIN_PROBABILITY if rank == 0 else self.second):
+                continue
+            topic = self.topic_of[code]
+            out.append(TopicTag(article.article_id, topic, round(p, 4), prediction.evidence(code)))
+        return out
+
+
+def attach(taxonomy: Taxonomy, second: float | None = None) -> Taxonomy:
+    """``taxonomy`` with the shipped classifier deciding its IPTC top-level topics.
+
+    Those topics keep their place in the hierarchy (a subtopic still implies them) but lose their
+    own terms: no single word tags a top-level topic any more. A taxonomy without IPTC top-level
+    codes (a user's own) is returned as it is.
+    """
+    model = load_model()
+    topic_of = {t.iptc: t.id for t in taxonomy.topics if t.parent is None and t.iptc in model.classes}
+    if not topic_of:
+        return taxonomy
+    covered = set(topic_of.values())
+    topics = tuple(
+        dataclasses.replace(t, patterns=(), weak=(), phrases=()) if t.id in covered else t
+        for t in taxonomy.topics
+    )
+    classifier = TopicClassifier(model, topic_of, SECOND_PROBABILITY if second is None else second)
+    return dataclasses.replace(
+        taxonomy, topics=topics, by_id={t.id: t for t in topics}, classifier=classifier, embedder=None
+    )
