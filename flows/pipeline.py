@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import asdict
-from datetime import UTC, date, datetime
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +19,7 @@ from prefect.cache_policies import NO_CACHE
 from prefect.context import get_run_context
 from prefect.task_runners import ThreadPoolTaskRunner
 
+from newswatch.digest.deliver import send_digest, today_in
 from newswatch.driver.runs import (
     BatchResult,
     Extracted,
@@ -79,12 +80,17 @@ def load_task(run_id: str, batch: Sequence[Key]) -> BatchResult:
 
 @task(name="digest", cache_policy=NO_CACHE)
 def digest_task(run_id: str, day: date) -> Path:
-    path, markdown = active(run_id).digest(day)
+    """Write the day's digest files beside the warehouse, publish the Markdown as the run's
+    artifact, and send it where ``[digest] notify`` says (a failed delivery is logged, not fatal)."""
+    run = active(run_id)
+    path, texts = run.digest(day)
     create_markdown_artifact(
-        markdown=markdown,
+        markdown=texts["md"],
         key="newswatch-digest",
         description=f"newswatch digest for {day.isoformat()}",
     )
+    cfg = run.settings.digest
+    send_digest(cfg.notify, day, texts, cfg.notify_format, get_run_logger())
     return path
 
 
@@ -110,7 +116,7 @@ def newswatch_run(
     command = "ingest" if inputs else "run"
     with open_run(settings, command=command, taxonomy=taxonomy, flow_run_id=flow_run_id) as run:
         _run_stages(run, logger)
-        day = date.fromisoformat(digest_day) if digest_day else datetime.now(UTC).date()
+        day = date.fromisoformat(digest_day) if digest_day else today_in(settings.digest.timezone)
         run.stats.digest_path = str(digest_task(run.stats.run_id, day))
     summary = asdict(run.stats)
     summary["warehouse"] = str(settings.warehouse.path)

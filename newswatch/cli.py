@@ -138,6 +138,7 @@ def _run_plain(settings: Any, inputs: list[str] | None) -> dict[str, Any]:
     """The flow's stages in this process (``newswatch.driver.runs``), Prefect not imported."""
     from dataclasses import asdict
 
+    from newswatch.digest.deliver import today_in
     from newswatch.driver.runs import ad_hoc_sources, run_locally
     from newswatch.warehouse.db import connect
 
@@ -145,7 +146,7 @@ def _run_plain(settings: Any, inputs: list[str] | None) -> dict[str, Any]:
         settings = settings.model_copy(update={"sources": ad_hoc_sources(inputs)})
     try:
         stats = run_locally(
-            settings, command="ingest" if inputs else "run", digest_day=datetime.now(UTC).date()
+            settings, command="ingest" if inputs else "run", digest_day=today_in(settings.digest.timezone)
         )
     except NewswatchError:
         raise
@@ -239,38 +240,62 @@ def ingest(
 
 @app.command()
 def digest(
-    day: Annotated[str | None, typer.Option("--date", help="Day (YYYY-MM-DD, UTC); default today.")] = None,
+    day: Annotated[
+        str | None,
+        typer.Option("--date", help="Day (YYYY-MM-DD) in [digest] timezone; default today there."),
+    ] = None,
     fmt: Annotated[DigestFormat, typer.Option("--format", "-f", help="Output format.")] = DigestFormat.md,
     out: Annotated[
         Path | None, typer.Option("--out", "-o", help="Write to this file instead of stdout.")
     ] = None,
+    send: Annotated[
+        bool, typer.Option("--send", help="Also send it to the [digest] notify targets (e-mail, webhooks).")
+    ] = False,
     config: ConfigOpt = None,
     db: DbOpt = None,
 ) -> None:
-    """Print (or write) the digest of the stories first seen or updated on a day."""
+    """Print (or write, or send) the digest of the stories first seen or updated on a day: ranked,
+    summarised, with their outlets, names, topics and what is new (see docs/digest.md)."""
+    from newswatch.digest.deliver import notify, today_in
     from newswatch.warehouse.db import connect
-    from newswatch.warehouse.reports import render_digest
+    from newswatch.warehouse.reports import digest_texts
 
     try:
-        when = date.fromisoformat(day) if day else datetime.now(UTC).date()
+        settings = _settings(config, db)
+        when = date.fromisoformat(day) if day else today_in(settings.digest.timezone)
     except ValueError as exc:
         raise _fail(ValueError(f"--date {day!r}: expected YYYY-MM-DD")) from exc
+    except NewswatchError as exc:
+        raise _fail(exc) from exc
+    if send and not settings.digest.notify:
+        err.print("error: --send: no [digest] notify targets are configured", highlight=False, markup=False)
+        raise typer.Exit(code=2)
+    send_fmt = settings.digest.notify_format
+    formats = [fmt.value] + ([send_fmt] if send and send_fmt != fmt.value else [])
     try:
-        settings = _settings(config, db)
         conn = connect(settings.warehouse.path, read_only=True, wait=settings.warehouse.read_wait)
         try:
-            text = render_digest(conn, when, fmt.value, limit=settings.digest.max_stories)
+            texts = digest_texts(conn, when, settings, formats=formats)
         finally:
             conn.close()
     except NewswatchError as exc:
         raise _fail(exc) from exc
+    text = texts[fmt.value]
     if out:
-        from newswatch.driver.runs import write_atomically
+        from newswatch.atomic import write_atomically
 
         write_atomically(out, text)
-        err.print(f"wrote {out}")
+        err.print(f"wrote {out}", highlight=False, markup=False)
     else:
         sys.stdout.write(text)
+    if send:
+        title = f"newswatch digest — {when.isoformat()}"
+        results = notify(settings.digest.notify, title=title, body=texts[send_fmt], fmt=send_fmt)
+        for r in results:
+            err.print(f"{'sent to' if r.ok else 'not sent to'} {r.target}{'' if r.ok else ': ' + r.reason}",
+                      highlight=False, markup=False, soft_wrap=True)  # fmt: skip
+        if not all(r.ok for r in results):
+            raise typer.Exit(code=1)
 
 
 @app.command()

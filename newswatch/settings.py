@@ -18,7 +18,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
 
 from newswatch.errors import ConfigError
@@ -32,7 +32,8 @@ class _Section(BaseModel):
 
 class WarehouseSettings(_Section):
     path: Path = Path("data/newswatch.duckdb")
-    digests_dir: Path = Path("data/digests")
+    # Unset: beside the warehouse (see Settings.digests_path), so two warehouses never share digests.
+    digests_dir: Path | None = None
     batch_size: int = Field(200, ge=1, le=5000, description="articles per task and per transaction")
     # A run holds the warehouse only while it loads a batch; readers that meet it retry, with back-off.
     read_wait: float = Field(10.0, ge=0, description="seconds a reader retries a warehouse being written")
@@ -165,6 +166,26 @@ class ExtractSettings(_Section):
 
 class DigestSettings(_Section):
     max_stories: int = Field(100, ge=1)
+    timezone: str = Field("UTC", description="IANA zone whose calendar days the digest covers")
+    formats: tuple[Literal["md", "html"], ...] = Field(("md", "html"), description="files a run writes")
+    chart_days: int = Field(14, ge=1, le=366, description="days shown in the stories-per-topic chart")
+    # Apprise URLs (mailto://, json://, ...). "${NAME}" in a URL is replaced by the environment
+    # variable NAME when the digest is sent: secrets stay out of the file.
+    notify: tuple[str, ...] = ()
+    notify_format: Literal["md", "html"] = Field("html", description="the body sent to notify URLs")
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError) as exc:
+            raise ValueError(
+                f"unknown time zone {value!r} (use an IANA name such as 'Asia/Karachi')"
+            ) from exc
+        return value
 
 
 class RunnerSettings(_Section):
@@ -236,6 +257,16 @@ class Settings(BaseSettings):
     ) -> tuple[PydanticBaseSettingsSource, ...]:
         # The file's values come in as init arguments; the environment must win over them.
         return (env_settings, init_settings)
+
+    @property
+    def digests_path(self) -> Path:
+        """Where digests are written: ``[warehouse] digests_dir``, else beside the warehouse:
+        ``digests/`` next to a warehouse named ``newswatch.duckdb``, ``<name>-digests/`` next to any
+        other, so ``--db other.duckdb`` never overwrites the default warehouse's digests."""
+        if self.warehouse.digests_dir is not None:
+            return self.warehouse.digests_dir
+        db = Path(self.warehouse.path)
+        return db.parent / ("digests" if db.stem == "newswatch" else f"{db.stem}-digests")
 
     @property
     def config_dir(self) -> Path:

@@ -1,5 +1,11 @@
-"""The daily digest: the day's stories rendered as Markdown or HTML (Jinja2 templates)."""
+"""The daily digest: the day's stories ranked, summarised and rendered as Markdown or HTML.
 
-from newswatch.digest.render import FORMATS, Digest, build_digest, render
+``build.build_digest`` shapes warehouse rows into a ``Digest`` (ranking in ``rank.py``, summaries
+in ``summary.py``, the chart in ``chart.py``, sanitising in ``safe.py``); ``render.render`` fills
+the template of a format; ``deliver.py`` writes files and sends the digest where it is configured.
+"""
 
-__all__ = ["FORMATS", "Digest", "build_digest", "render"]
+from newswatch.digest.build import Digest, Watchlist, build_digest, day_bounds, plural, watchlist_of
+from newswatch.digest.render import FORMATS, render
+
+__all__ = ["FORMATS", "Digest", "Watchlist", "build_digest", "day_bounds", "plural", "render", "watchlist_of"]

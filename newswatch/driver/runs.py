@@ -26,7 +26,6 @@ from __future__ import annotations
 import logging
 import os
 import re
-import tempfile
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
@@ -36,6 +35,7 @@ from typing import Any
 
 import duckdb
 
+from newswatch.atomic import write_atomically  # noqa: F401  (kept importable from here)
 from newswatch.driver import staging
 from newswatch.driver.hygiene import mark_crashed_runs
 from newswatch.driver.pool import Derivation
@@ -387,17 +387,24 @@ class Run:
         self.finish()
 
     def write_digest(self, day: date) -> Path:
-        """Today's digest (Markdown) into the digests folder; returns its path."""
+        """The day's digest files beside the warehouse; returns the Markdown file's path."""
         path, _ = self.digest(day)
         return path
 
-    def digest(self, day: date) -> tuple[Path, str]:
-        from newswatch.warehouse.reports import render_digest
+    def digest(self, day: date) -> tuple[Path, dict[str, str]]:
+        """Write the day's digest in ``[digest] formats`` (Markdown always: it is the run's
+        artifact) beside the warehouse; return the Markdown path and every rendered format
+        (``notify_format`` too, for delivery)."""
+        from newswatch.digest.deliver import write_digests
+        from newswatch.warehouse.reports import digest_texts
 
+        cfg = self.settings.digest
+        formats = tuple(dict.fromkeys(("md", *cfg.formats, cfg.notify_format)))
         with self.warehouse(read_only=True) as conn:
-            markdown = render_digest(conn, day, "md", limit=self.settings.digest.max_stories)
-        path = write_atomically(self.settings.warehouse.digests_dir / f"{day.isoformat()}.md", markdown)
-        return path, markdown
+            texts = digest_texts(conn, day, self.settings, formats=formats, taxonomy=self.taxonomy)
+        written = {k: v for k, v in texts.items() if k == "md" or k in cfg.formats}
+        paths = write_digests(self.settings.digests_path, day, written)
+        return paths["md"], texts
 
 
 _active: dict[str, Run] = {}
@@ -482,7 +489,12 @@ def run_locally(settings: Settings, *, command: str = "run", digest_day: date | 
     with open_run(settings, command=command, taxonomy=taxonomy) as run:
         run.run_all()
         if digest_day is not None:
-            run.stats.digest_path = str(run.write_digest(digest_day))
+            from newswatch.digest.deliver import send_digest
+
+            path, texts = run.digest(digest_day)
+            run.stats.digest_path = str(path)
+            cfg = settings.digest
+            send_digest(cfg.notify, digest_day, texts, cfg.notify_format, log)
     return run.stats
 
 
@@ -524,20 +536,6 @@ def reextract(run: Run, *, since: datetime | None = None) -> int:
         run.count(run.load(batch))
     run.stats.failed = failures  # every page that no longer extracts
     return len(same)
-
-
-def write_atomically(path: Path, text: str) -> Path:
-    """Write a file so that a crash leaves the old file or the new one, never half of one."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return path
 
 
 def ad_hoc_sources(inputs: list[str]) -> tuple[SourceSpec, ...]:

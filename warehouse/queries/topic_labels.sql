@@ -1,2 +1,0 @@
--- Each topic's label, for the digest.
-SELECT topic, label FROM topics;
