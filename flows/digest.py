@@ -7,8 +7,8 @@ job writes, with the same function as ``newswatch digest``; the Markdown is also
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
-from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from prefect import flow, get_run_logger
 from prefect.artifacts import create_markdown_artifact
@@ -17,16 +17,14 @@ from newswatch.driver.runs import write_atomically
 from newswatch.errors import ConfigError
 from newswatch.settings import load_settings
 from newswatch.warehouse.db import connect
-from newswatch.warehouse.reports import render_digest
+from newswatch.warehouse.reports import digest_texts
 
 FORMATS = ("md", "html")
 
 
-def digest_day(day: str | None, days_ago: int, now: datetime | None = None) -> date:
-    """The digest's day: ``day`` (YYYY-MM-DD), else the UTC day ``days_ago`` days before today.
-
-    Digest days are UTC days (the warehouse's clock); a morning digest in a timezone ahead of UTC
-    wants ``days_ago = 1`` to get yesterday's full day.
+def digest_day(day: str | None, days_ago: int, now: datetime | None = None, zone: str = "UTC") -> date:
+    """The digest's day: ``day`` (YYYY-MM-DD), else the day ``days_ago`` days before today in
+    ``zone`` (``[digest] timezone``); a morning digest wants ``days_ago = 1``, yesterday's full day.
     """
     if day:
         try:
@@ -35,7 +33,7 @@ def digest_day(day: str | None, days_ago: int, now: datetime | None = None) -> d
             raise ConfigError(f"digest day {day!r}: expected YYYY-MM-DD") from exc
     if days_ago < 0:
         raise ConfigError(f"days_ago {days_ago}: must be 0 (today) or more")
-    return (now or datetime.now(UTC)).astimezone(UTC).date() - timedelta(days=days_ago)
+    return (now or datetime.now(UTC)).astimezone(ZoneInfo(zone)).date() - timedelta(days=days_ago)
 
 
 @flow(
@@ -56,17 +54,17 @@ def newswatch_digest(
 ) -> dict[str, Any]:
     """Write the digest of one day (default: today, UTC) as ``<digests_dir>/<day>.md`` and ``.html``."""
     settings = load_settings(config, db=db)
-    when = digest_day(day, days_ago)
+    when = digest_day(day, days_ago, zone=settings.digest.timezone)
     wanted = list(formats or FORMATS)
     unknown = sorted(set(wanted) - set(FORMATS))
     if unknown:
         raise ConfigError(f"digest formats {unknown}: expected some of {list(FORMATS)}")
     conn = connect(settings.warehouse.path, read_only=True, wait=settings.warehouse.read_wait)
     try:
-        texts = {fmt: render_digest(conn, when, fmt, limit=settings.digest.max_stories) for fmt in wanted}
+        texts = digest_texts(conn, when, settings, formats=wanted)
     finally:
         conn.close()
-    out_dir = Path(settings.warehouse.digests_dir)
+    out_dir = settings.digests_path
     paths = [str(write_atomically(out_dir / f"{when.isoformat()}.{fmt}", t)) for fmt, t in texts.items()]
     if "md" in texts:
         create_markdown_artifact(

@@ -144,7 +144,7 @@ def test_deployments_run_on_a_process_worker(tmp_path: Path, seeds_dir: Path) ->
     print(f"deployment test: {clock}")
 
 
-def test_the_digest_day_is_a_utc_day_counted_back_from_today() -> None:
+def test_the_digest_day_is_a_day_of_the_digest_timezone_counted_back_from_today() -> None:
     from datetime import UTC, date, datetime, timedelta, timezone
 
     from newswatch.errors import ConfigError
@@ -155,6 +155,12 @@ def test_the_digest_day_is_a_utc_day_counted_back_from_today() -> None:
     assert digest_day(None, 1, now=morning) == date(2026, 3, 9)
     assert digest_day(None, 0, now=datetime(2026, 3, 10, 23, 59, tzinfo=UTC)) == date(2026, 3, 10)
     assert digest_day("2026-01-02", 5) == date(2026, 1, 2)  # an explicit day wins
+    # In [digest] timezone = "Asia/Karachi", 02:00 UTC on the 10th is 07:00 on the 10th there.
+    assert digest_day(None, 1, now=morning, zone="Asia/Karachi") == date(2026, 3, 9)
+    assert digest_day(None, 0, now=morning, zone="Asia/Karachi") == date(2026, 3, 10)
+    assert digest_day(None, 0, now=datetime(2026, 3, 10, 20, 0, tzinfo=UTC), zone="Asia/Karachi") == date(
+        2026, 3, 11
+    )
     with pytest.raises(ConfigError, match="2026-13-01"):
         digest_day("2026-13-01", 0)
     with pytest.raises(ConfigError, match="days_ago -1"):
