@@ -290,10 +290,14 @@ def load_configured(section: TopicSettings) -> Taxonomy:
     if section.classifier != "none":
         from newswatch.topics.model import attach  # numpy and the model only when asked for
 
-        attached = attach(taxonomy, section.classifier_probability)
+        attached = attach(taxonomy, section.classifier_probability)  # a copy: ``taxonomy`` stays whole
         if attached.classifier is not None:
-            lexicon = load_configured(section.model_copy(update={"classifier": "none"}))
-            return replace(attached, headlines=lexicon)
+            return replace(attached, headlines=_lexicon(taxonomy, section))
+    return _lexicon(taxonomy, section)
+
+
+def _lexicon(taxonomy: Taxonomy, section: TopicSettings) -> Taxonomy:
+    """The taxonomy tagging by its terms, with the embedding scorer unless ``embeddings = "none"``."""
     if section.embeddings == "none":
         return taxonomy
     from newswatch.topics.embed import with_embeddings  # numpy and a model only when asked for
