@@ -161,3 +161,15 @@ def test_headline_probabilities_without_body(model: topic_model.TopicModel) -> N
     probs = model.probabilities(["Apple unveils a new iPhone with a faster chip", ""])
     assert probs.shape == (2, 17)
     assert np.allclose(probs.sum(axis=1), 1.0, atol=1e-5)
+
+
+def test_a_flat_passage_counts_less_than_a_sure_one() -> None:
+    sure = np.array([0.9, 0.05, 0.05])
+    flat = np.full(3, 1 / 3)
+    assert topic_model.confidence(np.vstack([sure, flat])).tolist() == pytest.approx(
+        [1 - float(-(sure * np.log(sure)).sum() / np.log(3)), 0.0]
+    )
+    pooled = topic_model.pool(np.vstack([sure, flat, np.array([0.2, 0.5, 0.3])]))
+    assert pooled.sum() == pytest.approx(1.0)
+    assert pooled[0] > np.vstack([sure, flat, np.array([0.2, 0.5, 0.3])]).mean(axis=0)[0]
+    assert topic_model.pool(np.vstack([flat, flat])).tolist() == pytest.approx(flat.tolist())  # all flat: mean
