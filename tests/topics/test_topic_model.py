@@ -173,3 +173,8 @@ def test_a_flat_passage_counts_less_than_a_sure_one() -> None:
     assert pooled.sum() == pytest.approx(1.0)
     assert pooled[0] > np.vstack([sure, flat, np.array([0.2, 0.5, 0.3])]).mean(axis=0)[0]
     assert topic_model.pool(np.vstack([flat, flat])).tolist() == pytest.approx(flat.tolist())  # all flat: mean
+
+
+def test_passages_embedded_from_the_word_memo_equal_the_embedder(model: topic_model.TopicModel) -> None:
+    texts = ["Striker scores twice", "", "Central bank raises rates; inflation climbs", "qzxv blorf"]
+    assert np.allclose(model.embed_passages(texts), model.embed(texts), atol=1e-5)
