@@ -111,6 +111,9 @@ def test_an_iptc_subtopic_needs_its_top_level_to_be_likely(configured: Taxonomy)
         def prob(self, code: str) -> float:
             return self.p
 
+        def share(self, code: str) -> float:
+            return self.p
+
     low, high = topic_model.SUBTOPIC_PROBABILITY / 2, topic_model.SUBTOPIC_PROBABILITY * 2
     for p, one_word, kept in [(low, True, False), (high, True, True), (low, False, True)]:
         score = 2.0 if one_word else 4.0  # at the threshold, or several matches
@@ -172,7 +175,8 @@ def test_a_flat_passage_counts_less_than_a_sure_one() -> None:
     pooled = topic_model.pool(np.vstack([sure, flat, np.array([0.2, 0.5, 0.3])]))
     assert pooled.sum() == pytest.approx(1.0)
     assert pooled[0] > np.vstack([sure, flat, np.array([0.2, 0.5, 0.3])]).mean(axis=0)[0]
-    assert topic_model.pool(np.vstack([flat, flat])).tolist() == pytest.approx(flat.tolist())  # all flat: mean
+    # All passages flat: the plain mean.
+    assert topic_model.pool(np.vstack([flat, flat])).tolist() == pytest.approx(flat.tolist())
 
 
 def test_passages_embedded_from_the_word_memo_equal_the_embedder(model: topic_model.TopicModel) -> None:
