@@ -122,5 +122,7 @@ def score_page(page: LabelledPage, predicted: Iterable[tuple[str, str]]) -> Scor
         score.kind_right += kind == page.entities[i][1]
         named.add(i)
     score.found = len(named)
-    score.missed = [f"{page.page}: {page.entities[i][0]}" for i in range(len(page.entities)) if i not in named]
+    score.missed = [
+        f"{page.page}: {page.entities[i][0]}" for i in range(len(page.entities)) if i not in named
+    ]
     return score

@@ -44,6 +44,7 @@ _COUNTRY_ALIASES = {
     "CZ": ["Czech Republic"],
     "VN": ["Vietnam"],
     "TW": ["Taiwan"],
+    "PS": ["Palestine"],
 }
 
 
