@@ -250,14 +250,20 @@ def _one_name(piece: str) -> bool:
     return last in _ORG_WORDS or last in _COMMON
 
 
+# Words that make a role of the role after them ("District Attorney", "Assistant Commissioner").
+_ROLE_MODIFIERS = frozenset("district assistant associate senior".split())
+
+
 def _split_at_role(offset: int, piece: str) -> list[tuple[int, str]]:
     """ "Colorado Governor Richard Lamm": Colorado, and the rest (which ``_clean_name`` reads as
     Richard Lamm); a run that opens with its role stays whole."""
-    at = 0
-    for i, word in enumerate(piece.split(" ")):
+    words = piece.split(" ")
+    for i, word in enumerate(words):
         if i and word.lower().rstrip(".") in _ROLES:
+            while i > 1 and words[i - 1].lower() in _ROLE_MODIFIERS:
+                i -= 1
+            at = sum(len(w) + 1 for w in words[:i])
             return [(offset, piece[: at - 1]), (offset + at, piece[at:])]
-        at += len(word) + 1
     return [(offset, piece)]
 
 
@@ -512,6 +518,7 @@ def extract_entities(title: str, body: str, rules: Sequence[EntityRule] = ()) ->
             name = meta[eid][0]
         counts[eid] += n
         meta[eid] = (name, kind, code, ())
+    _merge_into_kind_names(counts, meta)
     for eid, n in counts.items():
         name, kind, code, aliases = meta[eid]
         found[eid] = Entity(eid, name, kind, n, code, aliases)
@@ -542,3 +549,14 @@ def _names_outside_headings(text: str) -> Counter[str]:
         if name in names:
             names[name] += n
     return names
+
+
+def _merge_into_kind_names(counts: Counter[str], meta: dict[str, Any]) -> None:
+    """"the Indus River ... the Indus": the bare name counts as the place its longer form names
+    (one entity, not two), when both are places the gazetteer does not know."""
+    for eid in [e for e in counts if e.startswith("place:")]:
+        words = meta[eid][0].split()
+        if len(words) > 1 and words[-1].casefold() in _PLACE_WORDS:
+            bare = f"place:{slug(' '.join(words[:-1]))}"
+            if bare in counts and bare != eid:
+                counts[eid] += counts.pop(bare)
