@@ -101,21 +101,58 @@ def title_case_spans(text: str) -> list[tuple[int, int]]:
 
 
 # Words for kinds of place that writers put after a name ("Sindh province", "the Indus River") or
-# before it with "of" ("the province of Sindh"); those that are also verbs or common words in lower
-# case ("state", "pass", "port") count only capitalised.
-PLACE_KIND_WORDS = (
-    "province|region|district|county|prefecture|governorate|oblast|territory|river|lake|valley|"
-    "mountains|hills|desert|island|islands|peninsula|plateau|gulf|strait|canal|glacier|city|town|"
-    "village|area|(?-i:State|Pass|Port|Sea|Bay|Dam|Delta|Basin|Division|Mountain)"
+# before it with "of" ("the province of Sindh"), in either case; those that are also verbs or common
+# words in lower case ("state", "pass", "port") count only capitalised.
+_KIND_ANY_CASE = """province region district county prefecture governorate oblast territory river lake
+    valley mountains hills desert island islands peninsula plateau gulf strait canal glacier city town
+    village area""".split()
+_KIND_CAPITALISED = "state pass port sea bay dam delta basin division mountain".split()
+_KINDS = tuple((w, False) for w in _KIND_ANY_CASE) + tuple((w, True) for w in _KIND_CAPITALISED)
+_CAP_WORD = r"(?:[A-Z][\w'’\-]*|(?:al|el|ad)-[A-Z][\w'’\-]*)"
+_MAX_CUED_WORDS = 3
+# The capitalised words right before a kind word (matched on the text before it, up to its end).
+_WORDS_BEFORE = re.compile(rf"(?<![\w\-])((?:{_CAP_WORD}[ \t]+){{1,{_MAX_CUED_WORDS}}})$")
+_WORDS_AFTER_OF = re.compile(
+    rf"[ \t]+of[ \t]+(?:the[ \t]+)?({_CAP_WORD}(?:[ \t]+{_CAP_WORD}){{0,{_MAX_CUED_WORDS - 1}}})"
 )
-_AFTER = r"(?![\w\-])[ \t]+(?:{kinds})(?![\w\-])"
-_BEFORE = r"(?<![\w\-])(?:{kinds})[ \t]+of[ \t]+(?:the[ \t]+)?"
+_LOOK_BACK = 80
 
 
-def named_as_place(name: str, text: str) -> bool:
-    """Whether the text calls ``name`` a place: "Sindh province", "Indus River", "province of Sindh"
-    (the place word in either case)."""
-    body = r"[ \t\-]+".join(re.escape(w) for w in name.split())
-    after = re.compile(rf"(?<![\w\-]){body}" + _AFTER.format(kinds=PLACE_KIND_WORDS), re.IGNORECASE)
-    before = re.compile(_BEFORE.format(kinds=PLACE_KIND_WORDS) + rf"{body}(?![\w\-])", re.IGNORECASE)
-    return bool(after.search(text) or before.search(text))
+def place_cued_names(text: str) -> frozenset[str]:
+    """The names ``text`` calls places, case-folded: every run of one to three capitalised words
+    that ends right before a word for a kind of place ("Sindh province", "Indus River": "sindh",
+    "indus") or starts right after one and "of" ("the province of Sindh")."""
+    out: set[str] = set()
+    lowered = text.lower()
+    # Each kind word found by substring search first: a regex alternation of them, or one looking
+    # back from each capital, cost more than the rest of the entities stage.
+    if len(lowered) != len(text):  # a character that lower-cases to two: positions would shift
+        lowered = "".join(c if len(c.lower()) != 1 else c.lower() for c in text)
+    for word, capitalised in _KINDS:
+        at = lowered.find(word)
+        while at >= 0:
+            end = at + len(word)
+            if (
+                (not at or not _joins(text[at - 1]))
+                and (end == len(text) or not _joins(text[end]))
+                and (not capitalised or text[at].isupper())
+            ):
+                _cued_at(text, at, end, out)
+            at = lowered.find(word, end)
+    return frozenset(out)
+
+
+def _joins(char: str) -> bool:
+    return char.isalnum() or char in "_-"
+
+
+def _cued_at(text: str, start: int, end: int, out: set[str]) -> None:
+    """Add to ``out`` the names around the kind word at ``start:end`` of ``text``."""
+    before = _WORDS_BEFORE.search(text, max(0, start - _LOOK_BACK), start)
+    if before is not None:
+        words = before.group(1).split()
+        out.update(" ".join(words[-k:]).casefold() for k in range(1, len(words) + 1))
+    after = _WORDS_AFTER_OF.match(text, end)
+    if after is not None:
+        words = after.group(1).split()
+        out.update(" ".join(words[:k]).casefold() for k in range(1, len(words) + 1))

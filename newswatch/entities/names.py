@@ -20,7 +20,7 @@ from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 from newswatch.entities.basic import extract_names  # noqa: F401  (story matching's names)
-from newswatch.entities.cues import PLACE_KIND_WORDS, all_demonyms, named_as_place, title_case_spans
+from newswatch.entities.cues import all_demonyms, place_cued_names, title_case_spans
 
 # The watchlist rules live in ``rules``; these names stay importable from here.
 from newswatch.entities.rules import (  # noqa: F401
@@ -500,12 +500,12 @@ def extract_entities(title: str, body: str, rules: Sequence[EntityRule] = ()) ->
     for eid in [e for e in counts if e.startswith("geonames:") and e not in sure]:
         del counts[eid]
     lower = _LowerWords(rest)
-    cue_place = bool(_PLACE_CUE.search(text))
+    cued = place_cued_names(text)
     for name, n in _names_outside_headings(rest).items():
         if "|" in name or all_demonyms(name):  # "Chinese", "Somali American": adjectives of places
             continue
         kind = _kind_of(name, lower)
-        if kind in ("other", "person") and cue_place and named_as_place(name, text):
+        if kind in ("other", "person") and name.casefold() in cued:
             kind = "place"  # "Sindh province", "the Indus River"
         if kind == "other" and " " not in name and name.casefold() in lower:
             continue  # "Ministers", "Plan": a common word of this text, capitalised in a heading
@@ -523,9 +523,6 @@ def extract_entities(title: str, body: str, rules: Sequence[EntityRule] = ()) ->
         name, kind, code, aliases = meta[eid]
         found[eid] = Entity(eid, name, kind, n, code, aliases)
     return sorted(found.values(), key=lambda e: (-e.mentions, e.name))
-
-
-_PLACE_CUE = re.compile(PLACE_KIND_WORDS, re.IGNORECASE)
 
 
 def _alone_on_line(text: str, at: int, piece: str) -> bool:
@@ -552,7 +549,7 @@ def _names_outside_headings(text: str) -> Counter[str]:
 
 
 def _merge_into_kind_names(counts: Counter[str], meta: dict[str, Any]) -> None:
-    """"the Indus River ... the Indus": the bare name counts as the place its longer form names
+    """ "the Indus River ... the Indus": the bare name counts as the place its longer form names
     (one entity, not two), when both are places the gazetteer does not know."""
     for eid in [e for e in counts if e.startswith("place:")]:
         words = meta[eid][0].split()
