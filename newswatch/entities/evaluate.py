@@ -110,17 +110,17 @@ def score_page(page: LabelledPage, predicted: Iterable[tuple[str, str]]) -> Scor
         if not key or key in seen:
             continue
         seen.add(key)
-        i = owner.get(key)
-        if i is None:
+        which = owner.get(key)
+        if which is None:
             if not _is_part_of(key, neutral):
                 score.predicted += 1
                 score.false.append(f"{page.page}: {name} ({kind})")
             continue
         score.predicted += 1
         score.correct += 1
-        score.duplicates += i in named
-        score.kind_right += kind == page.entities[i][1]
-        named.add(i)
+        score.duplicates += which in named
+        score.kind_right += kind == page.entities[which][1]
+        named.add(which)
     score.found = len(named)
     score.missed = [
         f"{page.page}: {page.entities[i][0]}" for i in range(len(page.entities)) if i not in named
