@@ -84,19 +84,22 @@ SELECT coalesce(a.article_id, d.article_id) AS article_id, d.docid, d.segment,
             WHEN a.article_id IS NULL THEN 'drop'
             WHEN a.updated_at IS DISTINCT FROM d.updated_at THEN 'rewrite'
             ELSE 'relink' END AS change
-FROM articles AS a
+FROM {{articles}} AS a
 FULL JOIN {SCHEMA}.docs AS d ON a.article_id = d.article_id
 WHERE d.docid IS NULL OR a.article_id IS NULL OR a.updated_at IS DISTINCT FROM d.updated_at
    OR a.story_id IS DISTINCT FROM d.story_id OR a.copy_of IS DISTINCT FROM d.copy_of
 """
 
 
-def pending_changes(conn: duckdb.DuckDBPyConnection) -> int:
+def pending_changes(conn: duckdb.DuckDBPyConnection, *, articles: str = "articles") -> int:
     """Articles added, rewritten, deleted or relinked since the index last saw them."""
     if not index_exists(conn):
         return -1
     row = conn.execute(
-        _CHANGES_SQL.replace("CREATE OR REPLACE TEMP TABLE search_changes AS", "SELECT count(*) FROM (") + ")"
+        _CHANGES_SQL.replace(
+            "CREATE OR REPLACE TEMP TABLE search_changes AS", "SELECT count(*) FROM ("
+        ).replace("{articles}", articles)
+        + ")"
     ).fetchone()
     return int(row[0]) if row else 0
 
@@ -106,10 +109,18 @@ def index_is_current(conn: duckdb.DuckDBPyConnection) -> bool:
 
 
 def refresh_index(
-    conn: duckdb.DuckDBPyConnection, *, force: bool = False, fanout: int = FANOUT
+    conn: duckdb.DuckDBPyConnection,
+    *,
+    force: bool = False,
+    fanout: int = FANOUT,
+    articles: str = "articles",
 ) -> IndexRefresh:
     """Bring the index up to date with ``articles`` (see the module docstring); ``force`` drops it
-    and indexes every article again, in one segment."""
+    and indexes every article again, in one segment.
+
+    ``articles`` names the table (or view) indexed: the warehouse's own, except in bench/search.py,
+    which shows the index a growing part of it to build the index load by load.
+    """
     if fanout < 2:
         raise ValueError(f"fanout must be at least 2, not {fanout}")
     started = time.perf_counter()
@@ -123,11 +134,11 @@ def refresh_index(
             conn.execute(f"DROP SCHEMA IF EXISTS {SCHEMA} CASCADE")
         if not index_exists(conn):
             _create(conn)
-        conn.execute(_CHANGES_SQL)
+        conn.execute(_CHANGES_SQL.replace("{articles}", articles))
         counts = dict(conn.execute("SELECT change, count(*) FROM search_changes GROUP BY change").fetchall())
         out.removed = _remove(conn) if counts.get("drop") or counts.get("rewrite") else 0
-        out.relinked = _relink(conn) if counts.get("relink") else 0
-        out.added = _add(conn, fanout) if counts.get("add") or counts.get("rewrite") else 0
+        out.relinked = _relink(conn, articles) if counts.get("relink") else 0
+        out.added = _add(conn, fanout, articles) if counts.get("add") or counts.get("rewrite") else 0
         out.merged = _merge(conn, fanout)
         out.rebuilt = bool(counts)
         if out.rebuilt:
@@ -232,20 +243,20 @@ def _remove(conn: duckdb.DuckDBPyConnection) -> int:
     return int(row[0]) if row else 0
 
 
-def _relink(conn: duckdb.DuckDBPyConnection) -> int:
+def _relink(conn: duckdb.DuckDBPyConnection, articles: str) -> int:
     """Story and copy columns of relinked articles updated in place (their text is unchanged)."""
     for seg in _segments_of(conn, "change = 'relink'"):
         conn.execute(
             f"UPDATE {SCHEMA}.seg_{seg} AS p SET original = coalesce(a.copy_of, a.article_id),"
             " is_copy = a.copy_of IS NOT NULL, grp = coalesce(a.story_id, a.copy_of, a.article_id),"
             " story_id = a.story_id"
-            " FROM articles AS a, search_changes AS c"
+            f" FROM {articles} AS a, search_changes AS c"
             f" WHERE c.change = 'relink' AND c.segment = {seg} AND p.docid = c.docid"
             " AND a.article_id = c.article_id"
         )
     conn.execute(
         f"UPDATE {SCHEMA}.docs AS d SET story_id = a.story_id, copy_of = a.copy_of"
-        " FROM articles AS a, search_changes AS c"
+        f" FROM {articles} AS a, search_changes AS c"
         " WHERE c.change = 'relink' AND d.docid = c.docid AND a.article_id = c.article_id"
     )
     row = conn.execute("SELECT count(*) FROM search_changes WHERE change = 'relink'").fetchone()
@@ -265,14 +276,14 @@ def _next_segment(conn: duckdb.DuckDBPyConnection) -> int:
     return int(row[0]) if row else 1
 
 
-def _add(conn: duckdb.DuckDBPyConnection, fanout: int) -> int:
+def _add(conn: duckdb.DuckDBPyConnection, fanout: int, articles: str) -> int:
     """New and rewritten articles tokenised into one new segment, sorted by term."""
     seg = _next_segment(conn)
     conn.execute(
         "CREATE OR REPLACE TEMP TABLE search_new AS"
         f" SELECT a.*, (SELECT coalesce(max(docid), -1) FROM {SCHEMA}.docs)"
         "      + row_number() OVER (ORDER BY a.article_id) AS docid"
-        " FROM articles AS a"
+        f" FROM {articles} AS a"
         " WHERE a.article_id IN (SELECT article_id FROM search_changes WHERE change IN ('add', 'rewrite'))"
     )
     # Stopwords are dropped before stemming, as fts does; title and body count as one text.
