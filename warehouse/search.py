@@ -102,18 +102,21 @@ _MATCHED_REFERENCE = f"""
 """
 
 # One CTE per step: score and filter, collapse copies into originals, group by story, keep the
-# best; outlets are listed for the stories shown only (listing them for every match cost most).
+# best (ties go to the original, then the smaller id, so the order is the same on every run);
+# outlets are listed for the stories shown only (listing them for every match cost most).
 _SEARCH_SQL = """
 WITH matched AS ({matched}),
 originals AS (
     SELECT original, any_value(grp) AS grp, any_value(story_id) AS story_id, max(score) AS score,
-           count(*) FILTER (WHERE is_copy) AS copies, arg_max(article_id, score) AS matched
+           count(*) FILTER (WHERE is_copy) AS copies,
+           arg_min(article_id, (-score, is_copy, article_id)) AS matched
     FROM matched
     GROUP BY original
 ),
 top AS (
     SELECT grp, any_value(story_id) AS story_id, max(score) AS score, count(*) AS articles,
-           sum(copies)::BIGINT AS copies, arg_max(original, score) AS best, arg_max(matched, score) AS matched
+           sum(copies)::BIGINT AS copies, arg_min(original, (-score, original)) AS best,
+           arg_min(matched, (-score, original)) AS matched
     FROM originals
     GROUP BY grp
     ORDER BY score DESC, best
