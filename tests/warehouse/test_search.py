@@ -264,3 +264,42 @@ def test_a_story_merge_makes_the_index_stale(
         assert search(conn, "monsoon")[0].story_id == "s_merged"
     finally:
         conn.close()
+
+
+def test_a_refresh_that_fails_midway_leaves_the_index_as_it_was(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from newswatch.warehouse import search_index
+
+    wh = tmp_path / "crash.duckdb"
+    conn = connect(wh)
+    try:
+        _insert(conn, [_article(n, TEXTS[n], f"s_{n}") for n in range(3)])
+        refresh_index(conn)
+
+        def snapshot() -> tuple[object, ...]:
+            return tuple(
+                conn.execute(f"select * from {SCHEMA}.{t} order by all").fetchall()
+                for t in ("segments", "docs", "terms", "stats")
+            )
+
+        before = snapshot()
+        _insert(conn, [_article(n, TEXTS[n], f"s_{n}") for n in range(3, 5)])
+        conn.execute("DELETE FROM articles WHERE article_id = 'a000'")
+
+        def fail(*_: object) -> int:  # after the removal and the new segment, before the merge
+            raise RuntimeError("killed")
+
+        monkeypatch.setattr(search_index, "_merge", fail)
+        with pytest.raises(RuntimeError, match="killed"):
+            refresh_index(conn)
+        assert snapshot() == before
+        assert conn.execute(
+            f"select count(*) from duckdb_tables() where schema_name = '{SCHEMA}'"
+            " and regexp_matches(table_name, '^seg_[0-9]+$')"
+        ).fetchone() == (1,)
+        monkeypatch.undo()
+        done = refresh_index(conn)
+        assert (done.added, done.removed, done.articles) == (2, 1, 4)
+    finally:
+        conn.close()
