@@ -303,3 +303,16 @@ def test_a_refresh_that_fails_midway_leaves_the_index_as_it_was(
         assert (done.added, done.removed, done.articles) == (2, 1, 4)
     finally:
         conn.close()
+
+
+def test_the_rebuilt_index_of_earlier_versions_is_dropped(tmp_path: Path) -> None:
+    conn = connect(tmp_path / "old.duckdb")
+    try:
+        _insert(conn, [_article(0, TEXTS[0], "s_0")])
+        conn.execute("CREATE SCHEMA fts_main_articles")
+        conn.execute("CREATE TABLE fts_main_articles.built_from (articles BIGINT)")
+        assert refresh_index(conn).added == 1
+        gone = "select count(*) from duckdb_schemas() where schema_name = 'fts_main_articles'"
+        assert conn.execute(gone).fetchone() == (0,)
+    finally:
+        conn.close()
