@@ -66,14 +66,19 @@ def _sha1_32(data: bytes) -> int:
     return int.from_bytes(hashlib.sha1(data).digest()[:4], "little")
 
 
-# Gauss-Legendre nodes on [0, 1]: exact for polynomials up to degree 2 * 300 - 1, and the band
-# probabilities below are polynomials of degree bands * rows <= num_perm <= 512.
-_GL_NODES, _GL_WEIGHTS = np.polynomial.legendre.leggauss(300)
+@lru_cache(maxsize=1)
+def _gauss_legendre() -> tuple[np.ndarray, np.ndarray]:
+    """Gauss-Legendre nodes and weights: exact for polynomials up to degree 2 * 300 - 1, and the band
+    probabilities below are polynomials of degree bands * rows <= num_perm <= 512. Made on first use:
+    numpy.polynomial and a 300 x 300 eigenproblem cost every command that imports this module
+    ~0.1 s, and only ``banding`` needs them."""
+    return np.polynomial.legendre.leggauss(300)  # type: ignore[no-any-return]
 
 
 def _integral(f: object, lo: float, hi: float) -> float:
-    x = (hi - lo) / 2 * _GL_NODES + (hi + lo) / 2
-    return float((hi - lo) / 2 * np.dot(_GL_WEIGHTS, f(x)))  # type: ignore[operator]
+    nodes, weights = _gauss_legendre()
+    x = (hi - lo) / 2 * nodes + (hi + lo) / 2
+    return float((hi - lo) / 2 * np.dot(weights, f(x)))  # type: ignore[operator]
 
 
 @lru_cache(maxsize=8)
