@@ -169,6 +169,7 @@ def bench_share(n: int, repeat: int) -> dict[str, Any]:
     times: dict[str, list[float]] = {"flow": [], "plain": []}
     try:
         with prefect_test_harness(server_startup_timeout=120):
+            load = [os.getloadavg()[0]]
             for i in range(repeat + 1):  # the first pair warms the pool and the server
                 for kind in ("flow", "plain") if i % 2 == 0 else ("plain", "flow"):
                     db = work / f"{kind}{i}.duckdb"
@@ -184,10 +185,11 @@ def bench_share(n: int, repeat: int) -> dict[str, Any]:
                         run_locally(settings, command="ingest")
                     if i > 0:
                         times[kind].append(time.perf_counter() - t)
+            load.append(os.getloadavg()[0])
     finally:
         shutil.rmtree(work, ignore_errors=True)
     flow_s, plain_s = statistics.median(times["flow"]), statistics.median(times["plain"])
-    out = {"articles": n, "flow_s": times["flow"], "plain_s": times["plain"]}
+    out = {"articles": n, "flow_s": times["flow"], "plain_s": times["plain"], "load": load}
     out["share"] = (flow_s - plain_s) / flow_s
     print(out, flush=True)
     return out
@@ -295,19 +297,21 @@ def bench_ingest(repeat: int) -> dict[str, Any]:
             ],
             "trivial": [sys.executable, "-c", TRIVIAL],
         }
-        for i in range(repeat + 1):  # the first round warms the server and the file cache
+        load = [os.getloadavg()[0]]
+        for i in range(repeat + 1):  # the first round warms the server, the file and newswatch caches
             for name, cmd in cmds.items():
                 cmd = [str(work / f"{name}{i}.duckdb") if c == "DB" else c for c in cmd]
                 t = time.perf_counter()
                 subprocess.run(cmd, env=env, check=True, capture_output=True, cwd=work)
                 if i > 0:
                     times[name].append(time.perf_counter() - t)
+        load.append(os.getloadavg()[0])  # the 1-minute load before and after: the machine's state
     finally:
         os.killpg(server.pid, 15)
         server.wait(timeout=30)
         shutil.rmtree(work, ignore_errors=True)
     med = {k: statistics.median(v) for k, v in times.items()}
-    out = {"runs": times, "median": med, "ratio": med["ingest"] / med["trivial"]}
+    out = {"runs": times, "median": med, "ratio": med["ingest"] / med["trivial"], "load": load}
     print(out, flush=True)
     return out
 

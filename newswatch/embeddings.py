@@ -59,7 +59,9 @@ def _float_vectors(path: Path, config: dict[str, Any]) -> np.ndarray:
 
     files = [path / n for n in ("vectors.npy", "scales.npy", "config.json") if (path / n).exists()]
     key = cache.stamp(str(path.resolve()), files=files)
-    where = cache.entry("static-vectors", key, lambda d: np.save(d / "vectors.npy", _dequantised(path, config)))
+    where = cache.entry(
+        "static-vectors", key, lambda d: np.save(d / "vectors.npy", _dequantised(path, config))
+    )
     if where is not None:
         try:
             return np.load(where / "vectors.npy", mmap_mode="r")

@@ -72,7 +72,7 @@ def _gauss_legendre() -> tuple[np.ndarray, np.ndarray]:
     probabilities below are polynomials of degree bands * rows <= num_perm <= 512. Made on first use:
     numpy.polynomial and a 300 x 300 eigenproblem cost every command that imports this module
     ~0.1 s, and only ``banding`` needs them."""
-    return np.polynomial.legendre.leggauss(300)  # type: ignore[no-any-return]
+    return np.polynomial.legendre.leggauss(300)
 
 
 @lru_cache(maxsize=8)

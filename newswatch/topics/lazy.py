@@ -23,7 +23,7 @@ class LazyPattern:
     """Stands for ``re.compile(source)``: same ``pattern``, ``flags``, ``search``, ``match``,
     ``finditer``, ``fullmatch``; equal to another with the same source (as compiled patterns are)."""
 
-    __slots__ = ("pattern", "_compiled")
+    __slots__ = ("_compiled", "pattern")
 
     # What re.compile gives a str source without inline flags (term sources have none).
     flags = re.UNICODE

@@ -14,7 +14,9 @@ from newswatch.embeddings import STATIC_MODEL, _dequantised, _float_vectors
 from newswatch.entities import gazetteer
 
 
-def test_an_entry_is_built_once_and_renamed_into_place(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_an_entry_is_built_once_and_renamed_into_place(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv(cache.ENV, str(tmp_path))
     built: list[Path] = []
 
@@ -81,5 +83,9 @@ def test_the_language_model_read_from_the_cache_scores_as_the_packaged_one(
     cached = _cached_model(LanguageIdentifier)
     assert isinstance(cached.nb_ptc, np.memmap)
     packaged = LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
-    for text in ("Pakistan and China signed an agreement on the corridor.", "La reunión terminó sin acuerdo.", ""):
+    for text in (
+        "Pakistan and China signed an agreement on the corridor.",
+        "La reunión terminó sin acuerdo.",
+        "",
+    ):
         assert cached.classify(text) == packaged.classify(text)

@@ -53,8 +53,12 @@ def test_the_plain_path_and_the_readers_import_neither_prefect_nor_scipy(tmp_pat
 
 def test_the_probe_sees_an_import() -> None:
     """The check above can fail: the flow's module imports Prefect, and the probe says so."""
-    code = PROBE.replace("from newswatch.cli import app", "from newswatch.cli import app\nimport newswatch.flows")
-    done = subprocess.run([sys.executable, "-c", code, "--version"], capture_output=True, text=True, timeout=600)
+    code = PROBE.replace(
+        "from newswatch.cli import app", "from newswatch.cli import app\nimport newswatch.flows"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code, "--version"], capture_output=True, text=True, timeout=600
+    )
     assert done.returncode == 0, done.stderr
     assert "prefect" in json.loads(done.stdout.strip().splitlines()[-1])["loaded"]
 
