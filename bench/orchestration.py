@@ -24,9 +24,9 @@ here on 127.0.0.1, stopped at the end) against a trivial one-task Prefect flow i
 interpreter; both the median of ``--repeat`` runs, in wall time and in CPU time (user + system).
 
     PYTHONPATH=$PWD .venv/bin/python bench/orchestration.py tasks --sizes 2000 20000
-    PYTHONPATH=$PWD .venv/bin/python bench/orchestration.py share --articles 1000
+    PYTHONPATH=$PWD .venv/bin/python bench/orchestration.py share --articles 1000 --repeat 5
     PYTHONPATH=$PWD .venv/bin/python bench/orchestration.py memory --sizes 1000 4000
-    PYTHONPATH=$PWD .venv/bin/python bench/orchestration.py ingest --repeat 3
+    PYTHONPATH=$PWD .venv/bin/python bench/orchestration.py ingest --repeat 5
 """
 
 from __future__ import annotations
