@@ -224,10 +224,11 @@ class Run:
     def context(self) -> Any:
         """What sources read with: the run's one HTTP client and the warehouse's web state."""
         if self._context is None:
-            from newswatch.sources.http import make_client
             from newswatch.sources.registry import SourceContext
 
             if any(s.kind != "files" for s in self.specs):
+                from newswatch.sources.http import make_client  # the HTTP stack: web sources only
+
                 self._client = make_client(self.settings)
             self._context = SourceContext(
                 settings=self.settings,
