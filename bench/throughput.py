@@ -56,10 +56,10 @@ def flow_for(runner: Any) -> Any:
             options = run.extract_options()
             t0 = time.perf_counter()
             reads = [read_source_task.submit(job, spec) for spec in run.specs]
-            extractions = []
+            extractions: list[Any] = []
             for future in reads:
                 extractions.extend(extract_task.submit(chunk, options) for chunk in future.result().chunks)
-            articles = sum(len(f.result().keys) for f in extractions)
+            articles: int = sum(len(f.result().keys) for f in extractions)
             seconds = time.perf_counter() - t0
         return {"articles": articles, "seconds": seconds, "chunks": len(extractions)}
 
@@ -115,6 +115,7 @@ def main(argv: list[str] | None = None) -> int:
                     }
                 )
                 cluster = None
+                runners: list[Any]
                 if kind == "threads":
                     runners = [ThreadPoolTaskRunner(max_workers=n)]
                 elif kind == "dask":

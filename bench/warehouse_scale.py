@@ -67,9 +67,12 @@ LOAD_ROWS = 10_000  # articles per history transaction
 CHUNK = 1_000  # articles per pool task and per copies step, as the run's batches
 
 
-def settings_for(folder: Path) -> Settings:
+def settings_for(folder: Path, batch_size: int | None = None) -> Settings:
     s = Settings()
-    return s.model_copy(update={"warehouse": s.warehouse.model_copy(update={"path": folder / DB_NAME})})
+    warehouse: dict[str, Any] = {"path": folder / DB_NAME}
+    if batch_size:
+        warehouse["batch_size"] = batch_size
+    return s.model_copy(update={"warehouse": s.warehouse.model_copy(update=warehouse)})
 
 
 def headlines() -> list[str]:
@@ -144,9 +147,9 @@ class SearchRebuild(logging.Handler):
             self.message = record.getMessage()
 
 
-def day_run(folder: Path, count: int, seed: int, workers: int) -> dict[str, Any]:
+def day_run(folder: Path, count: int, seed: int, workers: int, batch_size: int | None) -> dict[str, Any]:
     """``count`` new articles of the day after the history, through the run's steps."""
-    settings = settings_for(folder)
+    settings = settings_for(folder, batch_size)
     if not settings.warehouse.path.exists():
         raise SystemExit(f"{settings.warehouse.path}: no warehouse; run `build` first")
     conn = connect(settings.warehouse.path, read_only=True)
@@ -162,6 +165,7 @@ def day_run(folder: Path, count: int, seed: int, workers: int) -> dict[str, Any]
     day = stream.articles(count, days, 1.0)  # generated before the clock starts
     reads = [Fetch(url=a.url, source=a.source) for a in day]
     out: dict[str, Any] = {"history": history, "history_newest": str(newest), "day": len(day)}
+    out["batch_size"] = settings.warehouse.batch_size
     out["loadavg_start"] = os.getloadavg()
     rebuild = SearchRebuild()
     logging.getLogger("newswatch").addHandler(rebuild)
@@ -217,6 +221,9 @@ def main(argv: list[str] | None = None) -> int:
     d = sub.add_parser("day", help="the measurement: a day of new articles against the warehouse")
     d.add_argument("--day", type=int, default=100_000)
     d.add_argument("--workers", type=int, default=2, help="pool processes for the per-article stages")
+    d.add_argument(
+        "--batch-size", type=int, help="[warehouse] batch_size: articles per load transaction (default: 200)"
+    )
     for p in (b, d):
         p.add_argument("--dir", type=Path, required=True, help="the warehouse's folder")
         p.add_argument("--seed", type=int, default=7 if p is b else 8)
@@ -227,7 +234,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.step == "build":
         result = build(args.dir, args.history, args.seed)
     else:
-        result = day_run(args.dir, args.day, args.seed, args.workers)
+        result = day_run(args.dir, args.day, args.seed, args.workers, args.batch_size)
     print(json.dumps(result, default=str))
     return 0
 
