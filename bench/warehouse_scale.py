@@ -171,10 +171,15 @@ def day_run(folder: Path, count: int, seed: int, workers: int, batch_size: int |
     logging.getLogger("newswatch").addHandler(rebuild)
     logging.getLogger("newswatch").setLevel(logging.INFO)
     clock: dict[str, float] = {}
+
+    def tick(name: str, seconds: float) -> None:  # each phase as it ends: a run cut short still tells
+        clock[name] = seconds
+        print(f"  {name}: {seconds:.1f} s, load {os.getloadavg()[0]:.1f}", file=sys.stderr, flush=True)
+
     started = time.perf_counter()
     taxonomy = configured_taxonomy(settings.topics)
     with open_run(settings, command="bench", taxonomy=taxonomy) as run:
-        clock["open"] = time.perf_counter() - started
+        tick("open", time.perf_counter() - started)
         t = time.perf_counter()
         chunks = [day[i : i + CHUNK] for i in range(0, len(day), CHUNK)]
         with ProcessPoolExecutor(workers) as pool:
@@ -188,20 +193,22 @@ def day_run(folder: Path, count: int, seed: int, workers: int, batch_size: int |
                 pairs = enumerate(zip(chunk, refs, strict=True))
                 keys = [Key(a.article_id, a.event_time, r, i) for i, (a, r) in pairs]
                 run.add_extracted(Extracted(keys=keys, reads=reads[n * CHUNK : (n + 1) * CHUNK]))
-        clock["derive_pool"] = time.perf_counter() - t
+        tick("derive_pool", time.perf_counter() - t)
         t = time.perf_counter()
         planned = run.plan()
-        clock["plan_indexes"] = time.perf_counter() - t
+        tick("plan_indexes", time.perf_counter() - t)
         t = time.perf_counter()
-        for batch in planned:
+        for i, batch in enumerate(planned, 1):
             run.count(run.load(batch))
-        clock["copies_stories_topics_load"] = time.perf_counter() - t
+            if i % 50 == 0:
+                print(f"    {i}/{len(planned)} batches, {time.perf_counter() - t:.0f} s", file=sys.stderr, flush=True)
+        tick("copies_stories_topics_load", time.perf_counter() - t)
         t = time.perf_counter()
         run.finish()
-        clock["finish"] = time.perf_counter() - t
+        tick("finish", time.perf_counter() - t)
         closing = time.perf_counter()
-    clock["close_search_index_runs_row"] = time.perf_counter() - closing
-    clock["total"] = time.perf_counter() - started
+    tick("close_search_index_runs_row", time.perf_counter() - closing)
+    tick("total", time.perf_counter() - started)
     out["seconds"] = {k: round(v, 1) for k, v in clock.items()}
     out["search_index"] = rebuild.message
     stats = run.stats
