@@ -201,7 +201,8 @@ def day_run(folder: Path, count: int, seed: int, workers: int, batch_size: int |
         for i, batch in enumerate(planned, 1):
             run.count(run.load(batch))
             if i % 50 == 0:
-                print(f"    {i}/{len(planned)} batches, {time.perf_counter() - t:.0f} s", file=sys.stderr, flush=True)
+                done = f"{i}/{len(planned)} batches, {time.perf_counter() - t:.0f} s"
+                print(f"    {done}", file=sys.stderr, flush=True)
         tick("copies_stories_topics_load", time.perf_counter() - t)
         t = time.perf_counter()
         run.finish()
