@@ -199,7 +199,7 @@ class RunnerSettings(_Section):
     address: str | None = Field(None, description="dask scheduler address, e.g. tcp://10.0.0.5:8786")
     n_workers: int | None = Field(None, ge=1, le=256, description="local cluster: workers (default: cores)")
     threads_per_worker: int = Field(1, ge=1, le=64, description="local cluster: threads per worker")
-    processes: bool = Field(False, description="local cluster: worker processes (false: threads of the run's process)")
+    processes: bool = Field(False, description="local cluster: worker processes (false: threads of the run)")
     dashboard_address: str | None = Field(
         None, description="local cluster: serve Dask's dashboard here, e.g. 127.0.0.1:8787 (needs bokeh)"
     )
