@@ -136,14 +136,14 @@ def _derive_chunk(articles: list[Article], settings: Settings) -> dict[str, Deri
 
 
 class SearchRebuild(logging.Handler):
-    """Catches the search index's own log line, which says how long its rebuild took."""
+    """Catches the search index's own log line (what it did, and how long a rebuild took)."""
 
     def __init__(self) -> None:
         super().__init__(logging.INFO)
         self.message = ""
 
     def emit(self, record: logging.LogRecord) -> None:
-        if "search index rebuilt" in record.getMessage():
+        if "search index" in record.getMessage():  # a rebuild, or what a load added to it
             self.message = record.getMessage()
 
 
