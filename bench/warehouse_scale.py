@@ -6,7 +6,7 @@ entities, copy signatures, story text features) in a pool of ``--workers`` proce
 extraction pool runs them, the records staged on disk (``newswatch.driver.staging``), then the
 run's own steps (``Run.plan``: failures recorded, copy index loaded from its file, story index of
 the window loaded from the warehouse; ``Run.load`` per batch: copies, stories, topics, entities,
-one transaction; ``Run.finish``; and the end of ``open_run``: the full-text index rebuild and the
+one transaction; ``Run.finish``; and the end of ``open_run``: the search index brought up to date and the
 ``runs`` row). Articles come from bench/scale.py's stream (real UCI News Aggregator development
 headlines under ../shared/corpora, CC BY 4.0, reworded into stories with copies).
 
