@@ -30,8 +30,13 @@ def serve(pages: list[bytes], n: int) -> tuple[ThreadingHTTPServer, str]:
     server = ThreadingHTTPServer(("127.0.0.1", 0), BaseHTTPRequestHandler)
     server.daemon_threads = True
     base = f"http://127.0.0.1:{server.server_address[1]}"
-    items = "".join(f"<item><title>Page {i}</title><link>{base}/p/{i}.html</link></item>" for i in range(n))
-    feed = f"<rss version='2.0'><channel><title>bench</title>{items}</channel></rss>".encode()
+
+    def feed(part: int = 0, of: int = 1) -> bytes:
+        """The feed of every ``of``-th page from ``part`` on (``/feed.rss?part=0&of=1``: all of them)."""
+        items = "".join(
+            f"<item><title>Page {i}</title><link>{base}/p/{i}.html</link></item>" for i in range(part, n, of)
+        )
+        return f"<rss version='2.0'><channel><title>bench</title>{items}</channel></rss>".encode()
 
     class H(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
@@ -42,13 +47,16 @@ def serve(pages: list[bytes], n: int) -> tuple[ThreadingHTTPServer, str]:
 
         def do_GET(self) -> None:
             headers = {"Content-Type": "text/html"}
-            if self.path == "/feed.rss":
+            path, _, qs = self.path.partition("?")
+            if path == "/feed.rss":
                 if self.headers.get("If-None-Match") == '"v1"':
                     self.send_response(304)
                     self.send_header("Content-Length", "0")
                     self.end_headers()
                     return
-                body, headers = feed, {"Content-Type": "application/rss+xml", "ETag": '"v1"'}
+                args = dict(kv.split("=", 1) for kv in qs.split("&") if "=" in kv)
+                body = feed(int(args.get("part", 0)), int(args.get("of", 1)))
+                headers = {"Content-Type": "application/rss+xml", "ETag": '"v1"'}
             elif self.path.startswith("/p/"):
                 body = pages[int(self.path[3:].split(".")[0]) % len(pages)]
                 headers["Content-Encoding"] = "gzip"

@@ -20,6 +20,7 @@ from prefect.context import get_run_context
 from prefect.task_runners import ThreadPoolTaskRunner
 
 from newswatch.digest.deliver import send_digest, today_in
+from newswatch.driver.reading import ReadJob, read_job
 from newswatch.driver.runs import (
     BatchResult,
     Extracted,
@@ -55,8 +56,10 @@ def _transient(task: Any, task_run: Any, state: Any) -> bool:
     return False
 
 
-# Tasks receive their batch (a source, a staged chunk's reference, a list of article keys) and the
-# run's id; the run's state (indexes, counts, web state, HTTP client) stays in the flow's process.
+# Read and extract tasks are self-contained (a source and the run's ReadJob; a staged chunk's
+# reference and the extraction options) and write what they make to the staging area, so they run
+# in any worker process (Dask). Loads and the digest get the run's id: the run's state (indexes,
+# counts) stays in the flow's process, and the one loader with it.
 @task(
     name="read-source",
     retries=2,
@@ -64,8 +67,8 @@ def _transient(task: Any, task_run: Any, state: Any) -> bool:
     retry_condition_fn=_transient,
     cache_policy=NO_CACHE,
 )
-def read_source_task(run_id: str, spec: SourceSpec) -> SourceRead:
-    return active(run_id).read(spec)
+def read_source_task(job: ReadJob, spec: SourceSpec) -> SourceRead:
+    return read_job(job, spec)
 
 
 @task(name="extract", cache_policy=NO_CACHE)
@@ -128,7 +131,10 @@ def _run_stages(run: Run, logger: Any) -> None:
     """Reads in parallel; each source's chunks extracted as soon as it is read; then the loads, one
     task per batch, in event-time order, in this process (they share the run's indexes)."""
     run.context()  # the HTTP client and web state, made once before the reads share them
-    reads = [read_source_task.submit(run.stats.run_id, spec) for spec in run.specs]
+    # Threads share the run's context; any other runner's tasks may run in other processes.
+    runner = getattr(get_run_context(), "task_runner", None)
+    job = run.read_job(in_process=isinstance(runner, ThreadPoolTaskRunner))
+    reads = [read_source_task.submit(job, spec) for spec in run.specs]
     options = run.extract_options()
     extractions: list[Any] = []  # futures of extract tasks
     for spec, future in zip(run.specs, reads, strict=True):

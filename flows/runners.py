@@ -2,9 +2,10 @@
 
 ``[runner]`` in newswatch.toml picks it (docs/configuration.md). Only where tasks run changes: the
 flow still loads at flow scope, so however many Dask workers read sources and extract pages, the
-warehouse has one writer: workers return their extracted batches and the flow's loader task loads
-them, one transaction per batch, in event-time order. That is why a Dask run and a threaded run of
-the same inputs give the same warehouse (tests/flows/test_dask_runner.py).
+warehouse has one writer: workers stage their extracted batches beside the warehouse and return
+references, and the flow's loader task loads them, one transaction per batch, in event-time order.
+That is why a Dask run and a threaded run of the same inputs give the same warehouse
+(tests/flows/test_dask_runner.py).
 """
 
 from __future__ import annotations

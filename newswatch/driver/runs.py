@@ -36,9 +36,10 @@ from typing import Any
 import duckdb
 
 from newswatch.atomic import write_atomically  # noqa: F401  (kept importable from here)
-from newswatch.driver import staging
+from newswatch.driver import reading, staging
 from newswatch.driver.hygiene import mark_crashed_runs
 from newswatch.driver.pool import Derivation
+from newswatch.driver.reading import ReadJob, SourceRead
 from newswatch.driver.stages import (
     Extraction,
     Indexes,
@@ -104,14 +105,6 @@ class Key:
     event_time: datetime
     ref: Ref
     read: int  # position of the read behind it (in its chunk's ``reads``, then in the run's); -1: none
-
-
-@dataclass(slots=True)
-class SourceRead:
-    """What reading one source gave: staged chunks of documents, and rows for inputs that gave none."""
-
-    chunks: list[Ref] = field(default_factory=list)
-    fetches: list[Fetch] = field(default_factory=list)
 
 
 @dataclass(slots=True)
@@ -201,6 +194,7 @@ class Run:
         self.settled_raw: list[Ref] = []
         self._context: Any = None
         self._client: Any = None
+        self._job: ReadJob | None = None
 
     # -- the warehouse, only while writing -----------------------------------------------------
 
@@ -237,26 +231,22 @@ class Run:
                 known_urls=self.web.known_urls,
                 health=self.web.health,
             )
+            # Read tasks in this process use it (one client for the run); others make their own.
+            reading.register(self.stats.run_id, self._context, lambda: None)
         return self._context
+
+    def read_job(self, *, in_process: bool = True) -> ReadJob:
+        """What a read task needs: the settings, the staging area and, for tasks in other processes
+        (``in_process=False``), the web state, staged here once (it holds every settled URL: too
+        big to send with each task). Tasks in this process use the run's own context."""
+        if self._job is None or (not in_process and self._job.web is None):
+            web = None if in_process else staging.write(self.area, [self.web])[0]
+            self._job = ReadJob(self.stats.run_id, self.settings, str(self.area), web)
+        return self._job
 
     def read(self, spec: SourceSpec) -> SourceRead:
         """Read one source, staging its documents in chunks of the batch size as they come."""
-        from newswatch.sources.registry import read_source
-
-        out = SourceRead()
-        size = self.settings.warehouse.batch_size
-        documents: list[Document] = []
-        for item in read_source(spec, self.context()):
-            if isinstance(item, Document):
-                documents.append(item)
-                if len(documents) >= size:
-                    out.chunks.extend(staging.write(self.area, [documents]))
-                    documents = []
-            else:
-                out.fetches.append(item)
-        if documents:
-            out.chunks.extend(staging.write(self.area, [documents]))
-        return out
+        return reading.read_staged(self.area, spec, self.context(), self.settings.warehouse.batch_size)
 
     def read_failed(self, spec: SourceSpec, exc: SourceError) -> None:
         log.warning("source %s failed: %s", spec.name, exc)
@@ -364,6 +354,7 @@ class Run:
             save_web_state(conn, validators, health)
 
     def close(self) -> None:
+        reading.forget(self.stats.run_id)
         if self._client is not None:
             self._client.close()
             self._client = None

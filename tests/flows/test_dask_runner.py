@@ -90,9 +90,9 @@ def test_a_dask_cluster_loads_the_same_warehouse_as_threads(
     ]
     runner = {
         "threads": "",
-        # Two Dask workers as threads of the run's process: the read tasks use the run's state,
-        # which lives in that process (docs/deploy.md#dask-more-than-one-machine).
-        "dask": '[runner]\nkind = "dask"\nn_workers = 2\nthreads_per_worker = 1\nprocesses = false\n',
+        # Two Dask worker processes: read and extract tasks get everything they need with them
+        # and stage what they make on disk; the flow's process loads (one writer).
+        "dask": '[runner]\nkind = "dask"\nn_workers = 2\nthreads_per_worker = 1\nprocesses = true\n',
     }
     results = {}
     for kind, section in runner.items():

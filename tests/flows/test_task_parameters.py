@@ -10,11 +10,14 @@ import typing
 
 import pytest
 
+from newswatch.driver.reading import ReadJob
 from newswatch.driver.runs import ExtractOptions, Key
 from newswatch.driver.staging import Ref
 from newswatch.settings import SourceSpec
 
-# What a task may receive: ids, a source, a staged chunk's reference, a batch of article keys.
+# What a task may receive: ids, a source, a staged chunk's reference, a batch of article keys, and
+# what a task in another process needs to read (ReadJob: the settings, the staging area, a reference
+# to the staged web state; its size is the configuration's, never the run's).
 SMALL = {
     str,
     int,
@@ -23,6 +26,7 @@ SMALL = {
     SourceSpec,
     Ref,
     ExtractOptions,
+    ReadJob,
     typing.Sequence[Key],
     collections.abc.Sequence[Key],
 }
@@ -40,3 +44,9 @@ def test_task_parameters_are_the_batch_and_ids_only(name: str) -> None:
     for param in params:
         hint = hints[param]
         assert hint in SMALL | {datetime.date}, f"{name}({param}: {hint}) carries state"
+
+
+def test_a_read_job_holds_references_not_state() -> None:
+    hints = typing.get_type_hints(ReadJob)
+    assert set(hints) == {"run_id", "settings", "area", "web"}
+    assert hints["web"] == Ref | None  # the web state (every settled URL) stays on disk
