@@ -3,6 +3,7 @@
     pip install -e '.[embeddings,dev]'
     PYTHONPATH=$PWD nice -n 19 python bench/train_topics_minilm.py [--cache DIR] [--l2 1e-4]
                                                           [--out newswatch/models/topics_minilm/head.npz]
+    PYTHONPATH=$PWD nice -n 19 python bench/train_topics_minilm.py --headlines   # the head on UCI titles
 
 The same training data and the same labels as the default classifier: this script reads them with
 bench/train_topics.py's own readers (HuffPost desks mapped to IPTC top-level topics, the UCI
@@ -100,13 +101,32 @@ def training_set(corpora: Path) -> tuple[list[str], np.ndarray, np.ndarray, list
     return [t for t, _ in examples], y, weights, [t for t, _ in hp_calib], np.array([k for _, k in hp_calib])
 
 
+def headlines(corpora: Path) -> int:
+    """The shipped head's top-1 on UCI headlines alone (no lexicon), per half: ``tune`` is its
+    training data, ``held-out`` is not."""
+    uci_csv = corpora / "stories" / "uci_news_aggregator_dev.csv"
+    if not uci_csv.exists():
+        print(f"skipped: {uci_csv} not found")
+        return 0
+    model = minilm.load_minilm_model()
+    for part in ("tune", "held-out"):
+        hs = split(read_uci(uci_csv), part)
+        probs = model.probabilities([h.title for h in hs])
+        gold = np.array([default_training.UCI[h.gold] - 1 for h in hs])
+        print(f"UCI {part}: {len(hs)} headlines, top-1 {(probs.argmax(axis=1) == gold).mean():.3f}")
+    return 0
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     ap.add_argument("--corpora", type=Path, default=default_training.CORPORA)
     ap.add_argument("--out", type=Path, default=minilm.HEAD_PATH)
     ap.add_argument("--l2", type=float, default=L2)
     ap.add_argument("--cache", type=Path, default=None, help="directory keeping the training embeddings")
+    ap.add_argument("--headlines", action="store_true", help="only score the head on the UCI headlines")
     args = ap.parse_args()
+    if args.headlines:
+        return headlines(args.corpora)
     data = training_set(args.corpora)
     if data is None:
         print(f"skipped: training data not found under {args.corpora}")
