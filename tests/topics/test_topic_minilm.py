@@ -35,6 +35,7 @@ def test_head_is_small_and_knows_the_default_models_classes() -> None:
     head = minilm.MiniLMTopicModel(embed=fake_encoder)
     assert head.classes == topic_model.load_model().classes  # the same labels as the default model
     assert head.embedding_weights.shape == (384, 17)
+    assert head.word_weights.shape == (topic_model.HASH_BUCKETS, 17)  # the default model's word features
     assert head.temperature > 0
     card = (minilm.HEAD_PATH.parent / "README.md").read_text(encoding="utf-8")
     for needed in ("CC BY 4.0", "HuffPost", "UCI", "IPTC", "bench/train_topics_minilm.py", "report"):
@@ -47,7 +48,11 @@ def test_an_article_is_the_mean_of_its_passages_calibrated_probabilities() -> No
     p = head.predict("A title", "A deck", body)
     assert p.texts[0] == "A title. A deck"
     assert [len(t.split()) for t in p.texts[1:]] == [minilm.PASSAGE_WORDS, minilm.PASSAGE_WORDS, 10]
+    words = [topic_model.hashed_features(t) for t in p.texts]
     z = fake_encoder(list(p.texts)) @ head.embedding_weights + head.bias
+    for row, f in enumerate(words):  # binary word features of unit length, as in training
+        if f:
+            z[row] += head.word_weights[list(f)].sum(axis=0) / np.sqrt(len(f))
     each = np.exp(z / head.temperature)
     each /= each.sum(axis=1, keepdims=True)
     assert np.allclose(p.probs, each.mean(axis=0), atol=1e-5)
@@ -60,12 +65,16 @@ def test_an_article_is_the_mean_of_its_passages_calibrated_probabilities() -> No
     assert head.predict("", None, "").probs.sum() == 0  # nothing to read: no topic
 
 
-def test_a_head_for_another_encoder_is_refused(tmp_path: Path) -> None:
+def test_a_head_for_another_encoder_or_other_word_features_is_refused(tmp_path: Path) -> None:
     with np.load(minilm.HEAD_PATH) as data:
         arrays = dict(data)
-    arrays["encoder"] = np.array("another-encoder")
-    np.savez(tmp_path / "head.npz", **arrays)
+    np.savez(tmp_path / "head.npz", **{**arrays, "encoder": np.array("another-encoder")})
     with pytest.raises(ValueError, match="another-encoder"):
+        minilm.MiniLMTopicModel(tmp_path / "head.npz", embed=fake_encoder)
+    np.savez(
+        tmp_path / "head.npz", **{**arrays, "features_version": np.int64(topic_model.FEATURES_VERSION + 1)}
+    )
+    with pytest.raises(ValueError, match="rebuild it"):
         minilm.MiniLMTopicModel(tmp_path / "head.npz", embed=fake_encoder)
 
 
@@ -115,6 +124,8 @@ def test_with_the_extra_minilm_decides_the_top_levels_with_evidence(configured: 
     tags = tag_article(art, configured)
     assert tags[0].topic == "sport"
     assert tags[0].evidence[0].startswith("classifier: p=")
+    words = next(e for e in tags[0].evidence if e.startswith("words: "))
+    assert any(w in words for w in ("jump", "championships", "gold", "record", "olympic", "champion"))
     assert any(e.startswith("passage: ") for e in tags[0].evidence)
     assert "economy-business-finance" not in {top_level(configured, t.topic) for t in tags}
 
@@ -135,7 +146,9 @@ def test_with_the_extra_the_seeds_keep_their_tags(configured: Taxonomy, prefix: 
         assert {"cpec", "infrastructure-projects"} <= got
     for t in tags:
         assert t.evidence and all(
-            line.startswith(("title: ", "deck: ", "body: ", "implied by ", "classifier: ", "passage: "))
+            line.startswith(
+                ("title: ", "deck: ", "body: ", "implied by ", "classifier: ", "words: ", "passage: ")
+            )
             for line in t.evidence
         ), t
 
@@ -166,11 +179,14 @@ def test_with_the_extra_a_run_stores_minilm_tags(tmp_path: Path) -> None:
 
     sources = f'[[sources]]\nname = "seeds"\nkind = "files"\npath = "{SEEDS}"\n'
     config = write_config(tmp_path, sources, extra='classifier = "minilm"')
+    minilm.load_minilm_model.cache_clear()
     run_plain(config)
+    assert minilm.load_minilm_model.cache_info().currsize == 1  # the run loaded the MiniLM head
     with duckdb.connect(str(tmp_path / "nw.duckdb"), read_only=True) as conn:
         rows = conn.execute("SELECT topic, evidence FROM article_topics").fetchall()
     by_topic = {topic: evidence for topic, evidence in rows}
     assert "terrorism" in by_topic and "cpec" in by_topic
     model_tags = [ev for ev in by_topic.values() if ev and ev[0].startswith("classifier: p=")]
-    assert model_tags  # the classifier decided the top levels
-    assert not any(line.startswith("words: ") for ev in model_tags for line in ev)  # MiniLM has no words
+    assert model_tags  # the classifier decided the top levels, with its evidence
+    assert any(line.startswith("words: ") for ev in model_tags for line in ev)
+    assert any(line.startswith("passage: ") for ev in model_tags for line in ev)
