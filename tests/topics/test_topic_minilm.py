@@ -165,7 +165,7 @@ def test_with_the_extra_the_seventeen_topic_floor(configured: Taxonomy) -> None:
     assert right >= SEVENTEEN_RIGHT - 1
 
 
-SEVENTEEN_RIGHT = 34  # measured: 34 of 34 (docs/benchmarks.md, "The MiniLM classifier")
+SEVENTEEN_RIGHT = 33  # measured: 33 of 34 (docs/benchmarks.md, "The MiniLM classifier")
 
 
 @pytest.mark.slow
