@@ -12,7 +12,7 @@ Three sets:
   written for the project; chose nothing.
 
     PYTHONPATH=$PWD python bench/topics.py [--set all|headlines|bbc|seventeen]
-                                           [--classifier static|none] [--second 0.3]
+                                           [--classifier static|minilm|none] [--second 0.3]
                                            [--taxonomy sources/topics.toml] [--threshold 1.0]
                                            [--embeddings static|minilm|none] [--margin 0.15]
                                            [--min-similarity 0.35] [--top-k 15]
@@ -63,7 +63,7 @@ def main() -> int:
     ap.add_argument("--top-k", type=int, default=None, help="phrases per topic; default: the model's")
     ap.add_argument("--errors", choices=["tune", "held-out", "all"], help="print misclassified headlines")
     ap.add_argument("--set", choices=["all", "headlines", "bbc", "seventeen"], default="all")
-    ap.add_argument("--classifier", choices=["static", "none"], default=TopicSettings().classifier)
+    ap.add_argument("--classifier", choices=["static", "minilm", "none"], default=TopicSettings().classifier)
     ap.add_argument("--second", type=float, default=None, help="[topics] classifier_probability")
     args = ap.parse_args()
     section = TopicSettings(

@@ -110,8 +110,12 @@ class TopicSettings(_Section):
     )
     # The top-level IPTC topics come from the shipped classifier (newswatch/topics/model.py); with
     # "none" they come from the lexicon, with the embedding scorer below as a second opinion.
-    classifier: Literal["static", "none"] = Field(
-        "static", description="top-level topic classifier: 'static' (shipped model) or 'none' (lexicon)"
+    # "minilm": the same classifier over all-MiniLM-L6-v2 embeddings (the embeddings extra,
+    # newswatch/topics/minilm.py).
+    classifier: Literal["static", "minilm", "none"] = Field(
+        "static",
+        description="top-level topic classifier: 'static' (shipped model), 'minilm' (embeddings extra) "
+        "or 'none' (lexicon)",
     )
     classifier_probability: float | None = Field(
         None, gt=0, le=1, description="probability a top-level topic other than the best needs (default 0.3)"

@@ -56,6 +56,7 @@ def test_the_wheel_installs_newswatch_alone(wheel: Path) -> None:
         "newswatch/models/minilm_static/vectors.npy",
         "newswatch/models/topics/model.npz",
         "newswatch/models/topics/README.md",
+        "newswatch/models/topics_minilm/head.npz",
     ):
         assert packaged in names, packaged
 

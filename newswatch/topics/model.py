@@ -298,14 +298,14 @@ class TopicClassifier:
         return out
 
 
-def attach(taxonomy: Taxonomy, second: float | None = None) -> Taxonomy:
+def attach(taxonomy: Taxonomy, second: float | None = None, model: TopicModel | None = None) -> Taxonomy:
     """``taxonomy`` with the shipped classifier deciding its IPTC top-level topics.
 
     Those topics keep their place in the hierarchy (a subtopic still implies them) but lose their
     own terms: no single word tags a top-level topic any more. A taxonomy without IPTC top-level
-    codes (a user's own) is returned as it is.
+    codes (a user's own) is returned as it is. ``model`` replaces the shipped one (the MiniLM head).
     """
-    model = load_model()
+    model = load_model() if model is None else model  # another model: [topics] classifier = "minilm"
     topic_of = {t.iptc: t.id for t in taxonomy.topics if t.parent is None and t.iptc in model.classes}
     if not topic_of:
         return taxonomy

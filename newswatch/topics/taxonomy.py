@@ -292,7 +292,12 @@ def load_configured(section: TopicSettings) -> Taxonomy:
     if section.classifier != "none":
         from newswatch.topics.model import attach  # numpy and the model only when asked for
 
-        attached = attach(taxonomy, section.classifier_probability)  # a copy: ``taxonomy`` stays whole
+        model, second = None, section.classifier_probability
+        if section.classifier == "minilm":  # the embeddings extra (newswatch/topics/minilm.py)
+            from newswatch.topics import minilm
+
+            model, second = minilm.load_minilm_model(), second or minilm.SECOND_PROBABILITY
+        attached = attach(taxonomy, second, model=model)  # a copy: ``taxonomy`` stays whole
         if attached.classifier is not None:
             return replace(attached, headlines=_lexicon(taxonomy, section))
     return _lexicon(taxonomy, section)
