@@ -9,6 +9,7 @@ Prefect) and scores ``story_id`` against the gold ``STORY`` column.
     PYTHONPATH=$PWD python bench/stories.py --fulltext [--halves]
     PYTHONPATH=$PWD python bench/stories.py --bbc
     PYTHONPATH=$PWD python bench/stories.py --choose [--fulltext]
+    PYTHONPATH=$PWD python bench/stories.py --recluster [--fulltext]
 
 Splits are declared, never chosen after the fact: ``--halves`` splits the gold stories by a hash
 of their id (of the ``group`` column for the full-text set, so an event and its look-alikes fall
@@ -37,6 +38,8 @@ from collections import Counter, defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
+
+import numpy as np
 
 from newswatch.copies.minhash import CopyIndex, assign_copies, signatures_for
 from newswatch.embeddings import load_embedder
@@ -265,6 +268,96 @@ def bcubed_f1_of(path: Path, settings: Settings, loaded: list[Article]) -> float
     return round(bcubed(pred, gold_labels(path))[2], 4)
 
 
+def recluster(path: Path, base: Settings, out_dir: Path) -> dict[str, object]:
+    """Periodic re-clustering, measured: the single pass against average linkage, on each half.
+
+    After the single pass over a half, its stories are merged by average linkage of their articles'
+    pairwise scores (the headline score: 0.5 TF-IDF cosine + 0.5 embedding above its floor, times
+    the time decay; 0 beyond the window), the older id kept, while the best pair's mean reaches the
+    threshold; and average linkage from scratch over the same scores. B-cubed F1 per threshold."""
+    out: dict[str, object] = {}
+    for half, part in zip("ab", halves(path, out_dir), strict=True):
+        gold = gold_labels(part)
+        arts, pred, sim = _scored(load_articles(part), base)
+        row: dict[str, object] = {"single_pass": round(bcubed(pred, gold)[2], 4)}
+        for t in (0.15, 0.2, 0.25, 0.3, 0.4, 0.5):
+            row[f"stream+linkage {t}"] = round(bcubed(_link_stories(arts, pred, sim, t), gold)[2], 4)
+        for t in (0.03, 0.05, 0.1, 0.15, 0.2, 0.3, 0.4):
+            row[f"scratch {t}"] = round(bcubed(_link_articles(arts, sim, t), gold)[2], 4)
+        out[half] = row
+    return out
+
+
+def _scored(loaded: list[Article], settings: Settings) -> tuple[list[Article], dict[str, str], np.ndarray]:
+    """The single pass over ``loaded`` and the articles' pairwise headline scores."""
+    from newswatch.stories.assign import StoryFeatures, embedding_text
+
+    arts = [dataclasses.replace(a, provenance=dict(a.provenance)) for a in loaded]
+    embed = load_embedder(settings.stories.embeddings or "static") or load_embedder("static")
+    assert embed is not None
+    copies, index = CopyIndex(settings.copies), StoryIndex(settings.stories, embed)
+    size = settings.warehouse.batch_size
+    for i in range(0, len(arts), size):
+        batch = arts[i : i + size]
+        assign_copies(batch, copies, signatures_for(batch, settings.copies))
+        assign_stories(batch, index)
+    pred = {a.article_id: index.resolve(a.story_id or "") for a in arts}
+    vectors = [index.query_vector(StoryFeatures.of(a, "")) for a in arts]
+    vocab: dict[str, int] = {}
+    for v in vectors:
+        for t in v:
+            vocab.setdefault(t, len(vocab))
+    x = np.zeros((len(arts), len(vocab)), dtype=np.float32)
+    for i, v in enumerate(vectors):
+        for t, w in v.items():
+            x[i, vocab[t]] = w
+    x /= np.maximum(np.linalg.norm(x, axis=1, keepdims=True), 1e-9)
+    e = np.asarray(embed([embedding_text(a) for a in arts]), dtype=np.float32)
+    e /= np.maximum(np.linalg.norm(e, axis=1, keepdims=True), 1e-9)
+    sim = 0.5 * (x @ x.T) + 0.5 * np.maximum(0, (e @ e.T - 0.2) / 0.8)
+    hours = np.array([a.event_time.timestamp() / 3600 for a in arts])
+    gap, window = np.abs(hours[:, None] - hours[None, :]), settings.stories.window_days * 24
+    sim *= 1 - 0.35 * np.minimum(1, gap / window)
+    sim[gap > window] = 0
+    np.fill_diagonal(sim, 0)
+    return arts, pred, sim
+
+
+def _link_stories(arts: list[Article], pred: dict[str, str], sim: np.ndarray, t: float) -> dict[str, str]:
+    """Merge the stream's stories by average linkage while the best pair's mean score reaches ``t``."""
+    ids = sorted(set(pred.values()))
+    col = {s: i for i, s in enumerate(ids)}
+    member = np.zeros((len(arts), len(ids)))
+    for i, a in enumerate(arts):
+        member[i, col[pred[a.article_id]]] = 1
+    sums, sizes = member.T @ sim @ member, member.sum(0)
+    alive, into = list(range(len(ids))), list(range(len(ids)))
+    while len(alive) > 1:
+        mean = sums[np.ix_(alive, alive)] / np.outer(sizes[alive], sizes[alive])
+        np.fill_diagonal(mean, -1)
+        i, j = np.unravel_index(int(np.argmax(mean)), mean.shape)
+        if mean[i, j] < t:
+            break
+        keep, gone = sorted((alive[i], alive[j]), key=lambda k: ids[k])  # the same id each time
+        sums[keep, :] += sums[gone, :]
+        sums[:, keep] += sums[:, gone]
+        sizes[keep] += sizes[gone]
+        into = [keep if k == gone else k for k in into]
+        alive.remove(gone)
+    return {a: ids[into[col[s]]] for a, s in pred.items()}
+
+
+def _link_articles(arts: list[Article], sim: np.ndarray, t: float) -> dict[str, str]:
+    """Average linkage from scratch, cut where the mean score falls below ``t``."""
+    from scipy.cluster.hierarchy import fcluster, linkage
+    from scipy.spatial.distance import squareform
+
+    dist = np.maximum(1 - sim, 0)
+    np.fill_diagonal(dist, 0)
+    labels = fcluster(linkage(squareform(dist, checks=False), "average"), 1 - t, "distance")
+    return {a.article_id: str(k) for a, k in zip(arts, labels, strict=True)}
+
+
 def bbc_check(path: Path, settings: Settings, out_dir: Path, show: int = 40) -> dict[str, object]:
     """Cluster the BBC set (no gold stories, no dates) and list the biggest groups it made.
 
@@ -317,6 +410,11 @@ def main(argv: list[str] | None = None) -> int:
         action="store_true",
         help="search the settings grid on each half and report the choice on the other (both ways)",
     )
+    ap.add_argument(
+        "--recluster",
+        action="store_true",
+        help="measure average-linkage re-clustering against the single pass on each half (needs scipy)",
+    )
     ap.add_argument("--fulltext", action="store_true", help=f"score the full-text set ({FULLTEXT.name})")
     ap.add_argument(
         "--bbc", nargs="?", const=BBC, type=Path, help="cluster the BBC set and list what it joined"
@@ -355,6 +453,11 @@ def main(argv: list[str] | None = None) -> int:
                     print(f"{k:22} {v}")
             for group in found["biggest"]:  # type: ignore[attr-defined]
                 print(" | ".join(group))
+        tmp.cleanup()
+        return 0
+    if args.recluster:
+        for half, row in recluster(args.file, settings, Path(tmp.name)).items():
+            print(f"== half {half}: " + "  ".join(f"{k} {v}" for k, v in row.items()))  # type: ignore[union-attr]
         tmp.cleanup()
         return 0
     if args.choose:
