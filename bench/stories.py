@@ -268,18 +268,18 @@ def bcubed_f1_of(path: Path, settings: Settings, loaded: list[Article]) -> float
     return round(bcubed(pred, gold_labels(path))[2], 4)
 
 
-def recluster(path: Path, base: Settings, out_dir: Path) -> dict[str, object]:
+def recluster(path: Path, base: Settings, out_dir: Path) -> dict[str, dict[str, float]]:
     """Periodic re-clustering, measured: the single pass against average linkage, on each half.
 
     After the single pass over a half, its stories are merged by average linkage of their articles'
     pairwise scores (the headline score: 0.5 TF-IDF cosine + 0.5 embedding above its floor, times
     the time decay; 0 beyond the window), the older id kept, while the best pair's mean reaches the
     threshold; and average linkage from scratch over the same scores. B-cubed F1 per threshold."""
-    out: dict[str, object] = {}
+    out: dict[str, dict[str, float]] = {}
     for half, part in zip("ab", halves(path, out_dir), strict=True):
         gold = gold_labels(part)
         arts, pred, sim = _scored(load_articles(part), base)
-        row: dict[str, object] = {"single_pass": round(bcubed(pred, gold)[2], 4)}
+        row: dict[str, float] = {"single_pass": round(bcubed(pred, gold)[2], 4)}
         for t in (0.15, 0.2, 0.25, 0.3, 0.4, 0.5):
             row[f"stream+linkage {t}"] = round(bcubed(_link_stories(arts, pred, sim, t), gold)[2], 4)
         for t in (0.03, 0.05, 0.1, 0.15, 0.2, 0.3, 0.4):
@@ -335,10 +335,10 @@ def _link_stories(arts: list[Article], pred: dict[str, str], sim: np.ndarray, t:
     while len(alive) > 1:
         mean = sums[np.ix_(alive, alive)] / np.outer(sizes[alive], sizes[alive])
         np.fill_diagonal(mean, -1)
-        i, j = np.unravel_index(int(np.argmax(mean)), mean.shape)
-        if mean[i, j] < t:
+        bi, bj = (int(k) for k in np.unravel_index(int(np.argmax(mean)), mean.shape))
+        if mean[bi, bj] < t:
             break
-        keep, gone = sorted((alive[i], alive[j]), key=lambda k: ids[k])  # the same id each time
+        keep, gone = sorted((alive[bi], alive[bj]), key=lambda k: ids[k])  # the same id each time
         sums[keep, :] += sums[gone, :]
         sums[:, keep] += sums[:, gone]
         sizes[keep] += sizes[gone]
@@ -457,7 +457,7 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     if args.recluster:
         for half, row in recluster(args.file, settings, Path(tmp.name)).items():
-            print(f"== half {half}: " + "  ".join(f"{k} {v}" for k, v in row.items()))  # type: ignore[union-attr]
+            print(f"== half {half}: " + "  ".join(f"{k} {v}" for k, v in row.items()))
         tmp.cleanup()
         return 0
     if args.choose:
