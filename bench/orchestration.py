@@ -21,12 +21,12 @@ the batch size, not N.
 
 ``ingest``: ``newswatch ingest`` of one seed file against a running ``prefect server start`` (started
 here on 127.0.0.1, stopped at the end) against a trivial one-task Prefect flow in a fresh
-interpreter; both the median of ``--repeat`` runs.
+interpreter; both the median of ``--repeat`` runs, in wall time and in CPU time (user + system).
 
     PYTHONPATH=$PWD .venv/bin/python bench/orchestration.py tasks --sizes 2000 20000
-    PYTHONPATH=$PWD .venv/bin/python bench/orchestration.py share --articles 1000
+    PYTHONPATH=$PWD .venv/bin/python bench/orchestration.py share --articles 1000 --repeat 5
     PYTHONPATH=$PWD .venv/bin/python bench/orchestration.py memory --sizes 1000 4000
-    PYTHONPATH=$PWD .venv/bin/python bench/orchestration.py ingest --repeat 3
+    PYTHONPATH=$PWD .venv/bin/python bench/orchestration.py ingest --repeat 5
 """
 
 from __future__ import annotations
@@ -169,6 +169,7 @@ def bench_share(n: int, repeat: int) -> dict[str, Any]:
     times: dict[str, list[float]] = {"flow": [], "plain": []}
     try:
         with prefect_test_harness(server_startup_timeout=120):
+            load = [os.getloadavg()[0]]
             for i in range(repeat + 1):  # the first pair warms the pool and the server
                 for kind in ("flow", "plain") if i % 2 == 0 else ("plain", "flow"):
                     db = work / f"{kind}{i}.duckdb"
@@ -184,10 +185,11 @@ def bench_share(n: int, repeat: int) -> dict[str, Any]:
                         run_locally(settings, command="ingest")
                     if i > 0:
                         times[kind].append(time.perf_counter() - t)
+            load.append(os.getloadavg()[0])
     finally:
         shutil.rmtree(work, ignore_errors=True)
     flow_s, plain_s = statistics.median(times["flow"]), statistics.median(times["plain"])
-    out = {"articles": n, "flow_s": times["flow"], "plain_s": times["plain"]}
+    out = {"articles": n, "flow_s": times["flow"], "plain_s": times["plain"], "load": load}
     out["share"] = (flow_s - plain_s) / flow_s
     print(out, flush=True)
     return out
@@ -256,6 +258,15 @@ def _free_port() -> int:
         return int(s.getsockname()[1])
 
 
+def _children_cpu() -> float:
+    """User + system CPU seconds of this process's finished children: less at the mercy of other
+    jobs on the machine than wall time."""
+    import resource
+
+    r = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return r.ru_utime + r.ru_stime
+
+
 def bench_ingest(repeat: int) -> dict[str, Any]:
     work = Path(tempfile.mkdtemp(prefix="nw-ingest-"))
     _prefect_env(work / "prefect")
@@ -283,6 +294,7 @@ def bench_ingest(repeat: int) -> dict[str, Any]:
                 raise RuntimeError("prefect server did not start")
             time.sleep(1)
         times: dict[str, list[float]] = {"ingest": [], "trivial": [], "ingest_no_prefect": []}
+        cpu: dict[str, list[float]] = {k: [] for k in times}  # user + system seconds of the command
         cmds = {
             "ingest": [str(bin_dir / "newswatch"), "ingest", str(SEED), "--db", "DB"],
             "ingest_no_prefect": [
@@ -295,19 +307,31 @@ def bench_ingest(repeat: int) -> dict[str, Any]:
             ],
             "trivial": [sys.executable, "-c", TRIVIAL],
         }
-        for i in range(repeat + 1):  # the first round warms the server and the file cache
+        load = [os.getloadavg()[0]]
+        for i in range(repeat + 1):  # the first round warms the server, the file and newswatch caches
             for name, cmd in cmds.items():
                 cmd = [str(work / f"{name}{i}.duckdb") if c == "DB" else c for c in cmd]
-                t = time.perf_counter()
+                t, c = time.perf_counter(), _children_cpu()
                 subprocess.run(cmd, env=env, check=True, capture_output=True, cwd=work)
                 if i > 0:
                     times[name].append(time.perf_counter() - t)
+                    cpu[name].append(_children_cpu() - c)
+        load.append(os.getloadavg()[0])  # the 1-minute load before and after: the machine's state
     finally:
         os.killpg(server.pid, 15)
         server.wait(timeout=30)
         shutil.rmtree(work, ignore_errors=True)
     med = {k: statistics.median(v) for k, v in times.items()}
-    out = {"runs": times, "median": med, "ratio": med["ingest"] / med["trivial"]}
+    cpu_med = {k: statistics.median(v) for k, v in cpu.items()}
+    out = {
+        "runs": times,
+        "median": med,
+        "ratio": med["ingest"] / med["trivial"],
+        "cpu": cpu,
+        "cpu_median": cpu_med,
+        "cpu_ratio": cpu_med["ingest"] / cpu_med["trivial"],
+        "load": load,
+    }
     print(out, flush=True)
     return out
 

@@ -17,7 +17,8 @@ from newswatch.driver.runs import write_atomically
 from newswatch.errors import ConfigError
 from newswatch.settings import load_settings
 from newswatch.warehouse.db import connect
-from newswatch.warehouse.reports import digest_texts
+from newswatch.warehouse.digests import record_issued_at
+from newswatch.warehouse.reports import configured_digest
 
 FORMATS = ("md", "html")
 
@@ -61,11 +62,13 @@ def newswatch_digest(
         raise ConfigError(f"digest formats {unknown}: expected some of {list(FORMATS)}")
     conn = connect(settings.warehouse.path, read_only=True, wait=settings.warehouse.read_wait)
     try:
-        texts = digest_texts(conn, when, settings, formats=wanted)
+        issued, texts = configured_digest(conn, when, settings, formats=wanted)
     finally:
         conn.close()
     out_dir = settings.digests_path
     paths = [str(write_atomically(out_dir / f"{when.isoformat()}.{fmt}", t)) for fmt, t in texts.items()]
+    w = settings.warehouse
+    record_issued_at(w.path, issued, sorted(texts), "flow", wait=w.write_wait)
     if "md" in texts:
         create_markdown_artifact(
             markdown=texts["md"],

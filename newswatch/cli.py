@@ -258,7 +258,8 @@ def digest(
     summarised, with their outlets, names, topics and what is new (see docs/digest.md)."""
     from newswatch.digest.deliver import notify, today_in
     from newswatch.warehouse.db import connect
-    from newswatch.warehouse.reports import digest_texts
+    from newswatch.warehouse.digests import record_issued_at
+    from newswatch.warehouse.reports import configured_digest
 
     try:
         settings = _settings(config, db)
@@ -275,7 +276,7 @@ def digest(
     try:
         conn = connect(settings.warehouse.path, read_only=True, wait=settings.warehouse.read_wait)
         try:
-            texts = digest_texts(conn, when, settings, formats=formats)
+            issued, texts = configured_digest(conn, when, settings, formats=formats)
         finally:
             conn.close()
     except NewswatchError as exc:
@@ -288,14 +289,21 @@ def digest(
         err.print(f"wrote {out}", highlight=False, markup=False)
     else:
         sys.stdout.write(text)
+    results = []
     if send:
         title = f"newswatch digest — {when.isoformat()}"
         results = notify(settings.digest.notify, title=title, body=texts[send_fmt], fmt=send_fmt)
         for r in results:
             err.print(f"{'sent to' if r.ok else 'not sent to'} {r.target}{'' if r.ok else ': ' + r.reason}",
                       highlight=False, markup=False, soft_wrap=True)  # fmt: skip
-        if not all(r.ok for r in results):
-            raise typer.Exit(code=1)
+    # A digest written to a file or sent is issued: the next one says what is new since it. One
+    # printed to the terminal is a preview and is not recorded.
+    delivered = ([fmt.value] if out else []) + ([send_fmt] if send and any(r.ok for r in results) else [])
+    if delivered:
+        w = settings.warehouse
+        record_issued_at(w.path, issued, sorted(set(delivered)), "cli", wait=w.write_wait)
+    if send and not all(r.ok for r in results):
+        raise typer.Exit(code=1)
 
 
 @app.command()

@@ -38,13 +38,36 @@ def static_parts(path: Path = STATIC_MODEL) -> tuple[Any, np.ndarray, int | None
     from tokenizers import Tokenizer
 
     config = json.loads((path / "config.json").read_text(encoding="utf-8"))
-    vectors = np.load(path / "vectors.npy").astype(np.float32)
-    if config.get("quantization") == "int8":  # one float16 scale per token row
-        vectors *= np.load(path / "scales.npy").astype(np.float32)[:, None]
+    vectors = _float_vectors(path, config)
     tokenizer = Tokenizer.from_file(str(path / "tokenizer.json"))
     tokenizer.no_padding()
     tokenizer.no_truncation()
     return tokenizer, vectors, config.get("unk_token_id")
+
+
+def _dequantised(path: Path, config: dict[str, Any]) -> np.ndarray:
+    vectors = np.load(path / "vectors.npy").astype(np.float32)
+    if config.get("quantization") == "int8":  # one float16 scale per token row
+        vectors *= np.load(path / "scales.npy").astype(np.float32)[:, None]
+    return vectors
+
+
+def _float_vectors(path: Path, config: dict[str, Any]) -> np.ndarray:
+    """The token vectors as float32, from newswatch's cache (``newswatch.cache``), memory-mapped:
+    converting the stored int8 rows is ~0.1 s of every process that embeds, and a run reads few rows."""
+    from newswatch import cache
+
+    files = [path / n for n in ("vectors.npy", "scales.npy", "config.json") if (path / n).exists()]
+    key = cache.stamp(str(path.resolve()), files=files)
+    where = cache.entry(
+        "static-vectors", key, lambda d: np.save(d / "vectors.npy", _dequantised(path, config))
+    )
+    if where is not None:
+        try:
+            return np.load(where / "vectors.npy", mmap_mode="r")
+        except (OSError, ValueError):
+            pass  # a damaged entry: converted here, as without a cache
+    return _dequantised(path, config)
 
 
 def load_static(path: Path = STATIC_MODEL) -> Embedder:

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import logging
 from functools import lru_cache
+from pathlib import Path
 from typing import Any
 
 from newswatch.text import has_words
+
+log = logging.getLogger("newswatch.language")
 
 # py3langid finds its features by walking a byte automaton over the text, one Python step per byte
 # (about two thirds of its time). The automaton is an Aho-Corasick one over byte strings of at most
@@ -56,17 +60,73 @@ def _identifier() -> Any:
             rows = np.take(to_float32, np.take(table16, idx, axis=0))
             return weights @ rows + self.nb_pc
 
-    ident = Identifier.from_model_file(MODEL_FILE, norm_probs=True)
+    ident = _cached_model(Identifier)
+    if ident is None:
+        ident = Identifier.from_model_file(MODEL_FILE, norm_probs=True)
     ident._steps = None
     if (len(ident._rowbase), len(ident.tk_nextmove)) == _DFA_SHAPE and ident.nb_ptc.dtype == np.float16:
+        nextmove = ident.tk_nextmove
         ident._steps = (
-            np.frombuffer(ident.tk_nextmove, dtype=np.dtype(ident.tk_nextmove.typecode)),
+            nextmove if isinstance(nextmove, np.ndarray) else np.frombuffer(nextmove, nextmove.typecode),
             np.asarray(ident._rowbase, dtype=np.intp),
             np.asarray(ident.tk_output, dtype=np.intp),
             ident.nb_ptc.view(np.uint16),
             np.arange(65536, dtype=np.uint32).astype(np.uint16).view(np.float16).astype(np.float32),
         )
     return ident
+
+
+# The model's arrays as py3langid's loader returns them, kept decompressed in newswatch's cache
+# (newswatch.cache): decompressing the packaged file is most of the identifier's start-up, paid by
+# every process that extracts (each extraction worker too). The two big ones, the per-feature
+# weights and the transition rows, are memory-mapped: a page is read when a feature needs it.
+_MODEL_ARRAYS = ("ptc", "pc", "classes", "nextmove", "nextmove_row", "out_feat")
+
+
+def _cached_model(cls: Any) -> Any:
+    """The identifier built from the cached arrays (written on first use), or None without a cache."""
+    import numpy as np
+    import py3langid
+    from py3langid.langid import MODEL_DIR, MODEL_FILE
+
+    from newswatch import cache
+
+    source = MODEL_DIR / MODEL_FILE
+
+    def build(where: Path) -> None:
+        import lzma
+        import shutil
+
+        archive = where / "model.npz"
+        with lzma.open(source) as src, archive.open("wb") as out:
+            shutil.copyfileobj(src, out, length=1 << 20)
+        with np.load(archive, allow_pickle=False) as data:
+            for name in _MODEL_ARRAYS:
+                np.save(where / f"{name}.npy", data[name], allow_pickle=False)
+        archive.unlink()
+
+    key = cache.stamp(py3langid.__version__, files=[source, __file__])
+    where = cache.entry("langid", key, build)
+    if where is None:
+        return None
+    try:
+        a = {
+            name: np.load(where / f"{name}.npy", mmap_mode="r" if name in ("ptc", "nextmove") else None)
+            for name in _MODEL_ARRAYS
+        }
+    except (OSError, ValueError):  # a damaged entry: the packaged model, and a note
+        log.warning("language model cache %s unreadable; using the packaged model", where)
+        return None
+    # As py3langid's from_model_file builds it; the rows as Python ints (their offsets are shifted).
+    return cls(
+        a["ptc"],
+        a["pc"],
+        a["classes"].tolist(),
+        a["nextmove"],
+        a["out_feat"].tolist(),
+        norm_probs=True,
+        tk_row=a["nextmove_row"].tolist(),
+    )
 
 
 # Characters of the text the language is detected on. The library's classifier reads its input byte

@@ -54,7 +54,7 @@ def registered_kinds() -> list[str]:
 
 def read_source(spec: SourceSpec, ctx: SourceContext) -> Iterator[SourceItem]:
     """Yield what a configured source holds; unknown kinds are a configuration error."""
-    _load_builtin()
+    _load_builtin(spec.kind)
     try:
         fn = _REGISTRY[spec.kind]
     except KeyError:
@@ -66,6 +66,17 @@ def read_source(spec: SourceSpec, ctx: SourceContext) -> Iterator[SourceItem]:
     yield from fn(spec, ctx)
 
 
-def _load_builtin() -> None:
-    # Importing the modules registers their kinds.
-    from newswatch.sources import feeds, files, pages, sitemaps  # noqa: F401
+# The module that registers each built-in kind: a run of files imports neither feedparser, lxml
+# nor the HTTP stack.
+_BUILTIN = {"files": "files", "feed": "feeds", "sitemap": "sitemaps", "page": "pages"}
+
+
+def _load_builtin(kind: str | None = None) -> None:
+    """Import the module of built-in ``kind`` (of every built-in kind without one): importing a
+    module registers its kinds."""
+    import importlib
+
+    if kind is not None and kind in _REGISTRY:
+        return
+    for name in (_BUILTIN[kind],) if kind in _BUILTIN else _BUILTIN.values():
+        importlib.import_module(f"newswatch.sources.{name}")

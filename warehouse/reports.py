@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Sequence
-from datetime import date, timedelta, tzinfo
+from datetime import UTC, date, datetime, timedelta, tzinfo
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
@@ -21,6 +21,7 @@ from newswatch.digest.build import (
 )
 from newswatch.digest.render import render
 from newswatch.warehouse.db import report_sql
+from newswatch.warehouse.digests import last_issued
 
 if TYPE_CHECKING:
     from newswatch.settings import Settings
@@ -39,16 +40,23 @@ def digest_for(
     limit: int = 100,
     chart_days: int = CHART_DAYS,
     timings: dict[str, float] | None = None,
+    new_since: datetime | None = None,
 ) -> Digest:
     """The stories first seen or grown on ``day`` (in ``zone``), ranked, with what the digest shows.
+
+    What is new counts from ``new_since``; by default from where the previous digest issued from this
+    warehouse stopped looking (table ``digests``), or from the start of the day when none was.
 
     ``timings``, when given, gets the seconds spent in SQL (``sql_s``) and in Python (``build_s``).
     """
     began = time.perf_counter()
+    read_at = datetime.now(UTC)
     tz = ZoneInfo(zone) if isinstance(zone, str) else zone
     watch = watchlist or Watchlist()
     start, end = day_bounds(day, tz)
     cur = conn.cursor()
+    if new_since is None:
+        new_since = last_issued(cur, min(read_at, end))
     stories = _dicts(
         cur.execute(
             report_sql("digest"),
@@ -91,6 +99,8 @@ def digest_for(
         watchlist=watch,
         limit=limit,
         chart_days=chart_days,
+        since=new_since,
+        covered_until=read_at,
     )
     if timings is not None:
         timings["sql_s"] = queried - began
@@ -120,6 +130,19 @@ def digest_texts(
 ) -> dict[str, str]:
     """The digest of ``day`` in each format (default: ``[digest] formats``), as configured: its
     timezone, story limit, chart days and the taxonomy's watchlists."""
+    return configured_digest(conn, day, settings, formats=formats, taxonomy=taxonomy)[1]
+
+
+def configured_digest(
+    conn: duckdb.DuckDBPyConnection,
+    day: date,
+    settings: Settings,
+    *,
+    formats: Sequence[str] | None = None,
+    taxonomy: Any = None,
+) -> tuple[Digest, dict[str, str]]:
+    """:func:`digest_texts` with the digest they render (to record it once it is issued:
+    ``newswatch.warehouse.digests.record_issued``)."""
     if taxonomy is None:
         from newswatch.topics.taxonomy import load_taxonomy
 
@@ -129,7 +152,7 @@ def digest_texts(
         conn, day, zone=cfg.timezone, watchlist=watchlist_of(taxonomy), limit=cfg.max_stories,
         chart_days=cfg.chart_days,
     )  # fmt: skip
-    return {fmt: render(digest, fmt) for fmt in (formats or cfg.formats)}
+    return digest, {fmt: render(digest, fmt) for fmt in (formats or cfg.formats)}
 
 
 def with_id_list(sql: str, name: str, values: Sequence[str]) -> tuple[str, dict[str, str]]:

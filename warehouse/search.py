@@ -1,9 +1,5 @@
-"""Full-text search over articles: DuckDB's ``fts`` index (BM25 over titles and bodies).
-
-DuckDB's full-text index is a snapshot of the table it was built from, so every run that changed
-articles rebuilds it at its end (:func:`refresh_index`, called by the run's record); a run that
-changed nothing leaves it alone. What the index was built from (row count and newest ``updated_at``)
-is kept beside it, in ``fts_main_articles.built_from``, so the check costs one aggregate.
+"""Full-text search over articles: BM25 over titles and bodies, on the segmented index of
+``search_index.py`` (kept current by each run, never rebuilt whole).
 
 A search ranks articles by BM25, collapses copies into their original, groups the originals by
 story (the story's score is its best article's), and gives each story a snippet: the sentence of
@@ -14,30 +10,32 @@ from __future__ import annotations
 
 import logging
 import re
-import time
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
 import duckdb
 
-from newswatch.warehouse.sealed import load_packaged_extension
+from newswatch.warehouse.search_index import (
+    SCHEMA,
+    STEMMER,
+    IndexRefresh,
+    index_exists,
+    index_is_current,
+    refresh_index,
+    segment_ids,
+)
+
+__all__ = ["SCHEMA", "Hit", "IndexRefresh", "index_exists", "index_is_current", "refresh_index", "search"]
 
 log = logging.getLogger(__name__)
 
-SCHEMA = "fts_main_articles"
-# One stemmer for the index and the snippets' term matching.
-STEMMER = "porter"
+# The schema of fts's own index (``PRAGMA create_fts_index('articles', ...)``), which only the
+# reference path (``fast=False``) reads: tests build it to check that the postings rank as fts does.
+FTS_SCHEMA = "fts_main_articles"
 SNIPPET_CHARS = 240
 _SENTENCE = re.compile(r"(?<=[.!?…])\s+(?=[\"'“‘(\[]?[A-Z0-9])|\n+")
 _WORD = re.compile(r"\w+", re.UNICODE)
-
-
-@dataclass(slots=True)
-class IndexRefresh:
-    rebuilt: bool
-    articles: int
-    seconds: float
 
 
 @dataclass(slots=True)
@@ -72,124 +70,53 @@ class Hit:
         }
 
 
-def _fingerprint(conn: duckdb.DuckDBPyConnection) -> tuple[int, datetime | None, int]:
-    # Count and newest update catch new and rewritten articles; the hash of (article, story, copy
-    # of) catches story merges and copy links, which change articles without touching updated_at
-    # and are kept in the postings.
-    row = conn.execute(
-        "SELECT count(*), max(updated_at),"
-        " coalesce(bit_xor(hash(article_id, coalesce(story_id, ''), coalesce(copy_of, ''))), 0)"
-        " FROM articles"
-    ).fetchone()
-    assert row is not None
-    return int(row[0]), row[1], int(row[2])
-
-
-def index_exists(conn: duckdb.DuckDBPyConnection) -> bool:
-    row = conn.execute(
-        "SELECT count(*) FROM duckdb_tables() WHERE schema_name = ? AND table_name = 'built_from'", [SCHEMA]
-    ).fetchone()
-    return bool(row and row[0])
-
-
-def index_is_current(conn: duckdb.DuckDBPyConnection) -> bool:
-    if not index_exists(conn):
-        return False
-    try:
-        built = conn.execute(f"SELECT articles, newest, links FROM {SCHEMA}.built_from").fetchone()
-    except duckdb.BinderException:  # built by an earlier version
-        return False
-    return built is not None and (int(built[0]), built[1], int(built[2])) == _fingerprint(conn)
-
-
-def refresh_index(conn: duckdb.DuckDBPyConnection, *, force: bool = False) -> IndexRefresh:
-    """Rebuild the full-text index when articles changed since it was built (or ``force``).
-
-    The rebuild runs in one transaction: a reader sees the old index or the new one.
-    """
-    started = time.perf_counter()
-    if not force and index_is_current(conn):
-        return IndexRefresh(False, _fingerprint(conn)[0], time.perf_counter() - started)
-    load_packaged_extension(conn, "fts")
-    articles, newest, links = _fingerprint(conn)
-    conn.execute("BEGIN TRANSACTION")
-    try:
-        conn.execute(
-            "PRAGMA create_fts_index('articles', 'article_id', 'title', 'body',"
-            f" stemmer = '{STEMMER}', stopwords = 'english', strip_accents = 1, lower = 1, overwrite = 1)"
-        )
-        conn.execute(_POSTINGS_SQL)
-        conn.execute(
-            f"CREATE TABLE {SCHEMA}.built_from"
-            " (articles BIGINT, newest TIMESTAMPTZ, links UBIGINT, built_at TIMESTAMPTZ)"
-        )
-        conn.execute(f"INSERT INTO {SCHEMA}.built_from VALUES (?, ?, ?, now())", [articles, newest, links])
-        conn.execute("COMMIT")
-    except BaseException:
-        conn.execute("ROLLBACK")
-        raise
-    seconds = time.perf_counter() - started
-    log.info("search index rebuilt over %d articles in %.2f s", articles, seconds)
-    return IndexRefresh(True, articles, seconds)
-
-
-# The fts index keeps one row per token in document order. A query reads the postings of its few
-# terms only: grouped per (term, article), sorted by term so DuckDB skips every other row group, and
-# carrying what a search filters and groups on, so no query scans the million-row tables.
-_POSTINGS_SQL = f"""
-CREATE TABLE {SCHEMA}.postings AS
-SELECT p.termid, p.tf, d.len, a.article_id,
-       coalesce(a.copy_of, a.article_id) AS original, a.copy_of IS NOT NULL AS is_copy,
-       coalesce(a.story_id, a.copy_of, a.article_id) AS grp, a.story_id, a.source, a.origin,
-       coalesce(a.published_at, a.first_seen_at) AS seen
-FROM (SELECT termid, docid, count(*)::INTEGER AS tf FROM {SCHEMA}.terms GROUP BY termid, docid) AS p
-JOIN {SCHEMA}.docs AS d USING (docid)
-JOIN articles AS a ON a.article_id = d.name
-ORDER BY p.termid, a.article_id
-"""
-
 # BM25 as the fts extension's match_bm25 computes it (k1 = 1.2, b = 0.75, any term may match).
 K1, B = 1.2, 0.75
 
-# The fast path: the sum over the postings of the query's terms ({{termids}} are integers the
-# dictionary gave, never user text).
+# The fast path: the sum over the postings of the query's terms, read from every segment (the
+# term and segment ids spliced in are integers the index gave, never user text). An article lives
+# in one segment, so grouping by article sums its terms.
 _MATCHED_FAST = f"""
     SELECT p.article_id, any_value(p.original) AS original, any_value(p.is_copy) AS is_copy,
            any_value(p.grp) AS grp, any_value(p.story_id) AS story_id, any_value(p.source) AS source,
            sum(log((st.num_docs - t.df + 0.5) / (t.df + 0.5) + 1)
                * (p.tf * ({K1} + 1)) / (p.tf + {K1} * (1 - {B} + {B} * p.len / st.avgdl))) AS score
-    FROM {SCHEMA}.postings AS p
-    JOIN {SCHEMA}.dict AS t USING (termid)
+    FROM ({{postings}}) AS p
+    JOIN {SCHEMA}.terms AS t USING (termid)
     CROSS JOIN {SCHEMA}.stats AS st
-    WHERE p.termid IN ({{termids}}) AND {{filters}}
+    WHERE {{filters}}
     GROUP BY p.article_id
 """
-# The reference: fts's own macro, evaluated against every article.
+_SEGMENT_POSTINGS = f"SELECT * FROM {SCHEMA}.seg_{{segment}} WHERE termid IN ({{termids}})"
+# The reference: fts's own macro over its own index (built apart, see FTS_SCHEMA), against every article.
 _MATCHED_REFERENCE = f"""
     SELECT p.article_id, p.original, p.is_copy, p.grp, p.story_id, p.source, p.score
     FROM (
         SELECT a.article_id, coalesce(a.copy_of, a.article_id) AS original, a.copy_of IS NOT NULL AS is_copy,
                coalesce(a.story_id, a.copy_of, a.article_id) AS grp, a.story_id, a.source, a.origin,
                coalesce(a.published_at, a.first_seen_at) AS seen,
-               {SCHEMA}.match_bm25(a.article_id, $query) AS score
+               {FTS_SCHEMA}.match_bm25(a.article_id, $query) AS score
         FROM articles AS a
     ) AS p
     WHERE p.score IS NOT NULL AND {{filters}}
 """
 
 # One CTE per step: score and filter, collapse copies into originals, group by story, keep the
-# best; outlets are listed for the stories shown only (listing them for every match cost most).
+# best (ties go to the original, then the smaller id, so the order is the same on every run);
+# outlets are listed for the stories shown only (listing them for every match cost most).
 _SEARCH_SQL = """
 WITH matched AS ({matched}),
 originals AS (
     SELECT original, any_value(grp) AS grp, any_value(story_id) AS story_id, max(score) AS score,
-           count(*) FILTER (WHERE is_copy) AS copies, arg_max(article_id, score) AS matched
+           count(*) FILTER (WHERE is_copy) AS copies,
+           arg_min(article_id, (-score, is_copy, article_id)) AS matched
     FROM matched
     GROUP BY original
 ),
 top AS (
     SELECT grp, any_value(story_id) AS story_id, max(score) AS score, count(*) AS articles,
-           sum(copies)::BIGINT AS copies, arg_max(original, score) AS best, arg_max(matched, score) AS matched
+           sum(copies)::BIGINT AS copies, arg_min(original, (-score, original)) AS best,
+           arg_min(matched, (-score, original)) AS matched
     FROM originals
     GROUP BY grp
     ORDER BY score DESC, best
@@ -260,7 +187,14 @@ def search(
         termids = query_terms(conn, query)
         if not termids:
             return []
-        matched = _MATCHED_FAST.replace("{termids}", ", ".join(str(int(t)) for t in termids))
+        listed = ", ".join(str(int(t)) for t in termids)
+        postings = " UNION ALL ".join(
+            _SEGMENT_POSTINGS.replace("{segment}", str(seg)).replace("{termids}", listed)
+            for seg in segment_ids(conn)
+        )
+        if not postings:
+            return []
+        matched = _MATCHED_FAST.replace("{postings}", postings)
         del params["query"]
     else:
         matched = _MATCHED_REFERENCE
@@ -294,7 +228,7 @@ def search(
 def query_terms(conn: duckdb.DuckDBPyConnection, query: str) -> list[int]:
     """The dictionary ids of the query's terms, tokenised and stemmed as the index was."""
     rows = conn.execute(
-        f"SELECT termid FROM {SCHEMA}.dict WHERE term IN"
+        f"SELECT termid FROM {SCHEMA}.terms WHERE df > 0 AND term IN"
         f" (SELECT stem(unnest({SCHEMA}.tokenize($query)), '{STEMMER}'))",
         {"query": query},
     ).fetchall()

@@ -1,5 +1,5 @@
 """The digest's content from warehouse rows: ranked stories with headline, summary, links, names,
-tags, what is new since the previous day's digest, sections by topic and watchlist, the chart.
+tags, what is new since the previous digest, sections by topic and watchlist, the chart.
 
 Everything here is plain Python over the rows of ``warehouse/reports/digest*.sql`` (fetched by
 ``newswatch.warehouse.reports``), so it is tested without a warehouse. Text from articles is
@@ -99,6 +99,11 @@ class Digest:
     chart: Chart | None = None
     health: str | None = None
     outlet_count: int = 0  # outlets of the stories shown
+    # "What is new" counts articles first seen from ``since``: where the previous digest of the
+    # warehouse stopped looking (``since_last``), or, without one, the start of the day.
+    since: datetime | None = None
+    since_last: bool = False
+    covered_until: datetime | None = None  # this digest saw articles first seen before this
 
     @property
     def new_count(self) -> int:
@@ -162,10 +167,18 @@ def build_digest(
     watchlist: Watchlist | None = None,
     limit: int = 100,
     chart_days: int = 14,
+    since: datetime | None = None,
+    covered_until: datetime | None = None,
 ) -> Digest:
-    """Shape the report rows into a ranked digest of at most ``limit`` stories."""
+    """Shape the report rows into a ranked digest of at most ``limit`` stories.
+
+    ``since`` is where the previous digest stopped looking (what is new counts from there); without
+    it, from the start of the day. ``covered_until`` is when this digest read the warehouse
+    (default: the day's end), recorded when it is issued as the next digest's ``since``.
+    """
     watch = watchlist or Watchlist()
     start, end = day_bounds(day, zone)
+    new_from = since if since is not None else start
     stories = list(story_rows)
     ranks = rank_rows(stories, end)
     stories = choose(stories, ranks, len(stories))
@@ -183,10 +196,14 @@ def build_digest(
         names[e["story_id"]].append(e)
     cards = [
         _card(r, ranks[r["story_id"]], articles[r["story_id"]], topics[r["story_id"]],
-              names[r["story_id"]], watch, start, zone)
+              names[r["story_id"]], watch, new_from, zone)
         for r in chosen
     ]  # fmt: skip
-    digest = Digest(day=day, timezone=str(zone), cards=cards, touched=len(stories), outlet_count=len(outlets))
+    digest = Digest(
+        day=day, timezone=str(zone), cards=cards, touched=len(stories), outlet_count=len(outlets),
+        since=new_from.astimezone(zone), since_last=since is not None,
+        covered_until=min(covered_until, end) if covered_until is not None else end,
+    )  # fmt: skip
     digest.sections = _sections(cards)
     digest.watchlists = _watchlists(cards, chosen, watch)
     days = [day - timedelta(days=chart_days - 1 - i) for i in range(chart_days)]
@@ -205,7 +222,7 @@ def _card(
     topics: Sequence[Mapping[str, Any]],
     names: Sequence[Mapping[str, Any]],
     watch: Watchlist,
-    start: datetime,
+    new_from: datetime,
     zone: tzinfo,
 ) -> Card:
     originals = [a for a in articles if not a["copy_of"]]
@@ -248,7 +265,7 @@ def _card(
     card.watched = [t.label for t in tags if t.watched] + [
         clean_text(watch.entities[e], NAME_CHARS) for e in row["watch_entities"] or [] if e in watch.entities
     ]
-    _whats_new(card, originals, articles, start)
+    _whats_new(card, originals, articles, new_from)
     return card
 
 
@@ -284,7 +301,8 @@ def _whats_new(
     articles: Sequence[Mapping[str, Any]],
     start: datetime,
 ) -> None:
-    """New outlets and facts since the day before, and the versions that disagree today."""
+    """New outlets and facts since ``start`` (the previous digest, or the day's start), and the
+    versions that disagree where one of them is new since then."""
     known = [a for a in articles if a["first_seen_at"] < start]
     fresh = [a for a in articles if a["first_seen_at"] >= start]
     outlet = {a["article_id"]: clean_text(a["source"], NAME_CHARS) for a in articles}

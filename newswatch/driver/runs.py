@@ -224,10 +224,11 @@ class Run:
     def context(self) -> Any:
         """What sources read with: the run's one HTTP client and the warehouse's web state."""
         if self._context is None:
-            from newswatch.sources.http import make_client
             from newswatch.sources.registry import SourceContext
 
             if any(s.kind != "files" for s in self.specs):
+                from newswatch.sources.http import make_client  # the HTTP stack: web sources only
+
                 self._client = make_client(self.settings)
             self._context = SourceContext(
                 settings=self.settings,
@@ -396,14 +397,19 @@ class Run:
         artifact) beside the warehouse; return the Markdown path and every rendered format
         (``notify_format`` too, for delivery)."""
         from newswatch.digest.deliver import write_digests
-        from newswatch.warehouse.reports import digest_texts
+        from newswatch.warehouse.digests import record_issued
+        from newswatch.warehouse.reports import configured_digest
 
         cfg = self.settings.digest
         formats = tuple(dict.fromkeys(("md", *cfg.formats, cfg.notify_format)))
         with self.warehouse(read_only=True) as conn:
-            texts = digest_texts(conn, day, self.settings, formats=formats, taxonomy=self.taxonomy)
+            issued, texts = configured_digest(
+                conn, day, self.settings, formats=formats, taxonomy=self.taxonomy
+            )
         written = {k: v for k, v in texts.items() if k == "md" or k in cfg.formats}
         paths = write_digests(self.settings.digests_path, day, written)
+        with self.warehouse() as conn:  # issued: the next digest says what is new since this one
+            record_issued(conn, issued, sorted(written), "run")
         return paths["md"], texts
 
 

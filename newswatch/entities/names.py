@@ -1,9 +1,13 @@
-"""Named-entity candidates: capitalised names in running text, normalised within an article.
+"""Entities: the people, organisations and places of an article, from watchlist rules, the
+gazetteer and capitalised names (``find_names``), one row per entity with its kind.
 
-A name is a run of capitalised words (with inner connectors like "of", "bin", "al-"), or an
-acronym. Sentence-initial function words and months are not names. Within one article a short
-form that ends a longer name ("Dar" after "Ishaq Dar") counts as the longer name. Stories use these
-as evidence; the topics stage may add kinds and aliases from a gazetteer.
+A name is a run of capitalised words on one line (with inner connectors like "of", "bin", "al-",
+"and" where the whole is one name), or an acronym. Not names: a word capitalised only because it
+opens a sentence, a sentence's first word glued to a name ("Neither Afghanistan"), words that only
+title-case headings capitalise, demonyms ("Chinese"), words in capitals that the text also writes
+in lower case ("THREE decades"). Within one article a short form that ends a longer name ("Dar"
+after "Ishaq Dar") counts as the longer name. Story matching reads ``extract_names``
+(``newswatch.entities.basic``), with which its settings were chosen.
 """
 
 from __future__ import annotations
@@ -15,7 +19,23 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
-from newswatch.text import fold, regex_literal_prefix
+from newswatch.entities.basic import extract_names  # noqa: F401  (story matching's names)
+from newswatch.entities.cues import all_demonyms, place_cued_names, title_case_spans
+
+# The watchlist rules live in ``rules``; these names stay importable from here.
+from newswatch.entities.rules import (  # noqa: F401
+    _FOLDS_TO_ASCII,
+    _FOLDS_TO_ASCII_CHAR,
+    KINDS,
+    EntityRule,
+    _alias_table,
+    _finditer,
+    _leading_literal,
+    _rule_patterns,
+    entity_key,
+    parse_entity_rules,
+    slug,
+)
 
 if TYPE_CHECKING:
     from newswatch.entities.gazetteer import Place
@@ -24,10 +44,18 @@ _NAME = re.compile(
     # By definition (?<![\w'’])((?:[A-Z][\w'’\-]*[\w]|[A-Z]{2,}|[A-Z])(?:...)*): the same, written
     # to open with the capital (the lookbehind then checks the character before it) so that the
     # regex engine jumps from capital to capital instead of trying the lookbehind at every
-    # character; the three alternatives share their first capital. About 4x faster than the
+    # character; the alternatives share their first capital. About 4x faster than the
     # definition, a third faster than opening with a (?=[A-Z]) lookahead.
-    r"([A-Z](?<![\w'’].)(?:[\w'’\-]*[\w]|[A-Z]+|)"
-    r"(?:\s+(?:(?:of|the|de|del|la|al|bin|van|von|der|da)\s+)?(?:[A-Z][\w'’\-]*[\w]|[A-Z]{2,}))*)"
+    # Words of a name are joined by spaces or tabs, never a line break: a signature line ("Gary
+    # Sloane") is not one name with the next line's place or heading. Inside a name: a connector
+    # ("of", "and": ``_pieces`` splits at "and" unless the whole is one name),
+    # Arabic particles written in lower case ("Deir al-Balah"), initials ("George H.W. Bush") and
+    # dotted abbreviations ("Washington D.C.", "Showa Denko K.K.");
+    # a name may open with dotted capitals ("U.S.").
+    r"([A-Z](?<![\w'’].)(?:[\w'’\-]*[\w]|[A-Z]+|(?:\.[A-Z])+\.|)"
+    r"(?:[ \t]+(?:(?:of|the|de|del|la|al|bin|van|von|der|da|and|&)[ \t]+)?"
+    r"(?:(?:al|el|ad|ibn|bin|abu)-)?"
+    r"(?:[A-Z][\w'’\-]*[\w]|[A-Z]{2,}|(?:[A-Z]\.){2,}|[A-Z]\.(?:[A-Z]\.)*(?=[ \t]+[A-Z])))*)"
 )
 # Capitalised because they start a sentence or are calendar words, not because they are names.
 _NOT_NAMES = frozenset(
@@ -39,24 +67,35 @@ _NOT_NAMES = frozenset(
     again still even only just mr mrs ms dr prof sir monday tuesday wednesday thursday
     friday saturday sunday january february march april may june july august september
     october november december today yesterday tomorrow read more share comments comment
-    photo image video advertisement update updated
+    photo image video advertisement update updated neither either under over about into through
+    among between against without within across toward towards upon amid are is was were be been
+    being has have had do does did will would can could should might must shall whether unlike
+    besides beyond behind
     """.split()
 )
 _POSSESSIVE = re.compile(r"['’]s$")
+_TRAILING = frozenset(
+    """of the and de al  monday tuesday wednesday thursday friday saturday sunday today yesterday
+    january february march september october november december""".split()  # not May, June, ...
+) | {""}
+# Abbreviated months ("Jan. 17"), not names on their own (but "Jan Egeland" is).
+_MONTH_ABBREVIATIONS = frozenset("jan feb mar apr jun jul aug sep sept oct nov dec".split())
 # Titles and roles before a person's name: "Chinese Foreign Minister Wang Yi" names Wang Yi.
 _ROLES = frozenset(
     """minister prime deputy foreign interior defence defense finance president vice secretary
     general chairman chairwoman chair spokesman spokeswoman spokesperson chief senator
     governor mayor king queen prince princess ambassador envoy commander lieutenant colonel
     major captain judge justice leader premier chancellor sheikh emir pope bishop director
-    ceo professor mr mrs ms dr sir lord lady gen col capt sgt rep sen gov
+    ceo professor mr mrs ms dr sir lord lady gen col capt sgt rep sen gov attorney commissioner
+    sheriff superintendent inspector detective councillor councilor councilman councilwoman acting
+    founder editor reporter correspondent
     """.split()
 )
 _MAX_WORDS = 6
 
 
 # Memoised: the same capitalised runs recur within an article and across a batch, and both
-# ``extract_names`` and the places pass of ``extract_entities`` clean every one of them. The
+# ``find_names`` and the places pass of ``extract_entities`` clean every one of them. The
 # memoised name steps below keep 8-16k recent names each (a few MB at most).
 @lru_cache(maxsize=16384)
 def _clean_name(raw: str) -> str | None:
@@ -64,7 +103,8 @@ def _clean_name(raw: str) -> str | None:
     parts = name.split()
     while parts and parts[0].lower() in _NOT_NAMES:
         parts = parts[1:]
-    while parts and parts[-1].lower() in {"of", "the", "and", "de", "al"}:
+    # Connectors, and a day after a place ("Osborne Store, Clarendon Tuesday"), do not end a name.
+    while parts and parts[-1].lower().strip("&") in _TRAILING:
         parts = parts[:-1]
     roles = [i for i, p in enumerate(parts) if p.lower().rstrip(".") in _ROLES]
     if roles and roles[-1] < len(parts) - 1:
@@ -74,37 +114,63 @@ def _clean_name(raw: str) -> str | None:
     if not parts or len(parts) > _MAX_WORDS:
         return None
     name = " ".join(parts)
-    if len(name) < 2 or name.lower() in _NOT_NAMES or name.isdigit():
+    if len(name) < 2 or name.lower() in _NOT_NAMES or name.lower() in _MONTH_ABBREVIATIONS or name.isdigit():
         return None
     return name
 
 
-_SENTENCE_START = re.compile(r"(?:^|[.!?:;\"“”]\s+|\n\s*)$")
+# What precedes a word that opens a sentence, a line or a part of a headline ("Local News | ..."),
+# with an opening quote or bracket between ("“Approximately 70 percent"); a quotation inside a
+# sentence may quote a name ('opposition to "Taiwan independence"').
+_SENTENCE_START = re.compile(r"(?:^|[.!?:;|\"“”]\s+|\n\s*)[\"“‘(\[]?$")
+_START_WINDOW = 4
 _SPLIT_POSSESSIVE = re.compile(r"['’]s\s+")
+_MIN_SHOUTED = 4  # shorter capitals are acronyms though the text writes them in lower case ("US", "us")
+_INITIAL = re.compile(r" (?:[A-Z]\.)+(?= )")
 
 
-def extract_names(text: str) -> Counter[str]:
-    """Counts of candidate names in ``text``, short forms merged into the longer names they end.
+def _opens_sentence(text: str, start: int) -> bool:
+    return bool(_SENTENCE_START.search(text[max(0, start - _START_WINDOW) : start]))
+
+
+def find_names(text: str) -> Counter[str]:
+    """Counts of candidate names in ``text``, short forms merged into the longer names they end
+    (stricter than ``extract_names``, which story matching reads).
 
     A single word seen only at the start of sentences ("Reiterating", "Satisfaction") is not a
-    name; a short form merges into a longer name only when the longer one came first ("Ishaq
-    Dar ... Dar"), as writers introduce people.
+    name. A sentence's first word joined to a name the text uses elsewhere ("Defendants James
+    Lee") is not part of it when the text also writes that word in lower case. A short form
+    merges into a longer name only when the longer one came first ("Ishaq Dar ... Dar"), as
+    writers introduce people; a name with a middle initial is the same name without it.
     """
+    found: list[tuple[int, str, bool]] = []  # (start, name, opens a sentence)
+    for m in _NAME.finditer(text):
+        for offset, name, titled in _names_in(m.group(1)):
+            start = m.start(1) + offset
+            found.append((start, name, not (offset or titled) and _opens_sentence(text, start)))
+    mid_sentence = {name for _, name, opening in found if not opening}
+    lower: _LowerWords | None = None
     counts: Counter[str] = Counter()
     first_at: dict[str, int] = {}
-    mid_sentence: set[str] = set()
-    for m in _NAME.finditer(text):
-        for offset, name in _names_in(m.group(1)):
-            start = m.start(1) + offset
-            counts[name] += 1
-            first_at.setdefault(name, start)
-            if name not in mid_sentence and (
-                offset or not _SENTENCE_START.search(text[max(0, start - 3) : start])
-            ):
-                mid_sentence.add(name)
+    for start, name, opening in found:
+        if opening and " " in name:
+            first, rest = name.split(" ", 1)
+            if rest in mid_sentence:
+                lower = lower or _LowerWords(text)
+                if first.lower() in lower:
+                    name, start = rest, start + len(first) + 1
+        counts[name] += 1
+        first_at.setdefault(name, start)
     for name in list(counts):
-        if " " not in name and not name.isupper() and name not in mid_sentence:
-            del counts[name]
+        if " " not in name and name not in mid_sentence:
+            if not name.isupper():
+                del counts[name]
+            elif len(name) >= _MIN_SHOUTED and name.lower() in (lower := lower or _LowerWords(text)):
+                del counts[name]  # "THREE decades ago": a word in capitals, not an acronym
+    for name in [n for n in counts if _INITIAL.search(n)]:  # "Thomas W. Malone": Thomas Malone
+        plain = _INITIAL.sub("", name)
+        if plain in counts:
+            counts[plain] += counts.pop(name)
     # Names of two or three words by their last word, in order of first mention.
     ending: dict[str, list[str]] = {}
     for n in counts:
@@ -120,36 +186,89 @@ def extract_names(text: str) -> Counter[str]:
 
 
 @lru_cache(maxsize=16384)
-def _names_in(raw: str) -> tuple[tuple[int, str], ...]:
-    """The names in a capitalised run (cleaned ``_pieces``), with offsets."""
-    return tuple((offset, name) for offset, piece in _pieces(raw) if (name := _clean_name(piece)))
+def _names_in(raw: str) -> tuple[tuple[int, str, bool], ...]:
+    """The names in a capitalised run (cleaned ``_pieces``), with offsets and whether a word stood
+    before the name in its piece ("The Economist", "Mr Malone", "As AnandTech reports"): then the
+    name is capitalised as a name, wherever the sentence starts."""
+    out = []
+    for offset, piece in _pieces(raw):
+        name = _clean_name(piece)
+        if not name:
+            continue
+        out.append((offset, name, piece.find(name.split()[0]) > 0))
+    return tuple(out)
+
+
+_SPLIT_AND = re.compile(r"[ \t]+(?:and|&)[ \t]+")
+_DOTTED_END = re.compile(r"(?<=[A-Z]\.)[ \t]+(?=(\w+))")
 
 
 @lru_cache(maxsize=16384)
 def _pieces(raw: str) -> tuple[tuple[int, str], ...]:
-    """Split "China’s Xinjiang" into "China" and "Xinjiang", with offsets."""
-    if "s" not in raw:  # no possessive to split at
-        return ((0, raw),)
-    out, pos = [], 0
-    for m in _SPLIT_POSSESSIVE.finditer(raw):
-        out.append((pos, raw[pos : m.start()]))
-        pos = m.end()
-    out.append((pos, raw[pos:]))
-    return tuple(out)
+    """Split a capitalised run into the names it holds, with offsets: "China’s Xinjiang" into China
+    and Xinjiang; "Israel and Egypt" in two, but not "Trinidad and Tobago" or "Belt and Road
+    Initiative" (``_one_name``; "San Leandro and Castro Valley" is two); "U.S. President Joe
+    Biden" into U.S. and the rest (the words before a role name something else); "U.S. The"
+    after its dotted word."""
+    pieces = [(0, raw)]
+    if "s" in raw:  # a possessive needs its "s"
+        pieces = _split(pieces, _SPLIT_POSSESSIVE)
+    if " and " in raw or "&" in raw:
+        pieces = [
+            part
+            for offset, piece in pieces
+            for part in ([(offset, piece)] if _one_name(piece) else _split([(offset, piece)], _SPLIT_AND))
+        ]
+    if "." in raw:
+        pieces = _split(pieces, _DOTTED_END, lambda m: m.group(1).lower() in _NOT_NAMES)
+    return tuple(part for offset, piece in pieces for part in _split_at_role(offset, piece))
 
 
-_KEY_SPACES = re.compile(r"[\s\-]+")
+def _split(pieces: list[tuple[int, str]], sep: re.Pattern[str], keep: Any = None) -> list[tuple[int, str]]:
+    """``pieces`` split at every match of ``sep`` (that ``keep`` accepts), offsets kept."""
+    out = []
+    for offset, piece in pieces:
+        pos = 0
+        for m in sep.finditer(piece):
+            if keep is None or keep(m):
+                out.append((offset + pos, piece[pos : m.start()]))
+                pos = m.end()
+        out.append((offset + pos, piece[pos:]))
+    return out
 
 
-@lru_cache(maxsize=16384)
-def entity_key(name: str) -> str:
-    """The matching form of a name: folded, hyphens and spaces alike."""
-    return _KEY_SPACES.sub(" ", fold(name)).strip()
+def _one_name(piece: str) -> bool:
+    """Whether a run joined by "and" is one name: a place ("Trinidad and Tobago") or a name ending
+    in a word of organisations, places or official names ("National Oceanic and Atmospheric
+    Administration", "Belt and Road Initiative")."""
+    if _lookup(piece) is not None:
+        return True
+    first = _SPLIT_AND.split(piece, maxsplit=1)[0]
+    if _ACRONYM.fullmatch(first.replace(".", "")) or _lookup(first) is not None:
+        return False  # "UN and Shanghai Cooperation Organisation", "Pakistan and China Economic Corridor"
+    last = piece.split()[-1].casefold().strip(".")
+    return last in _ORG_WORDS or last in _COMMON
+
+
+# Words that make a role of the role after them ("District Attorney", "Assistant Commissioner").
+_ROLE_MODIFIERS = frozenset("district assistant associate senior".split())
+
+
+def _split_at_role(offset: int, piece: str) -> list[tuple[int, str]]:
+    """ "Colorado Governor Richard Lamm": Colorado, and the rest (which ``_clean_name`` reads as
+    Richard Lamm); a run that opens with its role stays whole."""
+    words = piece.split(" ")
+    for i, word in enumerate(words):
+        if i and word.lower().rstrip(".") in _ROLES:
+            while i > 1 and words[i - 1].lower() in _ROLE_MODIFIERS:
+                i -= 1
+            at = sum(len(w) + 1 for w in words[:i])
+            return [(offset, piece[: at - 1]), (offset + at, piece[at:])]
+    return [(offset, piece)]
 
 
 # ---- entities: one name per person, organisation or place, with aliases ----
 
-KINDS = ("person", "organisation", "place", "other")
 # Words that make a capitalised name an organisation rather than a person.
 _ORG_WORDS = frozenset(
     """party ministry council bank inc corp corporation company co ltd plc llc university
@@ -157,23 +276,11 @@ _ORG_WORDS = frozenset(
     front movement department office court assembly parliament senate congress commission institute
     foundation federation authority board times news post tribune network airlines airways fund nations
     club college school service services command police corridor corps brigade jamaat lashkar
-    tehreek tehrik government administration bureau centre center council directorate
+    tehreek tehrik government administration bureau centre center council directorate hospital clinic
+    institution academy magazine journal press books publishers museum library church mosque
+    consultancy holdings partners laboratories labs motors international reserve
     """.split()
 )
-
-
-@dataclass(frozen=True, slots=True)
-class EntityRule:
-    """A watchlist entity: its one name, kind, country and the other names writers use."""
-
-    entity_id: str
-    name: str
-    kind: str
-    country_code: str | None = None
-    aliases: tuple[str, ...] = ()
-
-    def patterns(self) -> list[tuple[int, re.Pattern[str], bool]]:
-        return _rule_patterns(self.name, self.kind, self.aliases)
 
 
 @dataclass(frozen=True, slots=True)
@@ -188,102 +295,14 @@ class Entity:
     aliases: tuple[str, ...] = ()
 
 
-_NON_WORD = re.compile(r"[^\w]+")
-
-
-def slug(name: str) -> str:
-    return _NON_WORD.sub("-", entity_key(name)).strip("-")
-
-
-@lru_cache(maxsize=4096)
-def _rule_patterns(name: str, kind: str, aliases: tuple[str, ...]) -> list[tuple[int, re.Pattern[str], bool]]:
-    """(length, pattern, lone) for a rule's name and aliases; ``lone`` marks a person's bare surname.
-
-    All-capital aliases ("TTP") match case-sensitively, other names ignore case, quotes and dashes.
-    """
-    out = []
-    for alias in sorted({name, *aliases}, key=len, reverse=True):
-        words = [re.escape(w) for w in re.split(r"[\s\-]+", alias) if w]
-        body = r"[\s\-]+".join(words)
-        flags = 0 if alias.isupper() else re.IGNORECASE
-        pat = re.compile(rf"(?<![\w\-]){body}(?:['’]s)?(?![\w\-])", flags)
-        lone = kind == "person" and len(words) == 1 and " " in name
-        out.append((len(alias), pat, lone))
-    return out
-
-
-# The only characters that match an ASCII letter case-insensitively in ``re``: "İ", "ı", "ſ" and
-# the Kelvin sign. A text without them contains an ASCII name (any case) only if its lower-case
-# form contains the name's lower-case form, so a substring test can skip the regex safely.
-_FOLDS_TO_ASCII = frozenset("\u0130\u0131\u017f\u212a")
-_FOLDS_TO_ASCII_CHAR = re.compile("[" + "".join(sorted(_FOLDS_TO_ASCII)) + "]")
-_ALIAS_START = r"(?<![\w\-])"
-
-
-@lru_cache(maxsize=65536)
-def _leading_literal(pattern: re.Pattern[str]) -> str:
-    """The text every match of an alias pattern starts with (its first word; "" when unknown)."""
-    if not pattern.pattern.startswith(_ALIAS_START):
-        return ""
-    return regex_literal_prefix(pattern.pattern.removeprefix(_ALIAS_START))
-
-
-def parse_entity_rules(raw: Any, *, text: str = "", path: str | None = None) -> tuple[EntityRule, ...]:
-    """Validate ``[[entity]]`` tables (name, kind, country, aliases); errors name file and line."""
-    from newswatch.errors import ConfigError
-    from newswatch.settings import locate_key
-
-    if raw is None:
-        return ()
-    if not isinstance(raw, list):
-        raise ConfigError("entity must be an array of tables: [[entity]]", path=path)
-    rules: list[EntityRule] = []
-    seen: set[str] = set()
-    for i, item in enumerate(raw):
-
-        def fail(key: str | None, reason: str, i: int = i) -> ConfigError:
-            loc: tuple[Any, ...] = ("entity", i, key) if key else ("entity", i)
-            return ConfigError(reason, path=path, line=locate_key(text, loc) if text else None)
-
-        unknown = sorted(set(item) - {"name", "kind", "country", "aliases", "id"})
-        if unknown:
-            raise fail(unknown[0], f"unknown key {unknown[0]!r} in [[entity]]")
-        name = item.get("name")
-        if not isinstance(name, str) or not name.strip():
-            raise fail("name", "entity name must be a non-empty string")
-        kind = item.get("kind", "other")
-        if kind not in KINDS:
-            raise fail("kind", f"entity kind must be one of {', '.join(KINDS)}: {kind!r}")
-        aliases = item.get("aliases", [])
-        if not isinstance(aliases, list) or not all(isinstance(a, str) and a.strip() for a in aliases):
-            raise fail("aliases", "aliases must be a list of non-empty strings")
-        code = item.get("country")
-        if code is not None:
-            from newswatch.entities.gazetteer import country
-
-            if not isinstance(code, str) or country(code) is None:
-                raise fail("country", f"country must be an ISO 3166 alpha-2 code like 'PK': {code!r}")
-            code = code.upper()
-        if kind == "place" and code and item.get("id") is None and len(name.split()) <= 3:
-            from newswatch.entities.gazetteer import lookup
-
-            place = lookup(name)
-            entity_id = place.entity_id if place and place.country_code == code else f"place:{slug(name)}"
-        else:
-            entity_id = str(item.get("id") or f"{kind}:{slug(name)}")
-        if entity_id in seen:
-            raise fail("name", f"entity {name!r} is defined twice")
-        seen.add(entity_id)
-        rules.append(EntityRule(entity_id, name.strip(), kind, code, tuple(a.strip() for a in aliases)))
-    return tuple(rules)
-
-
 # Last words that make a name a place ("Gwadar Port", "Karakoram Highway", "South China Sea").
 _PLACE_WORDS = frozenset(
     """port harbour harbor highway motorway road pass sea ocean gulf bay river lake valley mountain
-    mountains hills desert island islands province region district city county state border strait
+    mountains hills desert island islands province region district city county state border strait strip
     airport dam canal peninsula plateau corridor""".split()
 )
+# An area named after a town is not the town: "Alameda County" is not Alameda.
+_AREA_WORDS = frozenset("province region district county state division territory".split())
 _COMPASS = frozenset("north south east west northern southern eastern western upper lower central".split())
 # Capitalised common nouns of official names: no person is called "Strategic Dialogue".
 _COMMON = frozenset(
@@ -296,9 +315,11 @@ _COMMON = frozenset(
 
 def _kind_of(name: str, common: Container[str] = frozenset()) -> str:
     """Guess a capitalised name's kind from its words; ``common`` holds words the text also uses in
-    lower case (so they are ordinary words there, not parts of a person's name)."""
+    lower case (so they are ordinary words there, not parts of a person's name). A surname may be
+    a word ("Pamela Price" beside "a price"); a given name that is one makes a phrase ("Strategic
+    Dialogue" beside "strategic")."""
     kind, folded = _kind_by_words(name)
-    if folded and any(w in common for w in folded):
+    if folded and (folded[0] in common or all(w in common for w in folded)):
         return "other"
     return kind
 
@@ -349,7 +370,12 @@ def _places_named(piece: str) -> tuple[str, tuple[Place, ...]] | None:
     words = name.split()
     if _lookup(name):
         parts = [name]
-    elif len(words) > 1 and words[-1].casefold() in _PLACE_WORDS and _lookup(" ".join(words[:-1])):
+    elif (
+        len(words) > 1
+        and words[-1].casefold() in _PLACE_WORDS
+        and words[-1].casefold() not in _AREA_WORDS
+        and _lookup(" ".join(words[:-1]))
+    ):
         parts = [" ".join(words[:-1])]  # "Gwadar Port" is a mention of Gwadar
     else:
         parts = name.split("-")  # "China-Pakistan": both, when both are places
@@ -357,55 +383,6 @@ def _places_named(piece: str) -> tuple[str, tuple[Place, ...]] | None:
     if not all(places):
         return None
     return name, tuple(p for p in places if p is not None)
-
-
-# (rule index, pattern, lone, ignores case, lead, lead in lower case when it is ASCII else None)
-_Alias = tuple[int, re.Pattern[str], bool, bool, str, str | None]
-# The last rules' table: a run passes the same taxonomy's rules for every article.
-_last_table: tuple[Sequence[EntityRule], tuple[_Alias, ...]] = ((), ())
-
-
-def _alias_table(rules: Sequence[EntityRule]) -> tuple[_Alias, ...]:
-    """Every alias pattern of ``rules``, longest first (ties in rule order), with what the match
-    loop tests per pattern worked out once per set of rules instead of once per article."""
-    global _last_table
-    cached = _last_table  # one read: another thread may replace it meanwhile
-    if cached[0] is rules and isinstance(rules, tuple):  # a list could have changed since
-        return cached[1]
-    # Longest alias first across all rules: "Tehrik-e-Taliban Pakistan" is not also "Taliban".
-    every = sorted(
-        ((length, i, pat, lone) for i, r in enumerate(rules) for length, pat, lone in r.patterns()),
-        key=lambda t: (-t[0], t[1]),
-    )
-    table = []
-    for _, i, pat, lone in every:
-        lead = _leading_literal(pat)
-        table.append(
-            (i, pat, lone, bool(pat.flags & re.IGNORECASE), lead, lead.lower() if lead.isascii() else None)
-        )
-    out = tuple(table)
-    _last_table = (rules, out)
-    return out
-
-
-def _finditer(pat: re.Pattern[str], text: str, where: tuple[str, str] | None) -> list[re.Match[str]]:
-    """``pat.finditer(text)``, trying only where ``where`` = (text or its lower-case form, lead)
-    finds the lead every match starts with: a regex that opens with a lookbehind cannot skip ahead
-    on its own, and scanning a body with each alias was most of this stage's cost."""
-    if where is None or not where[1]:
-        return list(pat.finditer(text))
-    haystack, lead = where
-    out: list[re.Match[str]] = []
-    end = 0
-    at = haystack.find(lead)
-    while at >= 0:
-        if at >= end:  # finditer resumes after a match
-            m = pat.match(text, at)  # the lookbehind still sees the text before ``at``
-            if m is not None:
-                out.append(m)
-                end = m.end()
-        at = haystack.find(lead, at + 1)
-    return out
 
 
 class _LowerWords:
@@ -509,7 +486,9 @@ def extract_entities(title: str, body: str, rules: Sequence[EntityRule] = ()) ->
                 a = m.start(1) + offset
                 # "Reading the report", "Nice try": a one-word city opening a body sentence may be
                 # an ordinary word; it counts when it is also named elsewhere.
-                opening = a > len(title) and bool(_SENTENCE_START.search(rest[max(0, a - 3) : a]))
+                # A line that holds nothing but the name (a dateline, a letter's signature) is
+                # no sentence: there it names the place.
+                opening = a > len(title) and _opens_sentence(rest, a) and not _alone_on_line(rest, a, piece)
                 for place in places:
                     counts[place.entity_id] += 1
                     meta[place.entity_id] = (place.name, "place", place.country_code or None, ())
@@ -521,10 +500,13 @@ def extract_entities(title: str, body: str, rules: Sequence[EntityRule] = ()) ->
     for eid in [e for e in counts if e.startswith("geonames:") and e not in sure]:
         del counts[eid]
     lower = _LowerWords(rest)
-    for name, n in extract_names(rest).items():
-        if "|" in name:
+    cued = place_cued_names(text)
+    for name, n in _names_outside_headings(rest).items():
+        if "|" in name or all_demonyms(name):  # "Chinese", "Somali American": adjectives of places
             continue
         kind = _kind_of(name, lower)
+        if kind in ("other", "person") and name.casefold() in cued:
+            kind = "place"  # "Sindh province", "the Indus River"
         if kind == "other" and " " not in name and name.casefold() in lower:
             continue  # "Ministers", "Plan": a common word of this text, capitalised in a heading
         eid = f"{kind}:{slug(name)}"
@@ -536,7 +518,42 @@ def extract_entities(title: str, body: str, rules: Sequence[EntityRule] = ()) ->
             name = meta[eid][0]
         counts[eid] += n
         meta[eid] = (name, kind, code, ())
+    _merge_into_kind_names(counts, meta)
     for eid, n in counts.items():
         name, kind, code, aliases = meta[eid]
         found[eid] = Entity(eid, name, kind, n, code, aliases)
     return sorted(found.values(), key=lambda e: (-e.mentions, e.name))
+
+
+def _alone_on_line(text: str, at: int, piece: str) -> bool:
+    """Whether the line of ``text`` holding ``piece`` at ``at`` holds nothing else."""
+    start = text.rfind("\n", 0, at) + 1
+    end = text.find("\n", at)
+    return text[start : end if end >= 0 else len(text)].strip(" .,") == piece
+
+
+def _names_outside_headings(text: str) -> Counter[str]:
+    """``find_names``, except that a name only title-case lines hold does not count: a headline
+    or heading written in title case ("Pregnant Women and Infants") capitalises every word."""
+    spans = title_case_spans(text)
+    if not spans:
+        return find_names(text)
+    chars = list(text)
+    for a, b in spans:
+        chars[a:b] = " " * (b - a)
+    names = find_names("".join(chars))
+    for name, n in find_names("\n".join(text[a:b] for a, b in spans)).items():
+        if name in names:
+            names[name] += n
+    return names
+
+
+def _merge_into_kind_names(counts: Counter[str], meta: dict[str, Any]) -> None:
+    """ "the Indus River ... the Indus": the bare name counts as the place its longer form names
+    (one entity, not two), when both are places the gazetteer does not know."""
+    for eid in [e for e in counts if e.startswith("place:")]:
+        words = meta[eid][0].split()
+        if len(words) > 1 and words[-1].casefold() in _PLACE_WORDS:
+            bare = f"place:{slug(' '.join(words[:-1]))}"
+            if bare in counts and bare != eid:
+                counts[eid] += counts.pop(bare)

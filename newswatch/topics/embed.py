@@ -30,6 +30,7 @@ millisecond an article); ``"minilm"`` the MiniLM model of the embeddings extra.
 from __future__ import annotations
 
 import dataclasses
+import threading
 
 import numpy as np
 
@@ -118,11 +119,12 @@ class EmbeddingScorer:
         ordered = sorted(pairs, key=lambda p: roots.index(p[1]))
         self.phrases = [p for p, _ in ordered]
         labels = np.array([roots.index(r) for _, r in ordered], dtype=np.int64)
-        self.vectors = embed(self.phrases) if self.phrases else np.zeros((0, 0), dtype=np.float32)
-        self.mean: np.ndarray | None = None
-        if centred and self.phrases:
-            self.mean = self.vectors.mean(axis=0)
-            self.vectors = _unit(self.vectors - self.mean)
+        # The phrases are embedded when the scorer is first asked (``vectors``): thousands of them
+        # cost a run's start-up ~0.25 s, and most runs never ask (the lexicon is sure of full texts;
+        # with the classifier, this scorer only serves headline-only articles).
+        self._centred = centred
+        self._prototypes: tuple[np.ndarray, np.ndarray | None] | None = None
+        self._lock = threading.Lock()
         # Phrases are grouped by root: each root is a slice of the matrix.
         self.slices = [
             (int(np.searchsorted(labels, j, "left")), int(np.searchsorted(labels, j, "right")))
@@ -137,6 +139,27 @@ class EmbeddingScorer:
             self.grid[j, : b - a] = np.arange(a, b)
         self.kept = np.minimum(counts, top_k)  # phrases averaged per root
 
+    def _embedded(self) -> tuple[np.ndarray, np.ndarray | None]:
+        with self._lock:  # tasks tag in threads: the phrases are embedded once
+            if self._prototypes is None:
+                vectors = self.embed(self.phrases) if self.phrases else np.zeros((0, 0), dtype=np.float32)
+                mean = None
+                if self._centred and self.phrases:
+                    mean = vectors.mean(axis=0)
+                    vectors = _unit(vectors - mean)
+                self._prototypes = (vectors, mean)
+            return self._prototypes
+
+    @property
+    def vectors(self) -> np.ndarray:
+        """The phrases' embeddings, one unit row each (centred when the model asks for it)."""
+        return self._embedded()[0]
+
+    @property
+    def mean(self) -> np.ndarray | None:
+        """The phrases' mean vector that texts are centred on, when the model is centred."""
+        return self._embedded()[1]
+
     def score(self, text: str) -> TopicScores:
         """Each top-level topic's score for ``text``."""
         # einsum, not ``@``: a matrix-vector product this small is slower through a multi-threaded
@@ -145,9 +168,10 @@ class EmbeddingScorer:
         if not vector.any():  # no known word: no opinion (centring would invent one)
             empty = np.full(len(self.roots), -np.inf)
             return TopicScores(self.roots, empty, np.zeros(len(self.phrases), dtype=np.float32), self)
-        if self.mean is not None:
-            vector = _unit(vector - self.mean)
-        sims = np.einsum("ij,j->i", self.vectors, vector[0])
+        vectors, mean = self._embedded()
+        if mean is not None:
+            vector = _unit(vector - mean)
+        sims = np.einsum("ij,j->i", vectors, vector[0])
         padded = np.append(sims, -np.inf)[self.grid]
         k = min(self.top_k, padded.shape[1])
         top = -np.partition(-padded, k - 1, axis=1)[:, :k] if k else padded

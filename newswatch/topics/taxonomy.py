@@ -44,6 +44,7 @@ from newswatch.settings import TopicSettings, locate_key
 from newswatch.text import fold, regex_literal_prefix, top_level_alternatives
 from newswatch.topics.iptc import descendant_terms, read_vocabulary
 from newswatch.topics.iptc import resolve as resolve_iptc
+from newswatch.topics.lazy import LazyPattern, Pattern
 
 TITLE_WEIGHT = 2.0
 DECK_WEIGHT = 1.5
@@ -63,10 +64,10 @@ class Topic:
     parent: str | None = None
     description: str | None = None
     threshold: float | None = None  # overrides the taxonomy's threshold (watchlists: any mention)
-    patterns: tuple[re.Pattern[str], ...] = ()
-    weak: tuple[re.Pattern[str], ...] = ()  # ambiguous terms, WEAK_WEIGHT each
-    require: tuple[re.Pattern[str], ...] = ()
-    exclude: tuple[re.Pattern[str], ...] = ()
+    patterns: tuple[Pattern, ...] = ()  # terms compiled on first use (newswatch.topics.lazy)
+    weak: tuple[Pattern, ...] = ()  # ambiguous terms, WEAK_WEIGHT each
+    require: tuple[Pattern, ...] = ()
+    exclude: tuple[Pattern, ...] = ()
     phrases: tuple[str, ...] = ()  # its terms and weak terms as written (the embedding scorer's prototypes)
 
 
@@ -119,14 +120,15 @@ _END = r"(?![\w]|'\w)"
 CASED = "(?#cased)"
 
 
-def term_pattern(term: str) -> re.Pattern[str]:
+def term_pattern(term: str) -> LazyPattern:
     """A phrase as a pattern over folded text: whole words, flexible spaces and hyphens.
 
     A trailing ``*`` matches any word ending ("terroris*" finds terrorism and terrorists); otherwise
     the last word's regular endings are allowed (plural, possessive, -ed, -ing: "recall" finds
     "recalled", "company" finds "companies"). A word inside a hyphenated compound counts
     ("Google-owned"). A term written in capitals ("WHO", "AIDS", "GM") is an acronym: it matches
-    only in capitals, so "who" and "aids" in running text do not count.
+    only in capitals, so "who" and "aids" in running text do not count. The pattern is compiled on
+    first use: a run tries few of a taxonomy's thousands of terms (newswatch.topics.lazy).
     """
     cased = _is_acronym(term)
     term = term.strip() if cased else fold(term).strip()
@@ -142,7 +144,7 @@ def term_pattern(term: str) -> re.Pattern[str]:
     source = rf"(?<![\w]){body}{_END}" + (CASED if cased else "")
     if len(words) > 1:
         _PHRASE_WORDS[source] = (*words[:-1], regex_literal_prefix(last))
-    return re.compile(source)
+    return LazyPattern(source)
 
 
 # The words every match of a multi-word term contains, by pattern source (the last word as far as
@@ -216,12 +218,12 @@ def parse_taxonomy(
             not isinstance(own_threshold, int | float) or isinstance(own_threshold, bool) or own_threshold < 0
         ):
             raise fail("threshold", f"threshold must be a number >= 0: {own_threshold!r}")
-        compiled: dict[str, tuple[re.Pattern[str], ...]] = {}
+        compiled: dict[str, tuple[Pattern, ...]] = {}
         for key in ("terms", "weak", "regex", "require", "exclude"):
             values = raw.get(key, [])
             if not isinstance(values, list) or not all(isinstance(v, str) and v.strip() for v in values):
                 raise fail(key, f"{key} must be a list of non-empty strings")
-            pats = []
+            pats: list[Pattern] = []
             for v in values:
                 if key == "regex":
                     try:
@@ -473,11 +475,11 @@ def _gate_subtopics(taxonomy: Taxonomy, scores: dict[str, float], prediction: An
             del scores[tid]
 
 
-def _is_cased(pattern: re.Pattern[str]) -> bool:
+def _is_cased(pattern: Pattern) -> bool:
     return pattern.pattern.endswith(CASED)
 
 
-def _search(pattern: re.Pattern[str], folded: str, raw: str) -> bool:
+def _search(pattern: Pattern, folded: str, raw: str) -> bool:
     text = raw if _is_cased(pattern) else folded
     lit = _literal(pattern)
     return (not lit or lit in text) and pattern.search(text) is not None
@@ -508,7 +510,7 @@ class _TermIndex:
     """
 
     def __init__(self, taxonomy: Taxonomy) -> None:
-        self.weighted: list[list[tuple[re.Pattern[str], float]]] = []
+        self.weighted: list[list[tuple[Pattern, float]]] = []
         self.cased: list[list[bool]] = []  # per term of ``weighted``: matched on the raw text
         self.always: dict[int, list[int]] = {}
         # Per casing (folded text, raw text): leading word -> (topic index, term index, the texts a
@@ -687,7 +689,7 @@ def _alternates(src: str) -> bool:
     return len(top_level_alternatives(src)) > 1
 
 
-def _matches(pattern: re.Pattern[str], text: str, starts: list[int] | None) -> list[re.Match[str]]:
+def _matches(pattern: Pattern, text: str, starts: list[int] | None) -> list[re.Match[str]]:
     """``pattern.finditer(text)``, trying only the given start positions when there are some."""
     if starts is None:
         return list(pattern.finditer(text))
@@ -712,7 +714,7 @@ def _term_index(taxonomy: Taxonomy) -> _TermIndex:
 
 
 @lru_cache(maxsize=65536)
-def _literal(pattern: re.Pattern[str]) -> str:
+def _literal(pattern: Pattern) -> str:
     """The plain text every match of ``pattern`` contains at its start ("" when unknown).
 
     A substring test on it skips most regex searches: a taxonomy has thousands of terms and an

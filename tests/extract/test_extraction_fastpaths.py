@@ -8,7 +8,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from newswatch.entities.names import _NAME, _finditer, _leading_literal, _rule_patterns
+from newswatch.entities.basic import _NAME
+from newswatch.entities.rules import _finditer, _leading_literal, _rule_patterns
 
 TEXTS = [
     "Al Qaeda and al-Qaeda's leaders; AL QAEDA, alqaeda, Mal Qaeda, al  Qaeda-linked. al Qaeda",

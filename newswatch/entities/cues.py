@@ -1,0 +1,158 @@
+"""Cues from the text around a capitalised name: whether it is a name at all, and its kind.
+
+- Demonyms ("Chinese", "Israeli", "Somali American") are adjectives of a place, not entities: a
+  word is one when a suffix rule turns it back into a country, continent or US state of the
+  gazetteer ("Indonesian" is Indonesia + "n"), or it is one of the few irregular ones.
+- Title-case lines (a headline or a heading written "Pregnant Women and Infants", no sentence)
+  capitalise every word, so a capitalised word there is no evidence of a name: such lines are
+  found here, and a name only they contain does not count.
+- "the Indus River", "Sindh province", "the province of Sindh": a name followed (or preceded) by
+  a word for a kind of place names a place wherever the article uses it.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+# Adjectives of countries that no suffix rule derives from the country's name.
+_IRREGULAR_DEMONYMS = frozenset(
+    """french dutch swiss welsh irish scottish scots english greek thai spanish danish swedish
+    finnish polish portuguese filipino british""".split()
+)
+# (suffix of the adjective, endings of the place name that replace it), tried in order.
+_DEMONYM_RULES = (
+    ("ians", ("ia", "", "e", "a")),
+    ("ian", ("ia", "", "e", "a")),
+    ("eses", ("", "a")),
+    ("ese", ("", "a")),
+    ("ans", ("a", "", "ia", "o", "as", "any")),
+    ("an", ("a", "", "ia", "o", "as", "any")),
+    ("is", ("", "istan")),
+    ("i", ("", "istan", "ia", "a")),
+    ("ish", ("ey", "", "ain", "and")),
+    ("n", ("",)),
+    ("s", ("",)),
+    ("", ("istan", "stan")),
+)
+
+
+@lru_cache(maxsize=8192)
+def is_demonym(word: str) -> bool:
+    """Whether ``word`` ("Japanese", "Iraqis", "Afghan") is the adjective or people of a country,
+    continent or US state (the gazetteer's, not its cities: "Susan" is not of Susa)."""
+    from newswatch.entities.gazetteer import lookup
+
+    w = word.strip(".'’")
+    if len(w) < 4 or not w[:1].isupper() or not w.isalpha():
+        return False
+    low = w.casefold()
+    if low in _IRREGULAR_DEMONYMS:
+        return True
+    if lookup(w) is not None:
+        return False  # a place itself ("Oman", "Sudan")
+    for suffix, endings in _DEMONYM_RULES:
+        if not low.endswith(suffix) or len(low) - len(suffix) < 3:  # "" ends every word
+            continue
+        stem = w[: len(w) - len(suffix)]
+        for ending in endings:
+            place = lookup(stem + ending)
+            if place is not None and not place.is_city:
+                return True
+    return False
+
+
+def all_demonyms(name: str) -> bool:
+    """Whether every word of ``name`` is a demonym ("Somali American", "African Americans")."""
+    words = name.replace("-", " ").split()
+    return bool(words) and all(is_demonym(w) for w in words)
+
+
+_WORD = re.compile(r"[^\W\d_][\w'’\-]*")
+# Short words a title-case line may leave in lower case ("Birth in Gaza", "Pregnant Women and").
+_SMALL = frozenset("a an and as at but by for from in into nor of on or per the to vs via with".split())
+_MIN_TITLE_WORDS = 3
+
+
+def is_title_case(line: str, *, headline: bool = False) -> bool:
+    """Whether ``line`` is a heading in title case: at least three words that are not small words,
+    all capitalised but at most one, and no sentence punctuation at its end (a ``headline`` may end
+    with a full stop: the title is joined to the body with one)."""
+    text = line.strip()
+    if headline:
+        text = text.removesuffix(".")
+    if not text or text[-1] in ".!?,;:" or ". " in text or len(text) > 160:
+        return False
+    words = [w for w in _WORD.findall(text) if w.casefold() not in _SMALL]
+    if len(words) < _MIN_TITLE_WORDS:
+        return False
+    return sum(not w[:1].isupper() for w in words) <= 1
+
+
+def title_case_spans(text: str) -> list[tuple[int, int]]:
+    """(start, end) of each title-case line of ``text``, whose first line is a headline."""
+    spans = []
+    at = 0
+    for i, line in enumerate(text.split("\n")):
+        if is_title_case(line, headline=i == 0):
+            spans.append((at, at + len(line)))
+        at += len(line) + 1
+    return spans
+
+
+# Words for kinds of place that writers put after a name ("Sindh province", "the Indus River") or
+# before it with "of" ("the province of Sindh"), in either case; those that are also verbs or common
+# words in lower case ("state", "pass", "port") count only capitalised.
+_KIND_ANY_CASE = """province region district county prefecture governorate oblast territory river lake
+    valley mountains hills desert island islands peninsula plateau gulf strait canal glacier city town
+    village area""".split()
+_KIND_CAPITALISED = "state pass port sea bay dam delta basin division mountain".split()
+_KINDS = tuple((w, False) for w in _KIND_ANY_CASE) + tuple((w, True) for w in _KIND_CAPITALISED)
+_CAP_WORD = r"(?:[A-Z][\w'’\-]*|(?:al|el|ad)-[A-Z][\w'’\-]*)"
+_MAX_CUED_WORDS = 3
+# The capitalised words right before a kind word (matched on the text before it, up to its end).
+_WORDS_BEFORE = re.compile(rf"(?<![\w\-])((?:{_CAP_WORD}[ \t]+){{1,{_MAX_CUED_WORDS}}})$")
+_WORDS_AFTER_OF = re.compile(
+    rf"[ \t]+of[ \t]+(?:the[ \t]+)?({_CAP_WORD}(?:[ \t]+{_CAP_WORD}){{0,{_MAX_CUED_WORDS - 1}}})"
+)
+_LOOK_BACK = 80
+
+
+def place_cued_names(text: str) -> frozenset[str]:
+    """The names ``text`` calls places, case-folded: every run of one to three capitalised words
+    that ends right before a word for a kind of place ("Sindh province", "Indus River": "sindh",
+    "indus") or starts right after one and "of" ("the province of Sindh")."""
+    out: set[str] = set()
+    lowered = text.lower()
+    # Each kind word found by substring search first: a regex alternation of them, or one looking
+    # back from each capital, cost more than the rest of the entities stage.
+    if len(lowered) != len(text):  # a character that lower-cases to two: positions would shift
+        lowered = "".join(c if len(c.lower()) != 1 else c.lower() for c in text)
+    for word, capitalised in _KINDS:
+        at = lowered.find(word)
+        while at >= 0:
+            end = at + len(word)
+            if (
+                (not at or not _joins(text[at - 1]))
+                and (end == len(text) or not _joins(text[end]))
+                and (not capitalised or text[at].isupper())
+            ):
+                _cued_at(text, at, end, out)
+            at = lowered.find(word, end)
+    return frozenset(out)
+
+
+def _joins(char: str) -> bool:
+    return char.isalnum() or char in "_-"
+
+
+def _cued_at(text: str, start: int, end: int, out: set[str]) -> None:
+    """Add to ``out`` the names around the kind word at ``start:end`` of ``text``."""
+    before = _WORDS_BEFORE.search(text, max(0, start - _LOOK_BACK), start)
+    if before is not None:
+        words = before.group(1).split()
+        out.update(" ".join(words[-k:]).casefold() for k in range(1, len(words) + 1))
+    after = _WORDS_AFTER_OF.match(text, end)
+    if after is not None:
+        words = after.group(1).split()
+        out.update(" ".join(words[:k]).casefold() for k in range(1, len(words) + 1))

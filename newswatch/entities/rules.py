@@ -1,0 +1,175 @@
+"""Watchlist entities: ``[[entity]]`` rules (one name, kind, country, aliases), their validation,
+and the alias patterns ``extract_entities`` matches first (longest alias first)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
+
+from newswatch.text import fold, regex_literal_prefix
+
+KINDS = ("person", "organisation", "place", "other")
+
+_KEY_SPACES = re.compile(r"[\s\-]+")
+
+
+@lru_cache(maxsize=16384)
+def entity_key(name: str) -> str:
+    """The matching form of a name: folded, hyphens and spaces alike."""
+    return _KEY_SPACES.sub(" ", fold(name)).strip()
+
+
+@dataclass(frozen=True, slots=True)
+class EntityRule:
+    """A watchlist entity: its one name, kind, country and the other names writers use."""
+
+    entity_id: str
+    name: str
+    kind: str
+    country_code: str | None = None
+    aliases: tuple[str, ...] = ()
+
+    def patterns(self) -> list[tuple[int, re.Pattern[str], bool]]:
+        return _rule_patterns(self.name, self.kind, self.aliases)
+
+
+_NON_WORD = re.compile(r"[^\w]+")
+
+
+def slug(name: str) -> str:
+    return _NON_WORD.sub("-", entity_key(name)).strip("-")
+
+
+@lru_cache(maxsize=4096)
+def _rule_patterns(name: str, kind: str, aliases: tuple[str, ...]) -> list[tuple[int, re.Pattern[str], bool]]:
+    """(length, pattern, lone) for a rule's name and aliases; ``lone`` marks a person's bare surname.
+
+    All-capital aliases ("TTP") match case-sensitively, other names ignore case, quotes and dashes.
+    """
+    out = []
+    for alias in sorted({name, *aliases}, key=len, reverse=True):
+        words = [re.escape(w) for w in re.split(r"[\s\-]+", alias) if w]
+        body = r"[\s\-]+".join(words)
+        flags = 0 if alias.isupper() else re.IGNORECASE
+        pat = re.compile(rf"(?<![\w\-]){body}(?:['’]s)?(?![\w\-])", flags)
+        lone = kind == "person" and len(words) == 1 and " " in name
+        out.append((len(alias), pat, lone))
+    return out
+
+
+# The only characters that match an ASCII letter case-insensitively in ``re``: "İ", "ı", "ſ" and
+# the Kelvin sign. A text without them contains an ASCII name (any case) only if its lower-case
+# form contains the name's lower-case form, so a substring test can skip the regex safely.
+_FOLDS_TO_ASCII = frozenset("\u0130\u0131\u017f\u212a")
+_FOLDS_TO_ASCII_CHAR = re.compile("[" + "".join(sorted(_FOLDS_TO_ASCII)) + "]")
+_ALIAS_START = r"(?<![\w\-])"
+
+
+@lru_cache(maxsize=65536)
+def _leading_literal(pattern: re.Pattern[str]) -> str:
+    """The text every match of an alias pattern starts with (its first word; "" when unknown)."""
+    if not pattern.pattern.startswith(_ALIAS_START):
+        return ""
+    return regex_literal_prefix(pattern.pattern.removeprefix(_ALIAS_START))
+
+
+def parse_entity_rules(raw: Any, *, text: str = "", path: str | None = None) -> tuple[EntityRule, ...]:
+    """Validate ``[[entity]]`` tables (name, kind, country, aliases); errors name file and line."""
+    from newswatch.errors import ConfigError
+    from newswatch.settings import locate_key
+
+    if raw is None:
+        return ()
+    if not isinstance(raw, list):
+        raise ConfigError("entity must be an array of tables: [[entity]]", path=path)
+    rules: list[EntityRule] = []
+    seen: set[str] = set()
+    for i, item in enumerate(raw):
+
+        def fail(key: str | None, reason: str, i: int = i) -> ConfigError:
+            loc: tuple[Any, ...] = ("entity", i, key) if key else ("entity", i)
+            return ConfigError(reason, path=path, line=locate_key(text, loc) if text else None)
+
+        unknown = sorted(set(item) - {"name", "kind", "country", "aliases", "id"})
+        if unknown:
+            raise fail(unknown[0], f"unknown key {unknown[0]!r} in [[entity]]")
+        name = item.get("name")
+        if not isinstance(name, str) or not name.strip():
+            raise fail("name", "entity name must be a non-empty string")
+        kind = item.get("kind", "other")
+        if kind not in KINDS:
+            raise fail("kind", f"entity kind must be one of {', '.join(KINDS)}: {kind!r}")
+        aliases = item.get("aliases", [])
+        if not isinstance(aliases, list) or not all(isinstance(a, str) and a.strip() for a in aliases):
+            raise fail("aliases", "aliases must be a list of non-empty strings")
+        code = item.get("country")
+        if code is not None:
+            from newswatch.entities.gazetteer import country
+
+            if not isinstance(code, str) or country(code) is None:
+                raise fail("country", f"country must be an ISO 3166 alpha-2 code like 'PK': {code!r}")
+            code = code.upper()
+        if kind == "place" and code and item.get("id") is None and len(name.split()) <= 3:
+            from newswatch.entities.gazetteer import lookup
+
+            place = lookup(name)
+            entity_id = place.entity_id if place and place.country_code == code else f"place:{slug(name)}"
+        else:
+            entity_id = str(item.get("id") or f"{kind}:{slug(name)}")
+        if entity_id in seen:
+            raise fail("name", f"entity {name!r} is defined twice")
+        seen.add(entity_id)
+        rules.append(EntityRule(entity_id, name.strip(), kind, code, tuple(a.strip() for a in aliases)))
+    return tuple(rules)
+
+
+# (rule index, pattern, lone, ignores case, lead, lead in lower case when it is ASCII else None)
+_Alias = tuple[int, re.Pattern[str], bool, bool, str, str | None]
+# The last rules' table: a run passes the same taxonomy's rules for every article.
+_last_table: tuple[Sequence[EntityRule], tuple[_Alias, ...]] = ((), ())
+
+
+def _alias_table(rules: Sequence[EntityRule]) -> tuple[_Alias, ...]:
+    """Every alias pattern of ``rules``, longest first (ties in rule order), with what the match
+    loop tests per pattern worked out once per set of rules instead of once per article."""
+    global _last_table
+    cached = _last_table  # one read: another thread may replace it meanwhile
+    if cached[0] is rules and isinstance(rules, tuple):  # a list could have changed since
+        return cached[1]
+    # Longest alias first across all rules: "Tehrik-e-Taliban Pakistan" is not also "Taliban".
+    every = sorted(
+        ((length, i, pat, lone) for i, r in enumerate(rules) for length, pat, lone in r.patterns()),
+        key=lambda t: (-t[0], t[1]),
+    )
+    table = []
+    for _, i, pat, lone in every:
+        lead = _leading_literal(pat)
+        table.append(
+            (i, pat, lone, bool(pat.flags & re.IGNORECASE), lead, lead.lower() if lead.isascii() else None)
+        )
+    out = tuple(table)
+    _last_table = (rules, out)
+    return out
+
+
+def _finditer(pat: re.Pattern[str], text: str, where: tuple[str, str] | None) -> list[re.Match[str]]:
+    """``pat.finditer(text)``, trying only where ``where`` = (text or its lower-case form, lead)
+    finds the lead every match starts with: a regex that opens with a lookbehind cannot skip ahead
+    on its own, and scanning a body with each alias was most of this stage's cost."""
+    if where is None or not where[1]:
+        return list(pat.finditer(text))
+    haystack, lead = where
+    out: list[re.Match[str]] = []
+    end = 0
+    at = haystack.find(lead)
+    while at >= 0:
+        if at >= end:  # finditer resumes after a match
+            m = pat.match(text, at)  # the lookbehind still sees the text before ``at``
+            if m is not None:
+                out.append(m)
+                end = m.end()
+        at = haystack.find(lead, at + 1)
+    return out

@@ -1,0 +1,111 @@
+"""False names the entities stage must not store, and the kinds it gives places from context.
+
+The texts are written for these tests: a comment footer and a share bar (which ingestion's cleaning
+removes, and ``newswatch tag`` must too), sentence openers, title-case headings, demonyms."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+from newswatch.clean import clean
+from newswatch.cli import app
+from newswatch.driver.derive import entity_text
+from newswatch.entities.names import extract_entities, find_names
+from newswatch.records import Extracted
+
+TITLE = "Sindh floods: officials warn"
+BODY = """Foster care rules changed on Monday, officials in Karachi said. Chinese engineers working on \
+the Belt and Road Initiative met Ayesha Siddiqui, who chairs the assembly's committee.
+
+Plan B for the Canal
+
+Officials in Sindh province said the Indus River was rising. The Indus floods most years.
+
+Share this article Facebook Twitter WhatsApp Email
+
+Comments (2)
+
+Rahim Khan
+What about Hyderabad?
+
+Comments are moderated and generally will be allowed if they are on-topic and not abusive.
+For more information, please see our Comments FAQ
+"""
+FURNITURE = {"FAQ", "Comments FAQ", "Facebook", "Facebook Twitter WhatsApp Email", "Rahim Khan", "Hyderabad"}
+
+
+def kinds(title: str, body: str) -> dict[str, str]:
+    return {e.name: e.kind for e in extract_entities(title, body)}
+
+
+def test_cleaning_removes_the_names_of_a_comment_footer_and_a_share_bar() -> None:
+    raw = kinds(TITLE, BODY)
+    assert FURNITURE & set(raw)  # read without cleaning, the footer and the bar give names
+    art = clean(Extracted(title=TITLE, body=BODY), source="test", url="test:article")
+    got = kinds(art.title, entity_text(art))
+    assert not FURNITURE & set(got), got
+    assert got["Karachi"] == "place" and got["Ayesha Siddiqui"] == "person"
+
+
+def test_tag_file_cleans_the_text_as_ingestion_does(tmp_path: Path) -> None:
+    text = tmp_path / "article.txt"
+    text.write_text(BODY, encoding="utf-8")
+    result = CliRunner().invoke(app, ["tag", TITLE, "--file", str(text)], env={"COLUMNS": "200"})
+    assert result.exit_code == 0, result.output
+    names = {
+        line.split("×")[0].split(None, 1)[1].strip() for line in result.output.splitlines() if "×" in line
+    }
+    assert "Karachi" in names and "Ayesha Siddiqui" in names
+    assert not FURNITURE & names, result.output
+
+
+def test_sentence_openers_headings_and_demonyms_are_not_names() -> None:
+    got = kinds(TITLE, BODY)
+    assert not {"Foster", "Plan", "Plan B", "Canal", "Chinese", "Belt", "Road Initiative"} & set(got), got
+    assert got["Belt and Road Initiative"] == "other"  # one name, joined by "and"
+    assert not {"Somali American", "Israeli", "Pakistanis"} & set(
+        kinds("Vote", "She is the first Somali American mayor. Israeli and Pakistanis officials came.")
+    )
+    assert "Turkish Friendship Hospital" in kinds("x", "Staff at the Turkish Friendship Hospital left.")
+
+
+def test_a_name_does_not_run_across_lines() -> None:
+    names = find_names("The letter ends.\n\nGary Sloane\n\nSan Leandro\n\nQuarry plan will")
+    assert "Gary Sloane" in names and "San Leandro" in names
+    assert not any("Quarry" in n or "Sloane San" in n for n in names)
+
+
+def test_a_sentence_opener_glued_to_a_name_is_dropped() -> None:
+    text = "Defendants James Lee and Han Lee were charged. The defendants denied it, said James Lee."
+    names = find_names(text)
+    assert "James Lee" in names and "Defendants James Lee" not in names
+    assert "Afghanistan" in kinds("x", "Neither Afghanistan nor Iraq voted. Troops left Afghanistan.")
+
+
+def test_roles_split_what_precedes_them_and_initials_join() -> None:
+    got = kinds("x", "U.S. President Joe Biden met Colorado Governor Jared Polis and George H.W. Bush.")
+    assert got["Joe Biden"] == "person" and got["United States"] == "place"
+    assert got["Jared Polis"] == "person" and got["Colorado"] == "place"
+    assert "George H.W. Bush" in got
+    got = kinds("x", "Alameda County District Attorney Pamela Price said a price is paid.")
+    assert got["Pamela Price"] == "person" and got["Alameda County"] == "place"
+
+
+def test_and_joins_one_name_but_not_two() -> None:
+    got = kinds("x", "The National Oceanic and Atmospheric Administration (NOAA) warned Israel and Egypt.")
+    assert got["National Oceanic and Atmospheric Administration"] == "organisation"
+    assert {"Israel", "Egypt"} <= set(got)
+
+
+def test_words_in_capitals_that_the_text_writes_in_lower_case_are_not_acronyms() -> None:
+    got = kinds("x", "THREE decades ago the NATO summit met. Only three members came.")
+    assert "THREE" not in got and "NATO" in got
+
+
+def test_places_the_gazetteer_lacks_get_their_kind_from_the_text() -> None:
+    got = kinds("x", "Rains hit Sindh province. Sindh asked for help. Farmers on the Indus River fled.")
+    assert got["Sindh"] == "place" and got["Indus River"] == "place"
+    got = kinds("x", "Floods reached the province of Punjab, where Punjab officials met. Mr Indus spoke.")
+    assert got["Punjab"] == "place" and got.get("Indus") != "place"
