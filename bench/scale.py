@@ -262,6 +262,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     ap.add_argument("--embeddings", choices=["none", "static", "minilm"], help="stories.embeddings")
     ap.add_argument("--dir", type=Path, help="where the index file goes (default: a temporary directory)")
+    ap.add_argument("--seed", type=int, default=7, help="the stream's random seed (7 in the docs)")
     ap.add_argument("--json", action="store_true")
     args = ap.parse_args(argv)
     if not CORPUS.exists():
@@ -281,6 +282,7 @@ def main(argv: list[str] | None = None) -> int:
         headline_only=args.headline_only,
         full_share=args.full_share,
         shared_bodies=args.shared_bodies,
+        seed=args.seed,
     )
     results: dict[str, object] = {
         "history": args.history,

@@ -36,6 +36,7 @@ from newswatch.embeddings import Embedder
 from newswatch.entities.names import entity_key, extract_names
 from newswatch.records import Article, StoryAssignment, StoryMerge, stable_id
 from newswatch.settings import StorySettings
+from newswatch.stories.counts import conflicting_counts, counts_of
 from newswatch.stories.generic import generic_words
 from newswatch.stories.roles import conflicting_roles, role_holders
 from newswatch.stories.when import TextTime, When, gap_hours, text_time
@@ -57,6 +58,16 @@ STORY_ROLES = 16
 # score is multiplied by this (a minister and her successor, the same club's two coaches). Two
 # accounts of one event rarely score above 0.7, so this keeps such a pair under the 0.30 threshold.
 ROLE_CONFLICT = 0.4
+# The same thing counted with other figures ("seven dead" against "forty dead"): weaker than a role,
+# since a toll rises within one event; it tips a look-alike under the threshold, not a close account.
+COUNT_CONFLICT = 0.7
+STORY_COUNTS = 16
+# Both sides name at least MIN_APART_NAMES people, places or organisations and share none of them:
+# two accounts of one event nearly always share a name, two events on one subject need not (a day
+# with hundreds of stories on one subject joined them on its words alone). Chosen on dev half A
+# (0.8 against 0.6 and 1.0; docs/benchmarks.md), mild because an outlet may quote other people.
+NAMES_APART = 0.8
+MIN_APART_NAMES = 2
 # Below this many body words an article is a headline (and summary): it is scored as one.
 HEADLINE_WORDS = 40
 # Candidate stories per article are found through its rarest terms and names.
@@ -169,6 +180,9 @@ class TextFeatures:
     numbers: set[str]
     time: TextTime = field(default_factory=TextTime)  # its dateline and stated dates
     roles: dict[str, frozenset[str]] = field(default_factory=dict)  # role -> surnames (stories.roles)
+    counts: dict[str, frozenset[str]] = field(
+        default_factory=dict
+    )  # counted word -> figures (stories.counts)
 
 
 def text_features(article: Article) -> TextFeatures:
@@ -187,6 +201,7 @@ def text_features(article: Article) -> TextFeatures:
         numbers=numbers_of(f"{article.title}\n{body}"),
         time=text_time(article.title, body),
         roles=role_holders(f"{article.title}.\n{body}"),
+        counts=counts_of(f"{article.title}.\n{body}"),
     )
 
 
@@ -212,6 +227,7 @@ class StoryFeatures:
     # Its time as matching sees it: published, else what the text says (newswatch.stories.when).
     when: When | None = None
     roles: dict[str, frozenset[str]] = field(default_factory=dict)
+    counts: dict[str, frozenset[str]] = field(default_factory=dict)
 
     @classmethod
     def of(cls, article: Article, story_id: str, text: TextFeatures | None = None) -> StoryFeatures:
@@ -231,6 +247,7 @@ class StoryFeatures:
             title=article.title,
             when=When(article.published_at, article.event_time, text.time),
             roles=text.roles,
+            counts=text.counts,
         )
 
     def time(self) -> When:
@@ -263,6 +280,7 @@ class Story:
     founder: When | None = None
     roles: dict[str, set[str]] = field(default_factory=dict)  # role -> its holders' surnames
     name_words: set[str] = field(default_factory=set)  # folded words of its names (for roles)
+    counts: dict[str, set[str]] = field(default_factory=dict)  # counted word -> figures stated
 
     def gap_hours(self, when: When) -> float:
         """Hours between an article's time and this story's (0 when compatible)."""
@@ -364,6 +382,9 @@ class StoryIndex:
                 if role in story.roles or len(story.roles) < STORY_ROLES:
                     story.roles.setdefault(role, set()).update(holders)
             story.name_words.update(_name_words(features.entities.values()))
+        for unit, values in features.counts.items():
+            if unit in story.counts or len(story.counts) < STORY_COUNTS:
+                story.counts.setdefault(unit, set()).update(values)
         if features.vector is not None:
             vec = features.vector
             story.embedding = vec.copy() if story.embedding is None else story.embedding + vec
@@ -530,6 +551,18 @@ class StoryIndex:
         )
         if conflicts:
             total *= ROLE_CONFLICT
+        names_apart = not shared_names and len(ea) >= MIN_APART_NAMES <= len(story.entities)
+        if names_apart:
+            total *= NAMES_APART
+        other_counts = (
+            conflicting_counts(
+                new.counts, story.counts, _figures(new.numbers, new.counts), _story_figures(story)
+            )
+            if new.counts and story.counts
+            else []
+        )
+        if other_counts:
+            total *= COUNT_CONFLICT
         when = new.time()
         gap = story.gap_hours(when)
         window_h = self.settings.window_days * 24
@@ -555,6 +588,13 @@ class StoryIndex:
                 f"{r}: {', '.join(sorted(new.roles[r]))}, not {', '.join(sorted(story.roles[r]))}"
                 for r in conflicts
             ]
+        if names_apart:  # both name people or places, none in common
+            evidence["no_shared_names"] = True
+        if other_counts:  # "killed: 7, not 40"
+            evidence["other_counts"] = [
+                f"{u}: {', '.join(sorted(new.counts[u]))}, not {', '.join(sorted(story.counts[u]))}"
+                for u in other_counts
+            ]
         if when.at is None:  # say what its time was read from: a dateline, stated dates, or nothing
             evidence["time"] = when.kind()
         if similar is not None:
@@ -576,6 +616,8 @@ class StoryIndex:
         for role, holders in other.roles.items():
             keep.roles.setdefault(role, set()).update(holders)
         keep.name_words |= other.name_words
+        for unit, values in other.counts.items():
+            keep.counts.setdefault(unit, set()).update(values)
         keep.size += other.size
         keep.stamp = -1
         keep.terms.update(other.terms)
@@ -597,6 +639,18 @@ class StoryIndex:
     def drain_merges(self) -> list[StoryMerge]:
         out, self.merges = self.merges, []
         return out
+
+
+def _figures(numbers: Iterable[str], counts: Mapping[str, Iterable[str]]) -> set[str]:
+    """Every figure a side states: its numbers and its counts' figures ("seven" as "7")."""
+    out = set(numbers)
+    for values in counts.values():
+        out.update(values)
+    return out
+
+
+def _story_figures(story: Story) -> set[str]:
+    return _figures(story.numbers, story.counts)
 
 
 def _older(a: Story, b: Story) -> tuple[Story, Story]:
