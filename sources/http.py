@@ -52,6 +52,9 @@ from newswatch.sources.decoding import DecodingFailed, decoded_chunks
 from newswatch.sources.transport import deadline, getaddrinfo_ips, literal_ip, pinned_transport
 
 REDIRECT_CODES = {301, 302, 303, 307, 308}
+# Retry jitter draws from its own generator: fetch threads never move the global `random` state
+# that a user's program (or a test framework) seeds and reads.
+_JITTER = random.Random()
 
 
 class DeadlinePassed(TransientFetchError):
@@ -301,7 +304,7 @@ class Fetcher:
             return exc.retry_after if exc.retry_after <= cap else None
         base = self.settings.retry_base_delay * (2**attempt)
         # "Equal jitter": half fixed, half random, so retries of many sources spread out.
-        return min(cap, base / 2 + random.uniform(0, base / 2))
+        return min(cap, base / 2 + _JITTER.uniform(0, base / 2))
 
     # -- one attempt: redirects, safety, robots, politeness, the capped body ----------------------
 
