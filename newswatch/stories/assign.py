@@ -290,6 +290,20 @@ class Story:
         return self.span_last is not None
 
 
+@dataclass(frozen=True, slots=True)
+class Probe:
+    """An article's side of scoring (``StoryIndex.probe``): its weights, its time, and the figures
+    and name words the conflict checks read, computed once for all its candidate stories."""
+
+    features: StoryFeatures
+    vector: dict[str, float]  # StoryIndex.query_vector
+    names_idf: dict[str, float]  # entity key -> IDF
+    names_total: float
+    when: When
+    figures: set[str]  # _figures of its numbers and counts (empty without counts)
+    name_words: set[str]  # folded words of its names (empty without roles)
+
+
 class StoryIndex:
     """Open stories within reach of new articles, an inverted index over them, and IDF statistics."""
 
@@ -473,25 +487,30 @@ class StoryIndex:
 
     def candidates(self, features: StoryFeatures) -> list[Story]:
         """Open stories that share the article's rarest terms or names, best-sharing first."""
+        return [story for story, _ in self.reachable(features, features.time())]
+
+    def reachable(self, features: StoryFeatures, when: When) -> list[tuple[Story, float]]:
+        """``candidates`` with each one's hours apart from the article (``Story.gap_hours``)."""
         window_h = self.settings.window_days * 24
-        when = features.time()
         probes = self._rarest(features.terms)
         probes += [f"@{k}" for k in features.entities]
-        hits: Counter[str] = Counter()
+        hits: dict[str, float] = {}
+        get, postings = hits.get, self._postings
         for key in probes:
-            posting = self._postings.get(key, ())
+            posting = postings.get(key, ())
             if len(posting) > MAX_POSTING:  # a word that many open stories use tells none apart
                 continue
             w = self.idf(key)
             for sid in posting:
-                hits[sid] += w  # type: ignore[assignment]
+                hits[sid] = get(sid, 0) + w
         out = []
         # Ties broken by id, not by set order (which varies with the process's hash seed), so a
         # re-ingest in another process picks the same candidates.
-        for sid, _ in heapq.nsmallest(MAX_CANDIDATES, hits.items(), key=lambda kv: (-kv[1], kv[0])):
+        for _, sid in heapq.nsmallest(MAX_CANDIDATES, [(-w, sid) for sid, w in hits.items()]):
             story = self.stories[sid]
-            if story.gap_hours(when) <= window_h:
-                out.append(story)
+            gap = story.gap_hours(when)
+            if gap <= window_h:
+                out.append((story, gap))
         return out
 
     def _story_norms(self, story: Story) -> tuple[float, float]:
@@ -507,6 +526,24 @@ class StoryIndex:
             story.stamp = self._n
         return story.norm, story.ent_total
 
+    def probe(
+        self,
+        new: StoryFeatures,
+        vector: dict[str, float] | None = None,
+        names_idf: dict[str, float] | None = None,
+    ) -> Probe:
+        """The article's side of ``score``, computed once for all the stories it is scored against."""
+        ea = names_idf if names_idf is not None else {k: self.idf(f"@{k}") for k in new.entities}
+        return Probe(
+            new,
+            vector if vector is not None else self.query_vector(new),
+            ea,
+            sum(ea.values()),
+            new.time(),
+            _figures(new.numbers, new.counts) if new.counts else set(),
+            _name_words(new.entities.values()) if new.roles else set(),
+        )
+
     def score(
         self,
         new: StoryFeatures,
@@ -518,23 +555,35 @@ class StoryIndex:
     ) -> tuple[float, dict[str, object]]:
         """Similarity in [0, 1] of an article to a story, and the evidence behind it.
 
-        ``vector`` (``query_vector``) and ``names_idf`` are the article's weights, computed once per
-        article by callers that score many stories; with ``explain=False`` the evidence is left
-        empty (the same score, cheaper: callers explain only the story they pick).
+        ``vector`` (``query_vector``) and ``names_idf`` are the article's weights; callers that score
+        many stories make a ``probe`` once and call ``score_probe``.
         """
-        a = vector if vector is not None else self.query_vector(new)
+        return self.score_probe(self.probe(new, vector, names_idf), story, explain=explain)
+
+    def score_probe(
+        self, p: Probe, story: Story, *, explain: bool = True, gap: float | None = None
+    ) -> tuple[float, dict[str, object]]:
+        """``score`` from the article's probe; ``gap`` is the story's hours apart when known. With
+        ``explain=False`` the evidence is left empty: the same score, cheaper (callers explain only
+        the story they pick)."""
+        new, a, ea = p.features, p.vector, p.names_idf
         norm, ent_total = self._story_norms(story)
         tf = story.tf
-        products = {t: v * tf[t] / norm for t, v in a.items() if t in tf}
-        lexical = sum(products.values())
-        ea = names_idf if names_idf is not None else {k: self.idf(f"@{k}") for k in new.entities}
-        shared_names = sorted((k for k in ea if k in story.entities), key=lambda k: -ea[k])
+        if explain:
+            products = {t: v * tf[t] / norm for t, v in a.items() if t in tf}
+            lexical = sum(products.values())
+        else:  # the same sum, in the same order, without the dict
+            lexical = sum([v * tf[t] / norm for t, v in a.items() if t in tf])
+        entities = story.entities
+        shared_names = [k for k in ea if k in entities]
+        if len(shared_names) > 1:
+            shared_names.sort(key=lambda k: -ea[k])
         # Relative to the side that names fewer: a short account names fewer people and places.
-        smaller = min(sum(ea.values()), ent_total)
+        smaller = min(p.names_total, ent_total)
         names = sum(ea[k] for k in shared_names) / smaller if smaller else 0.0
         names *= min(1.0, len(shared_names) / MIN_SHARED_NAMES)
         # Headlines often name nobody we can recognise: then terms alone decide.
-        total = (1 - ENTITY_WEIGHT) * lexical + ENTITY_WEIGHT * names if ea and story.entities else lexical
+        total = (1 - ENTITY_WEIGHT) * lexical + ENTITY_WEIGHT * names if ea and entities else lexical
         similar = None
         if new.headline and new.vector is not None and story.embedding is not None:
             similar = float(new.vector @ story.embedding) / story.embedding_norm
@@ -545,7 +594,7 @@ class StoryIndex:
         if shared_numbers:
             total += NUMBER_BONUS * min(2, len(shared_numbers))
         conflicts = (
-            conflicting_roles(new.roles, story.roles, story.name_words, _name_words(new.entities.values()))
+            conflicting_roles(new.roles, story.roles, story.name_words, p.name_words)
             if new.roles and story.roles
             else []
         )
@@ -555,16 +604,15 @@ class StoryIndex:
         if names_apart:
             total *= NAMES_APART
         other_counts = (
-            conflicting_counts(
-                new.counts, story.counts, _figures(new.numbers, new.counts), _story_figures(story)
-            )
+            conflicting_counts(new.counts, story.counts, p.figures, _story_figures(story))
             if new.counts and story.counts
             else []
         )
         if other_counts:
             total *= COUNT_CONFLICT
-        when = new.time()
-        gap = story.gap_hours(when)
+        when = p.when
+        if gap is None:
+            gap = story.gap_hours(when)
         window_h = self.settings.window_days * 24
         total *= 1.0 - TIME_DECAY * min(1.0, gap / window_h)
         if not explain:
@@ -713,24 +761,24 @@ def assign_stories(
         feats.vector = vectors.get(art.article_id)  # pooled into its story whatever its length
         headline = feats.headline = art.word_count < HEADLINE_WORDS
         threshold, merge_at = thresholds(cfg, headline=headline, embedded=feats.vector is not None)
-        scored = []
-        candidates = index.candidates(feats)
+        scored: list[tuple[float, dict[str, object], Story]] = []
+        when = feats.time()
+        candidates = index.reachable(feats, when)
         if candidates:  # its weights only score it against stories: the first of a story skips them
-            vector = index.query_vector(feats)
-            names_idf = {k: index.idf(f"@{k}") for k in feats.entities}
+            probe = index.probe(feats)
             scored = sorted(
-                ((*index.score(feats, s, vector, names_idf, explain=False), s) for s in candidates),
+                ((*index.score_probe(probe, s, explain=False, gap=g), s) for s, g in candidates),
                 key=lambda x: (-x[0], x[2].story_id),
             )
             # the evidence of the one story the article is placed by
-            scored[0] = (*index.score(feats, scored[0][2], vector, names_idf), scored[0][2])
+            scored[0] = (*index.score_probe(probe, scored[0][2]), scored[0][2])
         if scored and scored[0][0] >= threshold and not scored[0][1].get("only_common_words"):
             score, evidence, story = scored[0]
             if (
                 len(scored) > 1
                 and scored[1][0] >= merge_at
                 and score >= merge_at
-                and not index.score(feats, scored[1][2], vector, names_idf)[1].get("only_common_words")
+                and not index.score_probe(probe, scored[1][2])[1].get("only_common_words")
             ):
                 keep, other = _older(story, scored[1][2])
                 index.merge(keep, other, art.article_id, scored[1][0])
