@@ -11,7 +11,8 @@ Beside it, the same task with the signature the flow had before (the run's whole
 indexes as parameters), which Prefect walked item by item.
 
 ``share``: a run of N generated articles (text files) through the flow and through the plain path
-(``run_locally``, the same driver without Prefect), alternating, each on a fresh warehouse, both
+(``run_locally``, the same driver without Prefect, the day's digest included as ``newswatch ingest
+--no-prefect`` writes it and as the flow's digest task does), alternating, each on a fresh warehouse, both
 against one temporary Prefect server started once (its start-up excluded). The orchestration share is
 (flow - plain) / flow.
 
@@ -109,7 +110,7 @@ def bench_tasks(sizes: list[int], batch: int, tasks: int) -> dict[str, Any]:
         timed.inner = 0.0
         t = time.perf_counter()
         for c in chunks:
-            load_task("r_bench", c)
+            load_task("r_bench", [c])
         after = (time.perf_counter() - t - timed.inner) / len(chunks)
         t = time.perf_counter()
         for c in chunks[:3]:
@@ -161,6 +162,7 @@ def bench_share(n: int, repeat: int) -> dict[str, Any]:
     _prefect_env(work / "prefect")
     from prefect.testing.utilities import prefect_test_harness
 
+    from newswatch.digest.deliver import today_in
     from newswatch.driver.runs import ad_hoc_sources, run_locally
     from newswatch.flows import newswatch_run
     from newswatch.settings import load_settings
@@ -182,7 +184,8 @@ def bench_share(n: int, repeat: int) -> dict[str, Any]:
                         settings = settings.model_copy(
                             update={"sources": ad_hoc_sources([str(work / "news")])}
                         )
-                        run_locally(settings, command="ingest")
+                        # as `newswatch ingest --no-prefect` runs it: the flow's stages, the digest too
+                        run_locally(settings, command="ingest", digest_day=today_in(settings.digest.timezone))
                     if i > 0:
                         times[kind].append(time.perf_counter() - t)
             load.append(os.getloadavg()[0])

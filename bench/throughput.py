@@ -58,8 +58,8 @@ def flow_for(runner: Any) -> Any:
             reads = [read_source_task.submit(job, spec) for spec in run.specs]
             extractions: list[Any] = []
             for future in reads:
-                extractions.extend(extract_task.submit(chunk, options) for chunk in future.result().chunks)
-            articles: int = sum(len(f.result().keys) for f in extractions)
+                extractions.extend(extract_task.submit([chunk], options) for chunk in future.result().chunks)
+            articles: int = sum(len(e.keys) for f in extractions for e in f.result())
             seconds = time.perf_counter() - t0
         return {"articles": articles, "seconds": seconds, "chunks": len(extractions)}
 

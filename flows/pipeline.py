@@ -1,8 +1,12 @@
 """The main flow: every source, every stage, today's digest. Wiring only.
 
-One task per source read, per batch of documents extracted, per batch of articles loaded (in
-event-time order, one transaction each), and one for the digest. Reads retry only on transient
-errors; nothing else retries, because a parse or constraint error will not go away by itself.
+One task per source read, per group of staged chunks of documents extracted, per group of batches
+of articles loaded (in event-time order, one transaction per batch), and one for the digest. A task
+run costs tens of milliseconds of Prefect's own work whatever it carries, so a task covers up to
+``TASK_GROUP`` batches: a 1,000-article run is four task runs, and a large run's tasks stay a
+fraction of its work. On a runner whose tasks run in other processes (Dask), each chunk is a task of
+its own, the unit the cluster spreads. Reads retry only on transient errors; nothing else retries,
+because a parse or constraint error will not go away by itself.
 """
 
 from __future__ import annotations
@@ -35,12 +39,18 @@ from newswatch.driver.runs import (
     open_run,
     write_atomically,
 )
+from newswatch.driver.stages import batches
 from newswatch.driver.staging import Ref
 from newswatch.errors import SourceError
 from newswatch.settings import Settings, SourceSpec, load_settings
 from newswatch.warehouse.db import connect, query
 
-__all__ = ["ad_hoc_sources", "newswatch_run", "write_atomically"]
+__all__ = ["TASK_GROUP", "ad_hoc_sources", "newswatch_run", "write_atomically"]
+
+# Batches (of `[warehouse] batch_size` documents or articles) per extract or load task. Each batch
+# still goes through on its own (read from staging, extracted, loaded in its own transaction), so
+# memory follows the batch, not the group.
+TASK_GROUP = 10
 
 
 def _transient(task: Any, task_run: Any, state: Any) -> bool:
@@ -72,13 +82,14 @@ def read_source_task(job: ReadJob, spec: SourceSpec) -> SourceRead:
 
 
 @task(name="extract", cache_policy=NO_CACHE)
-def extract_task(chunk: Ref, options: ExtractOptions) -> Extracted:
-    return extract_chunk(chunk, options)
+def extract_task(chunks: Sequence[Ref], options: ExtractOptions) -> list[Extracted]:
+    return [extract_chunk(chunk, options) for chunk in chunks]
 
 
 @task(name="process-and-load", cache_policy=NO_CACHE)
-def load_task(run_id: str, batch: Sequence[Key]) -> BatchResult:
-    return active(run_id).load(batch)
+def load_task(run_id: str, group: Sequence[Sequence[Key]]) -> list[BatchResult]:
+    run = active(run_id)
+    return [run.load(batch) for batch in group]
 
 
 @task(name="digest", cache_policy=NO_CACHE)
@@ -133,7 +144,8 @@ def _run_stages(run: Run, logger: Any) -> None:
     run.context()  # the HTTP client and web state, made once before the reads share them
     # Threads share the run's context; any other runner's tasks may run in other processes.
     runner = getattr(get_run_context(), "task_runner", None)
-    job = run.read_job(in_process=isinstance(runner, ThreadPoolTaskRunner))
+    in_process = isinstance(runner, ThreadPoolTaskRunner)
+    job = run.read_job(in_process=in_process)
     reads = [read_source_task.submit(job, spec) for spec in run.specs]
     options = run.extract_options()
     extractions: list[Any] = []  # futures of extract tasks
@@ -145,11 +157,14 @@ def _run_stages(run: Run, logger: Any) -> None:
             run.read_failed(spec, exc)
             continue
         run.add_read(result)
-        extractions.extend(extract_task.submit(chunk, options) for chunk in result.chunks)
+        group = TASK_GROUP if in_process else 1
+        extractions.extend(extract_task.submit(chunks, options) for chunks in batches(result.chunks, group))
     for future in extractions:  # in reading order: the last read of an article wins, as in run_all
-        run.add_extracted(future.result())
-    for batch in run.plan():
-        run.count(load_task(run.stats.run_id, batch))
+        for extracted in future.result():
+            run.add_extracted(extracted)
+    for group in batches(run.plan(), TASK_GROUP):
+        for result in load_task(run.stats.run_id, group):
+            run.count(result)
     run.finish()
 
 

@@ -41,12 +41,15 @@ def test_flow_runs_the_seeds_twice_with_identical_results(
 
 @pytest.mark.slow
 def test_flow_and_plain_path_give_the_same_warehouse(
-    prefect_harness: None, tmp_path: Path, seeds_dir: Path
+    prefect_harness: None, tmp_path: Path, seeds_dir: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """The flow and ``--no-prefect`` run one driver: the same ids, stories, copies and hashes."""
+    """The flow and ``--no-prefect`` run one driver: the same ids, stories, copies and hashes,
+    with the flow's tasks each covering a group of batches."""
     from nwtest import FIXTURES, run_plain
 
-    from newswatch.flows import newswatch_run
+    from newswatch.flows import newswatch_run, pipeline
+
+    monkeypatch.setattr(pipeline, "TASK_GROUP", 2)  # groups that split, on a run this small
 
     pages = tmp_path / "pages"
     pages.mkdir()
@@ -64,6 +67,13 @@ def test_flow_and_plain_path_give_the_same_warehouse(
         config.write_text(config.read_text().replace("[warehouse]", "[warehouse]\nbatch_size = 7"))
         if kind == "flow":
             assert newswatch_run(config=str(config))["status"] == "completed"
+            # seeds: 1 chunk; pages: 30 documents in 5 chunks of 7; 32 articles in 5 batches
+            assert _task_runs(folder / "nw.duckdb") == {
+                "read-source": 2,
+                "extract": 1 + 3,
+                "process-and-load": 3,
+                "digest": 1,
+            }
         else:
             run_plain(config)
         conn = duckdb.connect(str(folder / "nw.duckdb"), read_only=True)
@@ -74,3 +84,19 @@ def test_flow_and_plain_path_give_the_same_warehouse(
         )
         conn.close()
     assert len(dumps[0]) >= 30 and dumps[0] == dumps[1]
+
+
+def _task_runs(db: Path) -> dict[str, int]:
+    """How many task runs of each name the warehouse's one flow run had, from Prefect's API."""
+    from collections import Counter
+    from uuid import UUID
+
+    from prefect.client.orchestration import get_client
+    from prefect.client.schemas.filters import FlowRunFilter, FlowRunFilterId
+
+    conn = duckdb.connect(str(db), read_only=True)
+    (flow_run_id,) = conn.execute("SELECT flow_run_id FROM runs").fetchone() or (None,)
+    conn.close()
+    with get_client(sync_client=True) as client:
+        runs = client.read_task_runs(flow_run_filter=FlowRunFilter(id=FlowRunFilterId(any_=[UUID(flow_run_id)])))
+    return dict(Counter(r.name.rsplit("-", 1)[0] for r in runs))

@@ -15,7 +15,7 @@ from newswatch.driver.runs import ExtractOptions, Key
 from newswatch.driver.staging import Ref
 from newswatch.settings import SourceSpec
 
-# What a task may receive: ids, a source, a staged chunk's reference, a batch of article keys, and
+# What a task may receive: ids, a source, staged chunks' references, batches of article keys, and
 # what a task in another process needs to read (ReadJob: the settings, the staging area, a reference
 # to the staged web state; its size is the configuration's, never the run's).
 SMALL = {
@@ -29,6 +29,11 @@ SMALL = {
     ReadJob,
     typing.Sequence[Key],
     collections.abc.Sequence[Key],
+    # A task's group of chunks or batches: at most TASK_GROUP of them, whatever the run's size.
+    typing.Sequence[Ref],
+    collections.abc.Sequence[Ref],
+    typing.Sequence[typing.Sequence[Key]],
+    collections.abc.Sequence[collections.abc.Sequence[Key]],
 }
 
 
