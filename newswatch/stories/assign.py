@@ -567,8 +567,9 @@ class StoryIndex:
         ``explain=False`` the evidence is left empty: the same score, cheaper (callers explain only
         the story they pick)."""
         new, a, ea = p.features, p.vector, p.names_idf
-        norm, ent_total = self._story_norms(story)
-        tf = story.tf
+        if story.stamp < 0 or self._n > story.stamp * 1.2 + 20:
+            self._story_norms(story)
+        norm, ent_total, tf = story.norm, story.ent_total, story.tf
         if explain:
             products = {t: v * tf[t] / norm for t, v in a.items() if t in tf}
             lexical = sum(products.values())
@@ -766,7 +767,9 @@ def assign_stories(
         candidates = index.reachable(feats, when)
         if candidates:  # its weights only score it against stories: the first of a story skips them
             probe = index.probe(feats)
-            scored = sorted(
+            # the best two (the second decides a merge), ties by id
+            scored = heapq.nsmallest(
+                2,
                 ((*index.score_probe(probe, s, explain=False, gap=g), s) for s, g in candidates),
                 key=lambda x: (-x[0], x[2].story_id),
             )
