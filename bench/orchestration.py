@@ -10,11 +10,12 @@ articles in the run. The task's own work (reading its staged batch) is timed ins
 Beside it, the same task with the signature the flow had before (the run's whole extraction and its
 indexes as parameters), which Prefect walked item by item.
 
-``share``: a run of N generated articles (text files) through the flow and through the plain path
-(``run_locally``, the same driver without Prefect, the day's digest included as ``newswatch ingest
---no-prefect`` writes it and as the flow's digest task does), alternating, each on a fresh warehouse, both
-against one temporary Prefect server started once (its start-up excluded). The orchestration share is
-(flow - plain) / flow.
+``share``: a run of N generated articles (text files) through the flow as ``newswatch ingest`` runs
+it (no flow-run heartbeats), through the flow with Prefect's heartbeats (as deployments run it), and
+through the plain path (``run_locally``, the same driver without Prefect, the day's digest included
+as ``newswatch ingest --no-prefect`` writes it and as the flow's digest task does), in turn, each on
+a fresh warehouse, all against one temporary Prefect server started once (its start-up excluded).
+The orchestration share is (flow - plain) / flow, from the medians.
 
 ``memory``: the peak RSS of the process running the plain path over N generated articles: the
 documents and extracted articles wait on disk (``newswatch.driver.staging``), so it should follow
@@ -42,6 +43,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from contextlib import nullcontext
 from pathlib import Path
 from typing import Any
 
@@ -165,19 +167,23 @@ def bench_share(n: int, repeat: int) -> dict[str, Any]:
     from newswatch.digest.deliver import today_in
     from newswatch.driver.runs import ad_hoc_sources, run_locally
     from newswatch.flows import newswatch_run
+    from newswatch.flows.runners import from_command_line
     from newswatch.settings import load_settings
 
     _write_articles(work / "news", headlines, n)
-    times: dict[str, list[float]] = {"flow": [], "plain": []}
+    kinds = ("flow", "flow-heartbeats", "plain")
+    times: dict[str, list[float]] = {k: [] for k in kinds}
     try:
         with prefect_test_harness(server_startup_timeout=120):
             load = [os.getloadavg()[0]]
-            for i in range(repeat + 1):  # the first pair warms the pool and the server
-                for kind in ("flow", "plain") if i % 2 == 0 else ("plain", "flow"):
+            for i in range(repeat + 1):  # the first round warms the pool and the server
+                for kind in kinds[i % 3 :] + kinds[: i % 3]:  # each kind first in turn
                     db = work / f"{kind}{i}.duckdb"
                     t = time.perf_counter()
-                    if kind == "flow":
-                        summary = newswatch_run(db=str(db), inputs=[str(work / "news")])
+                    if kind.startswith("flow"):
+                        # as `newswatch ingest` runs it (no heartbeats), or as a deployment does
+                        with nullcontext() if kind == "flow-heartbeats" else from_command_line():
+                            summary = newswatch_run(db=str(db), inputs=[str(work / "news")])
                         assert summary["status"] == "completed", summary
                     else:
                         settings = load_settings(None, db=db)
@@ -191,9 +197,10 @@ def bench_share(n: int, repeat: int) -> dict[str, Any]:
             load.append(os.getloadavg()[0])
     finally:
         shutil.rmtree(work, ignore_errors=True)
-    flow_s, plain_s = statistics.median(times["flow"]), statistics.median(times["plain"])
-    out = {"articles": n, "flow_s": times["flow"], "plain_s": times["plain"], "load": load}
-    out["share"] = (flow_s - plain_s) / flow_s
+    med = {k: statistics.median(v) for k, v in times.items()}
+    out: dict[str, Any] = {"articles": n, **{f"{k}_s": v for k, v in times.items()}, "load": load}
+    out["share"] = (med["flow"] - med["plain"]) / med["flow"]
+    out["share_with_heartbeats"] = (med["flow-heartbeats"] - med["plain"]) / med["flow-heartbeats"]
     print(out, flush=True)
     return out
 

@@ -10,6 +10,8 @@ That is why a Dask run and a threaded run of the same inputs give the same wareh
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from prefect import Flow
@@ -61,3 +63,22 @@ def configured_run(settings: Settings) -> Flow[..., dict[str, Any]]:
     if settings.runner.kind == "threads" and settings.runner.max_workers == 8:
         return newswatch_run  # the flow's own default: nothing to copy
     return newswatch_run.with_options(task_runner=task_runner_for(settings.runner))
+
+
+@contextmanager
+def from_command_line() -> Iterator[None]:
+    """Flow runs started by a command (``newswatch run`` / ``ingest``) send no heartbeats, unless
+    ``PREFECT_FLOWS_HEARTBEAT_FREQUENCY`` is set (environment or Prefect profile).
+
+    Heartbeats let a server's automation mark a run crashed when the machine running it dies; a
+    command reports its own failure to the person who typed it. And Prefect ends a flow run by
+    waiting for its heartbeat thread's next one-second tick: 0 to 1 s, 0.5 s on average, added to
+    every run (docs/benchmarks.md). Deployments and ``newswatch serve`` keep Prefect's heartbeats.
+    """
+    from prefect.settings import PREFECT_FLOWS_HEARTBEAT_FREQUENCY, get_current_settings, temporary_settings
+
+    if "heartbeat_frequency" in get_current_settings().flows.model_fields_set:
+        yield  # the user's choice
+        return
+    with temporary_settings({PREFECT_FLOWS_HEARTBEAT_FREQUENCY: None}):
+        yield

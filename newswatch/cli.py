@@ -123,12 +123,13 @@ def _run_flow(
     if no_prefect:
         summary = _run_plain(settings, inputs)
     else:
-        from newswatch.flows.runners import configured_run
+        from newswatch.flows.runners import configured_run, from_command_line
 
         # On the task runner [runner] names (threads by default, or Dask).
-        summary = configured_run(settings)(
-            config=str(config) if config else None, db=str(db) if db else None, inputs=inputs
-        )
+        with from_command_line():
+            summary = configured_run(settings)(
+                config=str(config) if config else None, db=str(db) if db else None, inputs=inputs
+            )
     _print_summary(summary)
     if summary.get("status") != "completed":
         raise typer.Exit(code=1)
