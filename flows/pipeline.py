@@ -157,14 +157,16 @@ def _run_stages(run: Run, logger: Any) -> None:
             run.read_failed(spec, exc)
             continue
         run.add_read(result)
-        group = TASK_GROUP if in_process else 1
-        extractions.extend(extract_task.submit(chunks, options) for chunks in batches(result.chunks, group))
+        per_task = TASK_GROUP if in_process else 1  # on Dask a chunk is the unit the cluster spreads
+        extractions.extend(
+            extract_task.submit(chunks, options) for chunks in batches(result.chunks, per_task)
+        )
     for future in extractions:  # in reading order: the last read of an article wins, as in run_all
         for extracted in future.result():
             run.add_extracted(extracted)
     for group in batches(run.plan(), TASK_GROUP):
-        for result in load_task(run.stats.run_id, group):
-            run.count(result)
+        for loaded in load_task(run.stats.run_id, group):
+            run.count(loaded)
     run.finish()
 
 
