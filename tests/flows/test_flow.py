@@ -98,5 +98,6 @@ def _task_runs(db: Path) -> dict[str, int]:
     (flow_run_id,) = conn.execute("SELECT flow_run_id FROM runs").fetchone() or (None,)
     conn.close()
     with get_client(sync_client=True) as client:
-        runs = client.read_task_runs(flow_run_filter=FlowRunFilter(id=FlowRunFilterId(any_=[UUID(flow_run_id)])))
+        this_run = FlowRunFilter(id=FlowRunFilterId(any_=[UUID(flow_run_id)]))
+        runs = client.read_task_runs(flow_run_filter=this_run)
     return dict(Counter(r.name.rsplit("-", 1)[0] for r in runs))
