@@ -1,7 +1,7 @@
 """Names: precision and recall of extracted people, organisations and places on hand-labelled pages.
 
     .venv/bin/python bench/names.py [--split all|dev|report] [--show]
-    flock /work/helpers/bench.lock .venv/bin/python bench/names.py --cost
+    .venv/bin/python bench/names.py --cost
 
 The pages are ten of the real news pages in tests/fixtures/news_html (Apache-2.0, from trafilatura's
 tests), chosen by a rule fixed before labelling: every 8th page, in file-name order, of those the

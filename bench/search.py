@@ -24,7 +24,7 @@ Measured (the rest; short, run it at normal priority):
 Latency is a measurement, not a setting: nothing here was tuned on these queries.
 
     PYTHONPATH=$PWD nice python bench/search.py --articles 1000000 --db /tmp/s1m.duckdb --setup-only
-    PYTHONPATH=$PWD flock bench.lock python bench/search.py --articles 1000000 --db /tmp/s1m.duckdb
+    PYTHONPATH=$PWD python bench/search.py --articles 1000000 --db /tmp/s1m.duckdb
 
 Skips cleanly (exit 0 with a note) when the corpus is absent.
 """

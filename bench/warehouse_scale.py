@@ -16,7 +16,7 @@ Two steps, because building the history is set-up, not the measurement:
     PYTHONPATH=$PWD nice -n 19 python bench/warehouse_scale.py build --history 1000000 --dir /tmp/wh1m
     # the measurement, on a copy (the day changes the warehouse)
     rm -rf /tmp/wh1m-day && cp -r /tmp/wh1m /tmp/wh1m-day
-    flock /work/helpers/bench.lock env PYTHONPATH=$PWD python bench/warehouse_scale.py day --day 100000 \
+    PYTHONPATH=$PWD python bench/warehouse_scale.py day --day 100000 \
         --dir /tmp/wh1m-day
 
 ``build`` writes the history through the loader's own batch write (``load_batch``: articles,
@@ -25,7 +25,8 @@ copy index file through ``save_copy_index``, as runs write them. Copies are assi
 history; stories over its last ``window_days`` + 2 days (the only ones a day's run loads: older
 stories are out of the window), older articles carry the stream's own story ids. The history gets
 no topic or entity rows (a day's run never reads them; their tables are then smaller than in a
-real warehouse of that size, so their inserts are if anything a little cheaper here).
+real warehouse of that size, so their inserts are if anything a little cheaper here). Last, the
+history's search index is built in one segment, as ``newswatch reindex`` leaves it.
 
 ``day`` prints each phase's wall time, the peak RSS of the process and of the pool's workers
 (``resource.getrusage``), the load average, and the counts the run recorded. Skips cleanly (exit 0
@@ -60,6 +61,7 @@ from newswatch.settings import Settings
 from newswatch.stories.assign import StoryIndex, assign_stories
 from newswatch.warehouse.db import connect
 from newswatch.warehouse.loader import load_batch
+from newswatch.warehouse.search import refresh_index
 from newswatch.warehouse.state import save_copy_index
 
 DB_NAME = "newswatch.duckdb"
@@ -118,6 +120,9 @@ def build(folder: Path, history: int, seed: int) -> dict[str, Any]:
                 save_copy_index(conn, copies)
             made += len(day)
             print(f"  {made:,} articles, {time.perf_counter() - started:.0f} s", file=sys.stderr, flush=True)
+        # The history's search index, as `newswatch reindex` leaves it (one segment): a day's run
+        # then indexes its own articles only, as in a warehouse that runs have kept up to date.
+        refresh_index(conn, force=True)
         conn.execute("CHECKPOINT")
     finally:
         conn.close()
