@@ -30,10 +30,10 @@ import re
 import zlib
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import lru_cache
-from itertools import chain, pairwise
+from functools import cached_property, lru_cache
+from itertools import accumulate, chain, pairwise
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, cast
 
 import numpy as np
 
@@ -62,6 +62,13 @@ _WORD = re.compile(r"[a-z][a-z0-9'\-]*[a-z0-9]|[a-z]")
 # Whitespace word -> its known token ids (TopicModel.embed_passages), cleared past _WORD_MEMO words.
 _WORD_IDS: dict[str, tuple[int, ...]] = {}
 _WORD_MEMO = 200_000
+# A word the static model's tokenizer (BERT normaliser and pre-tokeniser, WordPiece) would cut into
+# ASCII letter-and-digit runs and single punctuation marks, each then cut by WordPiece from its lower
+# case (``_word_ids``). Brackets are left to the tokenizer: "[UNK]" in a text is its special token.
+# ASCII control characters (which it drops) are not in the class.
+_PIECES = re.compile(r"[A-Za-z0-9]+|[!-/:-@\\^-`{-~‘’“”]")
+_WORDPIECE_MAX = 100  # the tokenizer's max_input_chars_per_word
+_PLAIN = re.compile(r"(?:[A-Za-z0-9]+|[!-/:-@\\^-`{-~‘’“”])+")
 
 
 def words(text: str) -> list[str]:
@@ -73,14 +80,24 @@ def hashed_features(text: str) -> dict[int, str]:
     """Bucket -> the word or word pair of ``text`` that falls in it (words and adjacent pairs)."""
     ws = words(text)
     features = ws + list(map(" ".join, pairwise(ws)))
-    # Reversed, so that of two features in one bucket the first one's word is kept.
-    return dict(zip(map(_bucket, reversed(features)), reversed(features), strict=True))
+    features.reverse()  # so that of two features in one bucket the first one's word is kept
+    if len(_BUCKETS) > _BUCKET_MEMO:
+        _BUCKETS.clear()
+    return dict(zip(map(_BUCKETS.__getitem__, features), features, strict=True))
 
 
-@lru_cache(maxsize=65536)
-def _bucket(feature: str) -> int:
-    # crc32, not hash(): the same bucket in every process, as in training.
-    return zlib.crc32(feature.encode()) % HASH_BUCKETS
+class _Buckets(dict[str, int]):
+    """Feature -> its bucket, computed on first sight (a plain dict's look-up is cheaper than an
+    ``lru_cache`` call, and the classifier looks up some 400 features an article)."""
+
+    def __missing__(self, feature: str) -> int:
+        # crc32, not hash(): the same bucket in every process, as in training.
+        bucket = self[feature] = zlib.crc32(feature.encode()) % HASH_BUCKETS
+        return bucket
+
+
+_BUCKETS = _Buckets()
+_BUCKET_MEMO = 200_000  # features remembered, then forgotten all at once
 
 
 def passages(title: str, deck: str | None, body: str) -> list[str]:
@@ -122,9 +139,8 @@ class Prediction:
         if not self.features:
             return []
         j = self.classes.index(code)
-        buckets = np.fromiter(self.features, dtype=np.int64)
-        w = self.model.word_weights[buckets]
-        pull = w[:, j] - w.mean(axis=1)
+        buckets = np.fromiter(self.features, dtype=np.int64, count=len(self.features))
+        pull = self.model.word_weights[buckets, j] - self.model.word_mean[buckets]
         order = np.argsort(-pull)[:n]
         return [self.features[int(buckets[i])] for i in order if pull[i] > 0]
 
@@ -160,6 +176,12 @@ class TopicModel:
         self.fast = embed is None  # the shipped static model: passages embedded in one pass
         self.embed = embed if embed is not None else _static()
 
+    @cached_property
+    def word_mean(self) -> np.ndarray:
+        """Each word bucket's mean weight over the classes (``Prediction.top_words``), computed
+        once: the same float32 means as taking them of the article's rows."""
+        return self.word_weights.mean(axis=1)
+
     def embed_passages(self, texts: Sequence[str]) -> np.ndarray:
         """``self.embed(texts)``, for the static model from a memo of each word's tokens.
 
@@ -171,22 +193,28 @@ class TopicModel:
         if not self.fast or not texts:
             return self.embed(list(texts))
         tokenizer, vectors, unk = static_parts()
-        split = [t.split() for t in texts]
         memo = _WORD_IDS
-        missing = list({w for ws in split for w in ws if w not in memo})
-        if missing:
-            if len(memo) > _WORD_MEMO:
-                memo.clear()
-            encoded = tokenizer.encode_batch(missing, add_special_tokens=False)
-            for w, enc in zip(missing, encoded, strict=True):
-                memo[w] = tuple(i for i in enc.ids if i != unk)
+        if len(memo) > _WORD_MEMO:
+            memo.clear()
+        split = [t.split() for t in texts]
+        every = list(chain.from_iterable(split))
+        known = list(map(memo.get, every))
+        if None in known:
+            found = _word_ids(
+                list({w for w, i in zip(every, known, strict=True) if i is None}), tokenizer, unk
+            )
+            memo.update(found)
+            known = list(map(found.get, every, known))  # not from the memo: another thread may clear it
+        ids = cast("list[tuple[int, ...]]", known)  # every word's, now
         # One gather and one reduceat over all passages' tokens instead of a sum per passage.
-        per = [list(chain.from_iterable(map(memo.__getitem__, ws))) for ws in split]
-        sizes = np.fromiter(map(len, per), dtype=np.int64, count=len(per))
+        per_word = np.zeros(len(every) + 1, dtype=np.int64)
+        np.cumsum(np.fromiter(map(len, ids), dtype=np.int64, count=len(ids)), out=per_word[1:])
+        ends = np.cumsum(np.fromiter(map(len, split), dtype=np.int64, count=len(split)))
+        sizes = np.diff(per_word[ends], prepend=0)  # tokens per passage
         out = np.zeros((len(texts), vectors.shape[1]), dtype=np.float32)
         has = sizes > 0
         if has.any():
-            flat = np.fromiter(chain.from_iterable(per), dtype=np.int64, count=int(sizes.sum()))
+            flat = np.fromiter(chain.from_iterable(ids), dtype=np.int64, count=int(per_word[-1]))
             out[has] = np.add.reduceat(vectors[flat], (np.cumsum(sizes) - sizes)[has], axis=0)
         norms = np.linalg.norm(out, axis=1, keepdims=True)  # the unit mean is the unit sum
         return out / np.where(norms > 0, norms, 1.0)
@@ -218,6 +246,73 @@ class TopicModel:
         for f in reversed(per):  # the earliest passage's word for a bucket
             features.update(f)
         return Prediction(self.classes, pool(probs), probs, tuple(texts), features, self)
+
+
+def _word_ids(words: list[str], tokenizer: Any, unk: int | None) -> dict[str, tuple[int, ...]]:
+    """Each whitespace word's token ids (the unknown token left out), as ``tokenizer`` gives them.
+
+    Words of ASCII letters, digits and punctuation (and curly quotes), most of English news, are
+    cut here as the tokenizer cuts them (``_PLAIN``, ``_wordpiece``); the rest are tokenized as one
+    text, the words joined by spaces, and each token goes to the word its offset falls in (the
+    tokenizer splits at whitespace first, so no token spans two words). Tokenizing each new word
+    with ``encode_batch`` was most of a cold article's classifier cost (0.75 of ~2.2 ms over the
+    bench pages); a test holds the ways equal.
+    """
+    vocab = _vocabulary(tokenizer)
+    out: dict[str, tuple[int, ...]] = {}
+    rest = []
+    for w in words:
+        i = vocab.get(w.lower()) if w.isascii() and w.isalnum() else None
+        if i is not None:  # most words: one vocabulary entry
+            out[w] = (i,) if i != unk else ()
+        elif _PLAIN.fullmatch(w):
+            ids: list[int] = []
+            for piece in _PIECES.findall(w.lower()):
+                ids.extend(_wordpiece(piece, vocab, unk))
+            out[w] = tuple(i for i in ids if i != unk)
+        else:
+            rest.append(w)
+    if rest:
+        pieces: list[list[int]] = [[] for _ in rest]
+        ends = list(accumulate(len(w) + 1 for w in rest))  # one past each word's last character
+        enc = tokenizer.encode(" ".join(rest), add_special_tokens=False)
+        j = 0
+        for i, (start, _) in zip(enc.ids, enc.offsets, strict=True):
+            while start >= ends[j]:
+                j += 1
+            if i != unk:
+                pieces[j].append(i)
+        out.update(zip(rest, map(tuple, pieces), strict=True))
+    return out
+
+
+def _wordpiece(piece: str, vocab: dict[str, int], unk: int | None) -> list[int]:
+    """WordPiece on one pre-token (lower case): the longest vocabulary entry first, then the longest
+    "##" continuation, and so on; a pre-token that cannot be cut so, or longer than 100
+    characters, is the unknown token, as the tokenizer has it."""
+    i = vocab.get(piece)
+    if i is not None:
+        return [i]
+    n = len(piece)
+    if n > _WORDPIECE_MAX:
+        return [unk] if unk is not None else []
+    ids = []
+    start = 0
+    while start < n:
+        for end in range(n, start, -1):
+            i = vocab.get(piece[start:end] if start == 0 else "##" + piece[start:end])
+            if i is not None:
+                ids.append(i)
+                start = end
+                break
+        else:
+            return [unk] if unk is not None else []
+    return ids
+
+
+@lru_cache(maxsize=2)
+def _vocabulary(tokenizer: Any) -> dict[str, int]:
+    return tokenizer.get_vocab(with_added_tokens=False)
 
 
 def confidence(probs: np.ndarray) -> np.ndarray:

@@ -182,3 +182,33 @@ def test_a_flat_passage_counts_less_than_a_sure_one() -> None:
 def test_passages_embedded_from_the_word_memo_equal_the_embedder(model: topic_model.TopicModel) -> None:
     texts = ["Striker scores twice", "", "Central bank raises rates; inflation climbs", "qzxv blorf"]
     assert np.allclose(model.embed_passages(texts), model.embed(texts), atol=1e-5)
+
+
+def test_word_token_ids_read_from_the_vocabulary_equal_the_tokenizer() -> None:
+    """``_word_ids`` cuts plain words itself (vocabulary look-ups, WordPiece) and tokenizes the rest
+    as one text: each word's ids must be what the tokenizer gives that word alone."""
+    from newswatch.embeddings import static_parts
+
+    tokenizer, _, unk = static_parts()
+    words = [
+        *"Court rules 22: (WSVN) £2,000 São Paraná, “Superminds”, museum’s don't U.S. 60% 3.5bn".split(),
+        *"breaching Radstock, manslaughter. Stormcloaks! hijinks ‘IRISHMAN’ spells—that".split(),
+        *"[UNK] x[UNK]y [PAD] [unused1] ##ing straße İstanbul ÉCOLE naïve ... — '".split(),
+        *"\\x ^_^ `x` qzxvblorf 東京 হয়েছে।".split(),
+        "a\x00b",
+        "A\x7fB",
+        "x" * 101,
+        "ab" * 50,
+        "unbelievably" * 9,
+        "zz’zz“",
+        "[",
+        "]]",
+    ]
+    got = topic_model._word_ids(words, tokenizer, unk)
+    encoded = tokenizer.encode_batch(words, add_special_tokens=False)
+    assert got == {w: tuple(i for i in e.ids if i != unk) for w, e in zip(words, encoded, strict=True)}
+    # The rest tokenized as one text: a word's ids do not depend on its neighbours.
+    assert topic_model._word_ids(["São", "东京", "Paraná,"], tokenizer, unk) == {
+        w: got.get(w, tuple(i for i in tokenizer.encode(w, add_special_tokens=False).ids if i != unk))
+        for w in ("São", "东京", "Paraná,")
+    }
