@@ -209,13 +209,21 @@ def _open(p: Path, read_only: bool, wait: float) -> duckdb.DuckDBPyConnection:
 
 
 def connect(
-    path: str | Path, *, read_only: bool = False, wait: float = READ_WAIT, migrate_schema: bool = True
+    path: str | Path,
+    *,
+    read_only: bool = False,
+    wait: float = READ_WAIT,
+    migrate_schema: bool = True,
+    log_mib: int = 0,
 ) -> duckdb.DuckDBPyConnection:
     """Open (and, for writing, create and migrate) the warehouse at ``path``.
 
     While another process holds it (a run loading a batch), retry for ``wait`` seconds, then raise
     ``WarehouseBusy``. ``migrate_schema=False`` skips the migration check, for a run that already
-    migrated at its start and reopens the warehouse for each batch.
+    migrated at its start and reopens the warehouse for each batch. ``log_mib`` > 0 (a run's batch):
+    closing does not checkpoint; commits leave their changes in the write-ahead log (durable, read
+    by the next connection, readers included) until it passes ``log_mib`` MiB, and the run
+    checkpoints at its end (``[warehouse] checkpoint_mib``).
     """
     _cache_missing_pandas()
     p = Path(path)
@@ -227,6 +235,9 @@ def connect(
     conn = _open(p, False, wait)
     try:
         conn.execute("SET TimeZone = 'UTC'")
+        if log_mib > 0:
+            conn.execute("PRAGMA disable_checkpoint_on_shutdown")
+            conn.execute(f"SET checkpoint_threshold = '{int(log_mib)}MiB'")
         if migrate_schema:
             migrate(conn)
     except BaseException:

@@ -201,9 +201,12 @@ class Run:
     @contextmanager
     def warehouse(self, *, read_only: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
         """The warehouse for one step: opened (waiting out readers, or a writing client), then
-        closed. Read-only for what only reads: readers share the file with it."""
+        closed. Read-only for what only reads: readers share the file with it. Writes stay in the
+        write-ahead log up to ``[warehouse] checkpoint_mib`` until the run's end checkpoints."""
         w = self.settings.warehouse
-        conn = connect(w.path, read_only=read_only, wait=w.write_wait, migrate_schema=False)
+        conn = connect(
+            w.path, read_only=read_only, wait=w.write_wait, migrate_schema=False, log_mib=w.checkpoint_mib
+        )
         try:
             yield conn
         finally:
@@ -453,12 +456,14 @@ def open_run(
             stats.status, stats.finished_at = "failed", utcnow()
             with run.warehouse() as conn:
                 finish_run(conn, stats, error=f"{type(exc).__name__}: {exc}")
+                conn.execute("CHECKPOINT")  # the run's log folded into the file
             raise
         else:
             stats.status, stats.finished_at = "completed", utcnow()
             with run.warehouse() as conn:
                 _refresh_search_index(conn)
                 finish_run(conn, stats)
+                conn.execute("CHECKPOINT")
         finally:
             _active.pop(stats.run_id, None)
             run.close()
