@@ -33,7 +33,8 @@ def test_a_run_leaves_no_log_behind(tmp_path: Path, seeds_dir: Path, checkpoint_
     from nwtest import run_plain
 
     config = write_config(tmp_path, f'[[sources]]\nname = "seeds"\nkind = "files"\npath = "{seeds_dir}"\n')
-    config.write_text(config.read_text().replace("[warehouse]", f"[warehouse]\ncheckpoint_mib = {checkpoint_mib}"))
+    setting = f"[warehouse]\ncheckpoint_mib = {checkpoint_mib}"
+    config.write_text(config.read_text().replace("[warehouse]", setting))
     stats = run_plain(config)
     assert stats.status == "completed" and stats.new == 2
     wal = tmp_path / "nw.duckdb.wal"
