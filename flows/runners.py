@@ -66,6 +66,15 @@ def configured_run(settings: Settings) -> Flow[..., dict[str, Any]]:
 
 
 @contextmanager
+def without_heartbeats() -> Iterator[None]:
+    """Flow runs started inside send no flow-run heartbeats."""
+    from prefect.settings import PREFECT_FLOWS_HEARTBEAT_FREQUENCY, temporary_settings
+
+    with temporary_settings({PREFECT_FLOWS_HEARTBEAT_FREQUENCY: None}):
+        yield
+
+
+@contextmanager
 def from_command_line() -> Iterator[None]:
     """Flow runs started by a command (``newswatch run`` / ``ingest``) send no heartbeats, unless
     ``PREFECT_FLOWS_HEARTBEAT_FREQUENCY`` is set (environment or Prefect profile).
@@ -75,10 +84,10 @@ def from_command_line() -> Iterator[None]:
     waiting for its heartbeat thread's next one-second tick: 0 to 1 s, 0.5 s on average, added to
     every run (docs/benchmarks.md). Deployments and ``newswatch serve`` keep Prefect's heartbeats.
     """
-    from prefect.settings import PREFECT_FLOWS_HEARTBEAT_FREQUENCY, get_current_settings, temporary_settings
+    from prefect.settings import get_current_settings
 
     if "heartbeat_frequency" in get_current_settings().flows.model_fields_set:
         yield  # the user's choice
         return
-    with temporary_settings({PREFECT_FLOWS_HEARTBEAT_FREQUENCY: None}):
+    with without_heartbeats():
         yield
