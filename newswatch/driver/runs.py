@@ -201,8 +201,9 @@ class Run:
     @contextmanager
     def warehouse(self, *, read_only: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
         """The warehouse for one step: opened (waiting out readers, or a writing client), then
-        closed. Read-only for what only reads: readers share the file with it. Writes stay in the
-        write-ahead log up to ``[warehouse] checkpoint_mib`` until the run's end checkpoints."""
+        closed. Read-only for what only reads: readers share the file with it. With ``[warehouse]
+        checkpoint_mib`` above 0, writes wait in the write-ahead log until it passes that size or
+        the run's end checkpoints; else each close checkpoints."""
         w = self.settings.warehouse
         conn = connect(
             w.path, read_only=read_only, wait=w.write_wait, migrate_schema=False, log_mib=w.checkpoint_mib
