@@ -272,6 +272,7 @@ class Story:
     tf: dict[str, float] = field(default_factory=dict)
     embedding_norm: float = 1.0
     ent_total: float = 0.0
+    figures: set[str] = field(default_factory=set)  # cached: _story_figures, filled with the norms
     stamp: int = -1  # articles counted when the cache was filled; -1 when the story changed
     # The span of its members with a publication time; None while it has none, when its time is
     # that of its founding article's text (``founder``): see newswatch.stories.when.
@@ -297,6 +298,7 @@ class Probe:
 
     features: StoryFeatures
     vector: dict[str, float]  # StoryIndex.query_vector
+    items: tuple[tuple[str, float], ...]  # vector's items, in its order
     names_idf: dict[str, float]  # entity key -> IDF
     names_total: float
     when: When
@@ -523,6 +525,8 @@ class StoryIndex:
             story.ent_total = sum(self._idfs(f"@{k}" for k in story.entities).values())
             if story.embedding is not None:
                 story.embedding_norm = float(np.linalg.norm(story.embedding)) or 1.0
+            # Its numbers and counts change only with the story too (add and merge reset the stamp).
+            story.figures = _story_figures(story)
             story.stamp = self._n
         return story.norm, story.ent_total
 
@@ -534,9 +538,11 @@ class StoryIndex:
     ) -> Probe:
         """The article's side of ``score``, computed once for all the stories it is scored against."""
         ea = names_idf if names_idf is not None else {k: self.idf(f"@{k}") for k in new.entities}
+        a = vector if vector is not None else self.query_vector(new)
         return Probe(
             new,
-            vector if vector is not None else self.query_vector(new),
+            a,
+            tuple(a.items()),
             ea,
             sum(ea.values()),
             new.time(),
@@ -566,15 +572,15 @@ class StoryIndex:
         """``score`` from the article's probe; ``gap`` is the story's hours apart when known. With
         ``explain=False`` the evidence is left empty: the same score, cheaper (callers explain only
         the story they pick)."""
-        new, a, ea = p.features, p.vector, p.names_idf
+        new, ea = p.features, p.names_idf
         if story.stamp < 0 or self._n > story.stamp * 1.2 + 20:
             self._story_norms(story)
         norm, ent_total, tf = story.norm, story.ent_total, story.tf
         if explain:
-            products = {t: v * tf[t] / norm for t, v in a.items() if t in tf}
+            products = {t: v * tf[t] / norm for t, v in p.items if t in tf}
             lexical = sum(products.values())
         else:  # the same sum, in the same order, without the dict
-            lexical = sum([v * tf[t] / norm for t, v in a.items() if t in tf])
+            lexical = sum([v * tf[t] / norm for t, v in p.items if t in tf])
         entities = story.entities
         shared_names = [k for k in ea if k in entities]
         if len(shared_names) > 1:
@@ -605,7 +611,7 @@ class StoryIndex:
         if names_apart:
             total *= NAMES_APART
         other_counts = (
-            conflicting_counts(new.counts, story.counts, p.figures, _story_figures(story))
+            conflicting_counts(new.counts, story.counts, p.figures, story.figures)
             if new.counts and story.counts
             else []
         )
