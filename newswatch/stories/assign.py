@@ -268,11 +268,11 @@ class Story:
     numbers: Counter[str] = field(default_factory=Counter)
     probes: set[str] = field(default_factory=set)  # keys it is filed under in the inverted index
     embedding: np.ndarray | None = None  # sum of the members' unit embeddings
-    norm: float = 1.0  # cached: see StoryIndex._story_norms
+    norm: float = 1.0  # cached: see StoryIndex._refresh_norms
     tf: dict[str, float] = field(default_factory=dict)
     embedding_norm: float = 1.0
     ent_total: float = 0.0
-    figures: set[str] = field(default_factory=set)  # cached: _story_figures, filled with the norms
+    figures: set[str] = field(default_factory=set)  # cached with the norms: _story_figures
     stamp: int = -1  # articles counted when the cache was filled; -1 when the story changed
     # The span of its members with a publication time; None while it has none, when its time is
     # that of its founding article's text (``founder``): see newswatch.stories.when.
@@ -297,8 +297,7 @@ class Probe:
     and name words the conflict checks read, computed once for all its candidate stories."""
 
     features: StoryFeatures
-    vector: dict[str, float]  # StoryIndex.query_vector
-    items: tuple[tuple[str, float], ...]  # vector's items, in its order
+    items: tuple[tuple[str, float], ...]  # StoryIndex.query_vector's items, in its order
     names_idf: dict[str, float]  # entity key -> IDF
     names_total: float
     when: When
@@ -515,20 +514,22 @@ class StoryIndex:
                 out.append((story, gap))
         return out
 
-    def _story_norms(self, story: Story) -> tuple[float, float]:
-        """The story vector's norm and its names' IDF total, cached until it changes or IDF drifts."""
-        if story.stamp < 0 or self._n > story.stamp * 1.2 + 20:
-            # Per-term sublinear weights and the embedding's norm change only with the story.
-            tf = story.tf = {t: 1.0 + math.log(c) for t, c in story.terms.items()}
-            idfs = self._idfs(tf)
-            story.norm = math.sqrt(sum((w * idfs[t]) ** 2 for t, w in tf.items())) or 1.0
-            story.ent_total = sum(self._idfs(f"@{k}" for k in story.entities).values())
-            if story.embedding is not None:
-                story.embedding_norm = float(np.linalg.norm(story.embedding)) or 1.0
-            # Its numbers and counts change only with the story too (add and merge reset the stamp).
-            story.figures = _story_figures(story)
-            story.stamp = self._n
-        return story.norm, story.ent_total
+    def _stale(self, story: Story) -> bool:
+        """Whether the story's cached norms (``_refresh_norms``) predate a change to it, or IDF has
+        drifted since they were computed."""
+        return story.stamp < 0 or self._n > story.stamp * 1.2 + 20
+
+    def _refresh_norms(self, story: Story) -> None:
+        """Cache the story vector's norm, its names' IDF total, its embedding's norm and its stated
+        figures: all change only with the story (add and merge reset the stamp) or with IDF."""
+        tf = story.tf = {t: 1.0 + math.log(c) for t, c in story.terms.items()}
+        idfs = self._idfs(tf)
+        story.norm = math.sqrt(sum((w * idfs[t]) ** 2 for t, w in tf.items())) or 1.0
+        story.ent_total = sum(self._idfs(f"@{k}" for k in story.entities).values())
+        if story.embedding is not None:
+            story.embedding_norm = float(np.linalg.norm(story.embedding)) or 1.0
+        story.figures = _story_figures(story)
+        story.stamp = self._n
 
     def probe(
         self,
@@ -541,7 +542,6 @@ class StoryIndex:
         a = vector if vector is not None else self.query_vector(new)
         return Probe(
             new,
-            a,
             tuple(a.items()),
             ea,
             sum(ea.values()),
@@ -573,8 +573,8 @@ class StoryIndex:
         ``explain=False`` the evidence is left empty: the same score, cheaper (callers explain only
         the story they pick)."""
         new, ea = p.features, p.names_idf
-        if story.stamp < 0 or self._n > story.stamp * 1.2 + 20:
-            self._story_norms(story)
+        if self._stale(story):
+            self._refresh_norms(story)
         norm, ent_total, tf = story.norm, story.ent_total, story.tf
         if explain:
             products = {t: v * tf[t] / norm for t, v in p.items if t in tf}
