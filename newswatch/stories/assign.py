@@ -29,6 +29,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from functools import lru_cache
+from math import fsum
 
 import numpy as np
 
@@ -297,7 +298,7 @@ class Probe:
     and name words the conflict checks read, computed once for all its candidate stories."""
 
     features: StoryFeatures
-    items: tuple[tuple[str, float], ...]  # StoryIndex.query_vector's items, in its order
+    weights: dict[str, float]  # StoryIndex.query_vector: term -> weight
     names_idf: dict[str, float]  # entity key -> IDF
     names_total: float
     when: When
@@ -497,13 +498,18 @@ class StoryIndex:
         probes += [f"@{k}" for k in features.entities]
         hits: dict[str, float] = {}
         get, postings = hits.get, self._postings
+        n, df, log = self._n + 2, self._df.get, math.log
         for key in probes:
-            posting = postings.get(key, ())
-            if len(posting) > MAX_POSTING:  # a word that many open stories use tells none apart
+            posting = postings.get(key)
+            # A word that many open stories use tells none apart.
+            if not posting or len(posting) > MAX_POSTING:
                 continue
-            w = self.idf(key)
-            for sid in posting:
-                hits[sid] = get(sid, 0) + w
+            w = log(n / (df(key, 0) + 1)) + 1.0  # self.idf(key)
+            if hits:
+                for sid in posting:
+                    hits[sid] = get(sid, 0) + w
+            else:  # the first posting read: each of its stories starts at w (0 + w, exactly)
+                hits.update(dict.fromkeys(posting, w))
         out = []
         # Ties broken by id, not by set order (which varies with the process's hash seed), so a
         # re-ingest in another process picks the same candidates.
@@ -514,18 +520,16 @@ class StoryIndex:
                 out.append((story, gap))
         return out
 
-    def _stale(self, story: Story) -> bool:
-        """Whether the story's cached norms (``_refresh_norms``) predate a change to it, or IDF has
-        drifted since they were computed."""
-        return story.stamp < 0 or self._n > story.stamp * 1.2 + 20
-
     def _refresh_norms(self, story: Story) -> None:
         """Cache the story vector's norm, its names' IDF total, its embedding's norm and its stated
         figures: all change only with the story (add and merge reset the stamp) or with IDF."""
-        tf = story.tf = {t: 1.0 + math.log(c) for t, c in story.terms.items()}
-        idfs = self._idfs(tf)
-        story.norm = math.sqrt(sum((w * idfs[t]) ** 2 for t, w in tf.items())) or 1.0
-        story.ent_total = sum(self._idfs(f"@{k}" for k in story.entities).values())
+        log = math.log
+        tf = story.tf = {t: 1.0 + log(c) for t, c in story.terms.items()}
+        # ``idf`` inline (the same values, summed in the same order) without a dict of them.
+        n, df = self._n + 2, self._df.get
+        weighed = [(w * (log(n / (df(t, 0) + 1)) + 1.0)) ** 2 for t, w in tf.items()]
+        story.norm = math.sqrt(sum(weighed)) or 1.0
+        story.ent_total = sum([log(n / (df("@" + k, 0) + 1)) + 1.0 for k in story.entities])
         if story.embedding is not None:
             story.embedding_norm = float(np.linalg.norm(story.embedding)) or 1.0
         story.figures = _story_figures(story)
@@ -542,7 +546,7 @@ class StoryIndex:
         a = vector if vector is not None else self.query_vector(new)
         return Probe(
             new,
-            tuple(a.items()),
+            a,
             ea,
             sum(ea.values()),
             new.time(),
@@ -572,32 +576,33 @@ class StoryIndex:
         """``score`` from the article's probe; ``gap`` is the story's hours apart when known. With
         ``explain=False`` the evidence is left empty: the same score, cheaper (callers explain only
         the story they pick)."""
-        new, ea = p.features, p.names_idf
-        if self._stale(story):
+        new, ea, a = p.features, p.names_idf, p.weights
+        # The story's cached norms predate a change to it, or IDF has drifted since they were
+        # computed (by a fifth of the articles counted): refresh them.
+        if story.stamp < 0 or self._n > story.stamp * 1.2 + 20:
             self._refresh_norms(story)
         norm, ent_total, tf = story.norm, story.ent_total, story.tf
-        if explain:
-            products = {t: v * tf[t] / norm for t, v in p.items if t in tf}
-            lexical = sum(products.values())
-        else:  # the same sum, in the same order, without the dict
-            lexical = sum([v * tf[t] / norm for t, v in p.items if t in tf])
+        # The terms and names both sides have, found by the dicts' own intersection (the smaller
+        # side walked, in C); ``fsum`` makes each sum exact, so it does not depend on set order.
+        shared = a.keys() & tf.keys()
+        lexical = fsum([a[t] * tf[t] for t in shared]) / norm if shared else 0.0
         entities = story.entities
-        shared_names = [k for k in ea if k in entities]
-        if len(shared_names) > 1:
-            shared_names.sort(key=lambda k: -ea[k])
+        shared_keys = ea.keys() & entities.keys()
         # Relative to the side that names fewer: a short account names fewer people and places.
         smaller = min(p.names_total, ent_total)
-        names = sum(ea[k] for k in shared_names) / smaller if smaller else 0.0
-        names *= min(1.0, len(shared_names) / MIN_SHARED_NAMES)
+        names = fsum([ea[k] for k in shared_keys]) / smaller if smaller and shared_keys else 0.0
+        names *= min(1.0, len(shared_keys) / MIN_SHARED_NAMES)
         # Headlines often name nobody we can recognise: then terms alone decide.
         total = (1 - ENTITY_WEIGHT) * lexical + ENTITY_WEIGHT * names if ea and entities else lexical
         similar = None
         if new.headline and new.vector is not None and story.embedding is not None:
-            similar = float(new.vector @ story.embedding) / story.embedding_norm
+            similar = float(new.vector.dot(story.embedding)) / story.embedding_norm
             w = self.settings.embedding_weight
             floor = EMBEDDING_FLOORS.get(self.settings.embeddings, 0.2)
             total = (1 - w) * total + w * max(0.0, (similar - floor) / (1 - floor))
-        shared_numbers = [n for n in new.numbers if n in story.numbers]
+        # (Most pairs share no figure: ``isdisjoint`` says so without building a set.)
+        numbers = story.numbers
+        shared_numbers = new.numbers & numbers.keys() if not new.numbers.isdisjoint(numbers) else set()
         if shared_numbers:
             total += NUMBER_BONUS * min(2, len(shared_numbers))
         conflicts = (
@@ -607,7 +612,7 @@ class StoryIndex:
         )
         if conflicts:
             total *= ROLE_CONFLICT
-        names_apart = not shared_names and len(ea) >= MIN_APART_NAMES <= len(story.entities)
+        names_apart = not shared_keys and len(ea) >= MIN_APART_NAMES <= len(story.entities)
         if names_apart:
             total *= NAMES_APART
         other_counts = (
@@ -624,15 +629,17 @@ class StoryIndex:
         total *= 1.0 - TIME_DECAY * min(1.0, gap / window_h)
         if not explain:
             return min(total, 1.0), {}
+        # The evidence lists the article's terms and names in its own order, strongest first.
+        products = {t: v * tf[t] / norm for t, v in a.items() if t in shared}
         shared_terms = sorted(products, key=lambda t: -products[t])
-        shared_numbers.sort()
+        shared_names = sorted((k for k in ea if k in shared_keys), key=lambda k: -ea[k])
         generic = generic_words()
         evidence: dict[str, object] = {
             "lexical": round(lexical, 4),
             "entities": round(names, 4),
             "shared_entities": [new.entities[k] for k in shared_names[:12]],
             "shared_terms": shared_terms[:12],
-            "shared_numbers": shared_numbers[:8],
+            "shared_numbers": sorted(shared_numbers)[:8],
             "hours_apart": round(gap, 1),
         }
         if not (shared_names or shared_numbers or any(t not in generic for t in shared_terms)):
