@@ -64,7 +64,9 @@ def _float_vectors(path: Path, config: dict[str, Any]) -> np.ndarray:
     )
     if where is not None:
         try:
-            return np.load(where / "vectors.npy", mmap_mode="r")
+            # A plain array over the mapping: indexing an ``np.memmap`` goes through its Python
+            # ``__getitem__`` and builds a memmap subclass for every gather.
+            return np.asarray(np.load(where / "vectors.npy", mmap_mode="r"))
         except (OSError, ValueError):
             pass  # a damaged entry: converted here, as without a cache
     return _dequantised(path, config)
