@@ -119,10 +119,11 @@ def _clean_name(raw: str) -> str | None:
     return name
 
 
-# What precedes a word that opens a sentence, a line or a part of a headline ("Local News | ..."),
-# with an opening quote or bracket between ("“Approximately 70 percent"); a quotation inside a
-# sentence may quote a name ('opposition to "Taiwan independence"').
-_SENTENCE_START = re.compile(r"(?:^|[.!?:;|\"“”]\s+|\n\s*)[\"“‘(\[]?$")
+# What precedes a word that opens a sentence, a line, a part of a headline ("Local News | ...")
+# or the text after a dateline ("LAHORE — Thousands of ..."), with an opening quote or bracket
+# between ("“Approximately 70 percent"); a quotation inside a sentence may quote a name
+# ('opposition to "Taiwan independence"').
+_SENTENCE_START = re.compile(r"(?:^|[.!?:;|\"“”—–]\s+|\n\s*)[\"“‘(\[]?$")
 _START_WINDOW = 4
 _SPLIT_POSSESSIVE = re.compile(r"['’]s\s+")
 _MIN_SHOUTED = 4  # shorter capitals are acronyms though the text writes them in lower case ("US", "us")

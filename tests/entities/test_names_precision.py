@@ -109,3 +109,11 @@ def test_places_the_gazetteer_lacks_get_their_kind_from_the_text() -> None:
     assert got["Sindh"] == "place" and got["Indus River"] == "place"
     got = kinds("x", "Floods reached the province of Punjab, where Punjab officials met. Mr Indus spoke.")
     assert got["Punjab"] == "place" and got.get("Indus") != "place"
+
+
+def test_the_word_after_a_dateline_dash_starts_a_sentence() -> None:
+    # Wire copy opens "CITY — Sentence": the capital after the dash is the sentence's, not a name's.
+    got = kinds("Strike", "LAHORE — Thousands of teachers stayed home. KARACHI – Officials said no.")
+    assert not {"Thousands", "Officials"} & set(got), got
+    # A name there is still a name when the text names it elsewhere too.
+    assert "Dar" in kinds("Talks", "BEIJING — Dar arrived on Monday. Officials said Dar would stay.")
