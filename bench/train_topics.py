@@ -161,7 +161,8 @@ def distant(path: Path, iptc_path: Path) -> list[tuple[str, int]]:
     for r, t in zip(records, texts, strict=True):
         if r["category"] in HUFFPOST:
             continue
-        found = {k for k, p in patterns.items() if p.search(t.lower())}
+        lower = t.lower()
+        found = {k for k, p in patterns.items() if p.search(lower)}
         if len(found) == 1 and (k := found.pop()) in DISTANT:
             out.append((t, k))
     return out
