@@ -1,6 +1,6 @@
 """Topic tagging quality: the best tag's top-level IPTC topic on headlines and on full text.
 
-Four sets:
+Five sets:
 
 - headlines: ../shared/corpora/stories/uci_news_aggregator_dev.csv (UCI News Aggregator, CC BY
   4.0; else the copy in tests/fixtures/topics/). Split by story: ``tune`` is training data of the
@@ -10,11 +10,13 @@ Four sets:
   the classifier's settings, ``report`` chose nothing.
 - seventeen: tests/fixtures/topics/seventeen/articles.jsonl, two articles per top-level topic,
   written for the project; chose nothing.
+- written: tests/fixtures/topics/written/articles.jsonl, four articles per top-level topic by
+  four writers whose text never trained the classifier; chose nothing.
 - rare: tests/fixtures/topics/rare/articles.jsonl, six articles each on disasters, conflict, labour
   and education, written for the project; chose the distant supervision's settings
   (bench/train_topics.py) with BBC tune. Not in ``all``.
 
-    PYTHONPATH=$PWD python bench/topics.py [--set all|headlines|bbc|seventeen|rare]
+    PYTHONPATH=$PWD python bench/topics.py [--set all|headlines|bbc|seventeen|written|rare]
                                            [--classifier static|minilm|none] [--second 0.3]
                                            [--taxonomy sources/topics.toml] [--threshold 1.0]
                                            [--embeddings static|minilm|none] [--margin 0.15]
@@ -54,6 +56,7 @@ BBC = ROOT.parent.parent / "shared" / "corpora" / "bbc" / "bbc_dev.jsonl"
 BBC_ALT = Path(__file__).resolve().parents[2] / "shared" / "corpora" / "bbc" / "bbc_dev.jsonl"
 SEVENTEEN = ROOT / "tests" / "fixtures" / "topics" / "seventeen" / "articles.jsonl"
 RARE = ROOT / "tests" / "fixtures" / "topics" / "rare" / "articles.jsonl"
+WRITTEN = ROOT / "tests" / "fixtures" / "topics" / "written" / "articles.jsonl"
 
 
 def main() -> int:
@@ -66,7 +69,8 @@ def main() -> int:
     ap.add_argument("--min-similarity", type=float, default=None, help="default: the model's")
     ap.add_argument("--top-k", type=int, default=None, help="phrases per topic; default: the model's")
     ap.add_argument("--errors", choices=["tune", "held-out", "all"], help="print misclassified headlines")
-    ap.add_argument("--set", choices=["all", "headlines", "bbc", "seventeen", "rare"], default="all")
+    sets = ["all", "headlines", "bbc", "seventeen", "written", "rare"]
+    ap.add_argument("--set", choices=sets, default="all")
     ap.add_argument("--classifier", choices=["static", "minilm", "none"], default=TopicSettings().classifier)
     ap.add_argument("--second", type=float, default=None, help="[topics] classifier_probability")
     args = ap.parse_args()
@@ -79,7 +83,7 @@ def main() -> int:
         embedding_margin=args.margin,
         embedding_min_similarity=args.min_similarity,
     )
-    if args.set in ("all", "bbc", "seventeen", "rare"):
+    if args.set in ("all", "bbc", "seventeen", "rare", "written"):
         full_text(section, args.set)
     if args.set not in ("all", "headlines"):
         return 0
@@ -129,6 +133,8 @@ def full_text(section: TopicSettings, which: str) -> None:
             sets += [(f"bbc {part}", split_articles(articles, part)) for part in ("tune", "report")]
     if which in ("all", "seventeen"):
         sets.append(("seventeen", read_labelled(SEVENTEEN)))
+    if which in ("all", "written"):
+        sets.append(("written", read_labelled(WRITTEN)))
     if which == "rare":
         sets.append(("rare", read_labelled(RARE)))
     print(f"classifier: {section.classifier}; embeddings: {section.embeddings}")
