@@ -59,6 +59,16 @@ _STOP = frozenset(
     here what which who whom whose when where why how also just about up out new more most""".split()
 )
 _WORD = re.compile(r"[a-z][a-z0-9'\-]*[a-z0-9]|[a-z]")
+# Not shown as evidence (``Prediction.top_words``): NLTK's English stop words beyond ``_STOP``.
+_FUNCTION_WORDS = _STOP | frozenset(
+    """me my myself ours ourselves yours yourself yourselves him himself hers herself itself theirs
+    themselves am being having doing because until while against between through during above below
+    down off under again further once all any both each few other some such nor only own same so too
+    very don don't should've ll m o re ve y ain aren aren't couldn couldn't didn didn't doesn doesn't
+    hadn hadn't hasn hasn't haven haven't isn isn't ma mightn mightn't mustn mustn't needn needn't
+    shan shan't shouldn shouldn't wasn wasn't weren weren't won't wouldn wouldn't it's you're you've
+    you'll you'd she's that'll""".split()
+)
 
 
 # Whitespace word -> its known token ids (TopicModel.embed_passages), cleared past _WORD_MEMO words.
@@ -137,14 +147,22 @@ class Prediction:
 
     def top_words(self, code: str, n: int = 6) -> list[str]:
         """The article's words and word pairs that pull most towards ``code`` (learned weight
-        for it above their mean weight over all topics), strongest first."""
+        for it above their mean weight over all topics), strongest first. Function words
+        ("against", "it's", "very") still count in the model but are not shown: a reader takes
+        them for noise, not reasons."""
         if not self.features:
             return []
         j = self.classes.index(code)
         buckets = np.fromiter(self.features, dtype=np.int64, count=len(self.features))
         pull = self.model.word_weights[buckets, j] - self.model.word_mean[buckets]
-        order = np.argsort(-pull)[:n]
-        return [self.features[int(buckets[i])] for i in order if pull[i] > 0]
+        out: list[str] = []
+        for i in np.argsort(-pull):
+            if pull[i] <= 0 or len(out) == n:
+                break
+            feature = self.features[int(buckets[i])]
+            if not _FUNCTION_WORDS.issuperset(feature.split()):
+                out.append(feature)
+        return out
 
     def best_passage(self, code: str) -> str:
         j = self.classes.index(code)

@@ -73,6 +73,24 @@ def test_evidence_names_probability_words_and_passage(model: topic_model.TopicMo
     assert next(e for e in ev if e.startswith("passage: "))
 
 
+def test_evidence_words_leave_out_function_words(model: topic_model.TopicModel) -> None:
+    """Chatty quotes pull a little towards some topics ("against", "it's", "very"); they still
+    count in the probabilities but are not shown as reasons."""
+    body = (
+        '"It\'s very good against them, it\'s all about the league," the goalkeeper said. "We '
+        'played through it, again and again, against the best club sides, only for the league."'
+    )
+    p = model.predict("Keeper signs new deal", None, body)
+    j = p.classes.index("medtop:15000000")
+    pull = {
+        w: model.word_weights[b, j] - model.word_mean[b] for b, w in p.features.items() if len(w.split()) == 1
+    }
+    assert any(pull[w] > 0 for w in ("against", "it's", "very", "again", "only", "through") if w in pull)
+    shown = p.top_words("medtop:15000000", n=20)
+    assert shown and not {"against", "it's", "very", "again", "only", "through", "all"} & set(shown)
+    assert all(pull.get(w, 1.0) > 0 for w in shown)
+
+
 def test_default_taxonomy_top_levels_come_from_the_classifier(configured: Taxonomy) -> None:
     assert configured.classifier is not None and configured.embedder is None
     covered = configured.classifier.covered
