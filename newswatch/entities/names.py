@@ -302,6 +302,9 @@ _PLACE_WORDS = frozenset(
     mountains hills desert island islands province region district city county state border strait strip
     airport dam canal peninsula plateau corridor""".split()
 )
+# First words that make a name of two or three words a place ("Port Qasim", "Mount Kenya",
+# "Lake Victoria", "Fort Worth"): no person's given name.
+_PLACE_FIRST_WORDS = frozenset("port mount lake cape fort isle gulf".split())
 # An area named after a town is not the town: "Alameda County" is not Alameda.
 _AREA_WORDS = frozenset("province region district county state division territory".split())
 _COMPASS = frozenset("north south east west northern southern eastern western upper lower central".split())
@@ -339,6 +342,8 @@ def _kind_by_words(name: str) -> tuple[str, tuple[str, ...]]:
     if any(w in _ORG_WORDS for w in folded):
         return "organisation", ()
     if folded and folded[-1] in _PLACE_WORDS:
+        return "place", ()
+    if 2 <= len(folded) <= 3 and folded[0] in _PLACE_FIRST_WORDS:
         return "place", ()
     if _ACRONYM.fullmatch(name.replace(".", "")):  # "TTP", "U.N."; not "COVID-19"
         return "organisation", ()

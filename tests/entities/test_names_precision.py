@@ -117,3 +117,12 @@ def test_the_word_after_a_dateline_dash_starts_a_sentence() -> None:
     assert not {"Thousands", "Officials"} & set(got), got
     # A name there is still a name when the text names it elsewhere too.
     assert "Dar" in kinds("Talks", "BEIJING — Dar arrived on Monday. Officials said Dar would stay.")
+
+
+def test_a_name_opening_with_port_mount_or_lake_is_a_place() -> None:
+    text = "Ships queued off Port Qasim. Climbers left Mount Kenya, and boats crossed Lake Victoria."
+    got = kinds("x", text)
+    assert got["Port Qasim"] == got["Mount Kenya"] == got["Lake Victoria"] == "place", got
+    # An organisation's word still wins: the Port Authority is no place.
+    got = kinds("x", "The Port Authority said the Gulf Cooperation Council met.")
+    assert got["Port Authority"] == "organisation"
