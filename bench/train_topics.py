@@ -27,8 +27,7 @@ Training data (CC BY 4.0 unless said; credited in newswatch/models/topics/README
 - ``bench/written_topics/articles.jsonl``: 204 full-text articles written for the project,
   twelve per top-level topic (its README says how they were written), each as its headline and as
   ``PASSAGE_WORDS``-word runs of its body, half a run apart, weighted by ``WRITTEN_WEIGHT``: the
-  only full-text examples of several topics (labour, weather, human interest, ...), in the
-  prose articles are read in. The weight was chosen with two folds (each half of the writers'
+  only labelled full text, in the prose articles are read in, and the only news text of labour. The weight was chosen with two folds (each half of the writers'
   articles trained, the other scored) and BBC tune.
 - ``../shared/corpora/news_html``: the English article pages (Apache-2.0, extracted with
   newswatch's own extractor; the one BBC page is left out), unlabelled: a first model reads each
