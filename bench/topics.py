@@ -10,8 +10,8 @@ Five sets:
   the classifier's settings, ``report`` chose nothing.
 - seventeen: tests/fixtures/topics/seventeen/articles.jsonl, two articles per top-level topic,
   written for the project; chose nothing.
-- written: tests/fixtures/topics/written/articles.jsonl, four articles per top-level topic by
-  four writers whose text never trained the classifier; chose nothing.
+- written: tests/fixtures/topics/written/articles.jsonl, six articles per top-level topic by
+  six writers whose text never trained the classifier; chose nothing.
 - rare: tests/fixtures/topics/rare/articles.jsonl, six articles each on disasters, conflict, labour
   and education, written for the project; chose the distant supervision's settings
   (bench/train_topics.py) with BBC tune. Not in ``all``.

@@ -176,15 +176,15 @@ SEVENTEEN_FLOOR = 28 / 34
 
 
 def test_other_writers_seventeen_topic_floor(configured: Taxonomy) -> None:
-    """Four articles per top-level topic by writers whose text never trained the model
-    (tests/fixtures/topics/written): measured 64 of 68; two articles fewer may pass."""
+    """Six articles per top-level topic by writers whose text never trained the model
+    (tests/fixtures/topics/written): measured 95 of 102; three articles fewer may pass."""
     articles = read_labelled(WRITTEN)
     right = sum(
         bool(tags := tag_article(full_article(a, i), configured))
         and top_level(configured, tags[0].topic) == a.gold
         for i, a in enumerate(articles)
     )
-    assert right >= 62
+    assert right >= 92
 
 
 def test_written_training_and_report_articles_are_apart(configured: Taxonomy) -> None:
@@ -192,7 +192,7 @@ def test_written_training_and_report_articles_are_apart(configured: Taxonomy) ->
     opening with the report set (or with the seventeen-topic set)."""
     training = read_labelled(TRAINING)
     tops = {t.id for t in configured.topics if t.parent is None and (t.iptc or "").endswith("000000")}
-    assert Counter(a.gold for a in training) == dict.fromkeys(tops, 12)
+    assert Counter(a.gold for a in training) == dict.fromkeys(tops, 18)
     seen = {(a.title.casefold(), a.body[:80]) for a in training}
     for other in (read_labelled(WRITTEN), read_labelled(SEVENTEEN)):
         assert not seen & {(a.title.casefold(), a.body[:80]) for a in other}
