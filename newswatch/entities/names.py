@@ -55,7 +55,8 @@ _NAME = re.compile(
     r"([A-Z](?<![\w'’].)(?:[\w'’\-]*[\w]|[A-Z]+|(?:\.[A-Z])+\.|)"
     r"(?:[ \t]+(?:(?:of|the|de|del|la|al|bin|van|von|der|da|and|&)[ \t]+)?"
     r"(?:(?:al|el|ad|ibn|bin|abu)-)?"
-    r"(?:[A-Z][\w'’\-]*[\w]|[A-Z]{2,}|(?:[A-Z]\.){2,}|[A-Z]\.(?:[A-Z]\.)*(?=[ \t]+[A-Z])))*)"
+    r"(?:[A-Z][\w'’\-]*[\w](?:(?<=s)['’](?=[ \t]+[A-Z]))?|[A-Z]{2,}|(?:[A-Z]\.){2,}"
+    r"|[A-Z]\.(?:[A-Z]\.)*(?=[ \t]+[A-Z])))*)"
 )
 # Capitalised because they start a sentence or are calendar words, not because they are names.
 _NOT_NAMES = frozenset(
@@ -126,6 +127,8 @@ def _clean_name(raw: str) -> str | None:
 _SENTENCE_START = re.compile(r"(?:^|[.!?:;|\"“”—–]\s+|\n\s*)[\"“‘(\[]?$")
 _START_WINDOW = 4
 _SPLIT_POSSESSIVE = re.compile(r"['’]s\s+")
+# A plural possessive inside a run: "Port Workers' Union" is one name, "the Beatles' Abbey Road" two.
+_SPLIT_PLURAL_POSSESSIVE = re.compile(r"(?<=s)['’][ \t]+")
 _MIN_SHOUTED = 4  # shorter capitals are acronyms though the text writes them in lower case ("US", "us")
 _INITIAL = re.compile(r" (?:[A-Z]\.)+(?= )")
 
@@ -214,6 +217,16 @@ def _pieces(raw: str) -> tuple[tuple[int, str], ...]:
     pieces = [(0, raw)]
     if "s" in raw:  # a possessive needs its "s"
         pieces = _split(pieces, _SPLIT_POSSESSIVE)
+        if "s'" in raw or "s’" in raw:
+            pieces = [
+                part
+                for offset, piece in pieces
+                for part in (
+                    [(offset, piece)]
+                    if piece.split()[-1].casefold().strip(".") in _ORG_WORDS
+                    else _split([(offset, piece)], _SPLIT_PLURAL_POSSESSIVE)
+                )
+            ]
     if " and " in raw or "&" in raw:
         pieces = [
             part

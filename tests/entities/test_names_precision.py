@@ -126,3 +126,9 @@ def test_a_name_opening_with_port_mount_or_lake_is_a_place() -> None:
     # An organisation's word still wins: the Port Authority is no place.
     got = kinds("x", "The Port Authority said the Gulf Cooperation Council met.")
     assert got["Port Authority"] == "organisation"
+
+
+def test_a_plural_possessive_joins_an_organisation_name_only() -> None:
+    got = kinds("x", "The Port Workers' Union called a strike. Fans bought the Beatles' Abbey Road again.")
+    assert got["Port Workers' Union"] == "organisation" and "Union" not in got, got
+    assert "Abbey Road" in got and not any("Beatles'" in name for name in got), got
