@@ -52,7 +52,7 @@ _NAME = re.compile(
     # Arabic particles written in lower case ("Deir al-Balah"), initials ("George H.W. Bush") and
     # dotted abbreviations ("Washington D.C.", "Showa Denko K.K.");
     # a name may open with dotted capitals ("U.S.").
-    r"([A-Z](?<![\w'’].)(?:[\w'’\-]*[\w]|[A-Z]+|(?:\.[A-Z])+\.|)"
+    r"([A-Z](?<![\w'’].)(?:[\w'’\-]*[\w](?:(?<=s)['’](?=[ \t]+[A-Z]))?|[A-Z]+|(?:\.[A-Z])+\.|)"
     r"(?:[ \t]+(?:(?:of|the|de|del|la|al|bin|van|von|der|da|and|&)[ \t]+)?"
     r"(?:(?:al|el|ad|ibn|bin|abu)-)?"
     r"(?:[A-Z][\w'’\-]*[\w](?:(?<=s)['’](?=[ \t]+[A-Z]))?|[A-Z]{2,}|(?:[A-Z]\.){2,}"
@@ -223,7 +223,7 @@ def _pieces(raw: str) -> tuple[tuple[int, str], ...]:
                 for offset, piece in pieces
                 for part in (
                     [(offset, piece)]
-                    if piece.split()[-1].casefold().strip(".") in _ORG_WORDS
+                    if (piece.split() or [""])[-1].casefold().strip(".") in _ORG_WORDS
                     else _split([(offset, piece)], _SPLIT_PLURAL_POSSESSIVE)
                 )
             ]
