@@ -89,14 +89,24 @@ def is_title_case(line: str, *, headline: bool = False) -> bool:
     return sum(not w[:1].isupper() for w in words) <= 1
 
 
+# A quoted title inside a sentence: "implement the 'Action Plan to Foster an Even Closer ...'".
+_QUOTED = re.compile(r"""(?:(?<=\s)|^)['‘"“]([A-Z][^'‘’"“”\n]{8,158})['’"”](?=[\s.,;:)]|$)""")
+
+
 def title_case_spans(text: str) -> list[tuple[int, int]]:
-    """(start, end) of each title-case line of ``text``, whose first line is a headline."""
+    """(start, end) of each title-case line of ``text``, whose first line is a headline, and of
+    each title in title case quoted inside a line (the title of a plan, a report, a book)."""
     spans = []
     at = 0
     for i, line in enumerate(text.split("\n")):
         if is_title_case(line, headline=i == 0):
             spans.append((at, at + len(line)))
         at += len(line) + 1
+    if "'" in text or "‘" in text or '"' in text or "“" in text:
+        quoted = [m.span(1) for m in _QUOTED.finditer(text) if is_title_case(m.group(1))]
+        # A title quoted in a title-case line is in that line's span already.
+        spans += [q for q in quoted if not any(a <= q[0] and q[1] <= b for a, b in spans)]
+        spans.sort()
     return spans
 
 

@@ -132,3 +132,16 @@ def test_a_plural_possessive_joins_an_organisation_name_only() -> None:
     got = kinds("x", "The Port Workers' Union called a strike. Fans bought the Beatles' Abbey Road again.")
     assert got["Port Workers' Union"] == "organisation" and "Union" not in got, got
     assert "Abbey Road" in got and not any("Beatles'" in name for name in got), got
+
+
+def test_words_of_a_quoted_title_are_not_names() -> None:
+    # The title of a plan, quoted in a sentence, capitalises its words as a heading does.
+    text = (
+        "Both sides agreed to implement the 'Action Plan to Foster an Even Closer Partnership with "
+        "a Shared Future in the New Era' before Wang Yi left Islamabad."
+    )
+    got = kinds("Talks end", text)
+    assert not {"Foster", "Plan", "Shared Future", "New Era", "Even Closer Partnership"} & set(got), got
+    assert {"Wang Yi", "Islamabad"} <= set(got)
+    # A name the text also uses outside the title still counts.
+    assert "Wang Yi" in kinds("x", 'Wang Yi spoke. He praised the "Wang Yi Plan for Peace and Growth".')
