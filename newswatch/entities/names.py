@@ -108,6 +108,8 @@ def _clean_name(raw: str) -> str | None:
     while parts and parts[-1].lower().strip("&") in _TRAILING:
         parts = parts[:-1]
     roles = [i for i, p in enumerate(parts) if p.lower().rstrip(".") in _ROLES]
+    if roles and parts[-1].lower().rstrip(".") in _ORG_WORDS:
+        roles = []  # the role words name an organisation's remit: "Foreign Office", "Interior Ministry"
     if roles and roles[-1] < len(parts) - 1:
         parts = parts[roles[-1] + 1 :]
     elif roles:  # a role alone ("Foreign Minister") is not a name

@@ -145,3 +145,10 @@ def test_words_of_a_quoted_title_are_not_names() -> None:
     assert {"Wang Yi", "Islamabad"} <= set(got)
     # A name the text also uses outside the title still counts.
     assert "Wang Yi" in kinds("x", 'Wang Yi spoke. He praised the "Wang Yi Plan for Peace and Growth".')
+
+
+def test_role_words_before_an_organisation_word_are_its_name() -> None:
+    text = "A Foreign Office spokesperson said the Interior Ministry and Foreign Minister Ishaq Dar agreed."
+    got = kinds("x", text)
+    assert got["Foreign Office"] == got["Interior Ministry"] == "organisation", got
+    assert got["Ishaq Dar"] == "person" and "Office" not in got and "Ministry" not in got
