@@ -184,12 +184,12 @@ def written(path: Path) -> list[tuple[str, int]]:
     """Each article of ``path`` (JSON Lines: ``topic`` a default taxonomy top-level id, ``title``,
     ``body``) as its headline and as runs of its body, as the model reads an article."""
     from newswatch.topics.evaluate import read_labelled
+    from newswatch.topics.taxonomy import load_taxonomy
 
-    data = tomllib.loads((ROOT / "sources" / "topics.toml").read_text(encoding="utf-8"))
-    code = {t["id"]: t["iptc"] for t in data["topic"] if t.get("iptc") in TOPS and not t.get("parent")}
+    topic = load_taxonomy(ROOT / "sources" / "topics.toml").by_id
     out = []
     for a in read_labelled(path):
-        k = TOPS.index(code[a.gold])
+        k = TOPS.index(topic[a.gold].iptc)
         out += [(a.title, k), *windows([(a.body, k)])]
     return out
 
