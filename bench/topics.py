@@ -15,8 +15,11 @@ Five sets:
 - rare: tests/fixtures/topics/rare/articles.jsonl, six articles each on disasters, conflict, labour
   and education, written for the project; chose the distant supervision's settings
   (bench/train_topics.py) with BBC tune. Not in ``all``.
+- titles: the headlines of bbc, written and seventeen alone (no body), as a feed entry without
+  text is tagged. BBC ``tune`` titles chose the headline rule (newswatch/topics/model.py,
+  HEADLINE_LEXICON_WEIGHT); the others chose nothing.
 
-    PYTHONPATH=$PWD python bench/topics.py [--set all|headlines|bbc|seventeen|written|rare]
+    PYTHONPATH=$PWD python bench/topics.py [--set all|headlines|titles|bbc|seventeen|written|rare]
                                            [--classifier static|minilm|none] [--second 0.3]
                                            [--taxonomy sources/topics.toml] [--threshold 1.0]
                                            [--embeddings static|minilm|none] [--margin 0.15]
@@ -36,6 +39,7 @@ from pathlib import Path
 
 from newswatch.settings import TopicSettings
 from newswatch.topics.evaluate import (
+    Headline,
     evaluate,
     evaluate_full_text,
     predict,
@@ -69,7 +73,7 @@ def main() -> int:
     ap.add_argument("--min-similarity", type=float, default=None, help="default: the model's")
     ap.add_argument("--top-k", type=int, default=None, help="phrases per topic; default: the model's")
     ap.add_argument("--errors", choices=["tune", "held-out", "all"], help="print misclassified headlines")
-    sets = ["all", "headlines", "bbc", "seventeen", "written", "rare"]
+    sets = ["all", "headlines", "titles", "bbc", "seventeen", "written", "rare"]
     ap.add_argument("--set", choices=sets, default="all")
     ap.add_argument("--classifier", choices=["static", "minilm", "none"], default=TopicSettings().classifier)
     ap.add_argument("--second", type=float, default=None, help="[topics] classifier_probability")
@@ -85,6 +89,8 @@ def main() -> int:
     )
     if args.set in ("all", "bbc", "seventeen", "rare", "written"):
         full_text(section, args.set)
+    if args.set in ("all", "titles"):
+        titles(section)
     if args.set not in ("all", "headlines"):
         return 0
     path = Path(args.csv) if args.csv else next((p for p in CANDIDATES if p.exists()), None)
@@ -118,6 +124,24 @@ def main() -> int:
             if p != h.gold:
                 print(f"{h.gold[:8]:8} <- {str(p)[:8]:8} {h.title}")
     return 0
+
+
+def titles(section: TopicSettings) -> None:
+    """Top-1 on the full-text sets' headlines alone: how a feed entry without text is tagged."""
+    taxonomy = load_configured(section)
+    bbc = next((p for p in (BBC, BBC_ALT) if p.exists()), None)
+    sets = []
+    if bbc is None:
+        print("bbc titles: skipped (no ../shared/corpora/bbc/bbc_dev.jsonl)")
+    else:
+        articles = read_labelled(bbc)
+        sets += [(f"bbc {part}", split_articles(articles, part)) for part in ("tune", "report")]
+    sets += [("written", read_labelled(WRITTEN)), ("seventeen", read_labelled(SEVENTEEN))]
+    print(f"\ntitles alone; classifier: {section.classifier}; embeddings: {section.embeddings}")
+    print(f"{'set':12} {'n':>5} {'top-1':>6} {'none':>5}")
+    for name, articles in sets:
+        s = evaluate([Headline(a.title, a.gold, a.id) for a in articles], taxonomy)
+        print(f"{name:12} {s.n:5d} {s.accuracy:6.3f} {s.untagged:5d}")
 
 
 def full_text(section: TopicSettings, which: str) -> None:

@@ -82,9 +82,8 @@ class Taxonomy:
     embedder: Any = field(default=None, compare=False, repr=False)
     # The top-level topic classifier (newswatch.topics.model.TopicClassifier), when attached.
     classifier: Any = field(default=None, compare=False, repr=False)
-    # With the classifier: the lexicon taxonomy (with its embedding scorer) that tags articles with
-    # no body, a headline alone. On the BBC tune half's titles the two tied (0.519 against 0.522),
-    # so headline-only articles keep the lexicon's tags, which held up on headlines before.
+    # With the classifier: the lexicon taxonomy (with its embedding scorer) whose tags, read with the
+    # classifier's, tag articles with no body, a headline alone (TopicClassifier.headline_tags).
     headlines: Taxonomy | None = field(default=None, compare=False, repr=False)
     # Built on first use by _term_index (not an init field: dataclasses.replace starts it afresh).
     _index: dict[str, Any] = field(default_factory=dict, init=False, compare=False, repr=False)
@@ -346,7 +345,8 @@ def _snippet(text: str, start: int, end: int) -> str:
 def tag_article(article: Article, taxonomy: Taxonomy) -> list[TopicTag]:
     """Score every topic on one article; return tags at or above the threshold, parents implied."""
     if taxonomy.headlines is not None and not article.body.strip():
-        return tag_article(article, taxonomy.headlines)
+        read = tag_article(article, taxonomy.headlines)
+        return taxonomy.classifier.headline_tags(article, read, taxonomy.headlines)
     raw_zones = [
         (TITLE_WEIGHT, article.title, "title"),
         (DECK_WEIGHT, article.deck or "", "deck"),
