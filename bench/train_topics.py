@@ -53,8 +53,10 @@ import re
 import sys
 import tomllib
 import zlib
+from collections.abc import Callable, Sequence
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -256,11 +258,10 @@ def page_passages(model: topic_model.TopicModel, found: list[tuple[str, str]]) -
     return out
 
 
-def features(texts: list[str]):  # -> (dense embedding matrix, sparse hashed matrix)
+def hashed_matrix(texts: Sequence[str]):  # -> scipy.sparse.csr_matrix
+    """The model's word features of ``texts`` (words and pairs, hashed, binary, unit length)."""
     import scipy.sparse as sp
 
-    embed = topic_model._static()
-    dense = np.vstack([embed(texts[i : i + 512]) for i in range(0, len(texts), 512)])
     ind: list[int] = []
     ptr = [0]
     val: list[float] = []
@@ -269,15 +270,33 @@ def features(texts: list[str]):  # -> (dense embedding matrix, sparse hashed mat
         ind += f
         val += [1 / np.sqrt(len(f))] * len(f) if f else []
         ptr.append(len(ind))
-    hashed = sp.csr_matrix(
+    return sp.csr_matrix(
         (np.array(val, np.float32), np.array(ind, np.int64), np.array(ptr)),
         shape=(len(texts), topic_model.HASH_BUCKETS),
     )
-    return dense, hashed
 
 
-def fit(dense, hashed, y: np.ndarray, weights: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Weighted multinomial logistic regression (L-BFGS); returns (embedding W, word W, bias)."""
+def features(texts: Sequence[str]):  # -> (dense embedding matrix, sparse hashed matrix)
+    embed = topic_model._static()
+    dense = np.vstack([embed(list(texts[i : i + 512])) for i in range(0, len(texts), 512)])
+    return dense, hashed_matrix(texts)
+
+
+def static_model(w_emb: np.ndarray, w_words: np.ndarray, bias: np.ndarray) -> topic_model.TopicModel:
+    """The shipped classifier with these weights (its temperature still to be set)."""
+    model = topic_model.TopicModel.__new__(topic_model.TopicModel)
+    model.classes, model.embedding_weights = TOPS, w_emb.astype(np.float32)
+    # The word weights as shipped (float16), read as the loader reads them (float32).
+    model.word_weights = w_words.astype(np.float16).astype(np.float32)
+    model.bias, model.fast, model.embed = bias.astype(np.float32), True, topic_model._static()
+    return model
+
+
+def fit(
+    dense, hashed, y: np.ndarray, weights: np.ndarray, l2: tuple[float, float] | None = None
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Weighted multinomial logistic regression (L-BFGS) with L2 ``l2`` (embedding, words; default
+    L2_EMBEDDING, L2_WORDS); returns (embedding W, word W, bias)."""
     import scipy.sparse as sp
     from scipy.optimize import minimize
 
@@ -287,7 +306,8 @@ def fit(dense, hashed, y: np.ndarray, weights: np.ndarray) -> tuple[np.ndarray, 
     xt = x.T.tocsr()
     onehot = np.eye(k)[y]
     w = weights / weights.sum()
-    reg = np.concatenate([np.full(d, L2_EMBEDDING), np.full(hashed.shape[1], L2_WORDS), [0.0]])[:, None]
+    l2_embedding, l2_words = l2 or (L2_EMBEDDING, L2_WORDS)
+    reg = np.concatenate([np.full(d, l2_embedding), np.full(hashed.shape[1], l2_words), [0.0]])[:, None]
 
     def loss(theta: np.ndarray) -> tuple[float, np.ndarray]:
         coef = theta.reshape(-1, k)
@@ -297,7 +317,7 @@ def fit(dense, hashed, y: np.ndarray, weights: np.ndarray) -> tuple[np.ndarray, 
         p /= p.sum(axis=1, keepdims=True)
         value = -(w * np.log(p[np.arange(n), y] + 1e-12)).sum() + 0.5 * (reg * coef * coef).sum()
         grad = xt @ ((p - onehot) * w[:, None]) + reg * coef
-        return value, grad.ravel()
+        return float(value), grad.ravel()
 
     result = minimize(loss, np.zeros(x.shape[1] * k), jac=True, method="L-BFGS-B", options={"maxiter": 400})
     coef = result.x.reshape(-1, k)
@@ -317,9 +337,14 @@ def temperature(logits: np.ndarray, y: np.ndarray) -> float:
 
 
 def train(
-    parts: dict[str, list[tuple[str, int]]], calib: list[tuple[str, int]]
+    parts: dict[str, list[tuple[str, int]]],
+    calib: list[tuple[str, int]],
+    featurize: Callable[[Sequence[str]], Any] = features,
+    make_model: Callable[[np.ndarray, np.ndarray, np.ndarray], topic_model.TopicModel] = static_model,
+    l2: tuple[float, float] | None = None,
 ) -> tuple[topic_model.TopicModel, float]:
-    """The model fitted on ``parts`` and calibrated on ``calib``; and its calibration accuracy."""
+    """The model fitted on ``parts`` and calibrated on ``calib``; and its calibration accuracy.
+    ``featurize`` and ``make_model`` give another encoder's model (bench/train_topics_minilm.py)."""
     examples = [e for part in parts.values() for e in part]
     y = np.array([k for _, k in examples])
     counts = np.bincount(y, minlength=len(TOPS)).astype(float)
@@ -334,14 +359,9 @@ def train(
             weights[start : start + len(part)] *= WRITTEN_WEIGHT
         start += len(part)
     print("examples:", {k: len(v) for k, v in parts.items()}, "per class:", counts.astype(int).tolist())
-    dense, hashed = features([t for t, _ in examples])
-    w_emb, w_words, bias = fit(dense, hashed, y, weights)
+    dense, hashed = featurize([t for t, _ in examples])
+    model = make_model(*fit(dense, hashed, y, weights, l2))
     # Calibrate on the held-out HuffPost records, with the inference code's own logits.
-    model = topic_model.TopicModel.__new__(topic_model.TopicModel)
-    model.classes, model.embedding_weights = TOPS, w_emb.astype(np.float32)
-    # The word weights as shipped (float16), read as the loader reads them (float32).
-    model.word_weights = w_words.astype(np.float16).astype(np.float32)
-    model.bias, model.fast, model.embed = bias.astype(np.float32), True, topic_model._static()
     calib_texts = [t for t, _ in calib]
     logits = model.logits(calib_texts, [topic_model.hashed_features(t) for t in calib_texts])
     calib_y = np.array([k for _, k in calib])
@@ -349,16 +369,13 @@ def train(
     return model, float((logits.argmax(axis=1) == calib_y).mean())
 
 
-def main() -> int:
-    ap = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
-    ap.add_argument("--corpora", type=Path, default=CORPORA)
-    ap.add_argument("--out", type=Path, default=topic_model.MODEL_PATH)
-    args = ap.parse_args()
-    hp = args.corpora / "huffpost" / "news_category_v3_first10k.jsonl"
-    uci_csv = args.corpora / "stories" / "uci_news_aggregator_dev.csv"
+def training_parts(corpora: Path) -> tuple[dict[str, list[tuple[str, int]]], list[tuple[str, int]]] | None:
+    """Every part of the training data but the pages (see ``pages``), and the calibration records;
+    None when ``corpora`` lacks the HuffPost or UCI files."""
+    hp = corpora / "huffpost" / "news_category_v3_first10k.jsonl"
+    uci_csv = corpora / "stories" / "uci_news_aggregator_dev.csv"
     if not hp.exists() or not uci_csv.exists():
-        print(f"skipped: training data not found under {args.corpora}")
-        return 0
+        return None
     hp_train, hp_calib = huffpost(hp)
     parts = {
         "huffpost": hp_train,
@@ -370,13 +387,36 @@ def main() -> int:
     parts["distant"] = distant(hp, ROOT / "sources" / "iptc" / "mediatopics_en.tsv")
     parts["distant-passages"] = windows(parts["distant"])
     parts["written"] = written(WRITTEN)
-    model, acc = train(parts, hp_calib)
-    html = args.corpora / "news_html"
+    return parts, hp_calib
+
+
+def train_with_pages(corpora: Path, **how: Any) -> tuple[topic_model.TopicModel, float] | None:
+    """Fit on ``training_parts``; then, self-training, again with the pages the first model is
+    sure about (``page_passages``). ``how``: ``train``'s keyword arguments."""
+    data = training_parts(corpora)
+    if data is None:
+        print(f"skipped: training data not found under {corpora}")
+        return None
+    parts, calib = data
+    model, acc = train(parts, calib, **how)
+    html = corpora / "news_html"
     if (html / "manifest.tsv").exists():
         parts["pages"] = page_passages(model, pages(html))
-        model, acc = train(parts, hp_calib)
+        model, acc = train(parts, calib, **how)
     else:
         print(f"no pages under {html}: the first model is kept")
+    return model, acc
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
+    ap.add_argument("--corpora", type=Path, default=CORPORA)
+    ap.add_argument("--out", type=Path, default=topic_model.MODEL_PATH)
+    args = ap.parse_args()
+    trained = train_with_pages(args.corpora)
+    if trained is None:
+        return 0
+    model, acc = trained
     args.out.parent.mkdir(parents=True, exist_ok=True)
     np.savez_compressed(
         args.out,
@@ -390,7 +430,7 @@ def main() -> int:
         trained=np.array(date.today().isoformat()),
     )
     print(f"temperature {model.temperature:.3f}; calibration accuracy {acc:.3f}", end=" ")
-    print(f"on {len(hp_calib)} HuffPost records")
+    print("on the held-out HuffPost records")
     print(f"wrote {args.out} ({args.out.stat().st_size / 1e6:.1f} MB)")
     return 0
 
