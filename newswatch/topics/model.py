@@ -445,6 +445,8 @@ class TopicClassifier:
             lead = next((t for t in lexical if t.topic == winner), rules[0])
             return [lead, *(t for t in kept if t is not lead)]
         prediction = self.predict(article)
+        if not prediction.features:  # no word to read ("", "...", "2024"): nothing to decide
+            return kept
         by_top: dict[str, TopicTag] = {}
         for t in lexical:
             by_top.setdefault(top(t.topic), t)

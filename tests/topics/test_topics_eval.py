@@ -149,6 +149,11 @@ def test_headlines_the_lexicon_alone_read_as_economy(configured: Taxonomy, title
     assert tags[0].topic == topic and tags[0].evidence[0].startswith("classifier: p=")
 
 
+@pytest.mark.parametrize("title", ["", "   ", "...", "2024"])
+def test_a_headline_without_words_gets_no_top_level_tag(configured: Taxonomy, title: str) -> None:
+    assert tag_article(headline_article(title), configured) == []
+
+
 def test_titles_alone_of_other_writers_articles(configured: Taxonomy) -> None:
     articles = read_labelled(FIXTURES / "written" / "articles.jsonl")
     s = evaluate([Headline(a.title, a.gold, a.id) for a in articles], configured)
