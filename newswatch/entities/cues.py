@@ -8,6 +8,8 @@
   found here, and a name only they contain does not count.
 - "the Indus River", "Sindh province", "the province of Sindh": a name followed (or preceded) by
   a word for a kind of place names a place wherever the article uses it.
+- A dateline ("KHAN YOUNIS, Gaza — ...", "ST CATHERINE, Jamaica —") opens a line with a place in
+  capitals, then a comma or a dash.
 """
 
 from __future__ import annotations
@@ -166,3 +168,14 @@ def _cued_at(text: str, start: int, end: int, out: set[str]) -> None:
     if after is not None:
         words = after.group(1).split()
         out.update(" ".join(words[:k]).casefold() for k in range(1, len(words) + 1))
+
+
+# A line opening with one to four words in capitals, then a comma or a dash: a wire dateline.
+_DATELINE = re.compile(
+    r"^[ \t]*([A-Z][A-Z'’.\-]*(?:[ \t]+[A-Z][A-Z'’.\-]*){0,3})(?=[ \t]*(?:,|[—–]|-[ \t]))", re.MULTILINE
+)
+
+
+def dateline_places(text: str) -> frozenset[str]:
+    """The names in capitals that open a line of ``text`` as a dateline does, case-folded."""
+    return frozenset(m.group(1).casefold() for m in _DATELINE.finditer(text))

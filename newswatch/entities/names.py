@@ -20,7 +20,7 @@ from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 from newswatch.entities.basic import extract_names  # noqa: F401  (story matching's names)
-from newswatch.entities.cues import all_demonyms, place_cued_names, title_case_spans
+from newswatch.entities.cues import all_demonyms, dateline_places, place_cued_names, title_case_spans
 
 # The watchlist rules live in ``rules``; these names stay importable from here.
 from newswatch.entities.rules import (  # noqa: F401
@@ -294,8 +294,18 @@ _ORG_WORDS = frozenset(
     club college school service services command police corridor corps brigade jamaat lashkar
     tehreek tehrik government administration bureau centre center council directorate hospital clinic
     institution academy magazine journal press books publishers museum library church mosque
-    consultancy holdings partners laboratories labs motors international reserve
+    consultancy holdings partners laboratories labs motors international reserve hotel hotels resort
+    resorts
     """.split()
+)
+# Organisation words that alone are a common noun, not a name: "the Board said", "the Office".
+# (Congress, Parliament, the Senate, the Army are named so: they are not here.)
+_GENERIC = frozenset(
+    """ministry council bank company corporation university organisation organization group
+    committee agency association union league movement department office court commission institute
+    foundation federation authority board fund club college school service services bureau centre
+    center hospital clinic institution academy magazine journal museum library church mosque hotel
+    resort""".split()
 )
 
 
@@ -315,14 +325,19 @@ class Entity:
 _PLACE_WORDS = frozenset(
     """port harbour harbor highway motorway road pass sea ocean gulf bay river lake valley mountain
     mountains hills desert island islands province region district city county state border strait strip
-    airport dam canal peninsula plateau corridor""".split()
+    airport dam canal peninsula plateau corridor coast area quarter street avenue boulevard square
+    strasse straße allee platz""".split()
 )
 # First words that make a name of two or three words a place ("Port Qasim", "Mount Kenya",
-# "Lake Victoria", "Fort Worth"): no person's given name.
-_PLACE_FIRST_WORDS = frozenset("port mount lake cape fort isle gulf".split())
+# "Lake Victoria", "Fort Worth", "St Catherine", "Camp David", "Region Two"): no person's given name.
+_PLACE_FIRST_WORDS = frozenset("port mount lake cape fort isle gulf st camp region district province".split())
+# Lower-case particles of people's names ("Otto von Bismarck", "Ludwig van Beethoven").
+_NAME_PARTICLES = frozenset("de del della la le du da van von der den al bin ibn".split())
 # An area named after a town is not the town: "Alameda County" is not Alameda.
 _AREA_WORDS = frozenset("province region district county state division territory".split())
 _COMPASS = frozenset("north south east west northern southern eastern western upper lower central".split())
+# A single word that is one of these names nothing by itself.
+_GENERIC_ALONE = _GENERIC | _PLACE_WORDS
 # Capitalised common nouns of official names: no person is called "Strategic Dialogue".
 _COMMON = frozenset(
     """plan dialogue round era future station initiative agreement summit day week year strategy policy
@@ -364,7 +379,11 @@ def _kind_by_words(name: str) -> tuple[str, tuple[str, ...]]:
         return "organisation", ()
     if (
         2 <= len(words) <= 3
-        and all(w[:1].isupper() and w.replace("'", "").isalpha() for w in words)
+        and all(
+            (w[:1].isupper() or (0 < i < len(words) - 1 and w in _NAME_PARTICLES))
+            and w.replace("'", "").isalpha()
+            for i, w in enumerate(words)
+        )
         and not any(w in _COMMON for w in folded)
         # Many surnames are also towns ("Warren", "Jackson"): only a country rules a person out.
         and not any((p := _lookup(w)) and p.is_country for w in words)
@@ -522,6 +541,7 @@ def extract_entities(title: str, body: str, rules: Sequence[EntityRule] = ()) ->
         del counts[eid]
     lower = _LowerWords(rest)
     cued = place_cued_names(text)
+    datelines: frozenset[str] | None = None  # dateline_places(text), when a name in capitals asks
     for name, n in _names_outside_headings(rest).items():
         if "|" in name or all_demonyms(name):  # "Chinese", "Somali American": adjectives of places
             continue
@@ -530,6 +550,15 @@ def extract_entities(title: str, body: str, rules: Sequence[EntityRule] = ()) ->
             kind = "place"  # "Sindh province", "the Indus River"
         if kind == "other" and " " not in name and name.casefold() in lower:
             continue  # "Ministers", "Plan": a common word of this text, capitalised in a heading
+        if " " not in name and name.casefold() in _GENERIC_ALONE:
+            continue  # "the Board", "Magazine" of "+972 Magazine": a common noun alone
+        if " " in name and name.isupper():
+            # Capitals give no cue to a name: a dateline's place stays, the rest ("OBSERVER
+            # ONLINE" of "ST CATHERINE, Jamaica (OBSERVER ONLINE) —", "BREAKING NEWS") goes.
+            datelines = dateline_places(text) if datelines is None else datelines
+            if name.casefold() not in datelines:
+                continue
+            kind = "place"
         eid = f"{kind}:{slug(name)}"
         code = None
         if kind == "place":  # "Gwadar Port" is in the country Gwadar is in

@@ -152,3 +152,34 @@ def test_role_words_before_an_organisation_word_are_its_name() -> None:
     got = kinds("x", text)
     assert got["Foreign Office"] == got["Interior Ministry"] == "organisation", got
     assert got["Ishaq Dar"] == "person" and "Office" not in got and "Ministry" not in got
+
+
+def test_a_dateline_in_capitals_names_a_place_and_other_capitals_name_nothing() -> None:
+    body = (
+        "SAN MARCOS DEL RIO, Peru (VALLEY ONLINE) — Rescuers reached the village on Sunday.\n"
+        "BREAKING NEWS ALERT"
+    )
+    got = kinds("Floods", body)
+    assert got.get("SAN MARCOS DEL RIO") == "place", got
+    assert not {"VALLEY ONLINE", "BREAKING NEWS ALERT"} & set(got), got
+
+
+def test_an_organisation_or_place_word_alone_is_no_name() -> None:
+    text = "The Board met at the Office. Workers of the Amber Valley Hospital said the Hospital was full."
+    got = kinds("x", text)
+    assert not {"Board", "Office", "Hospital"} & set(got), got
+    assert got["Amber Valley Hospital"] == "organisation"
+
+
+def test_kinds_from_place_words_first_or_last_and_name_particles() -> None:
+    text = (
+        "Boats left the Amber Coast for St Kilda and Camp Hope. Region Four voted. Crowds filled the "
+        "Harbour Quarter and Mungo-Park-Strasse. Officials said Lena van Dijk would sign. The deal "
+        "with Sunrise Hotels and Resorts was signed."
+    )
+    got = kinds("x", text)
+    places = ("Amber Coast", "St Kilda", "Camp Hope", "Region Four", "Harbour Quarter", "Mungo-Park-Strasse")
+    for place in places:
+        assert got.get(place) == "place", (place, got)
+    assert got["Lena van Dijk"] == "person", got
+    assert got["Sunrise Hotels and Resorts"] == "organisation", got
