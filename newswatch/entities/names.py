@@ -89,10 +89,12 @@ _ROLES = frozenset(
     major captain judge justice leader premier chancellor sheikh emir pope bishop director
     ceo professor mr mrs ms dr sir lord lady gen col capt sgt rep sen gov attorney commissioner
     sheriff superintendent inspector detective councillor councilor councilman councilwoman acting
+    congressman congresswoman assemblyman assemblywoman taoiseach tanaiste hon
     founder editor reporter correspondent
     """.split()
 )
 _MAX_WORDS = 6
+_CONTRACTION = re.compile(r"[A-Za-z]+['’](?:ve|re|ll|d|m|t)", re.IGNORECASE)
 
 
 # Memoised: the same capitalised runs recur within an article and across a batch, and both
@@ -117,6 +119,8 @@ def _clean_name(raw: str) -> str | None:
     if not parts or len(parts) > _MAX_WORDS:
         return None
     name = " ".join(parts)
+    if _CONTRACTION.fullmatch(name):  # "I've", "We're": a capitalised contraction opens a sentence
+        return None
     if len(name) < 2 or name.lower() in _NOT_NAMES or name.lower() in _MONTH_ABBREVIATIONS or name.isdigit():
         return None
     return name
@@ -295,7 +299,8 @@ _ORG_WORDS = frozenset(
     tehreek tehrik government administration bureau centre center council directorate hospital clinic
     institution academy magazine journal press books publishers museum library church mosque
     consultancy holdings partners laboratories labs motors international reserve hotel hotels resort
-    resorts
+    resorts caucus coalition system cafe café pub inn restaurant bakery brewery register gazette
+    herald chronicle courier observer
     """.split()
 )
 # Organisation words that alone are a common noun, not a name: "the Board said", "the Office".
@@ -326,7 +331,13 @@ _PLACE_WORDS = frozenset(
     """port harbour harbor highway motorway road pass sea ocean gulf bay river lake valley mountain
     mountains hills desert island islands province region district city county state border strait strip
     airport dam canal peninsula plateau corridor coast area quarter street avenue boulevard square
-    strasse straße allee platz""".split()
+    strasse straße allee platz st rd ave quay pier bridge village houses pool neck""".split()
+)
+# Of those, the ones a street or district is called by: "Oxford Street" is no mention of Oxford
+# (unlike "Gwadar Port" of Gwadar).
+_STREET_WORDS = frozenset(
+    """coast area quarter street avenue boulevard square strasse straße allee platz st rd ave bridge
+    houses""".split()
 )
 # First words that make a name of two or three words a place ("Port Qasim", "Mount Kenya",
 # "Lake Victoria", "Fort Worth", "St Catherine", "Camp David", "Region Two"): no person's given name.
@@ -414,6 +425,7 @@ def _places_named(piece: str) -> tuple[str, tuple[Place, ...]] | None:
         len(words) > 1
         and words[-1].casefold() in _PLACE_WORDS
         and words[-1].casefold() not in _AREA_WORDS
+        and words[-1].casefold() not in _STREET_WORDS
         and _lookup(" ".join(words[:-1]))
     ):
         parts = [" ".join(words[:-1])]  # "Gwadar Port" is a mention of Gwadar
@@ -545,6 +557,12 @@ def extract_entities(title: str, body: str, rules: Sequence[EntityRule] = ()) ->
     for name, n in _names_outside_headings(rest).items():
         if "|" in name or all_demonyms(name):  # "Chinese", "Somali American": adjectives of places
             continue
+        head, of, tail = name.rpartition(" of ")
+        if of and _kind_by_words(head)[0] == "person" and (home := _lookup(tail)) is not None:
+            # "Pramila Jayapal of Washington": a person, and the place she is from or speaks for
+            counts[home.entity_id] += n
+            meta[home.entity_id] = (home.name, "place", home.country_code or None, ())
+            name = head
         kind = _kind_of(name, lower)
         if kind in ("other", "person") and name.casefold() in cued:
             kind = "place"  # "Sindh province", "the Indus River"

@@ -183,3 +183,25 @@ def test_kinds_from_place_words_first_or_last_and_name_particles() -> None:
         assert got.get(place) == "place", (place, got)
     assert got["Lena van Dijk"] == "person", got
     assert got["Sunrise Hotels and Resorts"] == "organisation", got
+
+
+def test_more_roles_streets_venues_and_contractions() -> None:
+    text = (
+        "Congressman Tom Reilly and Taoiseach Aoife Brennan met at the Lantern Cafe on Mill St, near "
+        "Custom Quay and the Harbour Inn. The Valley Courier said the Farm Workers Caucus would march "
+        "over Harbour Bridge. \"We're ready,\" one said. I've seen it before, said another."
+    )
+    got = kinds("x", text)
+    assert got["Tom Reilly"] == got["Aoife Brennan"] == "person", got
+    assert got["Mill St"] == got["Custom Quay"] == got["Harbour Bridge"] == "place", got
+    for org in ("Lantern Cafe", "Harbour Inn", "Valley Courier", "Farm Workers Caucus"):
+        assert got.get(org) == "organisation", (org, got)
+    assert not {"We're", "I've", "Congressman Tom Reilly", "Taoiseach Aoife Brennan"} & set(got), got
+
+
+def test_a_person_of_a_place_is_the_person_and_the_place() -> None:
+    got = kinds("x", "Senator Dana Whitlow of Nebraska voted no. Crowds filled Oxford Street.")
+    assert got["Dana Whitlow"] == "person" and got["Nebraska"] == "place", got
+    assert "Oxford" not in got and got["Oxford Street"] == "place", got  # a street, not the city
+    # An organisation's "of" stays: the head is no person's name.
+    assert kinds("x", "The National Museum of Scotland reopened.").get("National Museum of Scotland")
