@@ -97,8 +97,7 @@ def headline_article(title: str, i: int = 0) -> Article:
 
 
 def top_level(taxonomy: Taxonomy, topic_id: str) -> str:
-    chain = taxonomy.ancestors(topic_id)
-    return chain[-1] if chain else topic_id
+    return taxonomy.top_level(topic_id)
 
 
 def predict(title: str, taxonomy: Taxonomy, i: int = 0) -> str | None:

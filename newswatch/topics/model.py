@@ -432,11 +432,7 @@ class TopicClassifier:
         reading of the headline (see HEADLINE_LEXICON_WEIGHT). The chosen top-level topic comes
         first; then the lexicon's subtopics, watchlists and own topics and the top-level topics they
         imply. A top-level topic's own words ("banks", "cut") are evidence here, never a tag."""
-
-        def top(topic: str) -> str:
-            chain = lexicon.ancestors(topic)
-            return chain[-1] if chain else topic
-
+        top = lexicon.top_level
         rules = [t for t in lexical if t.topic not in self.covered]
         implied = {top(t.topic) for t in rules}
         kept = [t for t in lexical if t.topic not in self.covered or t.topic in implied]

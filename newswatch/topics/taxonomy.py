@@ -96,6 +96,11 @@ class Taxonomy:
             cur = self.by_id[cur].parent
         return out
 
+    def top_level(self, topic_id: str) -> str:
+        """The top-level topic ``topic_id`` is under (itself for a top-level topic)."""
+        chain = self.ancestors(topic_id)
+        return chain[-1] if chain else topic_id
+
 
 def _inflections(word: str) -> str:
     """A word with its regular English endings: plural, possessive, past and -ing forms."""
