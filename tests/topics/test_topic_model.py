@@ -188,15 +188,19 @@ def test_other_writers_seventeen_topic_floor(configured: Taxonomy) -> None:
 
 
 def test_written_training_and_report_articles_are_apart(configured: Taxonomy) -> None:
-    """The written training articles cover every top-level topic (eighteen each in three groups)
-    and every IPTC second-level topic (one each in the fourth, numbered in code order), and share
-    no title or opening with the report set (or with the seventeen-topic set)."""
+    """The written training articles cover every top-level topic (eighteen each in three groups,
+    six each in the fifth, on drawn IPTC subtopics) and every IPTC second-level topic (one each in
+    the fourth, numbered in code order), and share no title or opening with the report set (or
+    with the seventeen-topic set)."""
     training = read_labelled(TRAINING)
     tops = {t.id for t in configured.topics if t.parent is None and (t.iptc or "").endswith("000000")}
-    by_group = [a for a in training if not a.id.startswith("written6/")]
+    by_group = [a for a in training if a.id.split("/")[0] in ("written", "written2", "written4")]
     assert Counter(a.gold for a in by_group) == dict.fromkeys(tops, 18)
+    drawn = [a for a in training if a.id.startswith("written7/")]
+    assert Counter(a.gold for a in drawn) == dict.fromkeys(tops, 6)
     second = sorted(int(a.id.rsplit("/", 1)[1]) for a in training if a.id.startswith("written6/"))
     assert second == list(range(1, 121))
+    assert len(training) == len(by_group) + len(drawn) + len(second)
     seen = {(a.title.casefold(), a.body[:80]) for a in training}
     for other in (read_labelled(WRITTEN), read_labelled(SEVENTEEN)):
         assert not seen & {(a.title.casefold(), a.body[:80]) for a in other}
