@@ -2,7 +2,8 @@
 
 - Demonyms ("Chinese", "Israeli", "Somali American") are adjectives of a place, not entities: a
   word is one when a suffix rule turns it back into a country, continent or US state of the
-  gazetteer ("Indonesian" is Indonesia + "n"), or it is one of the few irregular ones.
+  gazetteer ("Indonesian" is Indonesia + "n"), or it is one of the few irregular ones. The people
+  of a city are named so too, in the plural ("New Yorkers", "Chicagoans").
 - Title-case lines (a headline or a heading written "Pregnant Women and Infants", no sentence)
   capitalise every word, so a capitalised word there is no evidence of a name: such lines are
   found here, and a name only they contain does not count.
@@ -70,20 +71,46 @@ def all_demonyms(name: str) -> bool:
     return bool(words) and all(is_demonym(w) for w in words)
 
 
+# Suffixes that make the people of a city from its whole name ("Chicago" + "ans"); other endings
+# ("Atlantans") are left out: they reach small places ("Republicans" of a "Republica").
+_PEOPLE_SUFFIXES = ("ians", "ans", "ers", "ites")
+
+
+@lru_cache(maxsize=8192)
+def people_of_place(name: str) -> bool:
+    """Whether ``name`` ("New Yorkers", "Chicagoans", "Londoners") is the people of a place of the
+    gazetteer, a city included: a plural, so "Susan" is not of Susa."""
+    from newswatch.entities.gazetteer import lookup
+
+    if not name.endswith("s") or lookup(name) is not None:
+        return False
+    return any(
+        name.endswith(suffix) and len(name) - len(suffix) >= 3 and lookup(name[: -len(suffix)]) is not None
+        for suffix in _PEOPLE_SUFFIXES
+    )
+
+
 _WORD = re.compile(r"[^\W\d_][\w'’\-]*")
 # Short words a title-case line may leave in lower case ("Birth in Gaza", "Pregnant Women and").
 _SMALL = frozenset("a an and as at but by for from in into nor of on or per the to vs via with".split())
 _MIN_TITLE_WORDS = 3
 
 
+# A byline or a credit line ("By Nada Tawfik, BBC News, New York", "Source: CDC, ...") names people
+# and organisations: capitals there are names, not a heading's.
+_CREDIT_LINE = re.compile(
+    r"(?:By|Source|Sources|Credit|Credits|Photo|Photos|Reporting|Written by):?[ \t]+[A-Z]"
+)
+
+
 def is_title_case(line: str, *, headline: bool = False) -> bool:
     """Whether ``line`` is a heading in title case: at least three words that are not small words,
     all capitalised but at most one, and no sentence punctuation at its end (a ``headline`` may end
-    with a full stop: the title is joined to the body with one)."""
+    with a full stop: the title is joined to the body with one). A byline or credit line is none."""
     text = line.strip()
     if headline:
         text = text.removesuffix(".")
-    if not text or text[-1] in ".!?,;:" or ". " in text or len(text) > 160:
+    if not text or text[-1] in ".!?,;:" or ". " in text or len(text) > 160 or _CREDIT_LINE.match(text):
         return False
     words = [w for w in _WORD.findall(text) if w.casefold() not in _SMALL]
     if len(words) < _MIN_TITLE_WORDS:

@@ -5,7 +5,8 @@ uses, "Malone" for "Thomas Malone") and its *neutral* names: named things that a
 (a book title, a product, a law, an event). Scoring is per page and per distinct name:
 
 - a predicted name that is a labelled entity's name or alias is correct (a second prediction of the
-  same entity, "Malone" beside "Thomas Malone", is correct too and counted as a duplicate);
+  same entity, "Malone" beside "Thomas Malone", is correct too and counted as a duplicate); so is
+  the gazetteer's name of a labelled place ("United States" where the page writes "US");
 - a predicted name that is a neutral name, or a run of whole words of one, is ignored;
 - any other predicted name is a false entity;
 - recall is the share of labelled entities that at least one prediction names; kind accuracy is the
@@ -97,10 +98,16 @@ def _is_part_of(key: str, neutral: Iterable[str]) -> bool:
 
 def score_page(page: LabelledPage, predicted: Iterable[tuple[str, str]]) -> Score:
     """Score (name, kind) predictions for one labelled page."""
+    from newswatch.entities.gazetteer import lookup
+
     owner: dict[str, int] = {}
     for i, (name, _kind, aliases) in enumerate(page.entities):
         for form in (name, *aliases):
             owner.setdefault(label_key(form), i)
+    for i, (name, _kind, aliases) in enumerate(page.entities):
+        for form in (name, *aliases):  # a place is stored under the gazetteer's name ("US": United States)
+            if (place := lookup(form)) is not None:
+                owner.setdefault(label_key(place.name), i)
     neutral = [label_key(n) for n in page.neutral]
     score = Score(gold=len(page.entities))
     named: set[int] = set()

@@ -20,7 +20,13 @@ from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 from newswatch.entities.basic import extract_names  # noqa: F401  (story matching's names)
-from newswatch.entities.cues import all_demonyms, dateline_places, place_cued_names, title_case_spans
+from newswatch.entities.cues import (
+    all_demonyms,
+    dateline_places,
+    people_of_place,
+    place_cued_names,
+    title_case_spans,
+)
 
 # The watchlist rules live in ``rules``; these names stay importable from here.
 from newswatch.entities.rules import (  # noqa: F401
@@ -90,8 +96,26 @@ _ROLES = frozenset(
     ceo professor mr mrs ms dr sir lord lady gen col capt sgt rep sen gov attorney commissioner
     sheriff superintendent inspector detective councillor councilor councilman councilwoman acting
     congressman congresswoman assemblyman assemblywoman taoiseach tanaiste hon
-    founder editor reporter correspondent
+    founder editor reporter correspondent officer
     """.split()
+)
+# Common abbreviations in capitals that name no person, organisation or place: units, file formats,
+# technologies, time zones, medical and business terms ("25 MB", "a JPEG", "SMS", "GDP", "CEO").
+_ABBREVIATIONS = frozenset(
+    """kb mb gb tb kbps mbps km kg mg ml cm mm mph kph kwh kw mw gw pdf jpg jpeg png gif tiff svg
+    doc docx ppt pptx xls xlsx csv txt html xml json mp3 mp4 avi mov zip apk exe sms mms gps usb
+    hdmi led lcd oled cpu gpu ram rom ssd hdd pc tv hd uhd vr ar ai api url vpn wifi dns ssl tls
+    http https qr os ios gmt utc bst est edt cst cdt mst mdt pst pdt cet cest jst aest am pm dna
+    rna hiv aids icu cpr mri ppe ivf bmi adhd ptsd ocd covid sars gdp gnp cpi vat ipo etf ceo cfo
+    coo cto hr roi kpi esg faq diy id pin atm vip mvp rsvp asap fyi ok tba tbc lgbt lgbtq lgbtqia
+    """.split()
+)
+# A Roman numeral alone ("IV") is no acronym ("Henry VIII" stays a name).
+_ROMAN = re.compile(r"X{0,3}(?:IX|IV|V?I{0,3})")
+# Words a hyphen joins to a name to make an adjective: "a Rutgers-led team", "Beijing-based".
+_NAME_ADJECTIVE = re.compile(
+    r"-(?:led|based|backed|born|bred|owned|run|funded|made|style|linked|allied|bound|controlled"
+    r"|sponsored|affiliated|related|centric|focused|friendly|wide|era)$"
 )
 _MAX_WORDS = 6
 _CONTRACTION = re.compile(r"[A-Za-z]+['’](?:ve|re|ll|d|m|t)", re.IGNORECASE)
@@ -104,16 +128,20 @@ _CONTRACTION = re.compile(r"[A-Za-z]+['’](?:ve|re|ll|d|m|t)", re.IGNORECASE)
 def _clean_name(raw: str) -> str | None:
     name = _POSSESSIVE.sub("", raw.strip(" -'’"))
     parts = name.split()
-    while parts and parts[0].lower() in _NOT_NAMES:
+    if parts and _NAME_ADJECTIVE.search(parts[-1]):  # "Rutgers-led": Rutgers
+        parts[-1] = _NAME_ADJECTIVE.sub("", parts[-1])
+    while parts and parts[0].lower() in _NOT_NAMES and not _is_country_code(parts[0]):
         parts = parts[1:]
     # Connectors, and a day after a place ("Osborne Store, Clarendon Tuesday"), do not end a name.
     while parts and parts[-1].lower().strip("&") in _TRAILING:
         parts = parts[:-1]
-    roles = [i for i, p in enumerate(parts) if p.lower().rstrip(".") in _ROLES]
+    roles = [i for i, p in enumerate(parts) if _is_role(p)]
     if roles and parts[-1].lower().rstrip(".") in _ORG_WORDS:
         roles = []  # the role words name an organisation's remit: "Foreign Office", "Interior Ministry"
     if roles and roles[-1] < len(parts) - 1:
         parts = parts[roles[-1] + 1 :]
+        if parts[0] == "of":  # "Minister of Education Kay McConney": the remit, then the person
+            parts = _after_remit(parts[1:])
     elif roles:  # a role alone ("Foreign Minister") is not a name
         return None
     if not parts or len(parts) > _MAX_WORDS:
@@ -121,9 +149,37 @@ def _clean_name(raw: str) -> str | None:
     name = " ".join(parts)
     if _CONTRACTION.fullmatch(name):  # "I've", "We're": a capitalised contraction opens a sentence
         return None
-    if len(name) < 2 or name.lower() in _NOT_NAMES or name.lower() in _MONTH_ABBREVIATIONS or name.isdigit():
+    if len(name) < 2 or name.lower() in _MONTH_ABBREVIATIONS or name.isdigit():
         return None
+    if name.lower() in _NOT_NAMES and not _is_country_code(name):
+        return None
+    if name.isupper() and (name.lower() in _ABBREVIATIONS or _ROMAN.fullmatch(name)):
+        return None  # "SMS", "JPEG", "Class IV"
     return name
+
+
+def _is_country_code(word: str) -> bool:
+    """ "US", not the pronoun "us": a function word in capitals that the gazetteer knows (or the
+    World Health Organization's "WHO")."""
+    return len(word) > 1 and word.isupper() and (word == "WHO" or _lookup(word) is not None)
+
+
+def _is_role(word: str) -> bool:
+    """Whether ``word`` is a role or title ("Minister", "Gen.", "Vice-President")."""
+    low = word.lower().rstrip(".")
+    return low in _ROLES or ("-" in low and all(p in _ROLES for p in low.split("-")))
+
+
+def _after_remit(parts: list[str]) -> list[str]:
+    """What follows a role's "of": an organisation or place ("President of Rutgers University",
+    "Governor of Sindh"), else the person after the remit ("Minister of Education Kay McConney",
+    "Secretary of State Antony J. Blinken": the last two words, with an initial between them);
+    nothing when only the remit is there ("Minister of Education")."""
+    last = parts[-1].lower().rstrip(".") if parts else ""
+    if last in _ORG_WORDS or last in _PLACE_WORDS or _lookup(" ".join(parts)) is not None:
+        return parts
+    keep = 3 if len(parts) >= 4 and re.fullmatch(r"[A-Z]\.", parts[-2]) else 2
+    return parts[-keep:] if len(parts) > keep else []
 
 
 # What precedes a word that opens a sentence, a line, a part of a headline ("Local News | ...")
@@ -271,17 +327,21 @@ def _one_name(piece: str) -> bool:
 
 
 # Words that make a role of the role after them ("District Attorney", "Assistant Commissioner").
-_ROLE_MODIFIERS = frozenset("district assistant associate senior".split())
+_ROLE_MODIFIERS = frozenset("district assistant associate senior distinguished".split())
 
 
 def _split_at_role(offset: int, piece: str) -> list[tuple[int, str]]:
     """ "Colorado Governor Richard Lamm": Colorado, and the rest (which ``_clean_name`` reads as
     Richard Lamm); a run that opens with its role stays whole."""
     words = piece.split(" ")
+    if _is_role(words[0]):  # "Chief Schools Officer Ruth Amadi": one role, then the person
+        return [(offset, piece)]
     for i, word in enumerate(words):
-        if i and word.lower().rstrip(".") in _ROLES:
-            while i > 1 and words[i - 1].lower() in _ROLE_MODIFIERS:
+        if i and _is_role(word):
+            while i > 0 and words[i - 1].lower() in _ROLE_MODIFIERS:
                 i -= 1
+            if not i:  # "Distinguished Professor ...": the run opens with its role
+                break
             at = sum(len(w) + 1 for w in words[:i])
             return [(offset, piece[: at - 1]), (offset + at, piece[at:])]
     return [(offset, piece)]
@@ -370,6 +430,7 @@ def _kind_of(name: str, common: Container[str] = frozenset()) -> str:
 
 
 _ACRONYM = re.compile(r"[A-Z]{2,6}")
+_INITIALS = re.compile(r"(?:[A-Z]\.)+")  # "Paul R. Hale", "George H.W. Bush"
 
 
 @lru_cache(maxsize=8192)
@@ -391,8 +452,8 @@ def _kind_by_words(name: str) -> tuple[str, tuple[str, ...]]:
     if (
         2 <= len(words) <= 3
         and all(
-            (w[:1].isupper() or (0 < i < len(words) - 1 and w in _NAME_PARTICLES))
-            and w.replace("'", "").isalpha()
+            (0 < i < len(words) - 1 and (w in _NAME_PARTICLES or _INITIALS.fullmatch(w)))
+            or (w[:1].isupper() and w.replace("'", "").isalpha())
             for i, w in enumerate(words)
         )
         and not any(w in _COMMON for w in folded)
@@ -555,7 +616,7 @@ def extract_entities(title: str, body: str, rules: Sequence[EntityRule] = ()) ->
     cued = place_cued_names(text)
     datelines: frozenset[str] | None = None  # dateline_places(text), when a name in capitals asks
     for name, n in _names_outside_headings(rest).items():
-        if "|" in name or all_demonyms(name):  # "Chinese", "Somali American": adjectives of places
+        if "|" in name or all_demonyms(name) or people_of_place(name):  # "Chinese", "New Yorkers"
             continue
         head, of, tail = name.rpartition(" of ")
         if of and _kind_by_words(head)[0] == "person" and (home := _lookup(tail)) is not None:

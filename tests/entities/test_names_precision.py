@@ -205,3 +205,47 @@ def test_a_person_of_a_place_is_the_person_and_the_place() -> None:
     assert "Oxford" not in got and got["Oxford Street"] == "place", got  # a street, not the city
     # An organisation's "of" stays: the head is no person's name.
     assert kinds("x", "The National Museum of Scotland reopened.").get("National Museum of Scotland")
+
+
+def test_abbreviations_roman_numerals_and_name_adjectives_are_no_names() -> None:
+    text = (
+        "The app sends an SMS with a 25 MB JPEG attached and stores a PDF copy. Police rated the "
+        "breach IV on their scale and asked a Lisbon-based team and a Harwell-led panel for help."
+    )
+    got = kinds("x", text)
+    assert not {"SMS", "MB", "JPEG", "PDF", "IV"} & set(got), got
+    assert "Lisbon" in got and "Harwell" in got, got
+    assert kinds("x", "Leaders asked NATO for help.") == {"NATO": "organisation"}
+    assert not any("-" in name for name in got), got
+
+
+def test_roles_with_a_remit_hyphen_or_modifier_name_the_person_after_them() -> None:
+    text = (
+        "Minister of Education Tariq Mensah and Vice-President Clara Obi met Chief Schools Officer "
+        "Ruth Amadi. Secretary of State Paul R. Hale spoke, then the Minister of Finance. She is a "
+        "Distinguished Professor in the faculty."
+    )
+    got = kinds("x", text)
+    for person in ("Tariq Mensah", "Clara Obi", "Ruth Amadi", "Paul R. Hale"):
+        assert got.get(person) == "person", (person, got)
+    assert not {"Schools Officer", "Finance", "Distinguished", "Education Tariq Mensah"} & set(got), got
+
+
+def test_people_of_a_city_are_no_entity_but_party_members_stay() -> None:
+    text = "Londoners and New Yorkers queued for hours, Bostonians too, and the Republicans objected."
+    got = kinds("x", text)
+    assert not {"Londoners", "New Yorkers", "Bostonians"} & set(got), got
+    assert "Republicans" in got, got
+
+
+def test_bylines_and_credit_lines_are_no_headings_and_us_is_the_country() -> None:
+    text = (
+        "By Maria Okafor, Harbour Daily News, Lagos\n\nCases rose in the US again this week.\n\n"
+        "Source: WHO, Lagos State Ministry of Health"
+    )
+    got = kinds("x", text)
+    assert got.get("Maria Okafor") == "person", got
+    assert got.get("Harbour Daily News") == got.get("WHO") == "organisation", got
+    assert got.get("Lagos State Ministry of Health") == "organisation", got
+    assert got.get("United States") == "place", got
+    assert "United States" not in kinds("x", "Tell us what you think.")

@@ -39,15 +39,21 @@ def test_bad_label_lines_name_the_file_and_line(tmp_path: Path) -> None:
 
 
 @pytest.mark.slow
-def test_the_labelled_sample_keeps_its_precision_and_recall() -> None:
-    total = Score()
+def test_the_labelled_samples_keep_their_precision_and_recall() -> None:
+    first, second = Score(), Score()
     for page in read_labels(FIXTURES / "names" / "labels.jsonl"):
         html = gzip.decompress((FIXTURES / "news_html" / f"{page.page}.html.gz").read_bytes()).decode(
             "utf-8", "replace"
         )
         url = f"https://example.org/{page.page}"
         art = clean(extract_html(html, url=url), source="test", url=url)
-        total.add(score_page(page, [(e.name, e.kind) for e in extract_entities(art.title, entity_text(art))]))
-    # Both splits together (bench/names.py reports them apart); before this stage's precision
-    # work the sample scored P 0.62, R 0.79.
-    assert total.precision >= 0.78 and total.recall >= 0.88, (total.precision, total.recall)
+        score = score_page(page, [(e.name, e.kind) for e in extract_entities(art.title, entity_text(art))])
+        if page.split in ("dev", "report"):
+            first.add(score)
+        elif page.page != "harpers.org.justice":  # a list of 152 signatories, apart (bench/names.py)
+            second.add(score)
+    # Both splits of each sample together (bench/names.py reports them apart). Before this stage's
+    # precision work the first sample scored P 0.62, R 0.79; the second, labelled later, scored
+    # P 0.68, R 0.89 with the rules it was first read with, P 0.80, R 0.97 now.
+    assert first.precision >= 0.78 and first.recall >= 0.88, (first.precision, first.recall)
+    assert second.precision >= 0.76 and second.recall >= 0.94, (second.precision, second.recall)
