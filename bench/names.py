@@ -12,7 +12,7 @@ tests/fixtures/names/. Each page goes through ingestion's path (``extract_html``
 pages (every other page of a sample, from the first) are the pages rules were developed on;
 ``report`` and ``report2`` pages chose nothing. One ``dev2`` page (a letter's 152 signatories and
 their affiliations) holds 200 of its 254 names; the line without it is printed too. ``--show`` lists false and
-missed names of the split(s) shown. Scoring: ``newswatch.entities.evaluate``.
+missed names and names of the wrong kind of the split(s) shown. Scoring: ``newswatch.entities.evaluate``.
 
 ``--cost`` instead times ``extract_entities`` alone: process CPU per article over all 85 fixture
 pages (extracted and cleaned before the clock starts, the first 8 run once untimed, the stage's
@@ -78,7 +78,7 @@ def cost(rounds: int = 5) -> float:
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--split", choices=["all", *SPLITS], default="all")
-    ap.add_argument("--show", action="store_true", help="list false and missed names")
+    ap.add_argument("--show", action="store_true", help="list false and missed names, and wrong kinds")
     ap.add_argument("--cost", action="store_true", help="time extract_entities instead")
     args = ap.parse_args()
     if args.cost:
@@ -113,6 +113,8 @@ def main() -> int:
                 print(f"    false  {line}")
             for line in total.missed:
                 print(f"    missed {line}")
+            for line in total.wrong_kind:
+                print(f"    kind   {line}")
     return 0
 
 

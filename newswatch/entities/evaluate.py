@@ -66,6 +66,7 @@ class Score:
     kind_right: int = 0
     false: list[str] = field(default_factory=list)
     missed: list[str] = field(default_factory=list)
+    wrong_kind: list[str] = field(default_factory=list)  # correct names of another kind
 
     @property
     def precision(self) -> float:
@@ -89,6 +90,7 @@ class Score:
             setattr(self, name, getattr(self, name) + getattr(other, name))
         self.false += other.false
         self.missed += other.missed
+        self.wrong_kind += other.wrong_kind
 
 
 def _is_part_of(key: str, neutral: Iterable[str]) -> bool:
@@ -127,6 +129,8 @@ def score_page(page: LabelledPage, predicted: Iterable[tuple[str, str]]) -> Scor
         score.correct += 1
         score.duplicates += which in named
         score.kind_right += kind == page.entities[which][1]
+        if kind != page.entities[which][1]:
+            score.wrong_kind.append(f"{page.page}: {name} ({kind}, labelled {page.entities[which][1]})")
         named.add(which)
     score.found = len(named)
     score.missed = [

@@ -360,7 +360,7 @@ _ORG_WORDS = frozenset(
     institution academy magazine journal press books publishers museum library church mosque
     consultancy holdings partners laboratories labs motors international reserve hotel hotels resort
     resorts caucus coalition system cafe café pub inn restaurant bakery brewery register gazette
-    herald chronicle courier observer
+    herald chronicle courier observer house
     """.split()
 )
 # Organisation words that alone are a common noun, not a name: "the Board said", "the Office".
@@ -391,7 +391,7 @@ _PLACE_WORDS = frozenset(
     """port harbour harbor highway motorway road pass sea ocean gulf bay river lake valley mountain
     mountains hills desert island islands province region district city county state border strait strip
     airport dam canal peninsula plateau corridor coast area quarter street avenue boulevard square
-    strasse straße allee platz st rd ave quay pier bridge village houses pool neck""".split()
+    strasse straße allee platz st rd ave quay pier bridge village houses pool neck sound""".split()
 )
 # Of those, the ones a street or district is called by: "Oxford Street" is no mention of Oxford
 # (unlike "Gwadar Port" of Gwadar).
@@ -400,8 +400,12 @@ _STREET_WORDS = frozenset(
     houses""".split()
 )
 # First words that make a name of two or three words a place ("Port Qasim", "Mount Kenya",
-# "Lake Victoria", "Fort Worth", "St Catherine", "Camp David", "Region Two"): no person's given name.
-_PLACE_FIRST_WORDS = frozenset("port mount lake cape fort isle gulf st camp region district province".split())
+# "Lake Victoria", "Fort Worth", "St Catherine", "Camp David", "Region Two", "Beit Lahia", "Deir
+# al-Balah", "San Leandro"): no person's given name.
+_PLACE_FIRST_WORDS = frozenset(
+    """port mount lake cape fort isle gulf st camp region district province beit deir kafr wadi jebel
+    jabal san santa los las""".split()
+)
 # Lower-case particles of people's names ("Otto von Bismarck", "Ludwig van Beethoven").
 _NAME_PARTICLES = frozenset("de del della la le du da van von der den al bin ibn".split())
 # An area named after a town is not the town: "Alameda County" is not Alameda.
@@ -449,6 +453,8 @@ def _kind_by_words(name: str) -> tuple[str, tuple[str, ...]]:
         return "place", ()
     if _ACRONYM.fullmatch(name.replace(".", "")):  # "TTP", "U.N."; not "COVID-19"
         return "organisation", ()
+    if len(words) > 1 and any(len(w) > 2 and _ACRONYM.fullmatch(w) for w in words):
+        return "organisation", ()  # "XDA Developers", "NHS Trust": no person's name has an acronym
     if (
         2 <= len(words) <= 3
         and all(

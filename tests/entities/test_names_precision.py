@@ -249,3 +249,13 @@ def test_bylines_and_credit_lines_are_no_headings_and_us_is_the_country() -> Non
     assert got.get("Lagos State Ministry of Health") == "organisation", got
     assert got.get("United States") == "place", got
     assert "United States" not in kinds("x", "Tell us what you think.")
+
+
+def test_kinds_from_house_sound_toponym_prefixes_and_acronyms() -> None:
+    text = (
+        "Aides at the White House said ferries crossed Halden Sound to Deir Hafa and Beit Omar. "
+        "Engineers at ZTQ Makers disagreed."
+    )
+    got = kinds("x", text)
+    assert got["White House"] == got["ZTQ Makers"] == "organisation", got
+    assert got["Halden Sound"] == got["Deir Hafa"] == got["Beit Omar"] == "place", got
