@@ -11,8 +11,9 @@ tests/fixtures/names/. Each page goes through ingestion's path (``extract_html``
 ``extract_entities`` on the title and ``entity_text``) with no watchlist. ``dev`` and ``dev2``
 pages (every other page of a sample, from the first) are the pages rules were developed on;
 ``report`` and ``report2`` pages chose nothing. One ``dev2`` page (a letter's 152 signatories and
-their affiliations) holds 200 of its 254 names; the line without it is printed too. ``--show`` lists false and
-missed names and names of the wrong kind of the split(s) shown. Scoring: ``newswatch.entities.evaluate``.
+their affiliations) holds 200 of its 254 names; the line without it is printed too. ``--show``
+lists false and missed names and names of the wrong kind of the split(s) shown. Scoring:
+``newswatch.entities.evaluate``.
 
 ``--cost`` instead times ``extract_entities`` alone: process CPU per article over all 85 fixture
 pages (extracted and cleaned before the clock starts, the first 8 run once untimed, the stage's
