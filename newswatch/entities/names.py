@@ -110,6 +110,12 @@ _ABBREVIATIONS = frozenset(
     coo cto hr roi kpi esg faq diy id pin atm vip mvp rsvp asap fyi ok tba tbc lgbt lgbtq lgbtqia
     """.split()
 )
+# Numbers in words ("Fifty-two families") are no names.
+_NUMBER_WORDS = frozenset(
+    """one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen
+    sixteen seventeen eighteen nineteen twenty thirty forty fifty sixty seventy eighty ninety
+    hundred thousand million billion dozen dozens hundreds thousands millions billions""".split()
+)
 # A Roman numeral alone ("IV") is no acronym ("Henry VIII" stays a name).
 _ROMAN = re.compile(r"X{0,3}(?:IX|IV|V?I{0,3})")
 # Words a hyphen joins to a name to make an adjective: "a Rutgers-led team", "Beijing-based".
@@ -154,7 +160,9 @@ def _clean_name(raw: str) -> str | None:
     if name.lower() in _NOT_NAMES and not _is_country_code(name):
         return None
     if name.isupper() and (name.lower() in _ABBREVIATIONS or _ROMAN.fullmatch(name)):
-        return None  # "SMS", "JPEG", "Class IV"
+        return None  # "SMS", "JPEG", "IV"
+    if " " not in name and _NUMBER_WORDS.issuperset(name.lower().split("-")):
+        return None  # "Fifty-two", "Thousands"
     return name
 
 
@@ -183,10 +191,10 @@ def _after_remit(parts: list[str]) -> list[str]:
 
 
 # What precedes a word that opens a sentence, a line, a part of a headline ("Local News | ...")
-# or the text after a dateline ("LAHORE — Thousands of ..."), with an opening quote or bracket
-# between ("“Approximately 70 percent"); a quotation inside a sentence may quote a name
-# ('opposition to "Taiwan independence"').
-_SENTENCE_START = re.compile(r"(?:^|[.!?:;|\"“”—–]\s+|\n\s*)[\"“‘(\[]?$")
+# or the text after a dateline ("LAHORE — Thousands of ...", "KUMASI, Ghana - Fifty"), with an
+# opening quote or bracket between ("“Approximately 70 percent"); a quotation inside a sentence may
+# quote a name ('opposition to "Taiwan independence"').
+_SENTENCE_START = re.compile(r"(?:^|[.!?:;|\"“”—–]\s+|\s-\s+|\n\s*)[\"“‘(\[]?$")
 _START_WINDOW = 4
 _SPLIT_POSSESSIVE = re.compile(r"['’]s\s+")
 # A plural possessive inside a run: "Port Workers' Union" is one name, "the Beatles' Abbey Road" two.
@@ -597,6 +605,7 @@ def extract_entities(title: str, body: str, rules: Sequence[EntityRule] = ()) ->
 
     # Places anywhere (sentence starts included): the gazetteer is the evidence, not the position.
     sure: set[str] = set()
+    datelines: frozenset[str] | None = None  # dateline_places(text), when a name in capitals asks
     for m in _NAME.finditer(rest):
         for offset, piece in _pieces(m.group(1)):
             named = _places_named(piece)
@@ -608,6 +617,9 @@ def extract_entities(title: str, body: str, rules: Sequence[EntityRule] = ()) ->
                 # A line that holds nothing but the name (a dateline, a letter's signature) is
                 # no sentence: there it names the place.
                 opening = a > len(title) and _opens_sentence(rest, a) and not _alone_on_line(rest, a, piece)
+                if opening and piece.isupper():  # "TAMALE, Ghana - ...": a dateline names its place
+                    datelines = dateline_places(text) if datelines is None else datelines
+                    opening = piece.casefold() not in datelines
                 for place in places:
                     counts[place.entity_id] += 1
                     meta[place.entity_id] = (place.name, "place", place.country_code or None, ())
@@ -620,7 +632,6 @@ def extract_entities(title: str, body: str, rules: Sequence[EntityRule] = ()) ->
         del counts[eid]
     lower = _LowerWords(rest)
     cued = place_cued_names(text)
-    datelines: frozenset[str] | None = None  # dateline_places(text), when a name in capitals asks
     for name, n in _names_outside_headings(rest).items():
         if "|" in name or all_demonyms(name) or people_of_place(name):  # "Chinese", "New Yorkers"
             continue

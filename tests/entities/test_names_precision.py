@@ -259,3 +259,9 @@ def test_kinds_from_house_sound_toponym_prefixes_and_acronyms() -> None:
     got = kinds("x", text)
     assert got["White House"] == got["ZTQ Makers"] == "organisation", got
     assert got["Halden Sound"] == got["Deir Hafa"] == got["Beit Omar"] == "place", got
+
+
+def test_numbers_in_words_and_a_dateline_after_a_hyphen_open_no_name() -> None:
+    got = kinds("x", "TAMALE, Ghana - Forty-one traders moved. Hundreds waited, said Ama Serwaa.")
+    assert not {"Forty-one", "Hundreds"} & set(got), got
+    assert got.get("Ama Serwaa") == "person" and "Tamale" in got, got
