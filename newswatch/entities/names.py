@@ -180,13 +180,13 @@ def _is_role(word: str) -> bool:
 
 def _after_remit(parts: list[str]) -> list[str]:
     """What follows a role's "of": an organisation or place ("President of Rutgers University",
-    "Governor of Sindh"), else the person after the remit ("Minister of Education Kay McConney",
+    "Governor of Texas"), else the person after the remit ("Minister of Education Kay McConney",
     "Secretary of State Antony J. Blinken": the last two words, with an initial between them);
     nothing when only the remit is there ("Minister of Education")."""
     last = parts[-1].lower().rstrip(".") if parts else ""
     if last in _ORG_WORDS or last in _PLACE_WORDS or _lookup(" ".join(parts)) is not None:
         return parts
-    keep = 3 if len(parts) >= 4 and re.fullmatch(r"[A-Z]\.", parts[-2]) else 2
+    keep = 3 if len(parts) >= 4 and _INITIALS.fullmatch(parts[-2]) else 2
     return parts[-keep:] if len(parts) > keep else []
 
 
