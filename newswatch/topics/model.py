@@ -64,9 +64,10 @@ _STOP = frozenset(
     here what which who whom whose when where why how also just about up out new more most""".split()
 )
 _WORD = re.compile(r"[a-z][a-z0-9'\-]*[a-z0-9]|[a-z]")
-# Not shown as evidence (``Prediction.top_words``): NLTK's English stop words beyond ``_STOP``.
+# Not shown as evidence (``Prediction.top_words``): NLTK's English stop words beyond ``_STOP``
+# (but "won", a result in news).
 _FUNCTION_WORDS = _STOP | frozenset(
-    """me my myself ours ourselves yours yourself yourselves him himself hers herself itself theirs
+    """if now d me my myself ours ourselves yours yourself yourselves him himself hers herself itself theirs
     themselves am being having doing because until while against between through during above below
     down off under again further once all any both each few other some such nor only own same so too
     very don don't should've ll m o re ve y ain aren aren't couldn couldn't didn didn't doesn doesn't

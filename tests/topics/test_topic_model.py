@@ -91,6 +91,18 @@ def test_evidence_words_leave_out_function_words(model: topic_model.TopicModel) 
     assert all(pull.get(w, 1.0) > 0 for w in shown)
 
 
+def test_evidence_words_leave_out_now_and_if(model: topic_model.TopicModel) -> None:
+    body = (
+        "People here used to grow food behind every house. Now most of us live in flats and buy "
+        "everything, and if the rains come the seedlings will need little water."
+    )
+    p = model.predict("Families dig in at a community garden", None, body)
+    j = p.classes.index("medtop:10000000")
+    pull = {w: model.word_weights[b, j] - model.word_mean[b] for b, w in p.features.items()}
+    assert pull["now"] > 0
+    assert not {"now", "if"} & set(p.top_words("medtop:10000000", n=20))
+
+
 def test_default_taxonomy_top_levels_come_from_the_classifier(configured: Taxonomy) -> None:
     assert configured.classifier is not None and configured.embedder is None
     covered = configured.classifier.covered
