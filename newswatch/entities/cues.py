@@ -181,6 +181,33 @@ def place_cued_names(text: str) -> frozenset[str]:
     return frozenset(out)
 
 
+# Nouns for kinds of organisation that writers put before a name ("Japanese company Showa Denko",
+# "the militant group Hamas", "the broadcaster RTÉ").
+_ORG_NOUNS = frozenset(
+    """company firm group maker manufacturer retailer startup start-up bank lender insurer agency
+    newspaper magazine website platform network broadcaster carrier airline publisher charity
+    conglomerate""".split()
+)
+# The word before a name, or "The" capitalised inside a sentence before it ("and The Intercept").
+_BEFORE_NAME = re.compile(r"(?:(?<=[\w,)][ \t])(The)|([a-z][a-z\-]*))[ \t]+$")
+_LOOK_BACK_ORG = 24
+
+
+def org_cued(text: str, name: str) -> bool:
+    """Whether ``text`` calls ``name`` an organisation: right after a noun for a kind of
+    organisation somewhere ("the company Showa Denko K.K."), or after "The" capitalised inside a
+    sentence ("and The Intercept": a publication's title)."""
+    at = text.find(name)
+    while at >= 0:
+        end = at + len(name)
+        if end == len(text) or not _joins(text[end]):
+            m = _BEFORE_NAME.search(text, max(0, at - _LOOK_BACK_ORG), at)
+            if m and (m.group(1) or m.group(2) in _ORG_NOUNS):
+                return True
+        at = text.find(name, end)
+    return False
+
+
 def _joins(char: str) -> bool:
     return char.isalnum() or char in "_-"
 

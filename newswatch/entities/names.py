@@ -23,6 +23,7 @@ from newswatch.entities.basic import extract_names  # noqa: F401  (story matchin
 from newswatch.entities.cues import (
     all_demonyms,
     dateline_places,
+    org_cued,
     people_of_place,
     place_cued_names,
     title_case_spans,
@@ -644,6 +645,8 @@ def extract_entities(title: str, body: str, rules: Sequence[EntityRule] = ()) ->
         kind = _kind_of(name, lower)
         if kind in ("other", "person") and name.casefold() in cued:
             kind = "place"  # "Sindh province", "the Indus River"
+        elif kind == "other" and org_cued(text, name):
+            kind = "organisation"  # "the company Showa Denko K.K.", "and The Intercept"
         if kind == "other" and " " not in name and name.casefold() in lower:
             continue  # "Ministers", "Plan": a common word of this text, capitalised in a heading
         if " " not in name and name.casefold() in _GENERIC_ALONE:

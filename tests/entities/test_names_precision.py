@@ -265,3 +265,13 @@ def test_numbers_in_words_and_a_dateline_after_a_hyphen_open_no_name() -> None:
     got = kinds("x", "TAMALE, Ghana - Forty-one traders moved. Hundreds waited, said Ama Serwaa.")
     assert not {"Forty-one", "Hundreds"} & set(got), got
     assert got.get("Ama Serwaa") == "person" and "Tamale" in got, got
+
+
+def test_organisations_named_after_a_kind_of_organisation_or_an_inner_the() -> None:
+    text = (
+        "Shares rose at the firm Quellbrook and the lender Marrowby, according to The Lantern. "
+        "Quellbrook declined to comment. Later, Marrowby said it would wait."
+    )
+    got = kinds("x", text)
+    assert got["Quellbrook"] == got["Marrowby"] == got["Lantern"] == "organisation", got
+    assert kinds("x", "Analysts said Quellbrook would wait.").get("Quellbrook") == "other"
