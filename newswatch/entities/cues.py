@@ -11,6 +11,9 @@
   a word for a kind of place names a place wherever the article uses it.
 - A dateline ("KHAN YOUNIS, Gaza — ...", "ST CATHERINE, Jamaica —") opens a line with a place in
   capitals, then a comma or a dash.
+- "the company Showa Denko K.K.", "the militant group Hamas", "and The Intercept": a name right
+  after a noun for a kind of organisation, or after "The" capitalised inside a sentence, names an
+  organisation.
 """
 
 from __future__ import annotations

@@ -67,13 +67,13 @@ _WORD = re.compile(r"[a-z][a-z0-9'\-]*[a-z0-9]|[a-z]")
 # Not shown as evidence (``Prediction.top_words``): NLTK's English stop words beyond ``_STOP``
 # (but "won", a result in news).
 _FUNCTION_WORDS = _STOP | frozenset(
-    """if now d me my myself ours ourselves yours yourself yourselves him himself hers herself itself theirs
-    themselves am being having doing because until while against between through during above below
-    down off under again further once all any both each few other some such nor only own same so too
-    very don don't should've ll m o re ve y ain aren aren't couldn couldn't didn didn't doesn doesn't
-    hadn hadn't hasn hasn't haven haven't isn isn't ma mightn mightn't mustn mustn't needn needn't
-    shan shan't shouldn shouldn't wasn wasn't weren weren't won't wouldn wouldn't it's you're you've
-    you'll you'd she's that'll""".split()
+    """if now d me my myself ours ourselves yours yourself yourselves him himself hers herself itself
+    theirs themselves am being having doing because until while against between through during
+    above below down off under again further once all any both each few other some such nor only
+    own same so too very don don't should've ll m o re ve y ain aren aren't couldn couldn't didn
+    didn't doesn doesn't hadn hadn't hasn hasn't haven haven't isn isn't ma mightn mightn't
+    mustn mustn't needn needn't shan shan't shouldn shouldn't wasn wasn't weren weren't won't
+    wouldn wouldn't it's you're you've you'll you'd she's that'll""".split()
 )
 
 
