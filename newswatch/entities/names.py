@@ -462,7 +462,10 @@ def _kind_by_words(name: str) -> tuple[str, tuple[str, ...]]:
         return "place", ()
     if _ACRONYM.fullmatch(name.replace(".", "")):  # "TTP", "U.N."; not "COVID-19"
         return "organisation", ()
-    if len(words) > 1 and any(len(w) > 2 and _ACRONYM.fullmatch(w) for w in words):
+    spaced = name.split()  # "COVID-19" is one word here
+    if len(spaced) > 1 and any(
+        len(w) > 2 and _ACRONYM.fullmatch(w) and w.lower() not in _ABBREVIATIONS for w in spaced
+    ):
         return "organisation", ()  # "XDA Developers", "NHS Trust": no person's name has an acronym
     if (
         2 <= len(words) <= 3

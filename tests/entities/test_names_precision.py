@@ -275,3 +275,9 @@ def test_organisations_named_after_a_kind_of_organisation_or_an_inner_the() -> N
     got = kinds("x", text)
     assert got["Quellbrook"] == got["Marrowby"] == got["Lantern"] == "organisation", got
     assert kinds("x", "Analysts said Quellbrook would wait.").get("Quellbrook") == "other"
+
+
+def test_an_acronym_joined_by_a_hyphen_or_of_two_letters_makes_no_organisation() -> None:
+    got = kinds("x", "Officials said the NHS Direct line and DJ Amara Bello covered cases of COVID-19 here.")
+    assert got.get("NHS Direct") == "organisation" and got.get("DJ Amara Bello") == "person", got
+    assert got.get("COVID-19", "other") == "other", got
