@@ -100,7 +100,7 @@ _ROLES = frozenset(
     sheriff superintendent inspector detective councillor councilor councilman councilwoman acting
     congressman congresswoman assemblyman assemblywoman taoiseach tanaiste hon
     founder editor reporter correspondent officer
-    actor actress singer dancer choreographer writer author novelist poet playwright artist painter
+    actor actress dancer choreographer writer author novelist poet playwright artist
     sculptor composer musician rapper comedian filmmaker photographer architect designer
     scientist historian lawyer activist coach
     """.split()
@@ -364,8 +364,15 @@ def _split_at_role(offset: int, piece: str) -> list[tuple[int, str]]:
 # ---- entities: one name per person, organisation or place, with aliases ----
 
 # Words that make a capitalised name an organisation rather than a person.
-_ORG_WORDS = frozenset(
-    """party ministry council bank inc corp corporation company co ltd plc llc university
+# Words of industries that end companies' names ("Nordhavn Shipping"); alone, a common noun.
+_INDUSTRY_WORDS = frozenset(
+    """shipping logistics energy petroleum pharmaceuticals technologies industries enterprises
+    ventures investments insurance telecom communications studios productions electronics mining
+    chemicals aerospace""".split()
+)
+_ORG_WORDS = (
+    frozenset(
+        """party ministry council bank inc corp corporation company co ltd plc llc university
     organisation organization army forces force navy group committee agency association union league
     front movement department office court assembly parliament senate congress commission institute
     foundation federation authority board times news post tribune network airlines airways fund nations
@@ -376,15 +383,20 @@ _ORG_WORDS = frozenset(
     resorts caucus coalition system cafe café pub inn restaurant bakery brewery register gazette
     herald chronicle courier observer house
     """.split()
+    )
+    | _INDUSTRY_WORDS
 )
 # Organisation words that alone are a common noun, not a name: "the Board said", "the Office".
 # (Congress, Parliament, the Senate, the Army are named so: they are not here.)
-_GENERIC = frozenset(
-    """ministry council bank company corporation university organisation organization group
+_GENERIC = (
+    frozenset(
+        """ministry council bank company corporation university organisation organization group
     committee agency association union league movement department office court commission institute
     foundation federation authority board fund club college school service services bureau centre
     center hospital clinic institution academy magazine journal museum library church mosque hotel
     resort""".split()
+    )
+    | _INDUSTRY_WORDS
 )
 
 
@@ -405,7 +417,8 @@ _PLACE_WORDS = frozenset(
     """port harbour harbor highway motorway road pass sea ocean gulf bay river lake valley mountain
     mountains hills desert island islands province region district city county state border strait strip
     airport dam canal peninsula plateau corridor coast area quarter street avenue boulevard square
-    strasse straße allee platz st rd ave quay pier bridge village houses pool neck sound""".split()
+    strasse straße allee platz st rd ave quay pier bridge village houses pool neck sound stadium
+    arena racecourse""".split()
 )
 # Of those, the ones a street or district is called by: "Oxford Street" is no mention of Oxford
 # (unlike "Gwadar Port" of Gwadar).
@@ -426,7 +439,7 @@ _NAME_PARTICLES = frozenset("de del della la le du da van von der den al bin ibn
 _AREA_WORDS = frozenset("province region district county state division territory".split())
 _COMPASS = frozenset("north south east west northern southern eastern western upper lower central".split())
 # A single word that is one of these names nothing by itself.
-_GENERIC_ALONE = _GENERIC | _PLACE_WORDS
+_GENERIC_ALONE = _GENERIC | _PLACE_WORDS | _COMPASS  # "people in the North"
 # Capitalised common nouns of official names: no person is called "Strategic Dialogue"; but a
 # person may be called Bill (first place only).
 _GIVEN_COMMON = frozenset({"bill"})
@@ -461,10 +474,16 @@ def _kind_by_words(name: str) -> tuple[str, tuple[str, ...]]:
     folded = [w.casefold().strip(".") for w in words]
     if len(folded) == 2 and folded[0] in _COMPASS:  # "West Bank", "South Waziristan"
         return "place", ()
+    if len(folded) >= 2 and folded[-1] in _COMPASS:  # "Leeds North West", "Glasgow East"
+        head = [w for w in words if w.casefold() not in _COMPASS]
+        if head and _lookup(" ".join(head)):
+            return "place", ()
     if any(w in _ORG_WORDS for w in folded):
         return "organisation", ()
     if folded and folded[-1] in _PLACE_WORDS:
         return "place", ()
+    if len(folded) >= 3 and folded[1] == "of" and folded[0] in _PLACE_WORDS | _PLACE_FIRST_WORDS:
+        return "place", ()  # "Port of Tanjung Pelepas", "Strait of Hormuz", "Isle of Man"
     if 2 <= len(folded) <= 3 and folded[0] in _PLACE_FIRST_WORDS:
         return "place", ()
     if _ACRONYM.fullmatch(name.replace(".", "")):  # "TTP", "U.N."; not "COVID-19"
@@ -700,7 +719,7 @@ def extract_entities(title: str, body: str, rules: Sequence[EntityRule] = ()) ->
         counts[eid] += n
         meta[eid] = (name, kind, code, ())
     _merge_into_kind_names(counts, meta)
-    _merge_short_forms(counts, meta)
+    _merge_short_forms(counts, meta, lower, body)  # a headline may use the surname first
     for eid, n in counts.items():
         name, kind, code, aliases = meta[eid]
         found[eid] = Entity(eid, name, kind, n, code, aliases)
@@ -730,27 +749,55 @@ def _names_outside_headings(text: str) -> Counter[str]:
     return names
 
 
-def _merge_short_forms(counts: Counter[str], meta: dict[str, Any]) -> None:
+def _merge_short_forms(counts: Counter[str], meta: dict[str, Any], lower: Container[str], text: str) -> None:
     """ "Martin Yarmush ... Yarmush said", "Bill de Blasio ... De Blasio": a later mention by the
     surname is the person named in full (one entity with every mention, not a second one of no
-    kind), when exactly one person of the article has that surname."""
+    kind), when exactly one person of the article has that surname and the text names the person
+    in full before it uses the surname alone, as writers introduce people. Only a full name whose
+    other words look like given names counts: no demonym, place, capitals or word the text writes
+    in lower case ("German Reich", "Tory MPs", "Seeking Solitude" keep "Reich", "Solitude" apart)."""
     people: dict[str, str | None] = {}  # folded trailing words -> the person's id (None: two have them)
     for eid in counts:
         name, kind = meta[eid][0], meta[eid][1]
-        words = name.casefold().split()
+        words = name.split()
         if kind != "person" or len(words) < 2:
             continue
         for i in range(1, len(words)):
-            if _INITIALS.fullmatch(name.split()[i]) or all(w in _NAME_PARTICLES for w in words[i:]):
+            head, tail = words[:i], words[i:]
+            if _INITIALS.fullmatch(tail[0]) or all(w.casefold() in _NAME_PARTICLES for w in tail):
                 continue  # "de Blasio" may stand for the person, "T. Jones" or "de" not
-            short = " ".join(words[i:])
+            if not all(_given_like(w, lower) for w in head) or _lookup(" ".join(head)) is not None:
+                break
+            short = " ".join(tail).casefold()
             people[short] = eid if people.get(short, eid) == eid else None
     if not people:
         return
     for eid in [e for e in counts if meta[e][1] in ("person", "other")]:
-        person = people.get(meta[eid][0].casefold().removesuffix("'s"))
-        if person is not None and person != eid:
+        short = meta[eid][0]
+        if short.rstrip("s").isupper():
+            continue  # "MPs", "BBC": no surname
+        person = people.get(short.casefold().removesuffix("'s"))
+        if person is not None and person != eid and _named_first(text, meta[person][0], short):
             counts[person] += counts.pop(eid)
+
+
+def _named_first(text: str, full: str, short: str) -> bool:
+    """Whether ``text`` names ``full`` before it writes ``short`` on its own."""
+    first_full = text.find(full)
+    if first_full < 0:  # written otherwise ("Bill T. Jones" for "Bill Jones"): no order to go by
+        return True
+    at = text.find(short)
+    while at >= 0 and first_full <= at < first_full + len(full):
+        at = text.find(short, at + 1)
+    return at < 0 or first_full < at
+
+
+def _given_like(word: str, lower: Container[str]) -> bool:
+    """A word that may be a given name, a middle initial or a particle of a person's name."""
+    folded = word.casefold()
+    if _INITIALS.fullmatch(word) or folded in _NAME_PARTICLES:
+        return True
+    return not (word.isupper() or folded in lower or all_demonyms(word) or _lookup(word) is not None)
 
 
 def _merge_into_kind_names(counts: Counter[str], meta: dict[str, Any]) -> None:

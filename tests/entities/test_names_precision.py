@@ -316,3 +316,27 @@ def test_first_level_regions_are_places_unless_a_person_of_the_text_bears_the_na
     assert found["Punjab"].country_code is None, found  # India's and Pakistan's: no one country
     assert found["Ana Herrera"].kind == "person" and found["Ana Herrera"].mentions == 2, found
     assert "Herrera" not in found, found  # not Panama's province of that name
+
+
+def test_a_short_form_written_before_the_full_name_stays_apart() -> None:
+    before = "The Van Dijk lab said the trial worked, according to Anna Van Dijk, who leads it."
+    got = {e.name: e.mentions for e in extract_entities("x", before)}
+    assert got.get("Van Dijk") == got.get("Anna Van Dijk") == 1, got  # a family, a lab: not sure
+    after = "Anna Van Dijk leads the lab. The trial worked, Van Dijk said."
+    assert {e.name: e.mentions for e in extract_entities("x", after)} == {"Anna Van Dijk": 2}
+
+
+def test_constituencies_venues_ports_and_companies_by_their_words() -> None:
+    text = (
+        "Labour held Leeds North West. People in the North noticed. Nordhavn Shipping moved its "
+        "berths to the Port of Tanjung Pelepas, and fans filled the Aviva Stadium."
+    )
+    got = kinds("x", text)
+    assert got.get("Leeds North West") == got.get("Port of Tanjung Pelepas") == "place", got
+    assert got.get("Aviva Stadium") == "place" and got.get("Nordhavn Shipping") == "organisation", got
+    assert "North" not in got, got
+
+
+def test_an_industry_word_alone_before_a_role_is_no_name() -> None:
+    got = kinds("x", "Officials said Energy Secretary Ed Miliband and the Mining Minister would attend.")
+    assert got == {"Ed Miliband": "person"}, got
