@@ -667,8 +667,14 @@ def extract_entities(title: str, body: str, rules: Sequence[EntityRule] = ()) ->
                 # "Reading the report", "Nice try": a one-word city opening a body sentence may be
                 # an ordinary word; it counts when it is also named elsewhere.
                 # A line that holds nothing but the name (a dateline, a letter's signature) is
-                # no sentence: there it names the place.
-                opening = a > len(title) and _opens_sentence(rest, a) and not _alone_on_line(rest, a, piece)
+                # no sentence: there it names the place. After a word that opens the sentence
+                # ("In Karachi, ...") it is a name.
+                opening = (
+                    a > len(title)
+                    and _opens_sentence(rest, a)
+                    and piece.startswith(named[0])
+                    and not _alone_on_line(rest, a, piece)
+                )
                 if opening and piece.isupper():  # "TAMALE, Ghana - ...": a dateline names its place
                     datelines = dateline_places(text) if datelines is None else datelines
                     opening = piece.casefold() not in datelines

@@ -340,3 +340,10 @@ def test_constituencies_venues_ports_and_companies_by_their_words() -> None:
 def test_an_industry_word_alone_before_a_role_is_no_name() -> None:
     got = kinds("x", "Officials said Energy Secretary Ed Miliband and the Mining Minister would attend.")
     assert got == {"Ed Miliband": "person"}, got
+
+
+def test_a_city_after_the_word_that_opens_a_sentence_is_named() -> None:
+    got = kinds(
+        "x", "Rain fell all week. In Karachi, the mayor said drains were clear. Reading it, I doubted."
+    )
+    assert got.get("Karachi") == "place" and "Reading" not in got, got
