@@ -218,10 +218,11 @@ def find_names(text: str) -> Counter[str]:
     (stricter than ``extract_names``, which story matching reads).
 
     A single word seen only at the start of sentences ("Reiterating", "Satisfaction") is not a
-    name. A sentence's first word joined to a name the text uses elsewhere ("Defendants James
-    Lee") is not part of it when the text also writes that word in lower case. A short form
-    merges into a longer name only when the longer one came first ("Ishaq Dar ... Dar"), as
-    writers introduce people; a name with a middle initial is the same name without it.
+    name, unless it ends a name mentioned before ("Helena Vogt ... Vogt said"). A sentence's first
+    word joined to a name the text uses elsewhere ("Defendants James Lee") is not part of it when
+    the text also writes that word in lower case. A short form merges into a longer name only when
+    the longer one came first ("Ishaq Dar ... Dar"), as writers introduce people; a name with a
+    middle initial is the same name without it.
     """
     found: list[tuple[int, str, bool]] = []  # (start, name, opens a sentence)
     for m in _NAME.finditer(text):
@@ -241,9 +242,22 @@ def find_names(text: str) -> Counter[str]:
                     name, start = rest, start + len(first) + 1
         counts[name] += 1
         first_at.setdefault(name, start)
+    surnames: dict[str, int] | None = None  # last word of a name of two or three words -> first at
     for name in list(counts):
         if " " not in name and name not in mid_sentence:
             if not name.isupper():
+                if surnames is None:
+                    surnames = {}
+                    for n in counts:
+                        if 2 <= n.count(" ") + 1 <= 3:
+                            last = n.rsplit(" ", 1)[-1]
+                            surnames[last] = min(surnames.get(last, first_at[n]), first_at[n])
+                # "Helena Vogt ... Vogt said": a surname opening a sentence, after the full name,
+                # is the person (merged below), unless the text also writes it in lower case
+                if surnames.get(name, first_at[name]) < first_at[name]:
+                    lower = lower or _LowerWords(text)
+                    if name.lower() not in lower:
+                        continue
                 del counts[name]
             elif len(name) >= _MIN_SHOUTED and name.lower() in (lower := lower or _LowerWords(text)):
                 del counts[name]  # "THREE decades ago": a word in capitals, not an acronym

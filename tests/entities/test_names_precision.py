@@ -347,3 +347,10 @@ def test_a_city_after_the_word_that_opens_a_sentence_is_named() -> None:
         "x", "Rain fell all week. In Karachi, the mayor said drains were clear. Reading it, I doubted."
     )
     assert got.get("Karachi") == "place" and "Reading" not in got, got
+
+
+def test_a_surname_opening_a_sentence_after_the_full_name_is_the_person() -> None:
+    text = "The project manager, Dr Helena Vogt, spoke first. Vogt said the valve would be replaced."
+    assert {e.name: e.mentions for e in extract_entities("x", text)} == {"Helena Vogt": 2}
+    price = "Officials met Ruth Price on Monday. Price rises worried them; the price of bread rose."
+    assert {e.name: e.mentions for e in extract_entities("x", price)} == {"Ruth Price": 1}
