@@ -370,20 +370,24 @@ def _split_at_role(offset: int, piece: str) -> list[tuple[int, str]]:
                 i -= 1
             if not i:  # "Distinguished Professor ...": the run opens with its role
                 break
-            at = sum(len(w) + 1 for w in words[:i])
+            head = " ".join(words[:i])
+            if words[-1].lower() in _ORG_WORDS and not (_lookup(head) or all_demonyms(head)):
+                break  # "Environmental Defense Fund", "Senate Foreign Relations Committee": one name
+            at = len(head) + 1
             return [(offset, piece[: at - 1]), (offset + at, piece[at:])]
     return [(offset, piece)]
 
 
 # ---- entities: one name per person, organisation or place, with aliases ----
 
-# Words that make a capitalised name an organisation rather than a person.
-# Words of industries that end companies' names ("Nordhavn Shipping"); alone, a common noun.
+# Words of industries and markets that end organisations' names ("Nordhavn Shipping", "New York
+# Stock Exchange"); alone, a common noun.
 _INDUSTRY_WORDS = frozenset(
     """shipping logistics energy petroleum pharmaceuticals technologies industries enterprises
     ventures investments insurance telecom communications studios productions electronics mining
-    chemicals aerospace""".split()
+    chemicals aerospace exchange""".split()
 )
+# Words that make a capitalised name an organisation rather than a person.
 _ORG_WORDS = (
     frozenset(
         """party ministry council bank inc corp corporation company co ltd plc llc university

@@ -354,3 +354,18 @@ def test_a_surname_opening_a_sentence_after_the_full_name_is_the_person() -> Non
     assert {e.name: e.mentions for e in extract_entities("x", text)} == {"Helena Vogt": 2}
     price = "Officials met Ruth Price on Monday. Price rises worried them; the price of bread rose."
     assert {e.name: e.mentions for e in extract_entities("x", price)} == {"Ruth Price": 1}
+
+
+def test_a_role_word_inside_an_organisations_name_does_not_split_it() -> None:
+    text = (
+        "Groups including the Environmental Defense Fund objected, "
+        "as did traders on the New York Stock Exchange."
+    )
+    got = kinds("x", text)
+    assert got == {"Environmental Defense Fund": "organisation", "New York Stock Exchange": "organisation"}, (
+        got
+    )
+    assert kinds("x", "Officials said Colorado Governor Richard Lamm spoke.") == {
+        "Colorado": "place",
+        "Richard Lamm": "person",
+    }
