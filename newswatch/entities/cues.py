@@ -24,7 +24,7 @@ from functools import lru_cache
 # Adjectives of countries that no suffix rule derives from the country's name.
 _IRREGULAR_DEMONYMS = frozenset(
     """french dutch swiss welsh irish scottish scots english greek thai spanish danish swedish
-    finnish polish portuguese filipino british""".split()
+    finnish polish portuguese filipino british saudi saudis emirati emiratis kiwi kiwis lao""".split()
 )
 # (suffix of the adjective, endings of the place name that replace it), tried in order.
 _DEMONYM_RULES = (

@@ -355,7 +355,7 @@ def _one_name(piece: str) -> bool:
 
 
 # Words that make a role of the role after them ("District Attorney", "Assistant Commissioner").
-_ROLE_MODIFIERS = frozenset("district assistant associate senior distinguished".split())
+_ROLE_MODIFIERS = frozenset("district assistant associate senior distinguished crown".split())
 
 
 def _split_at_role(offset: int, piece: str) -> list[tuple[int, str]]:

@@ -369,3 +369,8 @@ def test_a_role_word_inside_an_organisations_name_does_not_split_it() -> None:
         "Colorado": "place",
         "Richard Lamm": "person",
     }
+
+
+def test_crown_prince_is_a_role_and_saudi_a_demonym() -> None:
+    got = kinds("x", "Officials said Saudi Crown Prince Mohammed bin Salman called. Emirati envoys agreed.")
+    assert got == {"Mohammed bin Salman": "person"}, got
