@@ -465,6 +465,8 @@ _COMMON = frozenset(
     """plan dialogue round era future station initiative agreement summit day week year strategy policy
     programme program project vision community forum conference declaration charter treaty accord
     act bill law award prize cup games fund partnership cooperation pact meeting session report index
+    festival festivals championship championships olympics tournament marathon expo biennale concert
+    exhibition
     """.split()
 )
 
@@ -718,6 +720,8 @@ def extract_entities(title: str, body: str, rules: Sequence[EntityRule] = ()) ->
             meta[home.entity_id] = (home.name, "place", home.country_code or None, ())
             name = head
         kind = _kind_of(name, lower)
+        if kind == "person" and (f'"{name}"' in text or f"“{name}”" in text):
+            kind = "other"  # a title the text quotes ("Salt Roads", a film): no person
         if kind in ("other", "person") and name.casefold() in cued:
             kind = "place"  # "Sindh province", "the Indus River"
         elif kind == "other" and org_cued(text, name):

@@ -374,3 +374,13 @@ def test_a_role_word_inside_an_organisations_name_does_not_split_it() -> None:
 def test_crown_prince_is_a_role_and_saudi_a_demonym() -> None:
     got = kinds("x", "Officials said Saudi Crown Prince Mohammed bin Salman called. Emirati envoys agreed.")
     assert got == {"Mohammed bin Salman": "person"}, got
+
+
+def test_festivals_and_quoted_titles_are_no_people() -> None:
+    text = (
+        'Her film "Salt Roads" opened the London Film Festival, said Celine Okafor. '
+        "Critics said Salt Roads would travel."
+    )
+    got = kinds("x", text)
+    assert got.get("Salt Roads") == got.get("London Film Festival") == "other", got
+    assert got.get("Celine Okafor") == "person", got
