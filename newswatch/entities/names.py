@@ -385,7 +385,7 @@ def _split_at_role(offset: int, piece: str) -> list[tuple[int, str]]:
 _INDUSTRY_WORDS = frozenset(
     """shipping logistics energy petroleum pharmaceuticals technologies industries enterprises
     ventures investments insurance telecom communications studios productions electronics mining
-    chemicals aerospace exchange""".split()
+    chemicals aerospace exchange securities capital motor""".split()
 )
 # Words that make a capitalised name an organisation rather than a person.
 _ORG_WORDS = (
@@ -514,11 +514,11 @@ def _kind_by_words(name: str) -> tuple[str, tuple[str, ...]]:
     ):
         return "organisation", ()  # "XDA Developers", "NHS Trust": no person's name has an acronym
     if (
-        2 <= len(words) <= 3
+        2 <= len(spaced) <= 3
+        and _name_parts(spaced) <= 3
         and all(
-            (0 < i < len(words) - 1 and (w in _NAME_PARTICLES or _INITIALS.fullmatch(w)))
-            or (w[:1].isupper() and w.replace("'", "").isalpha())
-            for i, w in enumerate(words)
+            (0 < i < len(spaced) - 1 and (w in _NAME_PARTICLES or _INITIALS.fullmatch(w))) or _name_word(w)
+            for i, w in enumerate(spaced)
         )
         # "Bill" is the one given name among them: "Bill de Blasio" is a person, "Finance Bill" not.
         and not any(w in _COMMON and (i or w not in _GIVEN_COMMON) for i, w in enumerate(folded))
@@ -527,6 +527,33 @@ def _kind_by_words(name: str) -> tuple[str, tuple[str, ...]]:
     ):
         return "person", tuple(folded)
     return "other", ()
+
+
+# Lower-case parts after a hyphen that make an adjective or a noun, not a name ("Paris-based",
+# "Saudi-led", "Sign-up").
+_HYPHEN_ADJECTIVES = frozenset(
+    "based led born owned backed style run funded made era bound up in out off on to by".split()
+)
+_SYLLABLE = 5  # the longest lower-case syllable after a hyphen of an East Asian given name ("won")
+
+
+def _name_word(word: str) -> bool:
+    """A capitalised word a person's name may hold: "Raffarin", "O'Neil", "Jean-Pierre", and the
+    second syllable of a given name ("Jae-won", "Ing-wen"), but not "Paris-based"."""
+    first, *rest = word.replace("'", "").split("-")
+    return (
+        first[:1].isupper()
+        and first.isalpha()
+        and all(
+            p.isalpha() and (p[:1].isupper() or (len(p) <= _SYLLABLE and p not in _HYPHEN_ADJECTIVES))
+            for p in rest
+        )
+    )
+
+
+def _name_parts(words: Sequence[str]) -> int:
+    """How many capitalised parts ``words`` hold ("Jean-Pierre Raffarin" three, "Kim Jae-won" two)."""
+    return sum(1 for w in words for p in w.split("-") if p[:1].isupper())
 
 
 @lru_cache(maxsize=16384)
@@ -748,6 +775,7 @@ def extract_entities(title: str, body: str, rules: Sequence[EntityRule] = ()) ->
         meta[eid] = (name, kind, code, ())
     _merge_into_kind_names(counts, meta)
     _merge_short_forms(counts, meta, lower, body)  # a headline may use the surname first
+    _merge_company_names(counts, meta)
     for eid, n in counts.items():
         name, kind, code, aliases = meta[eid]
         found[eid] = Entity(eid, name, kind, n, code, aliases)
@@ -807,6 +835,22 @@ def _merge_short_forms(counts: Counter[str], meta: dict[str, Any], lower: Contai
         person = people.get(short.casefold().removesuffix("'s"))
         if person is not None and person != eid and _named_first(text, meta[person][0], short):
             counts[person] += counts.pop(eid)
+
+
+def _merge_company_names(counts: Counter[str], meta: dict[str, Any]) -> None:
+    """ "Samsung Electronics ... Samsung": a name of no kind that is the first word of exactly one
+    organisation's name, the rest of which are words of organisations, is that organisation."""
+    firsts: dict[str, str | None] = {}
+    for eid in counts:
+        name, kind = meta[eid][0], meta[eid][1]
+        first, _, rest = name.partition(" ")
+        if kind == "organisation" and rest and all(w.casefold() in _ORG_WORDS for w in rest.split()):
+            key = first.casefold()
+            firsts[key] = eid if firsts.get(key, eid) == eid else None
+    for eid in [e for e in counts if meta[e][1] == "other" and " " not in meta[e][0]]:
+        org = firsts.get(meta[eid][0].casefold().removesuffix("'s"))
+        if org is not None:
+            counts[org] += counts.pop(eid)
 
 
 def _named_first(text: str, full: str, short: str) -> bool:

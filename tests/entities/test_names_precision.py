@@ -384,3 +384,16 @@ def test_festivals_and_quoted_titles_are_no_people() -> None:
     got = kinds("x", text)
     assert got.get("Salt Roads") == got.get("London Film Festival") == "other", got
     assert got.get("Celine Okafor") == "person", got
+
+
+def test_a_company_by_its_first_word_and_hyphenated_given_names() -> None:
+    text = (
+        "Samsung Electronics said profit fell, analysts at Mirae Asset Securities said. Investors "
+        "bought Samsung shares. Kim Jae-won met Tsai Ing-wen; the Dodd-Frank rules and Paris-based "
+        "firms came up."
+    )
+    found = {e.name: e for e in extract_entities("x", text)}
+    assert found["Samsung Electronics"].mentions == 2 and "Samsung" not in found, found
+    assert found["Mirae Asset Securities"].kind == "organisation", found
+    assert found["Kim Jae-won"].kind == found["Tsai Ing-wen"].kind == "person", found
+    assert found["Dodd-Frank"].kind == "other", found
