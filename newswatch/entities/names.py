@@ -199,8 +199,9 @@ def _after_remit(parts: list[str]) -> list[str]:
 # What precedes a word that opens a sentence, a line, a part of a headline ("Local News | ...")
 # or the text after a dateline ("LAHORE — Thousands of ...", "KUMASI, Ghana - Fifty"), with an
 # opening quote or bracket between ("“Approximately 70 percent"); a quotation inside a sentence may
-# quote a name ('opposition to "Taiwan independence"').
-_SENTENCE_START = re.compile(r"(?:^|[.!?:;|\"“”—–]\s+|\s-\s+|\n\s*)[\"“‘(\[]?$")
+# quote a name ('opposition to "Taiwan independence"'), and a quotation closed by a comma goes on
+# with its sentence ('"We won," Arsenal manager Mikel Arteta said').
+_SENTENCE_START = re.compile(r"(?:^|(?:[.!?:;|—–]|(?<!,)[\"“”])\s+|\s-\s+|\n\s*)[\"“‘(\[]?$")
 _START_WINDOW = 4
 _SPLIT_POSSESSIVE = re.compile(r"['’]s\s+")
 # A plural possessive inside a run: "Port Workers' Union" is one name, "the Beatles' Abbey Road" two.
@@ -306,7 +307,7 @@ def _pieces(raw: str) -> tuple[tuple[int, str], ...]:
     after its dotted word."""
     pieces = [(0, raw)]
     if "s" in raw:  # a possessive needs its "s"
-        pieces = _split(pieces, _SPLIT_POSSESSIVE)
+        pieces = _split(pieces, _SPLIT_POSSESSIVE, lambda m: not _possessive_in_name(raw, m))
         if "s'" in raw or "s’" in raw:
             pieces = [
                 part
@@ -326,6 +327,20 @@ def _pieces(raw: str) -> tuple[tuple[int, str], ...]:
     if "." in raw:
         pieces = _split(pieces, _DOTTED_END, lambda m: m.group(1).lower() in _NOT_NAMES)
     return tuple(part for offset, piece in pieces for part in _split_at_role(offset, piece))
+
+
+def _possessive_in_name(raw: str, m: re.Match[str]) -> bool:
+    """ "Nationwide Children's Hospital": a possessive followed only by words of organisations,
+    after a name that is no place, is inside the organisation's name (not in "China's Foreign
+    Ministry")."""
+    after = raw[m.end() :].split()
+    before = raw[: m.start()]
+    return (
+        bool(after)
+        and all(w.casefold().strip(".") in _ORG_WORDS for w in after)
+        and _lookup(before) is None
+        and not all_demonyms(before)
+    )
 
 
 def _split(pieces: list[tuple[int, str]], sep: re.Pattern[str], keep: Any = None) -> list[tuple[int, str]]:
@@ -442,7 +457,7 @@ _PLACE_WORDS = frozenset(
 # (unlike "Gwadar Port" of Gwadar).
 _STREET_WORDS = frozenset(
     """coast area quarter street avenue boulevard square strasse straße allee platz st rd ave bridge
-    houses""".split()
+    houses stadium arena racecourse""".split()
 )
 # First words that make a name of two or three words a place ("Port Qasim", "Mount Kenya",
 # "Lake Victoria", "Fort Worth", "St Catherine", "Camp David", "Region Two", "Beit Lahia", "Deir
@@ -515,7 +530,7 @@ def _kind_by_words(name: str) -> tuple[str, tuple[str, ...]]:
         return "organisation", ()  # "XDA Developers", "NHS Trust": no person's name has an acronym
     if (
         2 <= len(spaced) <= 3
-        and _name_parts(spaced) <= 3
+        and ("-" not in name or _name_parts(spaced) <= 3)
         and all(
             (0 < i < len(spaced) - 1 and (w in _NAME_PARTICLES or _INITIALS.fullmatch(w))) or _name_word(w)
             for i, w in enumerate(spaced)
@@ -540,6 +555,8 @@ _SYLLABLE = 5  # the longest lower-case syllable after a hyphen of an East Asian
 def _name_word(word: str) -> bool:
     """A capitalised word a person's name may hold: "Raffarin", "O'Neil", "Jean-Pierre", and the
     second syllable of a given name ("Jae-won", "Ing-wen"), but not "Paris-based"."""
+    if "-" not in word:
+        return word[:1].isupper() and word.replace("'", "").isalpha()
     first, *rest = word.replace("'", "").split("-")
     return (
         first[:1].isupper()
@@ -564,21 +581,28 @@ def _lookup(name: str) -> Place | None:
     return lookup(name)
 
 
+_SPEECH = re.compile(r"[ \t]+(?:said|says|told|added|asked|wrote|argued|explained|noted)\b")
+
+
+def _a_surname(text: str, word: str) -> bool:
+    """Whether ``text`` names a person whose last word is ``word`` ("Warren" of "Elizabeth
+    Warren"): the one or two capitalised words before some mention make a person's name."""
+    at = text.find(word)
+    while at > 0:
+        end = at + len(word)
+        if text[at - 1] == " " and not (end < len(text) and (text[end].isalnum() or text[end] == "-")):
+            before = text[max(0, at - 60) : at - 1].rsplit("\n", 1)[-1].split()[-2:]
+            while before and not before[0][:1].isupper():
+                before = before[1:]
+            if before and before[-1][:1].isupper():
+                name = _clean_name(" ".join([*before, word]))
+                if name and " " in name and _lookup(name) is None and _kind_by_words(name)[0] == "person":
+                    return True
+        at = text.find(word, end)
+    return False
+
+
 @lru_cache(maxsize=16384)
-def _surnames(text: str) -> frozenset[str]:
-    """The last words of the people's names of ``text`` ("Warren" of "Elizabeth Warren")."""
-    return frozenset(
-        name.rsplit(None, 1)[-1]
-        for m in _NAME.finditer(text)
-        for _, piece in _pieces(m.group(1))
-        if " " in piece
-        and (name := _clean_name(piece))
-        and " " in name
-        and _lookup(name) is None
-        and _kind_by_words(name)[0] == "person"
-    )
-
-
 def _places_named(piece: str) -> tuple[str, tuple[Place, ...]] | None:
     """The places a capitalised run names ("Gwadar Port" is Gwadar, "China-Pakistan" both), with
     the cleaned name, or None when it names none."""
@@ -698,16 +722,25 @@ def extract_entities(title: str, body: str, rules: Sequence[EntityRule] = ()) ->
     # Places anywhere (sentence starts included): the gazetteer is the evidence, not the position.
     sure: set[str] = set()
     datelines: frozenset[str] | None = None  # dateline_places(text), when a name in capitals asks
-    surnames: frozenset[str] | None = None  # _surnames(text), when a one-word place asks
+    borne: dict[str, bool] = {}  # one-word place -> whether a person of the text bears it
     for m in _NAME.finditer(rest):
         for offset, piece in _pieces(m.group(1)):
             named = _places_named(piece)
-            if named is not None and " " not in piece and named[1][0].entity_id.startswith("iso:"):
-                region = named[1][0]
-                if not region.is_country:
-                    surnames = _surnames(text) if surnames is None else surnames
-                    if piece in surnames:
-                        continue  # "Ana Herrera ... Herrera said": the person, not Panama's Herrera
+            if (
+                named is not None
+                and " " not in piece
+                and not named[1][0].is_country
+                # a region; a city only where the person speaks ("Roxanne Delgado ... Delgado
+                # said"), as "Madrid" of "Real Madrid" is a surname by these words too
+                and (
+                    named[1][0].entity_id.startswith("iso:")
+                    or _SPEECH.match(rest, m.start(1) + offset + len(piece))
+                )
+            ):
+                if piece not in borne:
+                    borne[piece] = _a_surname(text, piece)
+                if borne[piece]:
+                    continue  # "Ana Herrera ... Herrera": the person, not Panama's Herrera
             if named is not None:
                 places = named[1]
                 a = m.start(1) + offset
@@ -737,6 +770,7 @@ def extract_entities(title: str, body: str, rules: Sequence[EntityRule] = ()) ->
         del counts[eid]
     lower = _LowerWords(rest)
     cued = place_cued_names(text)
+    quoted: frozenset[str] | None = None  # _quoted(text), when a person's name asks
     for name, n in _names_outside_headings(rest).items():
         if "|" in name or all_demonyms(name) or people_of_place(name):  # "Chinese", "New Yorkers"
             continue
@@ -747,8 +781,10 @@ def extract_entities(title: str, body: str, rules: Sequence[EntityRule] = ()) ->
             meta[home.entity_id] = (home.name, "place", home.country_code or None, ())
             name = head
         kind = _kind_of(name, lower)
-        if kind == "person" and (f'"{name}"' in text or f"“{name}”" in text):
-            kind = "other"  # a title the text quotes ("Salt Roads", a film): no person
+        if kind == "person":
+            quoted = _quoted(text) if quoted is None else quoted
+            if name in quoted:
+                kind = "other"  # a title the text quotes ("Salt Roads", a film): no person
         if kind in ("other", "person") and name.casefold() in cued:
             kind = "place"  # "Sindh province", "the Indus River"
         elif kind == "other" and org_cued(text, name):
@@ -805,6 +841,14 @@ def _names_outside_headings(text: str) -> Counter[str]:
     return names
 
 
+_QUOTED = re.compile(r'"([^"\n]{1,80})"|“([^”\n]{1,80})”')
+
+
+def _quoted(text: str) -> frozenset[str]:
+    """Every short quotation of ``text``, without its marks."""
+    return frozenset(a or b for a, b in _QUOTED.findall(text))
+
+
 def _merge_short_forms(counts: Counter[str], meta: dict[str, Any], lower: Container[str], text: str) -> None:
     """ "Martin Yarmush ... Yarmush said", "Bill de Blasio ... De Blasio": a later mention by the
     surname is the person named in full (one entity with every mention, not a second one of no
@@ -812,6 +856,11 @@ def _merge_short_forms(counts: Counter[str], meta: dict[str, Any], lower: Contai
     in full before it uses the surname alone, as writers introduce people. Only a full name whose
     other words look like given names counts: no demonym, place, capitals or word the text writes
     in lower case ("German Reich", "Tory MPs", "Seeking Solitude" keep "Reich", "Solitude" apart)."""
+    shorts = {  # folded name -> id, of the names that may be a surname
+        meta[e][0].casefold().removesuffix("'s"): e
+        for e in counts
+        if meta[e][1] in ("person", "other") and not meta[e][0].rstrip("s").isupper()  # "MPs", "BBC"
+    }
     people: dict[str, str | None] = {}  # folded trailing words -> the person's id (None: two have them)
     for eid in counts:
         name, kind = meta[eid][0], meta[eid][1]
@@ -820,20 +869,17 @@ def _merge_short_forms(counts: Counter[str], meta: dict[str, Any], lower: Contai
             continue
         for i in range(1, len(words)):
             head, tail = words[:i], words[i:]
+            short = " ".join(tail).casefold()
+            if short not in shorts:
+                continue
             if _INITIALS.fullmatch(tail[0]) or all(w.casefold() in _NAME_PARTICLES for w in tail):
                 continue  # "de Blasio" may stand for the person, "T. Jones" or "de" not
             if not all(_given_like(w, lower) for w in head) or _lookup(" ".join(head)) is not None:
                 break
-            short = " ".join(tail).casefold()
             people[short] = eid if people.get(short, eid) == eid else None
-    if not people:
-        return
-    for eid in [e for e in counts if meta[e][1] in ("person", "other")]:
-        short = meta[eid][0]
-        if short.rstrip("s").isupper():
-            continue  # "MPs", "BBC": no surname
-        person = people.get(short.casefold().removesuffix("'s"))
-        if person is not None and person != eid and _named_first(text, meta[person][0], short):
+    for short, person in people.items():
+        eid = shorts[short]
+        if person is not None and person != eid and _named_first(text, meta[person][0], meta[eid][0]):
             counts[person] += counts.pop(eid)
 
 

@@ -397,3 +397,20 @@ def test_a_company_by_its_first_word_and_hyphenated_given_names() -> None:
     assert found["Mirae Asset Securities"].kind == "organisation", found
     assert found["Kim Jae-won"].kind == found["Tsai Ing-wen"].kind == "person", found
     assert found["Dodd-Frank"].kind == "other", found
+
+
+def test_quotes_closed_by_a_comma_possessives_in_names_and_stadiums() -> None:
+    text = (
+        '"We showed character," Arsenal manager Mikel Arteta said at the Emirates Stadium. '
+        "Children were treated at Nationwide Children's Hospital. China's Foreign Ministry objected."
+    )
+    got = kinds("x", text)
+    assert "Arsenal" in got and got.get("Mikel Arteta") == "person", got
+    assert got.get("Nationwide Children's Hospital") == "organisation", got
+    assert got.get("China") == "place" and got.get("Foreign Ministry") == "organisation", got
+    assert "United Arab Emirates" not in got, got  # a stadium named after an airline
+
+
+def test_a_city_a_speaking_person_bears_as_surname_is_the_person() -> None:
+    text = 'Roxanne Delgado founded the group. "It was the way she handled it," Delgado said.'
+    assert {e.name: e.mentions for e in extract_entities("x", text)} == {"Roxanne Delgado": 2}
