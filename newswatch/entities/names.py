@@ -330,14 +330,16 @@ def _pieces(raw: str) -> tuple[tuple[int, str], ...]:
 
 
 def _possessive_in_name(raw: str, m: re.Match[str]) -> bool:
-    """ "Nationwide Children's Hospital": a possessive followed only by words of organisations,
-    after a name that is no place, is inside the organisation's name (not in "China's Foreign
-    Ministry")."""
+    """ "Nationwide Children's Hospital", "Sheriff's Office": a possessive followed only by words
+    of organisations, after a name of two words or more or a role that is no place, is inside the
+    organisation's name (not in "China's Foreign Ministry", nor "Biden's Administration")."""
     after = raw[m.end() :].split()
     before = raw[: m.start()]
     return (
         bool(after)
         and all(w.casefold().strip(".") in _ORG_WORDS for w in after)
+        and (" " in before or _is_role(before))
+        and all(w[:1].isupper() for w in before.split())  # not "Critics of Biden's Administration"
         and _lookup(before) is None
         and not all_demonyms(before)
     )
