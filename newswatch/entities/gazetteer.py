@@ -85,16 +85,34 @@ _GENERIC_REGION_WORDS = frozenset(
 _ISO_CODE = re.compile(r"\b[A-Z]{2}-[A-Z0-9]+\b")
 
 
-def _region_names(iso_name: str) -> set[str]:
-    """ "Wales [Cymru GB-CYM]" -> Wales, Cymru; "Jammu and Kashmīr" -> with and without accents."""
+# Words for a kind of region in ISO's local names ("Sichuan Sheng", "Xinjiang Uygur Zizhiqu",
+# "Abay oblysy", "Středočeský kraj"): writers leave them out.
+_REGION_SUFFIXES = frozenset("sheng zizhiqu oblast oblysy kraj voblasć province region".split())
+
+
+def _region_names(iso_name: str) -> tuple[str, set[str]]:
+    """The name to show and every name of a region: "Wales [Cymru GB-CYM]" -> Wales, Cymru;
+    "Jammu and Kashmīr" -> with and without accents; "Xinjiang Uygur Zizhiqu" -> Xinjiang, and
+    the whole; "Adygeya, Respublika" -> Adygeya."""
+    main, _, alternates = _ISO_CODE.sub("", iso_name).partition("[")
     names: set[str] = set()
-    for part in re.split(r"\s*[\[\],]\s*", _ISO_CODE.sub("", iso_name)):
-        part = " ".join(part.split())
-        if not part or all(w in _GENERIC_REGION_WORDS for w in re.split(r"[\s-]+", part.casefold())):
-            continue
-        names.add(part)
-        names.add("".join(c for c in unicodedata.normalize("NFKD", part) if not unicodedata.combining(c)))
-    return names
+    shown = ""
+    for part in [main.split(",")[0], *alternates.rstrip("] ").split(",")]:
+        words = part.split()
+        forms = [words]
+        if len(words) > 1 and words[-1].casefold() in _REGION_SUFFIXES:
+            short = words[:-1]
+            if words[-1].casefold() == "zizhiqu" and len(short) > 1 and short[-1].endswith(("zu", "ur")):
+                short = short[:-1]  # "Guangxi Zhuangzu", "Xinjiang Uygur": the people it is named for
+            forms.append(short)
+        shown = shown or " ".join(forms[-1])
+        for form in forms:
+            name = " ".join(form)
+            if not name or all(w in _GENERIC_REGION_WORDS for w in re.split(r"[\s-]+", name.casefold())):
+                continue
+            names.add(name)
+            names.add("".join(c for c in unicodedata.normalize("NFKD", name) if not unicodedata.combining(c)))
+    return shown, names
 
 
 @lru_cache(maxsize=1)
@@ -156,8 +174,9 @@ def _build() -> dict[str, Place]:
     regions: dict[str, list[Place]] = {}
     for sub in pycountry.subdivisions:
         if sub.parent_code is None and sub.type in _REGION_TYPES:
-            place = Place(f"iso:{sub.code}", sub.name.split(" [")[0], sub.country_code)
-            for region_name in _region_names(sub.name):
+            shown, region_names = _region_names(sub.name)
+            place = Place(f"iso:{sub.code}", shown, sub.country_code)
+            for region_name in region_names:
                 if (key := place_key(region_name)) not in out:
                     regions.setdefault(key, []).append(place)
     for key, found in regions.items():

@@ -316,6 +316,8 @@ def test_first_level_regions_are_places_unless_a_person_of_the_text_bears_the_na
     assert found["Punjab"].country_code is None, found  # India's and Pakistan's: no one country
     assert found["Ana Herrera"].kind == "person" and found["Ana Herrera"].mentions == 2, found
     assert "Herrera" not in found, found  # not Panama's province of that name
+    regions = kinds("x", "Officials in Xinjiang and Sichuan met envoys from Adygeya.")
+    assert regions == {"Xinjiang": "place", "Sichuan": "place", "Adygeya": "place"}, regions
 
 
 def test_a_short_form_written_before_the_full_name_stays_apart() -> None:
