@@ -148,8 +148,11 @@ def _clean_name(raw: str) -> str | None:
     while parts and parts[-1].lower().strip("&") in _TRAILING:
         parts = parts[:-1]
     roles = [i for i, p in enumerate(parts) if _is_role(p)]
-    if roles and parts[-1].lower().rstrip(".") in _ORG_WORDS:
-        roles = []  # the role words name an organisation's remit: "Foreign Office", "Interior Ministry"
+    last = parts[-1].lower().rstrip(".") if parts else ""
+    if roles and (last in _ORG_WORDS or (last in _AREA_WORDS and "of" not in parts)):
+        # the role words name an organisation's remit: "Foreign Office", "Interior Ministry"; or
+        # they are an area's name: "Prince George's County"
+        roles = []
     if roles and roles[-1] < len(parts) - 1:
         parts = parts[roles[-1] + 1 :]
         if parts[0] == "of":  # "Minister of Education Kay McConney": the remit, then the person
@@ -330,19 +333,19 @@ def _pieces(raw: str) -> tuple[tuple[int, str], ...]:
 
 
 def _possessive_in_name(raw: str, m: re.Match[str]) -> bool:
-    """ "Nationwide Children's Hospital", "Sheriff's Office": a possessive followed only by words
-    of organisations, after a name of two words or more or a role that is no place, is inside the
-    organisation's name (not in "China's Foreign Ministry", nor "Biden's Administration")."""
-    after = raw[m.end() :].split()
+    """ "Nationwide Children's Hospital", "Sheriff's Office", "Prince George's County": a
+    possessive followed only by words of organisations or areas, after a name of two words or more
+    or a role that is no place, is inside the name (not in "China's Foreign Ministry", nor
+    "Biden's Administration")."""
+    after = [w.casefold().strip(".") for w in raw[m.end() :].split()]
     before = raw[: m.start()]
-    return (
-        bool(after)
-        and all(w.casefold().strip(".") in _ORG_WORDS for w in after)
-        and (" " in before or _is_role(before))
-        and all(w[:1].isupper() for w in before.split())  # not "Critics of Biden's Administration"
-        and _lookup(before) is None
-        and not all_demonyms(before)
-    )
+    if not after or not (" " in before or _is_role(before)):
+        return False
+    if not all(w[:1].isupper() for w in before.split()):  # not "Critics of Biden's Administration"
+        return False
+    if all(w in _AREA_WORDS for w in after):  # "Prince George's County", though Prince George is a city
+        return True
+    return all(w in _ORG_WORDS for w in after) and _lookup(before) is None and not all_demonyms(before)
 
 
 def _split(pieces: list[tuple[int, str]], sep: re.Pattern[str], keep: Any = None) -> list[tuple[int, str]]:
@@ -372,7 +375,7 @@ def _one_name(piece: str) -> bool:
 
 
 # Words that make a role of the role after them ("District Attorney", "Assistant Commissioner").
-_ROLE_MODIFIERS = frozenset("district assistant associate senior distinguished crown".split())
+_ROLE_MODIFIERS = frozenset("district assistant associate senior distinguished crown cabinet".split())
 
 
 def _split_at_role(offset: int, piece: str) -> list[tuple[int, str]]:
@@ -453,7 +456,7 @@ _PLACE_WORDS = frozenset(
     mountains hills desert island islands province region district city county state border strait strip
     airport dam canal peninsula plateau corridor coast area quarter street avenue boulevard square
     strasse straße allee platz st rd ave quay pier bridge village houses pool neck sound stadium
-    arena racecourse""".split()
+    arena racecourse heights farm""".split()
 )
 # Of those, the ones a street or district is called by: "Oxford Street" is no mention of Oxford
 # (unlike "Gwadar Port" of Gwadar).

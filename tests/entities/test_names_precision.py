@@ -416,3 +416,14 @@ def test_quotes_closed_by_a_comma_possessives_in_names_and_stadiums() -> None:
 def test_a_city_a_speaking_person_bears_as_surname_is_the_person() -> None:
     text = 'Roxanne Delgado founded the group. "It was the way she handled it," Delgado said.'
     assert {e.name: e.mentions for e in extract_entities("x", text)} == {"Roxanne Delgado": 2}
+
+
+def test_counties_named_by_a_possessive_heights_farms_and_cabinet_secretaries() -> None:
+    text = (
+        "Treasury Cabinet Secretary John Mbadi agreed. Campaigners asked Prince George's County to buy "
+        "the Ashgrove Farm site near Marlow Heights."
+    )
+    got = kinds("x", text)
+    assert got.get("John Mbadi") == "person" and "Treasury Cabinet" not in got, got
+    assert got.get("Prince George's County") == got.get("Ashgrove Farm") == "place", got
+    assert got.get("Marlow Heights") == "place" and "George" not in got, got
