@@ -416,7 +416,7 @@ _ORG_WORDS = (
     foundation federation authority board times news post tribune network airlines airways fund nations
     club college school service services command police corridor corps brigade jamaat lashkar
     tehreek tehrik government administration bureau centre center council directorate hospital clinic
-    institution academy magazine journal press books publishers museum library church mosque
+    institution academy magazine journal press books publishers museum library church mosque hospice
     consultancy holdings partners laboratories labs motors international reserve hotel hotels resort
     resorts caucus coalition system cafe café pub inn restaurant bakery brewery register gazette
     herald chronicle courier observer house
@@ -611,6 +611,13 @@ def _a_surname(text: str, word: str) -> bool:
 def _places_named(piece: str) -> tuple[str, tuple[Place, ...]] | None:
     """The places a capitalised run names ("Gwadar Port" is Gwadar, "China-Pakistan" both), with
     the cleaned name, or None when it names none."""
+    if "The " in piece:  # "(In) The Hague", "The Bronx": "The" is part of the name
+        words = piece.split()
+        i = 0
+        while i < len(words) - 1 and words[i] != "The" and words[i].lower() in _NOT_NAMES:
+            i += 1
+        if words[i] == "The" and (whole := _lookup(" ".join(words[i:]))) is not None:
+            return " ".join(words[i:]), (whole,)
     name = _clean_name(piece)
     if not name:
         return None

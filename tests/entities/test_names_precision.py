@@ -427,3 +427,9 @@ def test_counties_named_by_a_possessive_heights_farms_and_cabinet_secretaries() 
     assert got.get("John Mbadi") == "person" and "Treasury Cabinet" not in got, got
     assert got.get("Prince George's County") == got.get("Ashgrove Farm") == "place", got
     assert got.get("Marlow Heights") == "place" and "George" not in got, got
+
+
+def test_the_hague_keeps_its_article_and_a_hospice_is_an_organisation() -> None:
+    got = kinds("x", "Officials met in Luxembourg. In The Hague, the Hospice Africa Uganda team spoke.")
+    assert got.get("The Hague") == "place" and "Hague" not in got, got
+    assert got.get("Hospice Africa Uganda") == "organisation", got
