@@ -558,11 +558,13 @@ _SYLLABLE = 5  # the longest lower-case syllable after a hyphen of an East Asian
 
 
 def _name_word(word: str) -> bool:
-    """A capitalised word a person's name may hold: "Raffarin", "O'Neil", "Jean-Pierre", and the
-    second syllable of a given name ("Jae-won", "Ing-wen"), but not "Paris-based"."""
+    """A capitalised word a person's name may hold: "Raffarin", "O'Neil", "Jean-Pierre", "al-Burhan",
+    and the second syllable of a given name ("Jae-won", "Ing-wen"), but not "Paris-based"."""
     if "-" not in word:
         return word[:1].isupper() and word.replace("'", "").isalpha()
     first, *rest = word.replace("'", "").split("-")
+    if first in ("al", "el", "ad", "ud") and len(rest) == 1:  # "al-Burhan", "el-Sisi"
+        return rest[0][:1].isupper() and rest[0].isalpha()
     return (
         first[:1].isupper()
         and first.isalpha()

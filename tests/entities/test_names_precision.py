@@ -398,6 +398,7 @@ def test_a_company_by_its_first_word_and_hyphenated_given_names() -> None:
     assert found["Samsung Electronics"].mentions == 2 and "Samsung" not in found, found
     assert found["Mirae Asset Securities"].kind == "organisation", found
     assert found["Kim Jae-won"].kind == found["Tsai Ing-wen"].kind == "person", found
+    assert kinds("x", "Troops cheered Gen. Abdel Fattah al-Burhan.") == {"Abdel Fattah al-Burhan": "person"}
     assert found["Dodd-Frank"].kind == "other", found
 
 
