@@ -232,7 +232,13 @@ def find_names(text: str) -> Counter[str]:
     for m in _NAME.finditer(text):
         for offset, name, titled in _names_in(m.group(1)):
             start = m.start(1) + offset
-            found.append((start, name, not (offset or titled) and _opens_sentence(text, start)))
+            opening = not (offset or titled) and _opens_sentence(text, start)
+            first, of, after = name.partition(" of ")
+            if opening and of and " " not in first and _people_noun(first):
+                # "Residents of Marlow Heights voted": the name is what they are of, mid-sentence
+                cut = len(first) + 4 + 4 * after.startswith("the ")
+                name, start, opening = name[cut:], start + cut, False
+            found.append((start, name, opening))
     mid_sentence = {name for _, name, opening in found if not opening}
     lower: _LowerWords | None = None
     counts: Counter[str] = Counter()
@@ -281,6 +287,21 @@ def find_names(text: str) -> Counter[str]:
         if len(longer) == 1:
             counts[longer[0]] += counts.pop(short)
     return counts
+
+
+def _people_noun(word: str) -> bool:
+    """A plural that opens a sentence before "of" ("Residents", "Critics", "Supporters"): no part
+    of a name, unlike an organisation's or a place's word ("Bank of America", "Bay of Bengal")."""
+    low = word.lower()
+    return (
+        len(low) > 3
+        and low.endswith("s")
+        and low.isalpha()
+        and not word.isupper()
+        and low not in _ORG_WORDS
+        and low not in _PLACE_WORDS
+        and low.rstrip("s") not in _ORG_WORDS | _PLACE_WORDS
+    )
 
 
 @lru_cache(maxsize=16384)
@@ -740,6 +761,12 @@ def extract_entities(title: str, body: str, rules: Sequence[EntityRule] = ()) ->
     for m in _NAME.finditer(rest):
         for offset, piece in _pieces(m.group(1)):
             named = _places_named(piece)
+            if named is None and " of " in piece:  # "Residents of Karachi", "Thousands of UK"
+                people, _, after = piece.partition(" of ")
+                if " " not in people and _people_noun(people):
+                    cut = len(people) + 4 + 4 * after.startswith("the ")
+                    if (named := _places_named(piece[cut:])) is not None:
+                        offset, piece = offset + cut, piece[cut:]
             if (
                 named is not None
                 and " " not in piece

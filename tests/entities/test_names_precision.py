@@ -434,3 +434,14 @@ def test_the_hague_keeps_its_article_and_a_hospice_is_an_organisation() -> None:
     got = kinds("x", "Officials met in Luxembourg. In The Hague, the Hospice Africa Uganda team spoke.")
     assert got.get("The Hague") == "place" and "Hague" not in got, got
     assert got.get("Hospice Africa Uganda") == "organisation", got
+
+
+def test_a_plural_opening_a_sentence_before_of_is_no_part_of_the_name() -> None:
+    text = (
+        "Rain fell. Residents of Karachi voted. Critics of Biden objected. Thousands of UK staff left. "
+        "Bank of America declined."
+    )
+    got = kinds("x", text)
+    assert got.get("Karachi") == got.get("United Kingdom") == "place", got
+    assert "Biden" in got and got.get("Bank of America") == "organisation", got
+    assert not {n for n in got if n.startswith(("Residents", "Critics", "Thousands"))}, got
