@@ -233,10 +233,8 @@ def find_names(text: str) -> Counter[str]:
         for offset, name, titled in _names_in(m.group(1)):
             start = m.start(1) + offset
             opening = not (offset or titled) and _opens_sentence(text, start)
-            first, of, after = name.partition(" of ")
-            if opening and of and " " not in first and _people_noun(first):
+            if opening and (cut := _people_of(name)):
                 # "Residents of Marlow Heights voted": the name is what they are of, mid-sentence
-                cut = len(first) + 4 + 4 * after.startswith("the ")
                 name, start, opening = name[cut:], start + cut, False
             found.append((start, name, opening))
     mid_sentence = {name for _, name, opening in found if not opening}
@@ -289,19 +287,24 @@ def find_names(text: str) -> Counter[str]:
     return counts
 
 
-def _people_noun(word: str) -> bool:
-    """A plural that opens a sentence before "of" ("Residents", "Critics", "Supporters"): no part
-    of a name, unlike an organisation's or a place's word ("Bank of America", "Bay of Bengal")."""
-    low = word.lower()
-    return (
-        len(low) > 3
+def _people_of(name: str) -> int:
+    """The length of a plural and "of" (and "the") that open ``name`` ("Residents of Karachi",
+    "Critics of Biden", "Thousands of UK"), else 0: no part of a name, unlike an organisation's or
+    a place's word ("Bank of America", "Bay of Bengal")."""
+    first, of, after = name.partition(" of ")
+    low = first.lower()
+    if not (
+        of
+        and len(low) > 3
         and low.endswith("s")
         and low.isalpha()
-        and not word.isupper()
+        and not first.isupper()
         and low not in _ORG_WORDS
         and low not in _PLACE_WORDS
         and low.rstrip("s") not in _ORG_WORDS | _PLACE_WORDS
-    )
+    ):
+        return 0
+    return len(first) + 4 + 4 * after.startswith("the ")
 
 
 @lru_cache(maxsize=16384)
@@ -761,12 +764,12 @@ def extract_entities(title: str, body: str, rules: Sequence[EntityRule] = ()) ->
     for m in _NAME.finditer(rest):
         for offset, piece in _pieces(m.group(1)):
             named = _places_named(piece)
-            if named is None and " of " in piece:  # "Residents of Karachi", "Thousands of UK"
-                people, _, after = piece.partition(" of ")
-                if " " not in people and _people_noun(people):
-                    cut = len(people) + 4 + 4 * after.startswith("the ")
-                    if (named := _places_named(piece[cut:])) is not None:
-                        offset, piece = offset + cut, piece[cut:]
+            if (
+                named is None
+                and (cut := _people_of(piece))  # "Residents of Karachi"
+                and (named := _places_named(piece[cut:])) is not None
+            ):
+                offset, piece = offset + cut, piece[cut:]
             if (
                 named is not None
                 and " " not in piece
