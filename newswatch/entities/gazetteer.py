@@ -105,7 +105,7 @@ def _region_names(iso_name: str) -> tuple[str, set[str]]:
             if words[-1].casefold() == "zizhiqu" and len(short) > 1 and short[-1].endswith(("zu", "ur")):
                 short = short[:-1]  # "Guangxi Zhuangzu", "Xinjiang Uygur": the people it is named for
             forms.append(short)
-        shown = shown or " ".join(forms[-1])
+        shown = shown or _shown(" ".join(forms[-1]))
         for form in forms:
             name = " ".join(form)
             if not name or all(w in _GENERIC_REGION_WORDS for w in re.split(r"[\s-]+", name.casefold())):
@@ -113,6 +113,14 @@ def _region_names(iso_name: str) -> tuple[str, set[str]]:
             names.add(name)
             names.add("".join(c for c in unicodedata.normalize("NFKD", name) if not unicodedata.combining(c)))
     return shown, names
+
+
+def _shown(name: str) -> str:
+    """A region's name to show: without the marks of a transliteration ("Bihār" is Bihar, "Jammu
+    and Kashmīr" Jammu and Kashmir), with the letters of a language's own spelling ("Rondônia")."""
+    if all(ord(c) < 256 for c in name):
+        return name
+    return "".join(c for c in unicodedata.normalize("NFKD", name) if not unicodedata.combining(c))
 
 
 @lru_cache(maxsize=1)

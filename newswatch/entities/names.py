@@ -388,13 +388,19 @@ def _split(pieces: list[tuple[int, str]], sep: re.Pattern[str], keep: Any = None
 def _one_name(piece: str) -> bool:
     """Whether a run joined by "and" is one name: a place ("Trinidad and Tobago") or a name ending
     in a word of organisations, places or official names ("National Oceanic and Atmospheric
-    Administration", "Belt and Road Initiative")."""
+    Administration", "Belt and Road Initiative", "Securities and Exchange Board of India")."""
     if _lookup(piece) is not None:
         return True
     first = _SPLIT_AND.split(piece, maxsplit=1)[0]
     if _ACRONYM.fullmatch(first.replace(".", "")) or _lookup(first) is not None:
         return False  # "UN and Shanghai Cooperation Organisation", "Pakistan and China Economic Corridor"
     last = piece.split()[-1].casefold().strip(".")
+    words = piece.split()
+    while words and words[0].lower() in _NOT_NAMES:  # "The Securities and ..."
+        words = words[1:]
+    if " of " in piece and len(words) <= _MAX_WORDS:
+        # "Securities and Exchange Board of India": the word before the remit counts
+        last = piece.split(" of ")[0].split()[-1].casefold().strip(".")
     return last in _ORG_WORDS or last in _COMMON
 
 
@@ -429,7 +435,7 @@ def _split_at_role(offset: int, piece: str) -> list[tuple[int, str]]:
 _INDUSTRY_WORDS = frozenset(
     """shipping logistics energy petroleum pharmaceuticals technologies industries enterprises
     ventures investments insurance telecom communications studios productions electronics mining
-    chemicals aerospace exchange securities capital motor""".split()
+    chemicals aerospace exchange securities capital motor equities retail sons""".split()
 )
 # Words that make a capitalised name an organisation rather than a person.
 _ORG_WORDS = (

@@ -445,3 +445,11 @@ def test_a_plural_opening_a_sentence_before_of_is_no_part_of_the_name() -> None:
     assert got.get("Karachi") == got.get("United Kingdom") == "place", got
     assert "Biden" in got and got.get("Bank of America") == "organisation", got
     assert not {n for n in got if n.startswith(("Residents", "Critics", "Thousands"))}, got
+
+
+def test_an_and_before_an_organisations_remit_and_transliterated_regions() -> None:
+    text = "The Securities and Exchange Board of India asked Tata Sons about stores in Bihar."
+    found = {e.name: e for e in extract_entities("x", text)}
+    assert found["Securities and Exchange Board of India"].kind == "organisation", found
+    assert found["Tata Sons"].kind == "organisation", found
+    assert found["Bihar"].entity_id == "iso:IN-BR", found  # ISO writes "Bihār"
