@@ -12,7 +12,7 @@ from typer.testing import CliRunner
 from newswatch.clean import clean
 from newswatch.cli import app
 from newswatch.driver.derive import entity_text
-from newswatch.entities.names import extract_entities, find_names
+from newswatch.entities.names import Entity, extract_entities, find_names
 from newswatch.records import Extracted
 
 TITLE = "Sindh floods: officials warn"
@@ -38,6 +38,14 @@ FURNITURE = {"FAQ", "Comments FAQ", "Facebook", "Facebook Twitter WhatsApp Email
 
 def kinds(title: str, body: str) -> dict[str, str]:
     return {e.name: e.kind for e in extract_entities(title, body)}
+
+
+def mentions(body: str) -> dict[str, int]:
+    return {e.name: e.mentions for e in extract_entities("x", body)}
+
+
+def entities(body: str) -> dict[str, Entity]:
+    return {e.name: e for e in extract_entities("x", body)}
 
 
 def test_cleaning_removes_the_names_of_a_comment_footer_and_a_share_bar() -> None:
@@ -288,7 +296,7 @@ def test_a_later_surname_is_the_person_named_in_full_unless_two_share_it() -> No
         "Mayor Bill de Blasio spoke first. De Blasio said the budget would pass. "
         "Coach Ines Varga named her squad. Later Varga kept the captain."
     )
-    found = {e.name: e for e in extract_entities("x", text)}
+    found = entities(text)
     assert found["Bill de Blasio"].kind == found["Ines Varga"].kind == "person", found
     assert found["Bill de Blasio"].mentions == found["Ines Varga"].mentions == 2, found
     assert not {"De Blasio", "Varga"} & set(found), found
@@ -310,7 +318,7 @@ def test_first_level_regions_are_places_unless_a_person_of_the_text_bears_the_na
         "Floods hit Sindh and Punjab, while England and Northern Ireland stayed dry. "
         "The envoy, Ana Herrera, flew in; later Herrera met farmers."
     )
-    found = {e.name: e for e in extract_entities("x", text)}
+    found = entities(text)
     assert found["Sindh"].country_code == "PK" and found["England"].country_code == "GB", found
     assert found["Northern Ireland"].kind == found["Punjab"].kind == "place", found
     assert found["Punjab"].country_code is None, found  # India's and Pakistan's: no one country
@@ -322,10 +330,10 @@ def test_first_level_regions_are_places_unless_a_person_of_the_text_bears_the_na
 
 def test_a_short_form_written_before_the_full_name_stays_apart() -> None:
     before = "The Van Dijk lab said the trial worked, according to Anna Van Dijk, who leads it."
-    got = {e.name: e.mentions for e in extract_entities("x", before)}
+    got = mentions(before)
     assert got.get("Van Dijk") == got.get("Anna Van Dijk") == 1, got  # a family, a lab: not sure
     after = "Anna Van Dijk leads the lab. The trial worked, Van Dijk said."
-    assert {e.name: e.mentions for e in extract_entities("x", after)} == {"Anna Van Dijk": 2}
+    assert mentions(after) == {"Anna Van Dijk": 2}
 
 
 def test_constituencies_venues_ports_and_companies_by_their_words() -> None:
@@ -353,9 +361,9 @@ def test_a_city_after_the_word_that_opens_a_sentence_is_named() -> None:
 
 def test_a_surname_opening_a_sentence_after_the_full_name_is_the_person() -> None:
     text = "The project manager, Dr Helena Vogt, spoke first. Vogt said the valve would be replaced."
-    assert {e.name: e.mentions for e in extract_entities("x", text)} == {"Helena Vogt": 2}
+    assert mentions(text) == {"Helena Vogt": 2}
     price = "Officials met Ruth Price on Monday. Price rises worried them; the price of bread rose."
-    assert {e.name: e.mentions for e in extract_entities("x", price)} == {"Ruth Price": 1}
+    assert mentions(price) == {"Ruth Price": 1}
 
 
 def test_a_role_word_inside_an_organisations_name_does_not_split_it() -> None:
@@ -394,7 +402,7 @@ def test_a_company_by_its_first_word_and_hyphenated_given_names() -> None:
         "bought Samsung shares. Kim Jae-won met Tsai Ing-wen; the Dodd-Frank rules and Paris-based "
         "firms came up."
     )
-    found = {e.name: e for e in extract_entities("x", text)}
+    found = entities(text)
     assert found["Samsung Electronics"].mentions == 2 and "Samsung" not in found, found
     assert found["Mirae Asset Securities"].kind == "organisation", found
     assert found["Kim Jae-won"].kind == found["Tsai Ing-wen"].kind == "person", found
@@ -416,7 +424,7 @@ def test_quotes_closed_by_a_comma_possessives_in_names_and_stadiums() -> None:
 
 def test_a_city_a_speaking_person_bears_as_surname_is_the_person() -> None:
     text = 'Roxanne Delgado founded the group. "It was the way she handled it," Delgado said.'
-    assert {e.name: e.mentions for e in extract_entities("x", text)} == {"Roxanne Delgado": 2}
+    assert mentions(text) == {"Roxanne Delgado": 2}
 
 
 def test_counties_named_by_a_possessive_heights_farms_and_cabinet_secretaries() -> None:
@@ -449,7 +457,7 @@ def test_a_plural_opening_a_sentence_before_of_is_no_part_of_the_name() -> None:
 
 def test_an_and_before_an_organisations_remit_and_transliterated_regions() -> None:
     text = "The Securities and Exchange Board of India asked Tata Sons about stores in Bihar."
-    found = {e.name: e for e in extract_entities("x", text)}
+    found = entities(text)
     assert found["Securities and Exchange Board of India"].kind == "organisation", found
     assert found["Tata Sons"].kind == "organisation", found
     assert found["Bihar"].entity_id == "iso:IN-BR", found  # ISO writes "Bihār"
