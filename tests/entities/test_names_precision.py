@@ -12,6 +12,7 @@ from typer.testing import CliRunner
 from newswatch.clean import clean
 from newswatch.cli import app
 from newswatch.driver.derive import entity_text
+from newswatch.entities.cues import title_case_spans
 from newswatch.entities.names import Entity, extract_entities, find_names
 from newswatch.records import Extracted
 
@@ -153,6 +154,15 @@ def test_words_of_a_quoted_title_are_not_names() -> None:
     assert {"Wang Yi", "Islamabad"} <= set(got)
     # A name the text also uses outside the title still counts.
     assert "Wang Yi" in kinds("x", 'Wang Yi spoke. He praised the "Wang Yi Plan for Peace and Growth".')
+
+
+def test_a_quoted_title_opens_after_a_space_or_the_start() -> None:
+    quoted = "Action Plan to Foster Closer Ties"
+    for text in (f"'{quoted}' was signed.", f"They signed “{quoted}” today.", f'He read "{quoted}" aloud.'):
+        a = text.index(quoted)
+        assert (a, a + len(quoted)) in title_case_spans(text), text
+    # A mark glued to a word is an apostrophe or a closing quote, not a title's opening.
+    assert title_case_spans("The group's'Action Plan to Foster Closer Ties' was signed.") == []
 
 
 def test_role_words_before_an_organisation_word_are_its_name() -> None:
