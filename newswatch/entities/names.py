@@ -764,7 +764,7 @@ def extract_entities(title: str, body: str, rules: Sequence[EntityRule] = ()) ->
     rest = "".join(masked) if masked is not None else text
 
     # Places anywhere (sentence starts included): the gazetteer is the evidence, not the position.
-    sure: set[str] = set()
+    sure: set[str] = set(counts)  # a watchlist's match is sure wherever it stands
     datelines: frozenset[str] | None = None  # dateline_places(text), when a name in capitals asks
     borne: dict[str, bool] = {}  # one-word place -> whether a person of the text bears it
     for m in _NAME.finditer(rest):

@@ -8,6 +8,7 @@ import pytest
 
 from newswatch.entities.gazetteer import lookup
 from newswatch.entities.names import EntityRule, extract_entities, extract_names
+from newswatch.entities.rules import parse_entity_rules
 from newswatch.errors import ConfigError
 from newswatch.topics.taxonomy import Taxonomy, load_taxonomy
 
@@ -127,6 +128,16 @@ def test_a_city_that_is_also_a_word_needs_more_than_a_sentence_start() -> None:
     names = {e.name for e in extract_entities("Markets", "Nice is sunny. Tourists love Nice.", ())}
     assert "Nice" in names
     assert "Beijing" in {e.name for e in extract_entities("Beijing summit opens", "Leaders met.", ())}
+
+
+def test_a_watchlist_city_counts_wherever_the_text_names_it() -> None:
+    # A watchlist may list a city the gazetteer knows, for its other names: its matches are the
+    # user's evidence, not a capitalised word at a sentence start that might be an ordinary one.
+    rules = parse_entity_rules(
+        [{"name": "Gwadar", "kind": "place", "country": "PK", "aliases": ["Gwadar Port"]}]
+    )
+    got = {e.name: e for e in extract_entities("Port opens", "Gwadar Port opened. Ships came.", rules)}
+    assert got["Gwadar"].mentions == 1 and got["Gwadar"].entity_id.startswith("geonames:"), got
 
 
 def test_us_states_and_continents_are_places() -> None:
