@@ -115,6 +115,24 @@ def _region_names(iso_name: str) -> tuple[str, set[str]]:
     return shown, names
 
 
+def _english_region_names() -> dict[str, str]:
+    """ISO's local name of a region -> its English name, where the iso-codes project's English
+    catalogue (shipped with pycountry) gives one ("Bayern" -> "Bavaria", "Lappi" -> "Lapland")."""
+    import gettext
+
+    import pycountry
+
+    try:
+        catalogue = gettext.translation("iso3166-2", pycountry.LOCALES_DIR, languages=["en"])
+    except OSError:  # a pycountry without its locales: the local names alone
+        return {}
+    return {
+        local: english.split(" / ")[0]  # "Fribourg / Freiburg / ...": the first
+        for local, english in getattr(catalogue, "_catalog", {}).items()
+        if isinstance(local, str) and local and isinstance(english, str) and english != local
+    }
+
+
 def _shown(name: str) -> str:
     """A region's name to show: without the marks of a transliteration ("Bihār" is Bihar, "Jammu
     and Kashmīr" Jammu and Kashmir), with the letters of a language's own spelling ("Rondônia")."""
@@ -180,9 +198,13 @@ def _build() -> dict[str, Place]:
     for cont in gc.get_continents().values():
         out[place_key(cont["name"])] = Place(f"geonames:{cont['geonameId']}", cont["name"], "")
     regions: dict[str, list[Place]] = {}
+    english = _english_region_names()
     for sub in pycountry.subdivisions:
         if sub.parent_code is None and sub.type in _REGION_TYPES:
             shown, region_names = _region_names(sub.name)
+            if sub.name in english:  # "Bayern" is Bavaria to an English reader
+                shown, more = _region_names(english[sub.name])
+                region_names |= more
             place = Place(f"iso:{sub.code}", shown, sub.country_code)
             for region_name in region_names:
                 if (key := place_key(region_name)) not in out:

@@ -336,6 +336,10 @@ def test_first_level_regions_are_places_unless_a_person_of_the_text_bears_the_na
     assert "Herrera" not in found, found  # not Panama's province of that name
     regions = kinds("x", "Officials in Xinjiang and Sichuan met envoys from Adygeya.")
     assert regions == {"Xinjiang": "place", "Sichuan": "place", "Adygeya": "place"}, regions
+    # ISO names a region in its own language; the English name (pycountry's catalogue) is shown.
+    german = entities("Storms crossed Bavaria and Lapland; Bayern counted the damage.")
+    assert german["Bavaria"].entity_id == "iso:DE-BY" and german["Bavaria"].mentions == 2, german
+    assert german["Lapland"].country_code == "FI", german
 
 
 def test_a_short_form_written_before_the_full_name_stays_apart() -> None:
