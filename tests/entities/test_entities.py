@@ -138,6 +138,8 @@ def test_a_watchlist_city_counts_wherever_the_text_names_it() -> None:
     )
     got = {e.name: e for e in extract_entities("Port opens", "Gwadar Port opened. Ships came.", rules)}
     assert got["Gwadar"].mentions == 1 and got["Gwadar"].entity_id.startswith("geonames:"), got
+    got = {e.name: e for e in extract_entities("Ships", "Ships reached Gwadar Port and Gwadar.", rules)}
+    assert got["Gwadar"].mentions == 2, got
 
 
 def test_us_states_and_continents_are_places() -> None:
