@@ -16,6 +16,7 @@ from __future__ import annotations
 import json
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -115,22 +116,16 @@ def _region_names(iso_name: str) -> tuple[str, set[str]]:
     return shown, names
 
 
-def _english_region_names() -> dict[str, str]:
+def _english_region_name() -> Callable[[str], str]:
     """ISO's local name of a region -> its English name, where the iso-codes project's English
-    catalogue (shipped with pycountry) gives one ("Bayern" -> "Bavaria", "Lappi" -> "Lapland")."""
+    catalogue (shipped with pycountry) gives one ("Bayern" -> "Bavaria", "Lappi" -> "Lapland"),
+    else the name itself; "Fribourg / Freiburg / ..." gives the first."""
     import gettext
 
     import pycountry
 
-    try:
-        catalogue = gettext.translation("iso3166-2", pycountry.LOCALES_DIR, languages=["en"])
-    except OSError:  # a pycountry without its locales: the local names alone
-        return {}
-    return {
-        local: english.split(" / ")[0]  # "Fribourg / Freiburg / ...": the first
-        for local, english in getattr(catalogue, "_catalog", {}).items()
-        if isinstance(local, str) and local and isinstance(english, str) and english != local
-    }
+    catalogue = gettext.translation("iso3166-2", pycountry.LOCALES_DIR, languages=["en"], fallback=True)
+    return lambda name: catalogue.gettext(name).split(" / ")[0]
 
 
 def _shown(name: str) -> str:
@@ -198,12 +193,12 @@ def _build() -> dict[str, Place]:
     for cont in gc.get_continents().values():
         out[place_key(cont["name"])] = Place(f"geonames:{cont['geonameId']}", cont["name"], "")
     regions: dict[str, list[Place]] = {}
-    english = _english_region_names()
+    english = _english_region_name()
     for sub in pycountry.subdivisions:
         if sub.parent_code is None and sub.type in _REGION_TYPES:
             shown, region_names = _region_names(sub.name)
-            if sub.name in english:  # "Bayern" is Bavaria to an English reader
-                shown, more = _region_names(english[sub.name])
+            if (in_english := english(sub.name)) != sub.name:  # "Bayern" is Bavaria to an English reader
+                shown, more = _region_names(in_english)
                 region_names |= more
             place = Place(f"iso:{sub.code}", shown, sub.country_code)
             for region_name in region_names:
