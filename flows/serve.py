@@ -183,7 +183,7 @@ async def _serve(served: list[RunnerDeployment], stopping: _StopSignals, say: Ca
     runner = Runner(name="newswatch-serve", limit=1, query_seconds=5, pause_on_shutdown=True)
     for deployment in served:
         await runner.add_deployment(deployment)  # type: ignore[misc]
-    started = asyncio.create_task(runner.start())
+    started = asyncio.create_task(_start(runner))
     # Runner.start() installs a SIGTERM handler that calls the synchronous stop() from inside the
     # event loop (the "coroutine 'Runner.astop' was never awaited" of Prefect 3.8); ours replace it
     # once it has run, and stop the runner from the loop itself.
@@ -193,8 +193,9 @@ async def _serve(served: list[RunnerDeployment], stopping: _StopSignals, say: Ca
     await asyncio.wait({started, waiter}, return_when=asyncio.FIRST_COMPLETED)
     waiter.cancel()
     if started.done():
-        started.result()  # the runner ended on its own: say why
-        return
+        if started.result():  # stopped while it started
+            say("stopping")
+        return  # or the runner ended on its own (result() raised why)
     say("stopping")
     try:
         await asyncio.wait_for(runner.astop(), STOP_TIMEOUT)
@@ -203,6 +204,18 @@ async def _serve(served: list[RunnerDeployment], stopping: _StopSignals, say: Ca
         started.cancel()
         with contextlib.suppress(asyncio.CancelledError, Exception):
             await started
+
+
+async def _start(runner: Runner) -> bool:
+    """``runner.start()``; True when a stop signal came while it started. Until our loop's handlers
+    are in place a signal raises KeyboardInterrupt wherever the main thread is, which may be inside
+    this task (Runner.start() imports its web server first): ended here, the task has no exception
+    left for asyncio to print ("Task exception was never retrieved", with its traceback)."""
+    try:
+        await runner.start()
+    except KeyboardInterrupt:
+        return True
+    return False
 
 
 @contextlib.contextmanager

@@ -33,6 +33,43 @@ def test_bad_schedules_are_refused_with_the_reason() -> None:
     assert (schedule.cron, schedule.timezone) == ("30 6 * * *", "Asia/Karachi")  # type: ignore[union-attr]
 
 
+def test_a_stop_signal_while_the_runner_starts_is_a_clean_stop(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Until serve's own loop handlers are in place, a signal raises KeyboardInterrupt wherever the
+    # main thread is: here inside Runner.start() (which first imports its web server). It must stop
+    # serving quietly, not leave asyncio a task exception to print with its traceback.
+    import asyncio
+
+    from newswatch.flows import serve
+
+    class StartInterrupted:
+        def __init__(self, **_: object) -> None:
+            pass
+
+        async def add_deployment(self, deployment: object) -> None:
+            pass
+
+        async def start(self) -> None:
+            raise KeyboardInterrupt  # as the signal handler raises it
+
+    monkeypatch.setattr(serve, "Runner", StartInterrupted)
+    said: list[str] = []
+    unretrieved: list[object] = []
+
+    async def main() -> None:
+        asyncio.get_running_loop().set_exception_handler(lambda loop, ctx: unretrieved.append(ctx))
+        await serve._serve([], serve._StopSignals(), said.append)
+
+    previous = {sig: signal.getsignal(sig) for sig in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        asyncio.run(main())
+    except KeyboardInterrupt:
+        pytest.fail("the interrupt escaped serve")
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+    assert said == ["stopping"] and not unretrieved, (said, unretrieved)
+
+
 def _serve(tmp_path: Path, name: str, config: Path, *args: str, **env: str) -> subprocess.Popen[bytes]:
     return start(
         [str(BIN / "newswatch"), "serve", "--config", str(config), "--cron", "* * * * *", *args],
