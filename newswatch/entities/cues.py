@@ -28,8 +28,8 @@ _IRREGULAR_DEMONYMS = frozenset(
 )
 # (suffix of the adjective, endings of the place name that replace it), tried in order.
 _DEMONYM_RULES = (
-    ("ians", ("ia", "", "e", "a")),
-    ("ian", ("ia", "", "e", "a")),
+    ("ians", ("ia", "", "e", "a", "y")),
+    ("ian", ("ia", "", "e", "a", "y")),
     ("eses", ("", "a")),
     ("ese", ("", "a")),
     ("ans", ("a", "", "ia", "o", "as", "any")),
@@ -193,21 +193,35 @@ _ORG_NOUNS = frozenset(
     newspaper magazine website platform network broadcaster carrier airline publisher charity
     conglomerate""".split()
 )
+# Nouns for what an organisation has and a person or a place has not, right after its name
+# ("Seagate shares", "Altria's subsidiary"); and, after its possessive only ("Facebook's users",
+# "Apple's products"), nouns that a capitalised adjective may also take ("Muslim users",
+# "Ayurvedic products"). Not words a person's name takes ("website", "officials", "members").
+_ORG_AFTER = frozenset("shares shareholders subsidiary subsidiaries headquarters".split())
+_ORG_AFTER_POSSESSIVE = _ORG_AFTER | frozenset(
+    "customers subscribers users employees products devices app apps platform brand brands stores".split()
+)
 # The word before a name, or "The" capitalised inside a sentence before it ("and The Intercept").
 _BEFORE_NAME = re.compile(r"(?:(?<=[\w,)][ \t])(The)|([a-z][a-z\-]*))[ \t]+$")
+# The word after a name, past a possessive.
+_AFTER_NAME = re.compile(r"(['’]s)?[ \t]+([a-z]+)\b")
 _LOOK_BACK_ORG = 24
 
 
 def org_cued(text: str, name: str) -> bool:
     """Whether ``text`` calls ``name`` an organisation: right after a noun for a kind of
-    organisation somewhere ("the company Showa Denko K.K."), or after "The" capitalised inside a
-    sentence ("and The Intercept": a publication's title)."""
+    organisation somewhere ("the company Showa Denko K.K."), after "The" capitalised inside a
+    sentence ("and The Intercept": a publication's title), or right before a noun for what an
+    organisation has ("Seagate shares", "Facebook's users": ``_ORG_AFTER``)."""
     at = text.find(name)
     while at >= 0:
         end = at + len(name)
         if end == len(text) or not _joins(text[end]):
             m = _BEFORE_NAME.search(text, max(0, at - _LOOK_BACK_ORG), at)
             if m and (m.group(1) or m.group(2) in _ORG_NOUNS):
+                return True
+            after = _AFTER_NAME.match(text, end)
+            if after and after.group(2) in (_ORG_AFTER_POSSESSIVE if after.group(1) else _ORG_AFTER):
                 return True
         at = text.find(name, end)
     return False

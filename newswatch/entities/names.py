@@ -934,8 +934,9 @@ def _merge_short_forms(counts: Counter[str], meta: dict[str, Any], lower: Contai
 
 
 def _merge_company_names(counts: Counter[str], meta: dict[str, Any]) -> None:
-    """ "Samsung Electronics ... Samsung": a name of no kind that is the first word of exactly one
-    organisation's name, the rest of which are words of organisations, is that organisation."""
+    """ "Samsung Electronics ... Samsung": a one-word name (``_company_short_form``) that is the
+    first word of exactly one organisation's name, the rest of which are words of organisations, is
+    that organisation."""
     firsts: dict[str, str | None] = {}
     for eid in counts:
         name, kind = meta[eid][0], meta[eid][1]
@@ -943,10 +944,19 @@ def _merge_company_names(counts: Counter[str], meta: dict[str, Any]) -> None:
         if kind == "organisation" and rest and all(w.casefold() in _ORG_WORDS for w in rest.split()):
             key = first.casefold()
             firsts[key] = eid if firsts.get(key, eid) == eid else None
-    for eid in [e for e in counts if meta[e][1] == "other" and " " not in meta[e][0]]:
+    for eid in [e for e in counts if " " not in meta[e][0] and _company_short_form(meta[e][0], meta[e][1])]:
         org = firsts.get(meta[eid][0].casefold().removesuffix("'s"))
         if org is not None:
             counts[org] += counts.pop(eid)
+
+
+def _company_short_form(name: str, kind: str) -> bool:
+    """A one-word name that may stand for a company named in full: of no kind, or an organisation
+    by its context ("Microsoft shares" beside "Microsoft Corp"); not an acronym ("BBC") nor a word
+    for an organisation ("Army" beside "Army Board")."""
+    return kind == "other" or (
+        kind == "organisation" and not name.isupper() and name.casefold() not in _ORG_WORDS
+    )
 
 
 def _named_first(text: str, full: str, short: str) -> bool:

@@ -424,6 +424,29 @@ def test_a_company_by_its_first_word_and_hyphenated_given_names() -> None:
     assert found["Dodd-Frank"].kind == "other", found
 
 
+def test_an_organisation_by_what_it_has() -> None:
+    text = (
+        "Traders said Seagate shares rose after Electrolux's subsidiary signed; critics said "
+        "Facebook's users complained, and Apple's products sold well."
+    )
+    got = kinds("Markets", text)
+    assert {n: got.get(n) for n in ("Seagate", "Electrolux", "Facebook", "Apple")} == dict.fromkeys(
+        ("Seagate", "Electrolux", "Facebook", "Apple"), "organisation"
+    ), got
+    # Nouns a capitalised adjective or a person also takes are no cue without a possessive, or at all.
+    got = kinds("Poll", "Muslim users met. Voters read the George W Bush website and Bush spoke.")
+    assert got.get("Muslim") != "organisation" and got.get("Bush") != "organisation", got
+    # "Italian" is Italy's ("Ital" + "y"), no entity.
+    assert "Italian" not in kinds("Tennis", "The Italian shares a coach with Filippo Volandri.")
+
+
+def test_a_company_named_in_full_keeps_its_short_form() -> None:
+    text = "Microsoft Corp reported results, and Microsoft shares rose. The Army Board met; the Army agreed."
+    got = mentions(text)
+    assert got.get("Microsoft Corp") == 2 and "Microsoft" not in got, got
+    assert got.get("Army Board") == 1 and got.get("Army") == 1, got  # a word for an organisation stays
+
+
 def test_quotes_closed_by_a_comma_possessives_in_names_and_stadiums() -> None:
     text = (
         '"We showed character," Arsenal manager Mikel Arteta said at the Emirates Stadium. '
