@@ -26,10 +26,20 @@ _IRREGULAR_DEMONYMS = frozenset(
     """french dutch swiss welsh irish scottish scots english greek thai spanish danish swedish
     finnish polish portuguese filipino british saudi saudis emirati emiratis kiwi kiwis lao""".split()
 )
+# Adjectives and nouns of faiths and of peoples that no country or region names: group adjectives,
+# which the names guideline counts no more than demonyms ("Muslim", "Catholics", "Arab").
+_GROUP_WORDS = frozenset(
+    """muslim muslims christian christians catholic catholics jewish jews hindu hindus sikh sikhs
+    buddhist buddhists protestant protestants islamic sunni sunnis shia shias shiite shiites
+    evangelical evangelicals arab arabs latino latinos latina latinas hispanic hispanics kurdish
+    kurds uyghur uyghurs uighur uighurs pashtun pashtuns soviet britons""".split()
+)
 # (suffix of the adjective, endings of the place name that replace it), tried in order.
 _DEMONYM_RULES = (
-    ("ians", ("ia", "", "e", "a", "y")),
-    ("ian", ("ia", "", "e", "a", "y")),
+    ("ians", ("ia", "", "e", "a", "y", "ium")),
+    ("ian", ("ia", "", "e", "a", "y", "ium")),
+    ("ines", ("ina",)),
+    ("ine", ("ina",)),
     ("eses", ("", "a")),
     ("ese", ("", "a")),
     ("ans", ("a", "", "ia", "o", "as", "any")),
@@ -68,10 +78,14 @@ def is_demonym(word: str) -> bool:
     return False
 
 
-def all_demonyms(name: str) -> bool:
-    """Whether every word of ``name`` is a demonym ("Somali American", "African Americans")."""
+def all_demonyms(name: str, *, groups: bool = False) -> bool:
+    """Whether every word of ``name`` is a demonym ("Somali American", "African Americans"), or with
+    ``groups`` also a group adjective of a faith or a people ("British Muslim", "Arabs"; not for a
+    word that may be a given name: "Christian Eriksen")."""
     words = name.replace("-", " ").split()
-    return bool(words) and all(is_demonym(w) for w in words)
+    return bool(words) and all(
+        is_demonym(w) or (groups and w.strip(".'’").casefold() in _GROUP_WORDS) for w in words
+    )
 
 
 # Suffixes that make the people of a city from its whole name ("Chicago" + "ans"); other endings

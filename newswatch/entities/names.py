@@ -822,7 +822,7 @@ def extract_entities(title: str, body: str, rules: Sequence[EntityRule] = ()) ->
     cued = place_cued_names(text)
     quoted: frozenset[str] | None = None  # _quoted(text), when a person's name asks
     for name, n in _names_outside_headings(rest).items():
-        if "|" in name or all_demonyms(name) or people_of_place(name):  # "Chinese", "New Yorkers"
+        if "|" in name or all_demonyms(name, groups=True) or people_of_place(name):  # "Chinese", "Muslims"
             continue
         head, of, tail = name.rpartition(" of ")
         if of and _kind_by_words(head)[0] == "person" and (home := _lookup(tail)) is not None:

@@ -440,6 +440,19 @@ def test_an_organisation_by_what_it_has() -> None:
     assert "Italian" not in kinds("Tennis", "The Italian shares a coach with Filippo Volandri.")
 
 
+def test_group_adjectives_of_faiths_and_peoples_are_no_entities() -> None:
+    text = (
+        "Leaders of British Muslim groups met Catholic bishops, Arab envoys and Belgian and "
+        "Argentine diplomats. Christian Eriksen watched; later Eriksen said Jewish and Sikh "
+        "charities joined."
+    )
+    got = mentions(text)
+    assert not {"British Muslim", "Catholic", "Arab", "Belgian", "Argentine", "Jewish", "Sikh"} & set(got), (
+        got
+    )
+    assert got.get("Christian Eriksen") == 2, got  # a given name stays one: the surname joins him
+
+
 def test_a_company_named_in_full_keeps_its_short_form() -> None:
     text = "Microsoft Corp reported results, and Microsoft shares rose. The Army Board met; the Army agreed."
     got = mentions(text)
