@@ -241,6 +241,31 @@ def org_cued(text: str, name: str) -> bool:
     return False
 
 
+# Titles that stand before a person's surname alone ("President Bush", "Mr Blair", "Dr Vogt"):
+# not the words that also open organisations' or offices' names ("Foreign", "General", "Chief").
+_PERSON_TITLES = frozenset(
+    """mr mrs ms miss dr sir dame lord lady president senator sen governor gov mayor king queen
+    prince princess pope bishop archbishop cardinal rabbi imam sheikh emir judge chancellor
+    premier minister secretary ambassador commissioner detective inspector sergeant sgt professor
+    prof coach gen col capt rep congressman congresswoman""".split()
+)
+_TITLE_BEFORE = re.compile(r"([A-Z][a-z]+)\.?[ \t]+$")  # capitalised: "miss England", "vice president Boeing"
+
+
+def person_titled(text: str, name: str) -> bool:
+    """Whether ``text`` writes ``name`` right after a person's title, capitalised, somewhere
+    ("President Bush", "Mr. Blair", "Lord Falconer")."""
+    at = text.find(name)
+    while at >= 0:
+        end = at + len(name)
+        if (end == len(text) or not _joins(text[end])) and (not at or not _joins(text[at - 1])):
+            m = _TITLE_BEFORE.search(text, max(0, at - 16), at)
+            if m and m.group(1).casefold() in _PERSON_TITLES:
+                return True
+        at = text.find(name, end)
+    return False
+
+
 def _joins(char: str) -> bool:
     return char.isalnum() or char in "_-"
 

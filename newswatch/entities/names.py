@@ -25,6 +25,7 @@ from newswatch.entities.cues import (
     dateline_places,
     org_cued,
     people_of_place,
+    person_titled,
     place_cued_names,
     title_case_spans,
 )
@@ -213,8 +214,15 @@ _MIN_SHOUTED = 4  # shorter capitals are acronyms though the text writes them in
 _INITIAL = re.compile(r" (?:[A-Z]\.)+(?= )")
 
 
+# A title abbreviated with a full stop ("Mr. Blunkett", "Sen. Warren"): no sentence ends there.
+_TITLE_DOT = re.compile(r"(?<![\w.])(?:Mr|Mrs|Ms|Dr|Prof|Sen|Rep|Gov|Gen|Lt|Col|Capt|Sgt|Rev|Hon)\.[ \t]+$")
+_TITLE_WINDOW = 7
+
+
 def _opens_sentence(text: str, start: int) -> bool:
-    return bool(_SENTENCE_START.search(text[max(0, start - _START_WINDOW) : start]))
+    if not _SENTENCE_START.search(text[max(0, start - _START_WINDOW) : start]):
+        return False
+    return not _TITLE_DOT.search(text, max(0, start - _TITLE_WINDOW), start)
 
 
 def find_names(text: str) -> Counter[str]:
@@ -839,6 +847,8 @@ def extract_entities(title: str, body: str, rules: Sequence[EntityRule] = ()) ->
             kind = "place"  # "Sindh province", "the Indus River"
         elif kind == "other" and org_cued(text, name):
             kind = "organisation"  # "the company Showa Denko K.K.", "and The Intercept"
+        elif kind == "other" and " " not in name and person_titled(text, name):
+            kind = "person"  # "President Bush", "Mr Blair": a surname after a person's title
         if kind == "other" and " " not in name and name.casefold() in lower:
             continue  # "Ministers", "Plan": a common word of this text, capitalised in a heading
         if " " not in name and name.casefold() in _GENERIC_ALONE:

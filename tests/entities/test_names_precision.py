@@ -453,6 +453,17 @@ def test_group_adjectives_of_faiths_and_peoples_are_no_entities() -> None:
     assert got.get("Christian Eriksen") == 2, got  # a given name stays one: the surname joins him
 
 
+def test_a_surname_after_a_persons_title_is_a_person() -> None:
+    text = (
+        "Reporters asked President Okafor and Lord Falconer; later Mr. Blunkett spoke to the Wrenfield board."
+    )
+    got = kinds("Talks", text)
+    assert got["Okafor"] == got["Falconer"] == got["Blunkett"] == "person", got
+    # A title in lower case is no cue ("miss", a verb; "vice president" of a company's officer).
+    got = kinds("Results", "Fans will miss Wrenfield, said Ana Ruiz, senior vice president Brackwell.")
+    assert got.get("Wrenfield") != "person" and got.get("Brackwell") != "person", got
+
+
 def test_a_company_named_in_full_keeps_its_short_form() -> None:
     text = "Microsoft Corp reported results, and Microsoft shares rose. The Army Board met; the Army agreed."
     got = mentions(text)
