@@ -123,6 +123,10 @@ _NUMBER_WORDS = frozenset(
     sixteen seventeen eighteen nineteen twenty thirty forty fifty sixty seventy eighty ninety
     hundred thousand million billion dozen dozens hundreds thousands millions billions""".split()
 )
+# Ordinals that open a title-case phrase of no kind ("Seventh Round", "Second Session").
+_ORDINALS = frozenset(
+    """first second third fourth fifth sixth seventh eighth ninth tenth eleventh twelfth""".split()
+)
 # A Roman numeral alone ("IV") is no acronym ("Henry VIII" stays a name).
 _ROMAN = re.compile(r"X{0,3}(?:IX|IV|V?I{0,3})")
 # Words a hyphen joins to a name to make an adjective: "a Rutgers-led team", "Beijing-based".
@@ -158,6 +162,8 @@ def _clean_name(raw: str) -> str | None:
         parts = parts[roles[-1] + 1 :]
         if parts[0] == "of":  # "Minister of Education Kay McConney": the remit, then the person
             parts = _after_remit(parts[1:])
+        elif len(parts) == 1 and _plural_role(parts[0]):
+            return None  # "Foreign Ministers" (of "... Foreign Ministers' Strategic Dialogue")
     elif roles:  # a role alone ("Foreign Minister") is not a name
         return None
     if not parts or len(parts) > _MAX_WORDS:
@@ -186,6 +192,13 @@ def _is_role(word: str) -> bool:
     """Whether ``word`` is a role or title ("Minister", "Gen.", "Vice-President")."""
     low = word.lower().rstrip(".")
     return low in _ROLES or ("-" in low and all(p in _ROLES for p in low.split("-")))
+
+
+def _plural_role(word: str) -> bool:
+    """ "Ministers", "Secretaries": the plural of a role."""
+    return word.endswith("s") and (
+        _is_role(word[:-1]) or (word.endswith("ies") and _is_role(word[:-3] + "y"))
+    )
 
 
 def _after_remit(parts: list[str]) -> list[str]:
@@ -851,6 +864,8 @@ def extract_entities(title: str, body: str, rules: Sequence[EntityRule] = ()) ->
             kind = "person"  # "President Bush", "Mr Blair": a surname after a person's title
         if kind == "other" and " " not in name and name.casefold() in lower:
             continue  # "Ministers", "Plan": a common word of this text, capitalised in a heading
+        if kind == "other" and name.split(" ", 1)[0].casefold() in _ORDINALS:
+            continue  # "the Seventh Round of ...": a phrase capitalised as a title, no name
         if " " not in name and name.casefold() in _GENERIC_ALONE:
             continue  # "the Board", "Magazine" of "+972 Magazine": a common noun alone
         if " " in name and name.isupper():

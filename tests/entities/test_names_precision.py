@@ -464,6 +464,16 @@ def test_a_surname_after_a_persons_title_is_a_person() -> None:
     assert got.get("Wrenfield") != "person" and got.get("Brackwell") != "person", got
 
 
+def test_a_plural_role_and_an_ordinal_phrase_are_no_names() -> None:
+    text = (
+        "A communique closed the Seventh Round of the China-Pakistan Foreign Ministers' Strategic "
+        "Dialogue, co-chaired by Foreign Minister Ishaq Dar."
+    )
+    got = kinds("Talks end", text)
+    assert not {"Ministers", "Foreign Ministers", "Seventh Round"} & set(got), got
+    assert got["Ishaq Dar"] == "person", got
+
+
 def test_a_company_named_in_full_keeps_its_short_form() -> None:
     text = "Microsoft Corp reported results, and Microsoft shares rose. The Army Board met; the Army agreed."
     got = mentions(text)
