@@ -177,6 +177,8 @@ def _clean_name(raw: str) -> str | None:
         return None
     if name.isupper() and (name.lower() in _ABBREVIATIONS or _ROMAN.fullmatch(name)):
         return None  # "SMS", "JPEG", "IV"
+    if _PLURAL_ACRONYM.fullmatch(parts[-1]):
+        return None  # "MPs", "Tory MPs", "DVDs": a common noun's plural, no one entity
     if " " not in name and _NUMBER_WORDS.issuperset(name.lower().split("-")):
         return None  # "Fifty-two", "Thousands"
     return name
@@ -225,6 +227,7 @@ _SPLIT_POSSESSIVE = re.compile(r"['’]s\s+")
 _SPLIT_PLURAL_POSSESSIVE = re.compile(r"(?<=s)['’][ \t]+")
 _MIN_SHOUTED = 4  # shorter capitals are acronyms though the text writes them in lower case ("US", "us")
 _INITIAL = re.compile(r" (?:[A-Z]\.)+(?= )")
+_PLURAL_ACRONYM = re.compile(r"[A-Z]{2,}s")
 
 
 # A title abbreviated with a full stop ("Mr. Blunkett", "Sen. Warren"): no sentence ends there.

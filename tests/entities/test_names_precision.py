@@ -474,6 +474,12 @@ def test_a_plural_role_and_an_ordinal_phrase_are_no_names() -> None:
     assert got["Ishaq Dar"] == "person", got
 
 
+def test_a_plural_acronym_names_no_one() -> None:
+    got = kinds("Vote", "Angry Labour MPs said sales of PCs and DVDs fell, and NGOs agreed with the NHS.")
+    assert not {"Labour MPs", "MPs", "PCs", "DVDs", "NGOs"} & set(got), got
+    assert got["NHS"] == "organisation", got
+
+
 def test_a_company_named_in_full_keeps_its_short_form() -> None:
     text = "Microsoft Corp reported results, and Microsoft shares rose. The Army Board met; the Army agreed."
     got = mentions(text)
