@@ -23,6 +23,7 @@ from newswatch.entities.basic import extract_names  # noqa: F401  (story matchin
 from newswatch.entities.cues import (
     all_demonyms,
     dateline_places,
+    is_demonym,
     org_cued,
     people_of_place,
     person_titled,
@@ -598,6 +599,8 @@ def _kind_by_words(name: str) -> tuple[str, tuple[str, ...]]:
         and not any(w in _COMMON and (i or w not in _GIVEN_COMMON) for i, w in enumerate(folded))
         # Many surnames are also towns ("Warren", "Jackson"): only a country rules a person out.
         and not any((p := _lookup(w)) and p.is_country for w in words)
+        # A demonym opens no person's name: "Australian Open", "Native American", "French Open".
+        and not is_demonym(words[0])
     ):
         return "person", tuple(folded)
     return "other", ()
@@ -854,6 +857,9 @@ def extract_entities(title: str, body: str, rules: Sequence[EntityRule] = ()) ->
             counts[home.entity_id] += n
             meta[home.entity_id] = (home.name, "place", home.country_code or None, ())
             name = head
+        demonym, _, rest_of_name = name.partition(" ")
+        if " " in rest_of_name and is_demonym(demonym) and _kind_of(rest_of_name, lower) == "person":
+            name = rest_of_name  # "American Andy Roddick": an adjective before the person's name
         kind = _kind_of(name, lower)
         if kind == "person":
             quoted = _quoted(text) if quoted is None else quoted

@@ -480,6 +480,15 @@ def test_a_plural_acronym_names_no_one() -> None:
     assert got["NHS"] == "organisation", got
 
 
+def test_a_demonym_opens_no_persons_name() -> None:
+    got = kinds(
+        "Tennis",
+        "Fans at the Australian Open cheered as American Andy Roddick beat Nadia Petrova's compatriot.",
+    )
+    assert got.get("Australian Open") != "person", got
+    assert got["Andy Roddick"] == "person" and "American Andy Roddick" not in got, got
+
+
 def test_a_company_named_in_full_keeps_its_short_form() -> None:
     text = "Microsoft Corp reported results, and Microsoft shares rose. The Army Board met; the Army agreed."
     got = mentions(text)
