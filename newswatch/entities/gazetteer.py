@@ -39,6 +39,22 @@ def place_key(name: str) -> str:
     return " ".join(name.replace(".", "").replace("’", "'").casefold().split())
 
 
+# Regions of the world that span countries, as writers name them (neither package has them; the
+# continents and "West Africa", "Central Asia" are places already): name -> its other spellings.
+_WORLD_REGIONS = {
+    "Middle East": [],
+    "Latin America": [],
+    "Southeast Asia": ["South-east Asia", "South East Asia"],
+    "Sub-Saharan Africa": [],
+    "Horn of Africa": [],
+    "Sahel": [],
+    "Maghreb": [],
+    "Levant": [],
+    "Balkans": [],
+    "Scandinavia": [],
+    "Caribbean": [],
+    "Mediterranean": [],
+}
 # Short forms writers use for countries that neither package lists as a name.
 _COUNTRY_ALIASES = {
     "US": ["US", "U.S.", "USA", "U.S.A.", "America", "United States of America"],
@@ -192,6 +208,10 @@ def _build() -> dict[str, Place]:
         out[place_key(state["name"])] = Place(f"geonames:{state['geonameid']}", state["name"], "US")
     for cont in gc.get_continents().values():
         out[place_key(cont["name"])] = Place(f"geonames:{cont['geonameId']}", cont["name"], "")
+    for region, spellings in _WORLD_REGIONS.items():
+        place = Place("place:" + "-".join(place_key(region).replace("-", " ").split()), region, "")
+        for name in (region, *spellings):
+            out.setdefault(place_key(name), place)
     regions: dict[str, list[Place]] = {}
     english = _english_region_name()
     for sub in pycountry.subdivisions:

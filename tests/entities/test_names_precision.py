@@ -489,6 +489,17 @@ def test_a_demonym_opens_no_persons_name() -> None:
     assert got["Andy Roddick"] == "person" and "American Andy Roddick" not in got, got
 
 
+def test_regions_of_the_world_are_places() -> None:
+    got = entities(
+        "Tensions in the Middle East and the Caribbean lifted prices, traders in South-east Asia said."
+    )
+    assert {n: (e.kind, e.country_code) for n, e in got.items()} == {
+        "Middle East": ("place", None),
+        "Caribbean": ("place", None),
+        "Southeast Asia": ("place", None),
+    }, got
+
+
 def test_a_company_named_in_full_keeps_its_short_form() -> None:
     text = "Microsoft Corp reported results, and Microsoft shares rose. The Army Board met; the Army agreed."
     got = mentions(text)
