@@ -500,6 +500,16 @@ def test_regions_of_the_world_are_places() -> None:
     }, got
 
 
+def test_a_party_named_by_its_members_is_an_organisation() -> None:
+    got = kinds(
+        "Vote",
+        "The vote split the Liberal Democrats, while Conservatives and Lib Dems argued with the Greens.",
+    )
+    assert {
+        n: got.get(n) for n in ("Liberal Democrats", "Conservatives", "Lib Dems", "Greens")
+    } == dict.fromkeys(("Liberal Democrats", "Conservatives", "Lib Dems", "Greens"), "organisation"), got
+
+
 def test_a_company_named_in_full_keeps_its_short_form() -> None:
     text = "Microsoft Corp reported results, and Microsoft shares rose. The Army Board met; the Army agreed."
     got = mentions(text)
