@@ -419,8 +419,8 @@ def _one_name(piece: str) -> bool:
     first = _SPLIT_AND.split(piece, maxsplit=1)[0]
     if _ACRONYM.fullmatch(first.replace(".", "")) or _lookup(first) is not None:
         return False  # "UN and Shanghai Cooperation Organisation", "Pakistan and China Economic Corridor"
-    if first.split()[-1].casefold() in _PARTY_MEMBERS:
-        return False  # "Conservatives and Lib Dems": two parties
+    if first.split()[-1].casefold() in _PARTY_MEMBERS or piece.split()[-1].casefold() in _CLUB_WORDS:
+        return False  # "Conservatives and Lib Dems", "Celtic and Rangers": two parties, two clubs
     last = piece.split()[-1].casefold().strip(".")
     words = piece.split()
     while words and words[0].lower() in _NOT_NAMES:  # "The Securities and ..."
@@ -467,6 +467,9 @@ _INDUSTRY_WORDS = frozenset(
 # Plurals that name a party by its members ("the Democrats", "Lib Dems", "Conservatives"; the names
 # guideline takes "Republicans" for the Republican Party).
 _PARTY_MEMBERS = frozenset("democrats dems republicans conservatives liberals socialists greens".split())
+# Words that end a sports club's name ("Manchester United", "Queens Park Rangers", "Tottenham
+# Hotspur"); "and" never joins two clubs into one name ("Celtic and Rangers").
+_CLUB_WORDS = frozenset("united rovers rangers athletic athletics wanderers albion hotspur".split())
 # Words that make a capitalised name an organisation rather than a person.
 _ORG_WORDS = (
     frozenset(
@@ -484,6 +487,7 @@ _ORG_WORDS = (
     )
     | _INDUSTRY_WORDS
     | _PARTY_MEMBERS
+    | _CLUB_WORDS
 )
 # Organisation words that alone are a common noun, not a name: "the Board said", "the Office".
 # (Congress, Parliament, the Senate, the Army are named so: they are not here.)

@@ -510,6 +510,14 @@ def test_a_party_named_by_its_members_is_an_organisation() -> None:
     } == dict.fromkeys(("Liberal Democrats", "Conservatives", "Lib Dems", "Greens"), "organisation"), got
 
 
+def test_sports_clubs_are_organisations_and_and_joins_none() -> None:
+    got = kinds("Derby", "Fans saw Manchester United beat Tottenham Hotspur before Celtic and Rangers met.")
+    assert {n: got.get(n) for n in ("Manchester United", "Tottenham Hotspur", "Rangers")} == dict.fromkeys(
+        ("Manchester United", "Tottenham Hotspur", "Rangers"), "organisation"
+    ), got
+    assert "Celtic" in got and "Celtic and Rangers" not in got, got
+
+
 def test_a_company_named_in_full_keeps_its_short_form() -> None:
     text = "Microsoft Corp reported results, and Microsoft shares rose. The Army Board met; the Army agreed."
     got = mentions(text)
