@@ -19,6 +19,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from functools import lru_cache
 
 # Adjectives of countries that no suffix rule derives from the country's name.
@@ -227,18 +228,24 @@ def org_cued(text: str, name: str) -> bool:
     organisation somewhere ("the company Showa Denko K.K."), after "The" capitalised inside a
     sentence ("and The Intercept": a publication's title), or right before a noun for what an
     organisation has ("Seagate shares", "Facebook's users": ``_ORG_AFTER``)."""
+    for at, end in _mentions(text, name):
+        m = _BEFORE_NAME.search(text, max(0, at - _LOOK_BACK_ORG), at)
+        if m and (m.group(1) or m.group(2) in _ORG_NOUNS):
+            return True
+        after = _AFTER_NAME.match(text, end)
+        if after and after.group(2) in (_ORG_AFTER_POSSESSIVE if after.group(1) else _ORG_AFTER):
+            return True
+    return False
+
+
+def _mentions(text: str, name: str) -> Iterator[tuple[int, int]]:
+    """(start, end) of each place ``text`` writes ``name`` not followed by more of a word."""
     at = text.find(name)
     while at >= 0:
         end = at + len(name)
         if end == len(text) or not _joins(text[end]):
-            m = _BEFORE_NAME.search(text, max(0, at - _LOOK_BACK_ORG), at)
-            if m and (m.group(1) or m.group(2) in _ORG_NOUNS):
-                return True
-            after = _AFTER_NAME.match(text, end)
-            if after and after.group(2) in (_ORG_AFTER_POSSESSIVE if after.group(1) else _ORG_AFTER):
-                return True
+            yield at, end
         at = text.find(name, end)
-    return False
 
 
 # Titles that stand before a person's surname alone ("President Bush", "Mr Blair", "Dr Vogt"):
@@ -250,19 +257,17 @@ _PERSON_TITLES = frozenset(
     prof coach gen col capt rep congressman congresswoman""".split()
 )
 _TITLE_BEFORE = re.compile(r"([A-Z][a-z]+)\.?[ \t]+$")  # capitalised: "miss England", "vice president Boeing"
+_LOOK_BACK_TITLE = 16
 
 
 def person_titled(text: str, name: str) -> bool:
     """Whether ``text`` writes ``name`` right after a person's title, capitalised, somewhere
     ("President Bush", "Mr. Blair", "Lord Falconer")."""
-    at = text.find(name)
-    while at >= 0:
-        end = at + len(name)
-        if (end == len(text) or not _joins(text[end])) and (not at or not _joins(text[at - 1])):
-            m = _TITLE_BEFORE.search(text, max(0, at - 16), at)
+    for at, _ in _mentions(text, name):
+        if not at or not _joins(text[at - 1]):
+            m = _TITLE_BEFORE.search(text, max(0, at - _LOOK_BACK_TITLE), at)
             if m and m.group(1).casefold() in _PERSON_TITLES:
                 return True
-        at = text.find(name, end)
     return False
 
 

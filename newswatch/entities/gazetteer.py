@@ -21,6 +21,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+from newswatch.entities.rules import slug
+
 MIN_CITY_POPULATION = 50_000
 
 
@@ -128,7 +130,7 @@ def _region_names(iso_name: str) -> tuple[str, set[str]]:
             if not name or all(w in _GENERIC_REGION_WORDS for w in re.split(r"[\s-]+", name.casefold())):
                 continue
             names.add(name)
-            names.add("".join(c for c in unicodedata.normalize("NFKD", name) if not unicodedata.combining(c)))
+            names.add(_without_marks(name))
     return shown, names
 
 
@@ -149,6 +151,11 @@ def _shown(name: str) -> str:
     and Kashmīr" Jammu and Kashmir), with the letters of a language's own spelling ("Rondônia")."""
     if all(ord(c) < 256 for c in name):
         return name
+    return _without_marks(name)
+
+
+def _without_marks(name: str) -> str:
+    """``name`` without its accents and other combining marks ("Bihār" -> "Bihar")."""
     return "".join(c for c in unicodedata.normalize("NFKD", name) if not unicodedata.combining(c))
 
 
@@ -209,7 +216,7 @@ def _build() -> dict[str, Place]:
     for cont in gc.get_continents().values():
         out[place_key(cont["name"])] = Place(f"geonames:{cont['geonameId']}", cont["name"], "")
     for region, spellings in _WORLD_REGIONS.items():
-        place = Place("place:" + "-".join(place_key(region).replace("-", " ").split()), region, "")
+        place = Place(f"place:{slug(region)}", region, "")  # the id a watchlist entry would get
         for name in (region, *spellings):
             out.setdefault(place_key(name), place)
     regions: dict[str, list[Place]] = {}

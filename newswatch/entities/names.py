@@ -867,10 +867,12 @@ def extract_entities(title: str, body: str, rules: Sequence[EntityRule] = ()) ->
             counts[home.entity_id] += n
             meta[home.entity_id] = (home.name, "place", home.country_code or None, ())
             name = head
+        kind = _kind_of(name, lower)
         demonym, _, rest_of_name = name.partition(" ")
         if " " in rest_of_name and is_demonym(demonym) and _kind_of(rest_of_name, lower) == "person":
-            name = rest_of_name  # "American Andy Roddick": an adjective before the person's name
-        kind = _kind_of(name, lower)
+            # "American Andy Roddick": an adjective before the person's name (a demonym opens no
+            # person's name, so ``kind`` was not "person")
+            name, kind = rest_of_name, "person"
         if kind == "person":
             quoted = _quoted(text) if quoted is None else quoted
             if name in quoted:
