@@ -101,6 +101,10 @@ _GENERIC_REGION_WORDS = frozenset(
     sud norte sur coast coastal bay gulf upper lower capital city region province state district
     islands island comunidad""".split()
 )
+# Regions named after a sea or a river ("Red Sea" of Sudan, "White Nile"), where writers mean the
+# water, or by a plural common word ("Rivers", "Lakes"): left to the name's own words, which make
+# them places of no country.
+_WATER_WORDS = frozenset("sea nile rivers lakes".split())
 _ISO_CODE = re.compile(r"\b[A-Z]{2}-[A-Z0-9]+\b")
 
 
@@ -127,7 +131,8 @@ def _region_names(iso_name: str) -> tuple[str, set[str]]:
         shown = shown or _shown(" ".join(forms[-1]))
         for form in forms:
             name = " ".join(form)
-            if not name or all(w in _GENERIC_REGION_WORDS for w in re.split(r"[\s-]+", name.casefold())):
+            words = re.split(r"[\s-]+", name.casefold())
+            if not name or all(w in _GENERIC_REGION_WORDS for w in words) or words[-1] in _WATER_WORDS:
                 continue
             names.add(name)
             names.add(_without_marks(name))

@@ -462,7 +462,7 @@ def _split_at_role(offset: int, piece: str) -> list[tuple[int, str]]:
 _INDUSTRY_WORDS = frozenset(
     """shipping logistics energy petroleum pharmaceuticals technologies industries enterprises
     ventures investments insurance telecom communications studios productions electronics mining
-    chemicals aerospace exchange securities capital motor equities retail sons""".split()
+    chemicals aerospace exchange securities capital motor equities retail sons ports""".split()
 )
 # Plurals that name a party by its members ("the Democrats", "Lib Dems", "Conservatives"; the names
 # guideline takes "Republicans" for the Republican Party).

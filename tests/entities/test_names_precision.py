@@ -518,6 +518,12 @@ def test_sports_clubs_are_organisations_and_and_joins_none() -> None:
     assert "Celtic" in got and "Celtic and Rangers" not in got, got
 
 
+def test_a_sea_is_no_region_of_its_namesake_and_ports_make_a_company() -> None:
+    got = entities("Ships rerouted around the Red Sea, a spokesperson for Hutchison Ports said.")
+    assert got["Red Sea"].kind == "place" and got["Red Sea"].country_code is None, got  # not Sudan's state
+    assert got["Hutchison Ports"].kind == "organisation", got
+
+
 def test_a_company_named_in_full_keeps_its_short_form() -> None:
     text = "Microsoft Corp reported results, and Microsoft shares rose. The Army Board met; the Army agreed."
     got = mentions(text)
