@@ -42,6 +42,8 @@ from newswatch.entities.rules import (  # noqa: F401
     _leading_literal,
     _rule_patterns,
     entity_key,
+    lead_starts,
+    matches_at,
     parse_entity_rules,
     slug,
 )
@@ -766,24 +768,28 @@ def extract_entities(title: str, body: str, rules: Sequence[EntityRule] = ()) ->
     # (A regex finds the few characters faster than a set intersection walks the text.)
     plain = (text.isascii() or not _FOLDS_TO_ASCII_CHAR.search(text)) and len(lowered) == len(text)
     current_lowered = lowered
-    in_lowered: dict[str, bool] = {}  # aliases share leads ("Islamic", "Taliban"): one scan each
-    for i, pat, lone, ignore_case, lead, lead_lower in _alias_table(rules):
-        if ignore_case:
-            if plain and lead_lower is not None:
-                there = in_lowered.get(lead_lower)
-                if there is None:
-                    there = in_lowered[lead_lower] = lead_lower in lowered
-                if not there:
-                    continue
-            # Where the lead occurs, case aside: a plain text's lower-case form has the same
-            # positions (no character there lower-cases to two or to an ASCII letter).
+    table = _alias_table(rules)
+    # Where each lead occurs, case aside, in one pass: a plain text's lower-case form has the same
+    # positions (no character there lower-cases to two or to an ASCII letter).
+    starts = lead_starts(table, lowered) if plain else None
+    for i, pat, lone, ignore_case, lead, lead_lower in table.aliases:
+        if starts is not None and lead_lower:
+            at = starts.get(lead_lower)
+            if at and not ignore_case:
+                at = [a for a in at if text.startswith(lead, a)]
+            if not at:
+                continue
+            # Masked spans hold no lead: the pattern fails there, as a search of ``current`` skips them.
+            found_here = matches_at(pat, current, at)
+        elif ignore_case:
             where = (current_lowered, lead_lower) if plain and lead_lower is not None else None
+            found_here = _finditer(pat, current, where)
         elif lead not in text:
             continue
         else:
-            where = (current, lead)
+            found_here = _finditer(pat, current, (current, lead))
         changed = False
-        for m in _finditer(pat, current, where):
+        for m in found_here:
             if masked is None:
                 masked = list(text)
             masked[m.start() : m.end()] = "|" * (m.end() - m.start())

@@ -9,7 +9,15 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from newswatch.entities.basic import _NAME
-from newswatch.entities.rules import _finditer, _leading_literal, _rule_patterns
+from newswatch.entities.rules import (
+    EntityRule,
+    _alias_table,
+    _finditer,
+    _leading_literal,
+    _rule_patterns,
+    lead_starts,
+    matches_at,
+)
 
 TEXTS = [
     "Al Qaeda and al-Qaeda's leaders; AL QAEDA, alqaeda, Mal Qaeda, al  Qaeda-linked. al Qaeda",
@@ -37,6 +45,50 @@ def test_lead_positions_find_what_finditer_finds(
         where = (text.lower(), lead.lower()) if pat.flags & re.IGNORECASE else (text, lead)
         got = [(m.span(), m.group()) for m in _finditer(pat, text, where)]
         assert got == [(m.span(), m.group()) for m in pat.finditer(text)]
+
+
+@pytest.mark.parametrize("text", TEXTS)
+def test_one_pass_over_the_leads_finds_what_finditer_finds(text: str) -> None:
+    rules = (
+        EntityRule("organisation:al-qaeda", "al Qaeda", "organisation", None, ("Al Qaida",)),
+        EntityRule("organisation:unsc", "UN Security Council", "organisation", None, ("UNSC",)),
+        EntityRule("person:xi-jinping", "Xi Jinping", "person", None, ("Xi",)),
+    )
+    table = _alias_table(rules)
+    starts = lead_starts(table, text.lower())
+    for _, pat, _, ignore_case, lead, lead_lower in table.aliases:
+        assert lead_lower
+        at = [a for a in starts.get(lead_lower, []) if ignore_case or text.startswith(lead, a)]
+        got = [(m.span(), m.group()) for m in matches_at(pat, text, at)]
+        assert got == [(m.span(), m.group()) for m in pat.finditer(text)]
+
+
+KIND_TEXTS = [
+    "Sindh province, the Indus River and the province of Sindh; the Thar desert's edge",
+    "a Red Sea port; Port Qasim; mid-province; provinces of Punjab; STATE of Bihar; the state",
+    "Área of Ñuble région; İstanbul province; the Gulf of Oman-region and Lake Como",
+    "",
+]
+
+
+@pytest.mark.parametrize("text", KIND_TEXTS)
+def test_kind_words_found_in_one_pass_are_those_a_search_per_word_finds(text: str) -> None:
+    from newswatch.entities.cues import _KINDS, _cued_at, _joins, place_cued_names
+
+    lowered = "".join(c if len(c.lower()) != 1 else c.lower() for c in text)
+    expected: set[str] = set()
+    for word, capitalised in _KINDS:
+        at = lowered.find(word)
+        while at >= 0:
+            end = at + len(word)
+            if (
+                (not at or not _joins(text[at - 1]))
+                and (end == len(text) or not _joins(text[end]))
+                and (not capitalised or text[at].isupper())
+            ):
+                _cued_at(text, at, end, expected)
+            at = lowered.find(word, end)
+    assert place_cued_names(text) == expected
 
 
 # The name pattern as defined; _NAME is written for speed and must match exactly the same runs.
