@@ -239,6 +239,8 @@ _TITLE_WINDOW = 7
 
 
 def _opens_sentence(text: str, start: int) -> bool:
+    if start >= _START_WINDOW and text[start - 1] == " " and text[start - 2].isalnum():
+        return False  # "met Ishaq Dar", most names: what ``_SENTENCE_START`` cannot match, at once
     if not _SENTENCE_START.search(text[max(0, start - _START_WINDOW) : start]):
         return False
     return not _TITLE_DOT.search(text, max(0, start - _TITLE_WINDOW), start)
@@ -767,7 +769,6 @@ def extract_entities(title: str, body: str, rules: Sequence[EntityRule] = ()) ->
     lowered = text.lower()
     # (A regex finds the few characters faster than a set intersection walks the text.)
     plain = (text.isascii() or not _FOLDS_TO_ASCII_CHAR.search(text)) and len(lowered) == len(text)
-    current_lowered = lowered
     table = _alias_table(rules)
     # Where each lead occurs, case aside, in one pass: a plain text's lower-case form has the same
     # positions (no character there lower-cases to two or to an ASCII letter).
@@ -781,9 +782,8 @@ def extract_entities(title: str, body: str, rules: Sequence[EntityRule] = ()) ->
                 continue
             # Masked spans hold no lead: the pattern fails there, as a search of ``current`` skips them.
             found_here = matches_at(pat, current, at)
-        elif ignore_case:
-            where = (current_lowered, lead_lower) if plain and lead_lower is not None else None
-            found_here = _finditer(pat, current, where)
+        elif ignore_case:  # a lead the lower-case text cannot place, or none: every position
+            found_here = _finditer(pat, current, None)
         elif lead not in text:
             continue
         else:
@@ -798,7 +798,6 @@ def extract_entities(title: str, body: str, rules: Sequence[EntityRule] = ()) ->
             changed = True
         if changed and masked is not None:
             current = "".join(masked)
-            current_lowered = current.lower()
     for i, n in hits.items():
         if n > lone_hits[i]:  # a bare surname alone does not name the person
             rule = rules[i]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 
 from newswatch.entities.basic import _NAME
@@ -180,3 +180,32 @@ def test_lower_case_words_are_the_plain_scans_words(text: str) -> None:
     probes = plain | {w.lower() for w in re.findall(r"[\w'’\-]+", text)} | {"plan", "the", "Plan", "", "é"}
     for word in probes:
         assert (word in lower) == (word in plain), word
+
+
+@given(
+    st.lists(
+        st.sampled_from(["A", "b", "1", " ", "\n", ".", ",", "-", '"', "“", "(", "Mr", "—", "|", "\t"])
+    ).map("".join),
+    st.integers(min_value=0, max_value=40),
+)
+@example("Dar said. Wang met", 10)
+@example("He met Mr. Wang", 11)
+@example("line -- and - Wang", 14)
+@example("“Quote,” Wang said", 9)
+@example("He met Wang", 7)
+def test_a_word_after_a_space_after_a_letter_opens_no_sentence_as_the_regex_has_it(
+    text: str, at: int
+) -> None:
+    from newswatch.entities.names import (
+        _SENTENCE_START,
+        _START_WINDOW,
+        _TITLE_DOT,
+        _TITLE_WINDOW,
+        _opens_sentence,
+    )
+
+    at = min(at, len(text))
+    plain = bool(_SENTENCE_START.search(text[max(0, at - _START_WINDOW) : at])) and not _TITLE_DOT.search(
+        text, max(0, at - _TITLE_WINDOW), at
+    )
+    assert _opens_sentence(text, at) == plain
