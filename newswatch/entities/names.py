@@ -102,7 +102,7 @@ _ROLES = frozenset(
     major captain judge justice leader premier chancellor sheikh emir pope bishop director
     ceo professor mr mrs ms dr sir lord lady gen col capt sgt rep sen gov attorney commissioner
     sheriff superintendent inspector detective councillor councilor councilman councilwoman acting
-    congressman congresswoman assemblyman assemblywoman taoiseach tanaiste hon
+    congressman congresswoman assemblyman assemblywoman taoiseach tanaiste hon mp mep msp
     founder editor reporter correspondent officer
     actor actress dancer choreographer writer author novelist poet playwright artist
     sculptor composer musician rapper comedian filmmaker photographer architect designer
@@ -471,6 +471,10 @@ _INDUSTRY_WORDS = frozenset(
 # Plurals that name a party by its members ("the Democrats", "Lib Dems", "Conservatives"; the names
 # guideline takes "Republicans" for the Republican Party).
 _PARTY_MEMBERS = frozenset("democrats dems republicans conservatives liberals socialists greens".split())
+# Their singulars that name a party's member or stand as its adjective ("a Republican", "Lib Dem
+# leader", "Liberal Democrat"): the party, by the same guideline; not "Liberal" or "Green", which
+# are also common adjectives and surnames.
+_PARTY_MEMBER = frozenset("democrat dem republican conservative socialist".split())
 # Words that end a sports club's name ("Manchester United", "Queens Park Rangers", "Tottenham
 # Hotspur"); "and" never joins two clubs into one name ("Celtic and Rangers").
 _CLUB_WORDS = frozenset("united rovers rangers athletic athletics wanderers albion hotspur".split())
@@ -587,8 +591,8 @@ def _kind_by_words(name: str) -> tuple[str, tuple[str, ...]]:
         head = [w for w in words if w.casefold() not in _COMPASS]
         if head and _lookup(" ".join(head)):
             return "place", ()
-    if any(w in _ORG_WORDS for w in folded):
-        return "organisation", ()
+    if any(w in _ORG_WORDS for w in folded) or (len(folded) <= 3 and folded[-1] in _PARTY_MEMBER):
+        return "organisation", ()  # "Liberal Democrat", "Republican": a party by its member
     if folded and folded[-1] in _PLACE_WORDS:
         return "place", ()
     if len(folded) >= 3 and folded[1] == "of" and folded[0] in _PLACE_WORDS | _PLACE_FIRST_WORDS:
@@ -873,10 +877,10 @@ def extract_entities(title: str, body: str, rules: Sequence[EntityRule] = ()) ->
             meta[home.entity_id] = (home.name, "place", home.country_code or None, ())
             name = head
         kind = _kind_of(name, lower)
-        demonym, _, rest_of_name = name.partition(" ")
-        if " " in rest_of_name and is_demonym(demonym) and _kind_of(rest_of_name, lower) == "person":
-            # "American Andy Roddick": an adjective before the person's name (a demonym opens no
-            # person's name, so ``kind`` was not "person")
+        rest_of_name = _after_adjective(name)
+        if rest_of_name is not None and _kind_of(rest_of_name, lower) == "person":
+            # "American Andy Roddick", "Republican Mitt Romney": an adjective before the person's
+            # name (a demonym opens no person's name, so ``kind`` may not be "person")
             name, kind = rest_of_name, "person"
         if kind == "person":
             quoted = _quoted(text) if quoted is None else quoted
@@ -917,6 +921,18 @@ def extract_entities(title: str, body: str, rules: Sequence[EntityRule] = ()) ->
         name, kind, code, aliases = meta[eid]
         found[eid] = Entity(eid, name, kind, n, code, aliases)
     return sorted(found.values(), key=lambda e: (-e.mentions, e.name))
+
+
+def _after_adjective(name: str) -> str | None:
+    """What follows the adjective that opens ``name``, when two words or more follow it: a demonym
+    ("American Andy Roddick") or a party's member in the singular ("Republican Mitt Romney",
+    "Liberal Democrat Charles Kennedy"); else None."""
+    words = name.split(" ")
+    if len(words) > 3 and words[1].casefold() in _PARTY_MEMBER:
+        return " ".join(words[2:])
+    if len(words) > 2 and (is_demonym(words[0]) or words[0].casefold() in _PARTY_MEMBER):
+        return " ".join(words[1:])
+    return None
 
 
 def _alone_on_line(text: str, at: int, piece: str) -> bool:

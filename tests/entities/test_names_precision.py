@@ -510,6 +510,24 @@ def test_a_party_named_by_its_members_is_an_organisation() -> None:
     } == dict.fromkeys(("Liberal Democrats", "Conservatives", "Lib Dems", "Greens"), "organisation"), got
 
 
+def test_a_party_s_member_in_the_singular_is_the_party_and_no_part_of_a_person_s_name() -> None:
+    for body, party in [
+        ("The Liberal Democrat leader spoke first.", "Liberal Democrat"),
+        ("The Lib Dem leader spoke first.", "Lib Dem"),
+        ("Officials said a Democrat from Ohio agreed.", "Democrat"),
+        ("Voters backed a Republican in Ohio.", "Republican"),
+    ]:
+        assert kinds("Vote", body).get(party) == "organisation", body
+    got = kinds(
+        "Vote",
+        "Republican Mitt Romney, Conservative MP Boris Johnson and Lib Dem Sarah Teather spoke. "
+        "Labour MP George Galloway and the MEP Nigel Farage disagreed.",
+    )
+    people = ("Mitt Romney", "Boris Johnson", "Sarah Teather", "George Galloway", "Nigel Farage")
+    assert {n: got.get(n) for n in people} == dict.fromkeys(people, "person"), got
+    assert not {n for n in got if {"MP", "MEP", "Republican"} & set(n.split())}, got
+
+
 def test_sports_clubs_are_organisations_and_and_joins_none() -> None:
     got = kinds("Derby", "Fans saw Manchester United beat Tottenham Hotspur before Celtic and Rangers met.")
     assert {n: got.get(n) for n in ("Manchester United", "Tottenham Hotspur", "Rangers")} == dict.fromkeys(
