@@ -60,14 +60,16 @@ _NAME = re.compile(
     # Words of a name are joined by spaces or tabs, never a line break: a signature line ("Gary
     # Sloane") is not one name with the next line's place or heading. Inside a name: a connector
     # ("of", "and": ``_pieces`` splits at "and" unless the whole is one name),
-    # Arabic particles written in lower case ("Deir al-Balah"), initials ("George H.W. Bush") and
+    # Arabic particles written in lower case ("Deir al-Balah"), initials ("George H.W. Bush", and
+    # without the full stop before a word, as British style writes them: "George W Bush"; not "A"
+    # or "I", an article or a pronoun in a title written in title case: "Room With A View") and
     # dotted abbreviations ("Washington D.C.", "Showa Denko K.K.");
     # a name may open with dotted capitals ("U.S.").
     r"([A-Z](?<![\w'’].)(?:[\w'’\-]*[\w](?:(?<=s)['’](?=[ \t]+[A-Z]))?|[A-Z]+|(?:\.[A-Z])+\.|)"
     r"(?:[ \t]+(?:(?:of|the|de|del|la|al|bin|van|von|der|da|and|&)[ \t]+)?"
     r"(?:(?:al|el|ad|ibn|bin|abu)-)?"
     r"(?:[A-Z][\w'’\-]*[\w](?:(?<=s)['’](?=[ \t]+[A-Z]))?|[A-Z]{2,}|(?:[A-Z]\.){2,}"
-    r"|[A-Z]\.(?:[A-Z]\.)*(?=[ \t]+[A-Z])))*)"
+    r"|[A-Z]\.(?:[A-Z]\.)*(?=[ \t]+[A-Z])|[B-HJ-Z](?=[ \t]+[A-Z][\w'’\-]*[\w])))*)"
 )
 # Capitalised because they start a sentence or are calendar words, not because they are names.
 _NOT_NAMES = frozenset(

@@ -528,6 +528,18 @@ def test_a_party_s_member_in_the_singular_is_the_party_and_no_part_of_a_person_s
     assert not {n for n in got if {"MP", "MEP", "Republican"} & set(n.split())}, got
 
 
+def test_a_middle_initial_without_its_full_stop_stays_in_the_name() -> None:
+    got = kinds(
+        "Films",
+        "US President George W Bush met Samuel L Jackson and Mary J Blige. Later Mr Bush watched "
+        "Room With A View.",
+    )
+    assert {n: got.get(n) for n in ("George W Bush", "Samuel L Jackson", "Mary J Blige")} == dict.fromkeys(
+        ("George W Bush", "Samuel L Jackson", "Mary J Blige"), "person"
+    ), got
+    assert "George" not in got and "W Bush" not in got and "Room With A View" not in got, got
+
+
 def test_sports_clubs_are_organisations_and_and_joins_none() -> None:
     got = kinds("Derby", "Fans saw Manchester United beat Tottenham Hotspur before Celtic and Rangers met.")
     assert {n: got.get(n) for n in ("Manchester United", "Tottenham Hotspur", "Rangers")} == dict.fromkeys(
