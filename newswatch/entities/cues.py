@@ -217,7 +217,13 @@ _ORG_NOUNS = frozenset(
 # "Ayurvedic products"). Not words a person's name takes ("website", "officials", "members").
 _ORG_AFTER = frozenset("shares shareholders subsidiary subsidiaries headquarters".split())
 _ORG_AFTER_POSSESSIVE = _ORG_AFTER | frozenset(
-    "customers subscribers users employees products devices app apps platform brand brands stores".split()
+    """customers subscribers users employees products devices app apps platform brand brands stores
+    chairman chairwoman board executives""".split()
+)
+# What an investor holds in an organisation, before its name ("shares in Barratt Developments", "a
+# stake in Chelsea").
+_HOLDING_BEFORE = re.compile(
+    r"(?:shares|stake|stakes|shareholding|holding|holdings)[ \t]+in[ \t]+$", re.IGNORECASE
 )
 # The word before a name, or "The" capitalised inside a sentence before it ("and The Intercept").
 _BEFORE_NAME = re.compile(r"(?:(?<=[\w,)][ \t])(The)|([a-z][a-z\-]*))[ \t]+$")
@@ -226,19 +232,29 @@ _AFTER_NAME = re.compile(r"(['’]s)?[ \t]+([a-z]+)\b")
 _LOOK_BACK_ORG = 24
 
 
-def org_cued(text: str, name: str) -> bool:
+def org_cued(text: str, name: str, *, owned_only: bool = False) -> bool:
     """Whether ``text`` calls ``name`` an organisation: right after a noun for a kind of
     organisation somewhere ("the company Showa Denko K.K."), after "The" capitalised inside a
-    sentence ("and The Intercept": a publication's title), or right before a noun for what an
-    organisation has ("Seagate shares", "Facebook's users": ``_ORG_AFTER``)."""
+    sentence ("and The Intercept": a publication's title), after what an investor holds in it
+    ("shares in Barratt Developments"), or right before a noun for what an organisation has
+    ("Seagate shares", "Facebook's users", "Rightmove's chairman": ``_ORG_AFTER``). With
+    ``owned_only``, only by what it has or what is held in it: a film's title takes "The" and a
+    person's name follows "maker" ("documentary maker Michael Cockerell") as well."""
     for at, end in _mentions(text, name):
         m = _BEFORE_NAME.search(text, max(0, at - _LOOK_BACK_ORG), at)
-        if m and (m.group(1) or m.group(2) in _ORG_NOUNS):
+        if m and m.group(2) == "in" and _holding_before(text, at):
+            return True
+        if m and not owned_only and (m.group(1) or m.group(2) in _ORG_NOUNS):
             return True
         after = _AFTER_NAME.match(text, end)
         if after and after.group(2) in (_ORG_AFTER_POSSESSIVE if after.group(1) else _ORG_AFTER):
             return True
     return False
+
+
+def _holding_before(text: str, at: int) -> bool:
+    """Whether "shares in", "a stake in" and the like end right before ``at``."""
+    return _HOLDING_BEFORE.search(text, max(0, at - _LOOK_BACK_ORG), at) is not None
 
 
 def _mentions(text: str, name: str) -> Iterator[tuple[int, int]]:

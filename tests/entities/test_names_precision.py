@@ -540,6 +540,18 @@ def test_a_middle_initial_without_its_full_stop_stays_in_the_name() -> None:
     assert "George" not in got and "W Bush" not in got and "Room With A View" not in got, got
 
 
+def test_what_an_investor_holds_in_a_name_or_its_board_makes_it_an_organisation() -> None:
+    got = kinds(
+        "Markets",
+        "Shares in Barratt Developments fell after the fund took a stake in Solidere. Later, Vindeln's "
+        "chairman resigned. Documentary maker Michael Cockerell watched and The Da Vinci Code sold.",
+    )
+    assert {n: got.get(n) for n in ("Barratt Developments", "Solidere", "Vindeln")} == dict.fromkeys(
+        ("Barratt Developments", "Solidere", "Vindeln"), "organisation"
+    ), got
+    assert got.get("Michael Cockerell") == "person" and got.get("Da Vinci Code") != "organisation", got
+
+
 def test_sports_clubs_are_organisations_and_and_joins_none() -> None:
     got = kinds("Derby", "Fans saw Manchester United beat Tottenham Hotspur before Celtic and Rangers met.")
     assert {n: got.get(n) for n in ("Manchester United", "Tottenham Hotspur", "Rangers")} == dict.fromkeys(
