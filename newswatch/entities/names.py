@@ -59,14 +59,14 @@ _NAME = re.compile(
     # definition, a third faster than opening with a (?=[A-Z]) lookahead.
     # Words of a name are joined by spaces or tabs, never a line break: a signature line ("Gary
     # Sloane") is not one name with the next line's place or heading. Inside a name: a connector
-    # ("of", "and": ``_pieces`` splits at "and" unless the whole is one name),
+    # ("of"; "and", "for": ``_pieces`` splits at them unless the whole is one name),
     # Arabic particles written in lower case ("Deir al-Balah"), initials ("George H.W. Bush", and
     # without the full stop before a word, as British style writes them: "George W Bush"; not "A"
     # or "I", an article or a pronoun in a title written in title case: "Room With A View") and
     # dotted abbreviations ("Washington D.C.", "Showa Denko K.K.");
     # a name may open with dotted capitals ("U.S.").
     r"([A-Z](?<![\w'’].)(?:[\w'’\-]*[\w](?:(?<=s)['’](?=[ \t]+[A-Z]))?|[A-Z]+|(?:\.[A-Z])+\.|)"
-    r"(?:[ \t]+(?:(?:of|the|de|del|la|al|bin|van|von|der|da|and|&)[ \t]+)?"
+    r"(?:[ \t]+(?:(?:of|the|de|del|la|al|bin|van|von|der|da|and|&|for)[ \t]+)?"
     r"(?:(?:al|el|ad|ibn|bin|abu)-)?"
     r"(?:[A-Z][\w'’\-]*[\w](?:(?<=s)['’](?=[ \t]+[A-Z]))?|[A-Z]{2,}|(?:[A-Z]\.){2,}"
     r"|[A-Z]\.(?:[A-Z]\.)*(?=[ \t]+[A-Z])|[B-HJ-Z](?=[ \t]+[A-Z][\w'’\-]*[\w])))*)"
@@ -165,7 +165,7 @@ def _clean_name(raw: str) -> str | None:
         roles = []
     if roles and roles[-1] < len(parts) - 1:
         parts = parts[roles[-1] + 1 :]
-        if parts[0] == "of":  # "Minister of Education Kay McConney": the remit, then the person
+        if parts[0] in ("of", "for"):  # "Minister of Education Kay McConney": the remit, then the person
             parts = _after_remit(parts[1:])
         elif len(parts) == 1 and _plural_role(parts[0]):
             return None  # "Foreign Ministers" (of "... Foreign Ministers' Strategic Dialogue")
@@ -353,6 +353,7 @@ def _names_in(raw: str) -> tuple[tuple[int, str, bool], ...]:
 
 
 _SPLIT_AND = re.compile(r"[ \t]+(?:and|&)[ \t]+")
+_SPLIT_FOR = re.compile(r"[ \t]+for[ \t]+")
 _DOTTED_END = re.compile(r"(?<=[A-Z]\.)[ \t]+(?=(\w+))")
 
 
@@ -381,6 +382,12 @@ def _pieces(raw: str) -> tuple[tuple[int, str], ...]:
             part
             for offset, piece in pieces
             for part in ([(offset, piece)] if _one_name(piece) else _split([(offset, piece)], _SPLIT_AND))
+        ]
+    if "for" in raw and _SPLIT_FOR.search(raw):
+        pieces = [
+            part
+            for offset, piece in pieces
+            for part in ([(offset, piece)] if _for_joins(piece) else _split([(offset, piece)], _SPLIT_FOR))
         ]
     if "." in raw:
         pieces = _split(pieces, _DOTTED_END, lambda m: m.group(1).lower() in _NOT_NAMES)
@@ -414,6 +421,25 @@ def _split(pieces: list[tuple[int, str]], sep: re.Pattern[str], keep: Any = None
                 pos = m.end()
         out.append((offset + pos, piece[pos:]))
     return out
+
+
+def _for_joins(piece: str) -> bool:
+    """Whether "for" joins a run into one name: after a word of organisations ("Office for National
+    Statistics", "Institute for Fiscal Studies", "Department for Education"), or after a role, whose
+    remit it opens ("Minister for Housing Angela Rayner": ``_clean_name`` keeps the person); not in
+    "Votes for Women" or after a seat's role ("MP for Ealing North")."""
+    before = _SPLIT_FOR.split(piece, maxsplit=1)[0].split()
+    if not before:
+        return False
+    last = before[-1].casefold().strip(".")
+    return last in _FOR_JOINS or (_is_role(last) and last not in _SEAT_ROLES)
+
+
+# Roles that "for" follows with a seat, not a remit ("MP for Ealing North", "Senator for Victoria").
+_SEAT_ROLES = frozenset(
+    """mp mep msp senator sen congressman congresswoman rep assemblyman assemblywoman councillor
+    councilor""".split()
+)
 
 
 def _one_name(piece: str) -> bool:
@@ -498,6 +524,12 @@ _ORG_WORDS = (
     | _INDUSTRY_WORDS
     | _PARTY_MEMBERS
     | _CLUB_WORDS
+)
+# Organisations' words that "for" follows inside their names; not a legislature's, a club's or a
+# party's, which "for" follows in other phrases ("Member of Parliament for Sheffield Brightside",
+# "played for Rangers for Scotland").
+_FOR_JOINS = (
+    _ORG_WORDS - _CLUB_WORDS - _PARTY_MEMBERS - {"parliament", "assembly", "congress", "senate", "house"}
 )
 # Organisation words that alone are a common noun, not a name: "the Board said", "the Office".
 # (Congress, Parliament, the Senate, the Army are named so: they are not here.)

@@ -16,7 +16,7 @@ from newswatch.entities.names import _NAME
 # stop) or dotted capitals ("D.C.").
 PLAIN_NAME = re.compile(
     r"(?<![\w'’])((?:[A-Z][\w'’\-]*[\w]|[A-Z]{2,}|[A-Z](?:\.[A-Z])+\.|[A-Z])"
-    r"(?:[ \t]+(?:(?:of|the|de|del|la|al|bin|van|von|der|da|and|&)[ \t]+)?(?:(?:al|el|ad|ibn|bin|abu)-)?"
+    r"(?:[ \t]+(?:(?:of|the|de|del|la|al|bin|van|von|der|da|and|&|for)[ \t]+)?(?:(?:al|el|ad|ibn|bin|abu)-)?"
     r"(?:[A-Z][\w'’\-]*[\w]|[A-Z]{2,}|(?:[A-Z]\.){2,}|[A-Z]\.(?:[A-Z]\.)*(?=[ \t]+[A-Z])"
     r"|[B-HJ-Z](?=[ \t]+[A-Z][\w'’\-]*[\w])))*)"
 )
@@ -39,7 +39,26 @@ def test_name_pattern_matches_as_defined(text: str) -> None:
 @given(
     st.lists(
         st.sampled_from(
-            ["A", "B", "b", " ", "\t", "\n", "'", "’", "-", "_", "1", "É", "of ", "and ", "al-", "&", "."]
+            [
+                "A",
+                "B",
+                "b",
+                " ",
+                "\t",
+                "\n",
+                "'",
+                "’",
+                "-",
+                "_",
+                "1",
+                "É",
+                "of ",
+                "and ",
+                "for ",
+                "al-",
+                "&",
+                ".",
+            ]
         )
     ).map("".join)
 )

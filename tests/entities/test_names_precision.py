@@ -552,6 +552,20 @@ def test_what_an_investor_holds_in_a_name_or_its_board_makes_it_an_organisation(
     assert got.get("Michael Cockerell") == "person" and got.get("Da Vinci Code") != "organisation", got
 
 
+def test_for_joins_an_organisation_s_name_only_after_its_word() -> None:
+    got = kinds(
+        "Rents",
+        "Figures from the Office for National Statistics and the Institute for Fiscal Studies worried "
+        "the Minister for Housing Angela Rayner and Clive Betts, Member of Parliament for Sheffield "
+        "South East, who played for Rangers for years; the MP for Ealing North agreed.",
+    )
+    orgs = ("Office for National Statistics", "Institute for Fiscal Studies")
+    assert {n: got.get(n) for n in orgs} == dict.fromkeys(orgs, "organisation"), got
+    assert got.get("Angela Rayner") == "person" and got.get("Clive Betts") == "person", got
+    assert not [n for n in got if n.startswith(("Parliament for", "Rangers for", "Minister for"))], got
+    assert "Ealing North" in got, got
+
+
 def test_sports_clubs_are_organisations_and_and_joins_none() -> None:
     got = kinds("Derby", "Fans saw Manchester United beat Tottenham Hotspur before Celtic and Rangers met.")
     assert {n: got.get(n) for n in ("Manchester United", "Tottenham Hotspur", "Rangers")} == dict.fromkeys(
