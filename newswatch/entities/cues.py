@@ -220,8 +220,8 @@ _ORG_AFTER_POSSESSIVE = _ORG_AFTER | frozenset(
     """customers subscribers users employees products devices app apps platform brand brands stores
     chairman chairwoman board executives""".split()
 )
-# What an investor holds in an organisation, before its name ("shares in Barratt Developments", "a
-# stake in Chelsea").
+# What an investor holds in an organisation, before its name ("shares in Elan", "a stake in
+# Solidere").
 _HOLDING_BEFORE = re.compile(
     r"(?:shares|stake|stakes|shareholding|holding|holdings)[ \t]+in[ \t]+$", re.IGNORECASE
 )
@@ -232,19 +232,17 @@ _AFTER_NAME = re.compile(r"(['’]s)?[ \t]+([a-z]+)\b")
 _LOOK_BACK_ORG = 24
 
 
-def org_cued(text: str, name: str, *, owned_only: bool = False) -> bool:
+def org_cued(text: str, name: str) -> bool:
     """Whether ``text`` calls ``name`` an organisation: right after a noun for a kind of
     organisation somewhere ("the company Showa Denko K.K."), after "The" capitalised inside a
     sentence ("and The Intercept": a publication's title), after what an investor holds in it
-    ("shares in Barratt Developments"), or right before a noun for what an organisation has
-    ("Seagate shares", "Facebook's users", "Rightmove's chairman": ``_ORG_AFTER``). With
-    ``owned_only``, only by what it has or what is held in it: a film's title takes "The" and a
-    person's name follows "maker" ("documentary maker Michael Cockerell") as well."""
+    ("shares in Elan"), or right before a noun for what an organisation has ("Seagate shares",
+    "Facebook's users", "Vivendi's chairman": ``_ORG_AFTER``)."""
     for at, end in _mentions(text, name):
         m = _BEFORE_NAME.search(text, max(0, at - _LOOK_BACK_ORG), at)
-        if m and m.group(2) == "in" and _holding_before(text, at):
-            return True
-        if m and not owned_only and (m.group(1) or m.group(2) in _ORG_NOUNS):
+        if m and (
+            m.group(1) or m.group(2) in _ORG_NOUNS or (m.group(2) == "in" and _holding_before(text, at))
+        ):
             return True
         after = _AFTER_NAME.match(text, end)
         if after and after.group(2) in (_ORG_AFTER_POSSESSIVE if after.group(1) else _ORG_AFTER):

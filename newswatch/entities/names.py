@@ -922,10 +922,8 @@ def extract_entities(title: str, body: str, rules: Sequence[EntityRule] = ()) ->
                 kind = "other"  # a title the text quotes ("Salt Roads", a film): no person
         if kind in ("other", "person") and name.casefold() in cued:
             kind = "place"  # "Sindh province", "the Indus River"
-        elif kind in ("other", "person") and org_cued(text, name, owned_only=kind == "person"):
-            # "the company Showa Denko K.K.", "and The Intercept"; a name a person's by its words
-            # only by what it owns or is held in it ("shares in Barratt Developments")
-            kind = "organisation"
+        elif kind == "other" and org_cued(text, name):
+            kind = "organisation"  # "the company Showa Denko K.K.", "and The Intercept"
         elif kind == "other" and " " not in name and person_titled(text, name):
             kind = "person"  # "President Bush", "Mr Blair": a surname after a person's title
         if kind == "other" and " " not in name and name.casefold() in lower:
