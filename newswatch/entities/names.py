@@ -505,7 +505,7 @@ _PARTY_MEMBERS = frozenset("democrats dems republicans conservatives liberals so
 _PARTY_MEMBER = frozenset("democrat dem republican conservative socialist".split())
 # Words that end a sports club's name ("Manchester United", "Queens Park Rangers", "Tottenham
 # Hotspur"); "and" never joins two clubs into one name ("Celtic and Rangers").
-_CLUB_WORDS = frozenset("united rovers rangers athletic athletics wanderers albion hotspur".split())
+_CLUB_WORDS = frozenset("united utd rovers rangers athletic athletics wanderers albion hotspur".split())
 # Words that make a capitalised name an organisation rather than a person.
 _ORG_WORDS = (
     frozenset(

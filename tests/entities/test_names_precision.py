@@ -565,10 +565,12 @@ def test_for_joins_an_organisation_s_name_only_after_its_word() -> None:
 
 
 def test_sports_clubs_are_organisations_and_and_joins_none() -> None:
-    got = kinds("Derby", "Fans saw Manchester United beat Tottenham Hotspur before Celtic and Rangers met.")
-    assert {n: got.get(n) for n in ("Manchester United", "Tottenham Hotspur", "Rangers")} == dict.fromkeys(
-        ("Manchester United", "Tottenham Hotspur", "Rangers"), "organisation"
-    ), got
+    got = kinds(
+        "Derby",
+        "Fans saw Manchester United beat Tottenham Hotspur before Celtic and Rangers met; Man Utd won.",
+    )
+    clubs = ("Manchester United", "Tottenham Hotspur", "Rangers", "Man Utd")
+    assert {n: got.get(n) for n in clubs} == dict.fromkeys(clubs, "organisation"), got
     assert "Celtic" in got and "Celtic and Rangers" not in got, got
 
 
