@@ -23,6 +23,7 @@ TEXTS = [
     "Al Qaeda and al-Qaeda's leaders; AL QAEDA, alqaeda, Mal Qaeda, al  Qaeda-linked. al Qaeda",
     "The UN Security Council met. UN Security Council's vote; UNSC; the un security council",
     "Xi Jinping met Xi. Xi's visit; XI; Xiamen; Xi-Xi Xi",
+    "😀🎉 Xi 𝔘 met the UNSC and Al Qaeda 👍; UN Security Council",
     "",
 ]
 
@@ -67,6 +68,7 @@ KIND_TEXTS = [
     "Sindh province, the Indus River and the province of Sindh; the Thar desert's edge",
     "a Red Sea port; Port Qasim; mid-province; provinces of Punjab; STATE of Bihar; the state",
     "Área of Ñuble région; İstanbul province; the Gulf of Oman-region and Lake Como",
+    "😀🎉 Sindh province 𝔘 and the province of Punjab 👍",
     "",
 ]
 
