@@ -82,13 +82,20 @@ def is_demonym(word: str) -> bool:
 
 
 def all_demonyms(name: str, *, groups: bool = False) -> bool:
-    """Whether every word of ``name`` is a demonym ("Somali American", "African Americans"), or with
-    ``groups`` also a group adjective of a faith or a people ("British Muslim", "Arabs"; not for a
-    word that may be a given name: "Christian Eriksen")."""
+    """Whether every word of ``name`` is a demonym ("Somali American", "African Americans"), after a
+    compass word that may open it ("South African", "North Korean"), or with ``groups`` also a group
+    adjective of a faith or a people ("British Muslim", "Arabs"; not for a word that may be a given
+    name: "Christian Eriksen")."""
     words = name.replace("-", " ").split()
+    if len(words) > 1 and words[0].casefold() in _COMPASS_WORDS:
+        words = words[1:]
     return bool(words) and all(
         is_demonym(w) or (groups and w.strip(".'’").casefold() in _GROUP_WORDS) for w in words
     )
+
+
+# Compass words that open a demonym as they open a country's name ("South African", "East Timorese").
+_COMPASS_WORDS = frozenset("north south east west northern southern eastern western central".split())
 
 
 # Suffixes that make the people of a city from its whole name ("Chicago" + "ans"); other endings

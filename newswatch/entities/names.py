@@ -115,7 +115,7 @@ _ROLES = frozenset(
 # technologies, time zones, medical and business terms ("25 MB", "a JPEG", "SMS", "GDP", "CEO").
 _ABBREVIATIONS = frozenset(
     """kb mb gb tb kbps mbps km kg mg ml cm mm mph kph kwh kw mw gw pdf jpg jpeg png gif tiff svg
-    doc docx ppt pptx xls xlsx csv txt html xml json mp3 mp4 avi mov zip apk exe sms mms gps usb
+    doc docx ppt pptx xls xlsx csv txt html xml json mp3 mp4 avi mov zip apk exe sms mms gps usb cd dvd
     hdmi led lcd oled cpu gpu ram rom ssd hdd pc tv hd uhd vr ar ai api url vpn wifi dns ssl tls
     http https qr os ios gmt utc bst est edt cst cdt mst mdt pst pdt cet cest jst aest am pm dna
     rna hiv aids icu cpr mri ppe ivf bmi adhd ptsd ocd covid sars gdp gnp cpi vat ipo etf ceo cfo
@@ -640,6 +640,8 @@ def _kind_by_words(name: str) -> tuple[str, tuple[str, ...]]:
         len(w) > 2 and _ACRONYM.fullmatch(w) and w.lower() not in _ABBREVIATIONS for w in spaced
     ):
         return "organisation", ()  # "XDA Developers", "NHS Trust": no person's name has an acronym
+    if len(spaced) > 1 and spaced[-1].isupper() and spaced[-1].lower() in _ABBREVIATIONS:
+        return "other", ()  # "Sony DVD", "Windows PC": a thing of that name, no person
     if (
         2 <= len(spaced) <= 3
         and ("-" not in name or _name_parts(spaced) <= 3)

@@ -564,6 +564,16 @@ def test_for_joins_an_organisation_s_name_only_after_its_word() -> None:
     assert "Ealing North" in got, got
 
 
+def test_a_compass_word_before_a_demonym_and_a_common_abbreviation_make_no_place_or_person() -> None:
+    got = kinds(
+        "Rugby",
+        "The South African team and North American fans bought the DVD and a CD. Later, the Sony DVD "
+        "and a Windows PC were sold.",
+    )
+    assert not {"South African", "North American", "DVD", "CD"} & set(got), got
+    assert got.get("Sony DVD") == "other" and got.get("Windows PC") == "other", got
+
+
 def test_sports_clubs_are_organisations_and_and_joins_none() -> None:
     got = kinds(
         "Derby",
