@@ -22,7 +22,7 @@ import re
 from collections.abc import Iterator
 from functools import lru_cache
 
-import ahocorasick
+from newswatch.entities.rules import word_finder
 
 # Adjectives of countries that no suffix rule derives from the country's name.
 _IRREGULAR_DEMONYMS = frozenset(
@@ -176,10 +176,7 @@ _KIND_ANY_CASE = """province region district county prefecture governorate oblas
     village area""".split()
 _KIND_CAPITALISED = "state pass port sea bay dam delta basin division mountain".split()
 _KINDS = tuple((w, False) for w in _KIND_ANY_CASE) + tuple((w, True) for w in _KIND_CAPITALISED)
-_KIND_FINDER = ahocorasick.Automaton()
-for _kind in _KINDS:
-    _KIND_FINDER.add_word(_kind[0], _kind)
-_KIND_FINDER.make_automaton()
+_KIND_FINDER = word_finder((kind[0], kind) for kind in _KINDS)
 _CAP_WORD = r"(?:[A-Z][\w'’\-]*|(?:al|el|ad)-[A-Z][\w'’\-]*)"
 _MAX_CUED_WORDS = 3
 # The capitalised words right before a kind word (matched on the text before it, up to its end).

@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 
 from newswatch.entities.basic import extract_names  # noqa: F401  (story matching's names)
 from newswatch.entities.cues import (
+    _COMPASS_WORDS,
     all_demonyms,
     dateline_places,
     is_demonym,
@@ -582,7 +583,8 @@ _PLACE_FIRST_WORDS = frozenset(
 _NAME_PARTICLES = frozenset("de del della la le du da van von der den al bin ibn".split())
 # An area named after a town is not the town: "Alameda County" is not Alameda.
 _AREA_WORDS = frozenset("province region district county state division territory".split())
-_COMPASS = frozenset("north south east west northern southern eastern western upper lower central".split())
+# Compass words of places ("West Bank", "Leeds North West"): those of demonyms, and "Upper", "Lower".
+_COMPASS = _COMPASS_WORDS | {"upper", "lower"}
 # A single word that is one of these names nothing by itself.
 _GENERIC_ALONE = _GENERIC | _PLACE_WORDS | _COMPASS  # "people in the North"
 # Capitalised common nouns of official names: no person is called "Strategic Dialogue"; but a

@@ -4,7 +4,7 @@ and the alias patterns ``extract_entities`` matches first (longest alias first).
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
@@ -164,15 +164,19 @@ def _alias_table(rules: Sequence[EntityRule]) -> AliasTable:
             (i, pat, lone, bool(pat.flags & re.IGNORECASE), lead, lead.lower() if lead.isascii() else None)
         )
     leads = sorted({t[5] for t in table if t[5]})
-    automaton = None
-    if leads:
-        automaton = ahocorasick.Automaton()
-        for lead in leads:
-            automaton.add_word(lead, lead)
-        automaton.make_automaton()
-    out = AliasTable(tuple(table), automaton)
+    out = AliasTable(tuple(table), word_finder((lead, lead) for lead in leads) if leads else None)
     _last_table = (rules, out)
     return out
+
+
+def word_finder(words: Iterable[tuple[str, Any]]) -> Any:
+    """An Aho-Corasick automaton of (word, value) pairs: its ``iter(text)`` yields (index of the
+    last character, value) for every occurrence of every word, in one pass over ``text``."""
+    automaton = ahocorasick.Automaton()
+    for word, value in words:
+        automaton.add_word(word, value)
+    automaton.make_automaton()
+    return automaton
 
 
 def lead_starts(table: AliasTable, lowered: str) -> dict[str, list[int]]:
