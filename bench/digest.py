@@ -113,11 +113,14 @@ def generate(db: Path, articles: int, days: int) -> None:
     )
     conn.execute(
         """
-        INSERT INTO article_topics
-        SELECT a.article_id, t.topic, max(2.0 + (hash(a.article_id, j) % 50) / 10.0), []
-        FROM articles AS a, range((1 + hash(a.story_id) % 3)::BIGINT) AS r(j)
-        JOIN topic_ids AS t ON t.i = hash(a.story_id, j) % (SELECT count(*) FROM topic_ids)
-        GROUP BY a.article_id, t.topic
+        INSERT INTO article_topics (article_id, topic, score, evidence, rank)
+        SELECT article_id, topic, score, [], row_number() OVER (PARTITION BY article_id ORDER BY score DESC)
+        FROM (
+            SELECT a.article_id, t.topic, max(2.0 + (hash(a.article_id, j) % 50) / 10.0) AS score
+            FROM articles AS a, range((1 + hash(a.story_id) % 3)::BIGINT) AS r(j)
+            JOIN topic_ids AS t ON t.i = hash(a.story_id, j) % (SELECT count(*) FROM topic_ids)
+            GROUP BY a.article_id, t.topic
+        )
         """
     )
     conn.execute(

@@ -8,6 +8,7 @@ leaves the same rows.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from typing import Any
 
@@ -84,15 +85,27 @@ STORY_LINKS: Table[StoryAssignment] = Table(
     ),
 )
 
-ARTICLE_TOPICS: Table[TopicTag] = Table(
+# A tag with its rank among its article's tags (1: the first, the article's best).
+ARTICLE_TOPICS: Table[tuple[TopicTag, int]] = Table(
     "article_topics",
     (
-        Column("article_id", "VARCHAR", lambda t, _: t.article_id),
-        Column("topic", "VARCHAR", lambda t, _: t.topic),
-        Column("score", "DOUBLE", lambda t, _: t.score),
-        Column("evidence", "VARCHAR[]", lambda t, _: list(t.evidence)),
+        Column("article_id", "VARCHAR", lambda r, _: r[0].article_id),
+        Column("topic", "VARCHAR", lambda r, _: r[0].topic),
+        Column("score", "DOUBLE", lambda r, _: r[0].score),
+        Column("evidence", "VARCHAR[]", lambda r, _: list(r[0].evidence)),
+        Column("rank", "INTEGER", lambda r, _: r[1]),
     ),
 )
+
+
+def ranked(tags: Iterable[TopicTag]) -> list[tuple[TopicTag, int]]:
+    """Each tag with its place among its article's tags, in the order tagging gave them."""
+    seen: Counter[str] = Counter()
+    out = []
+    for t in tags:
+        seen[t.article_id] += 1
+        out.append((t, seen[t.article_id]))
+    return out
 
 
 def _entity_id(m: EntityMention) -> str:
@@ -215,7 +228,7 @@ def load_batch(conn: duckdb.DuckDBPyConnection, batch: Batch, *, run_id: str) ->
             ARTICLES.write(conn, [r for r in loaded if r[0].article_id not in known], stamp, upsert=False)
             ARTICLES.write(conn, [r for r in loaded if r[0].article_id in known], stamp)
         STORY_LINKS.write(conn, batch.stories, stamp)
-        ARTICLE_TOPICS.write(conn, batch.tags, stamp)
+        ARTICLE_TOPICS.write(conn, ranked(batch.tags), stamp)
         if batch.entities:
             load_entities(conn, batch.entities, now=stamp.now)
         COPY_SIGNATURES.write(conn, [(k, v) for k, v in batch.signatures.items() if v is not None], stamp)

@@ -20,6 +20,7 @@ from newswatch.digest.build import (
     watchlist_of,
 )
 from newswatch.digest.render import render
+from newswatch.errors import WarehouseError
 from newswatch.warehouse.db import report_sql
 from newswatch.warehouse.digests import last_issued
 
@@ -73,15 +74,23 @@ def digest_for(
     articles: list[dict[str, Any]] = []
     topics: list[dict[str, Any]] = []
     entities: list[dict[str, Any]] = []
-    if ids:
-        sql, params = with_id_list(report_sql("digest_articles"), "story_ids", ids)
-        articles = _dicts(cur.execute(sql, {**params, "end": end, "per_story": DIGEST_ARTICLES_PER_STORY}))
-        sql, params = with_id_list(report_sql("digest_topics"), "story_ids", ids)
-        topics = _dicts(cur.execute(sql, {**params, "end": end}))
-        sql, params = with_id_list(report_sql("digest_entities"), "story_ids", ids)
-        entities = _dicts(cur.execute(sql, {**params, "end": end}))
     since, _ = day_bounds(day - timedelta(days=chart_days - 1), tz)
-    chart = _dicts(cur.execute(report_sql("digest_chart"), {"since": since, "end": end, "tz": str(tz)}))
+    try:
+        if ids:
+            sql, params = with_id_list(report_sql("digest_articles"), "story_ids", ids)
+            articles = _dicts(
+                cur.execute(sql, {**params, "end": end, "per_story": DIGEST_ARTICLES_PER_STORY})
+            )
+            sql, params = with_id_list(report_sql("digest_topics"), "story_ids", ids)
+            topics = _dicts(cur.execute(sql, {**params, "end": end}))
+            sql, params = with_id_list(report_sql("digest_entities"), "story_ids", ids)
+            entities = _dicts(cur.execute(sql, {**params, "end": end}))
+        chart = _dicts(cur.execute(report_sql("digest_chart"), {"since": since, "end": end, "tz": str(tz)}))
+    except (duckdb.CatalogException, duckdb.BinderException) as exc:  # read-only, written by an older version
+        raise WarehouseError(
+            f"the warehouse lacks what this version's digest reads ({str(exc).splitlines()[0]}): it was"
+            " written by an older newswatch and not migrated yet; `newswatch run` migrates it"
+        ) from exc
     try:
         health = _dicts(cur.execute(report_sql("digest_health")))
     except duckdb.CatalogException:  # a warehouse from before web sources, opened read-only

@@ -291,8 +291,17 @@ def _tags(topics: Sequence[Mapping[str, Any]], watch: Watchlist) -> tuple[list[T
         for t in topics
         if t["topic"] in watch.topics and t["topic"] not in {x.topic for x in tags}
     ]
-    top = next((t for t in topics if not t["parent"]), None)
+    top = story_topic(topics)
     return tags + watched_extra, clean_text(top["label"], NAME_CHARS) if top else "Other news"
+
+
+def story_topic(topics: Sequence[Mapping[str, Any]]) -> Mapping[str, Any] | None:
+    """The top-level topic a story is filed under: the one most of its original articles lead with
+    (their first top-level tag), then the best score. A story of many outlets is not filed under
+    the one article whose odd topic happens to score highest. digest_chart.sql files stories the
+    same way."""
+    tops = [t for t in topics if not t["parent"]]
+    return max(tops, key=lambda t: (t.get("leads") or 0, t["score"], t["topic"])) if tops else None
 
 
 def _whats_new(

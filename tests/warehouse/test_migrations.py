@@ -22,7 +22,7 @@ CONTRACT = {
         "first_seen_at",
     },
     "stories": {"story_id", "title", "first_seen_at", "last_seen_at", "article_count", "source_count"},
-    "article_topics": {"article_id", "topic", "score", "evidence"},
+    "article_topics": {"article_id", "topic", "score", "evidence", "rank"},
     "topics": {"topic", "label", "iptc_code", "parent"},
     "fetches": {"url", "status", "outcome", "error", "fetched_at"},
     "runs": {"run_id", "started_at", "finished_at", "status"},
