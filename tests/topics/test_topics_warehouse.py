@@ -10,7 +10,7 @@ from newswatch.driver.stages import event_order, extract, load_indexes, process_
 from newswatch.records import RunStats
 from newswatch.settings import Settings, SourceSpec
 from newswatch.sources.registry import SourceContext
-from newswatch.topics.taxonomy import Taxonomy
+from newswatch.topics.taxonomy import Taxonomy, tag_article
 from newswatch.warehouse.db import connect, migrations
 from newswatch.warehouse.loader import sync_topics
 
@@ -54,6 +54,24 @@ def test_seeds_load_topics_entities_and_rollups(tmp_path: Path, taxonomy: Taxono
         "SELECT entity, articles FROM story_entities ORDER BY mentions DESC, entity LIMIT 2"
     ).fetchall()
     assert {e for e, _ in top} == {"Pakistan", "China"} and all(n == 2 for _, n in top)
+
+
+def test_stored_tags_keep_the_order_tagging_gave_them(tmp_path: Path, taxonomy: Taxonomy) -> None:
+    conn = load_seeds(tmp_path / "w.duckdb", taxonomy)
+    settings = Settings(sources=(SourceSpec(name="seeds", kind="files", path=SEEDS),))
+    haul = read(settings.sources[0], SourceContext(settings=settings))
+    for article in extract(haul.documents).articles:
+        stored = conn.execute(
+            "SELECT topic, rank FROM article_topics WHERE article_id = ? ORDER BY rank", [article.article_id]
+        ).fetchall()
+        tags = tag_article(article, taxonomy)
+        assert [(t.topic, i) for i, t in enumerate(tags, 1)] == stored
+        # Its lead: the first top-level tag (the classifier's), whatever the lexicon's scores.
+        top = next(t.topic for t in tags if taxonomy.by_id[t.topic].parent is None)
+        lead = conn.execute(
+            "SELECT topic FROM article_lead_topics WHERE article_id = ?", [article.article_id]
+        )
+        assert lead.fetchone() == (top,)
 
 
 def test_reload_is_idempotent(tmp_path: Path, taxonomy: Taxonomy) -> None:
