@@ -66,7 +66,7 @@ class Card:
     source_count: int
     new_today: int
     rank: Rank
-    section: str  # its best top-level topic's label
+    section: str  # its own top-level topic's label (story_topic: most leads, then best score)
     links: list[Link] = field(default_factory=list)
     more_links: int = 0
     names: list[str] = field(default_factory=list)
