@@ -9,6 +9,7 @@ from typing import Any
 
 import duckdb
 
+from newswatch.digest.build import story_topic
 from newswatch.stories.facts import Difference, differences
 from newswatch.warehouse.db import query
 from newswatch.warehouse.merges import resolve_story
@@ -43,6 +44,8 @@ class StoryReport:
     members: list[Member] = field(default_factory=list)
     merged_from: list[str] = field(default_factory=list)
     differences: list[Difference] = field(default_factory=list)
+    topic: str | None = None  # its own top-level topic's label, as the digest files it
+    topic_leads: int = 0  # how many of its originals lead with that topic
 
 
 def story_report(conn: duckdb.DuckDBPyConnection, story_id: str) -> StoryReport | None:
@@ -64,6 +67,14 @@ def story_report(conn: duckdb.DuckDBPyConnection, story_id: str) -> StoryReport 
         if r[6] is None:  # copies say what their original says
             texts.append((r[0], f"{r[2]}.\n{r[10] or ''}\n{r[11]}"))
     report.merged_from = [m[0] for m in conn.execute(query("story_merged_from"), [sid]).fetchall()]
+    try:
+        cur = conn.execute(query("story_topic_rows"), [sid])
+        names = [d[0] for d in cur.description or ()]
+        top = story_topic([dict(zip(names, r, strict=True)) for r in cur.fetchall()])
+    except duckdb.BinderException:  # read-only, a warehouse an older version wrote: no leads yet
+        top = None
+    if top is not None:
+        report.topic, report.topic_leads = str(top["label"] or top["topic"]), int(top["leads"] or 0)
     report.differences = differences(texts)
     return report
 
@@ -85,6 +96,9 @@ def render_text(report: StoryReport) -> str:
     ]
     if report.merged_from:
         lines.append(f"Merged from: {', '.join(report.merged_from)}")
+    if report.topic:
+        originals = sum(1 for m in report.members if not m.copy_of)
+        lines.append(f"Topic: {report.topic} ({report.topic_leads} of {originals} articles lead with it)")
     lines += ["", "Members:"]
     for m in report.members:
         how = (

@@ -11,7 +11,9 @@ from pathlib import Path
 
 import pytest
 from nwtest import FIXTURES, run_plain, write_config
+from typer.testing import CliRunner
 
+from newswatch.cli import app
 from newswatch.digest import build_digest
 from newswatch.digest.build import story_topic
 from newswatch.errors import WarehouseError
@@ -115,17 +117,30 @@ def test_the_digest_and_its_chart_file_each_story_under_its_leads(recall: Path) 
     ).fetchall())  # fmt: skip
     assert {k: v for k, v in view.items() if v} == dict(leads[big])
     conn.close()
+    # `newswatch story` says it too.
+    result = CliRunner().invoke(app, ["story", big, "--db", str(recall)])
+    assert result.exit_code == 0, result.output
+    originals = sum(leads[big].values())
+    line = f"Topic: {label[majority]} ({leads[big][majority]} of {originals} articles lead with it)"
+    assert line in result.output
 
 
 def test_a_warehouse_an_older_version_wrote_gets_a_clear_error(tmp_path: Path, recall: Path) -> None:
     db = tmp_path / "old.duckdb"
     db.write_bytes(recall.read_bytes())
-    conn = connect(db)  # as migration 0007 left it: no ranks
-    conn.execute("DROP VIEW story_topics")
+    conn = connect(db)  # as migration 0007 left it: no ranks, the view without leads
     conn.execute("DROP VIEW article_lead_topics")
     conn.execute("ALTER TABLE article_topics DROP COLUMN rank")
     conn.execute("DELETE FROM schema_migrations WHERE version = 8")
+    conn.execute(
+        "CREATE OR REPLACE VIEW story_topics AS SELECT a.story_id, t.topic, t.score, tp.parent, tp.label"
+        " FROM article_topics t JOIN articles a USING (article_id) LEFT JOIN topics tp USING (topic)"
+    )
+    story = conn.execute("SELECT story_id FROM stories LIMIT 1").fetchone()
     conn.close()
+    assert story is not None
+    shown = CliRunner().invoke(app, ["story", story[0], "--db", str(db)])  # still shown, without a topic
+    assert shown.exit_code == 0 and "Members:" in shown.output and "Topic:" not in shown.output
     conn = connect(db, read_only=True)
     with pytest.raises(WarehouseError, match="newswatch run"):
         digest_for(conn, datetime.now(UTC).date())
