@@ -71,7 +71,7 @@ def story_report(conn: duckdb.DuckDBPyConnection, story_id: str) -> StoryReport 
         cur = conn.execute(query("story_topic_rows"), [sid])
         names = [d[0] for d in cur.description or ()]
         top = story_topic([dict(zip(names, r, strict=True)) for r in cur.fetchall()])
-    except duckdb.BinderException:  # read-only, a warehouse an older version wrote: no leads yet
+    except (duckdb.BinderException, duckdb.CatalogException):  # read-only, written by an older version
         top = None
     if top is not None:
         report.topic, report.topic_leads = str(top["label"] or top["topic"]), int(top["leads"] or 0)
