@@ -224,6 +224,10 @@ _ORG_AFTER_POSSESSIVE = _ORG_AFTER | frozenset(
     """customers subscribers users employees products devices app apps platform brand brands stores
     chairman chairwoman board executives""".split()
 )
+# Who speaks for an organisation, right after its name ("a Yukos spokesman", "a Uefa
+# spokeswoman"); people have them too ("a Blair spokesman"), so this cue is the weakest
+# (``org_cued`` says which cue it read).
+_SPOKES = frozenset("spokesman spokeswoman spokesperson".split())
 # What an investor holds in an organisation, before its name ("shares in Elan", "a stake in
 # Solidere").
 _HOLDING_BEFORE = re.compile(
@@ -236,22 +240,26 @@ _AFTER_NAME = re.compile(r"(['’]s)?[ \t]+([a-z]+)\b")
 _LOOK_BACK_ORG = 24
 
 
-def org_cued(text: str, name: str) -> bool:
-    """Whether ``text`` calls ``name`` an organisation: right after a noun for a kind of
-    organisation somewhere ("the company Showa Denko K.K."), after "The" capitalised inside a
+def org_cued(text: str, name: str) -> str | None:
+    """How ``text`` calls ``name`` an organisation, if it does: "org" right after a noun for a kind
+    of organisation somewhere ("the company Showa Denko K.K."), after "The" capitalised inside a
     sentence ("and The Intercept": a publication's title), after what an investor holds in it
     ("shares in Elan"), or right before a noun for what an organisation has ("Seagate shares",
-    "Facebook's users", "Vivendi's chairman": ``_ORG_AFTER``)."""
+    "Facebook's users", "Vivendi's chairman": ``_ORG_AFTER``); else "spokes" right before the word
+    for who speaks for it ("a Yukos spokesman"), which a person's surname may also take."""
+    spokes = None
     for at, end in _mentions(text, name):
         m = _BEFORE_NAME.search(text, max(0, at - _LOOK_BACK_ORG), at)
         if m and (
             m.group(1) or m.group(2) in _ORG_NOUNS or (m.group(2) == "in" and _holding_before(text, at))
         ):
-            return True
+            return "org"
         after = _AFTER_NAME.match(text, end)
         if after and after.group(2) in (_ORG_AFTER_POSSESSIVE if after.group(1) else _ORG_AFTER):
-            return True
-    return False
+            return "org"
+        if after and not after.group(1) and after.group(2) in _SPOKES:
+            spokes = "spokes"
+    return spokes
 
 
 def _holding_before(text: str, at: int) -> bool:

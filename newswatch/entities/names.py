@@ -722,6 +722,15 @@ def _a_surname(text: str, word: str) -> bool:
     return False
 
 
+def _spoken_for(text: str, name: str, lower: Container[str]) -> bool:
+    """Whether "``name`` spokesman" makes ``name`` an organisation: not for a one-word name that is
+    a person's (after a title, "Mr Blair"; the surname of a name given in full, "Tony Blair") or a
+    word the text writes in lower case ("Pensions", the tail of a department's name)."""
+    return " " in name or not (
+        name.casefold() in lower or person_titled(text, name) or _a_surname(text, name)
+    )
+
+
 @lru_cache(maxsize=16384)
 def _places_named(piece: str) -> tuple[str, tuple[Place, ...]] | None:
     """The places a capitalised run names ("Gwadar Port" is Gwadar, "China-Pakistan" both), with
@@ -926,8 +935,12 @@ def extract_entities(title: str, body: str, rules: Sequence[EntityRule] = ()) ->
                 kind = "other"  # a title the text quotes ("Salt Roads", a film): no person
         if kind in ("other", "person") and name.casefold() in cued:
             kind = "place"  # "Sindh province", "the Indus River"
-        elif kind == "other" and org_cued(text, name):
-            kind = "organisation"  # "the company Showa Denko K.K.", "and The Intercept"
+        elif (
+            kind == "other"
+            and (cue := org_cued(text, name))
+            and (cue == "org" or _spoken_for(text, name, lower))
+        ):
+            kind = "organisation"  # "the company Showa Denko K.K.", "and The Intercept", "a Uefa spokesman"
         elif kind == "other" and " " not in name and person_titled(text, name):
             kind = "person"  # "President Bush", "Mr Blair": a surname after a person's title
         if kind == "other" and " " not in name and name.casefold() in lower:

@@ -550,6 +550,17 @@ def test_what_an_investor_holds_in_a_name_or_its_board_makes_it_an_organisation(
     ), got
 
 
+def test_who_speaks_for_a_name_makes_it_an_organisation_unless_it_is_a_person_s() -> None:
+    got = kinds(
+        "Oil",
+        "A Yukos spokesman denied it. Prime Minister Tony Blair was asked; a Blair spokesman said "
+        "nothing. A Department for Work and Pensions spokeswoman said pensions would rise.",
+    )
+    assert got.get("Yukos") == "organisation", got
+    assert got.get("Tony Blair") == "person" and "Blair" not in got, got
+    assert "Pensions" not in got, got
+
+
 def test_for_joins_an_organisation_s_name_only_after_its_word() -> None:
     got = kinds(
         "Rents",
