@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import csv
 import re
-from collections.abc import Collection
+from collections.abc import Collection, Mapping
 from functools import lru_cache
 from pathlib import Path
 
@@ -35,8 +35,18 @@ def label_terms(label: str) -> list[str]:
     return out
 
 
-def descendant_terms(vocab: dict[str, dict[str, str]], code: str, skip: Collection[str] = ()) -> list[str]:
-    """Label phrases of the topics in use below ``code``, leaving out the subtrees under ``skip``."""
+def descendant_terms(
+    vocab: dict[str, dict[str, str]],
+    code: str,
+    skip: Collection[str] = (),
+    roots: Mapping[str, set[str]] | None = None,
+) -> list[str]:
+    """Label phrases of the topics in use below ``code``, leaving out the subtrees under ``skip``.
+
+    A one-word phrase that the labels under another top-level topic also use is left out: the
+    vocabulary itself says the word is ambiguous ("recall", of "citizens' initiative and recall"
+    under election, is also "product recall" under economy). ``roots`` is ``words_by_root(vocab)``,
+    made once for many calls."""
     children: dict[str, list[str]] = {}
     for c, row in vocab.items():
         if row.get("retired", "no") == "no" and row.get("parent_code"):
@@ -49,7 +59,25 @@ def descendant_terms(vocab: dict[str, dict[str, str]], code: str, skip: Collecti
             continue
         terms.extend(label_terms(vocab[c]["label"]))
         stack.extend(children.get(c, []))
-    return sorted(set(terms))
+    roots = words_by_root(vocab) if roots is None else roots
+    root = _root(vocab, code)
+    elsewhere = set().union(*(words for r, words in roots.items() if r != root))
+    return sorted({t for t in terms if " " in t or t not in elsewhere})
+
+
+def _root(vocab: dict[str, dict[str, str]], code: str) -> str:
+    while vocab[code].get("parent_code"):
+        code = vocab[code]["parent_code"]
+    return code
+
+
+def words_by_root(vocab: dict[str, dict[str, str]]) -> dict[str, set[str]]:
+    """Top-level topic -> the words of the labels in use under it (itself included)."""
+    out: dict[str, set[str]] = {}
+    for c, row in vocab.items():
+        if row.get("retired", "no") == "no":
+            out.setdefault(_root(vocab, c), set()).update(re.findall(r"[\w'-]+", row["label"].casefold()))
+    return out
 
 
 def resolve(path: str | Path, base: Path) -> Path:

@@ -42,7 +42,7 @@ from newswatch.errors import ConfigError
 from newswatch.records import Article, TopicTag
 from newswatch.settings import TopicSettings, locate_key
 from newswatch.text import fold, regex_literal_prefix, top_level_alternatives
-from newswatch.topics.iptc import descendant_terms, read_vocabulary
+from newswatch.topics.iptc import descendant_terms, read_vocabulary, words_by_root
 from newswatch.topics.iptc import resolve as resolve_iptc
 from newswatch.topics.lazy import LazyPattern, Pattern
 
@@ -326,10 +326,11 @@ def _with_iptc_terms(topics: list[Topic], vocab_path: Any, *, text: str, path: s
         line = locate_key(text, ("settings", "iptc_vocabulary")) if text else None
         raise ConfigError(f"iptc_vocabulary {str(where)!r}: {exc}", path=path, line=line) from exc
     listed = {t.iptc for t in topics if t.iptc}
+    roots = words_by_root(vocab)
     out = []
     for t in topics:
         if t.iptc and t.iptc in vocab:
-            extra = tuple(term_pattern(w) for w in descendant_terms(vocab, t.iptc, skip=listed))
+            extra = tuple(term_pattern(w) for w in descendant_terms(vocab, t.iptc, skip=listed, roots=roots))
             t = dataclasses.replace(t, weak=t.weak + extra)
         out.append(t)
     return out

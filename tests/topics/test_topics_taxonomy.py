@@ -7,7 +7,8 @@ from pathlib import Path
 import pytest
 
 from newswatch.errors import ConfigError
-from newswatch.topics.taxonomy import Taxonomy, load_taxonomy
+from newswatch.topics.evaluate import headline_article
+from newswatch.topics.taxonomy import Taxonomy, load_taxonomy, tag_article
 
 
 def test_all_17_top_level_topics_with_official_codes_and_labels(taxonomy: Taxonomy, iptc) -> None:
@@ -90,6 +91,22 @@ def test_iptc_vocabulary_adds_descendant_labels_as_weak_terms(tmp_path: Path) ->
     assert not load_taxonomy(plain).by_id["econ"].weak
     weak = {p.pattern for p in load_taxonomy(rich).by_id["econ"].weak}
     assert any("currenc" in p for p in weak) and any("bankrupt" in p for p in weak)
+
+
+def test_a_word_the_vocabulary_files_under_two_top_level_topics_is_no_weak_term(
+    tmp_path: Path, taxonomy: Taxonomy
+) -> None:
+    vocab = Path(__file__).resolve().parents[2] / "sources" / "iptc" / "mediatopics_en.tsv"
+    body = '[[topic]]\nid = "election"\niptc = "medtop:20000574"\nterms = ["election*"]\n'
+    rich = tmp_path / "rich.toml"
+    rich.write_text(f'[settings]\niptc_vocabulary = "{vocab}"\n\n' + body, encoding="utf-8")
+    weak = {p.pattern for p in load_taxonomy(rich).by_id["election"].weak}
+    # "citizens' initiative and recall" gives "recall", which "product recall" files under economy;
+    # "recall election" names only the one.
+    assert any("referendum" in p for p in weak) and any("recall" in p and "election" in p for p in weak), weak
+    assert not any("recall" in p and "election" not in p for p in weak), weak
+    tags = tag_article(headline_article("GM hires law firms to probe its ignition switch recall"), taxonomy)
+    assert not {"election", "politics-government"} & {t.topic for t in tags}, tags
 
 
 def test_missing_iptc_vocabulary_names_file_and_line(tmp_path: Path) -> None:
