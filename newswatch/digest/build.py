@@ -9,6 +9,7 @@ escape for their format.
 
 from __future__ import annotations
 
+import math
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -24,6 +25,9 @@ from newswatch.stories.facts import differences, facts_of
 LINKS_SHOWN = 8  # originals listed per story; the rest are counted
 NAMES_SHOWN = 5
 TAGS_SHOWN = 6
+# A story's topic tag is shown when at least this share of its original articles carry it (one
+# article's stray subtopic does not speak for sixty); watchlist topics are shown whatever their share.
+TAG_SHARE = 0.25
 NEWS_SHOWN = 3  # new facts and disagreements per story
 TOP_STORIES = 5
 FACT_VERSIONS = 8  # versions read for new facts and compared for disagreements, per story
@@ -243,7 +247,7 @@ def _card(
         link = _link(a)
         link.copies = [_link(c) for c in copies[a["article_id"]]]
         links.append(link)
-    tags, section = _tags(topics, watch)
+    tags, section = _tags(topics, watch, int(row["article_count"]))
     card = Card(
         story_id=str(row["story_id"]),
         headline=headline,
@@ -278,10 +282,15 @@ def _link(a: Mapping[str, Any]) -> Link:
     )
 
 
-def _tags(topics: Sequence[Mapping[str, Any]], watch: Watchlist) -> tuple[list[Tag], str]:
-    """The most specific topics (a parent implied by a child adds nothing) and the best top level."""
-    parents = {t["parent"] for t in topics if t["parent"]}
-    specific = [t for t in topics if t["topic"] not in parents]
+def _tags(topics: Sequence[Mapping[str, Any]], watch: Watchlist, originals: int = 1) -> tuple[list[Tag], str]:
+    """The topics at least ``TAG_SHARE`` of the story's ``originals`` carry (when none does, all),
+    the most specific of them (a parent implied by a child adds nothing), most carried first;
+    watchlist topics whatever their share; and the story's own topic (``story_topic``)."""
+    floor = max(1, math.ceil(TAG_SHARE * originals))
+    carried = sorted(topics, key=lambda t: (-(t.get("articles") or 1), -t["score"], t["topic"]))
+    kept = [t for t in carried if (t.get("articles") or 1) >= floor] or carried  # else the most carried
+    parents = {t["parent"] for t in kept if t["parent"]}
+    specific = [t for t in kept if t["topic"] not in parents]
     tags = [
         Tag(str(t["topic"]), clean_text(t["label"], NAME_CHARS), t["topic"] in watch.topics)
         for t in specific[:TAGS_SHOWN]

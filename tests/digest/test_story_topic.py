@@ -14,7 +14,7 @@ from nwtest import FIXTURES, run_plain, write_config
 from typer.testing import CliRunner
 
 from newswatch.cli import app
-from newswatch.digest import build_digest
+from newswatch.digest import Watchlist, build_digest
 from newswatch.digest.build import story_topic
 from newswatch.errors import WarehouseError
 from newswatch.warehouse.db import connect, report_sql
@@ -44,6 +44,34 @@ def test_a_story_is_filed_under_what_most_of_its_articles_lead_with() -> None:
     d = build_digest(NOW.date(), UTC, story_rows=[story], article_rows=[],
                      topic_rows=[{**r, "story_id": "s_1"} for r in rows])  # fmt: skip
     assert d.cards[0].section == "economy, business and finance"
+
+
+def test_a_story_s_tags_are_what_a_quarter_of_its_articles_carry_and_its_watchlists() -> None:
+    rows = [
+        {**ECONOMY, "score": 0.6, "articles": 8, "leads": 7},
+        {"topic": "science-technology", "label": "science and technology", "parent": None, "score": 0.4,
+         "articles": 3, "leads": 1},
+        {"topic": "election", "label": "election", "parent": "politics-government", "score": 1.0,
+         "articles": 1},
+        {**POLITICS, "score": 1.0, "articles": 1, "leads": 0},
+        {"topic": "cpec", "label": "CPEC", "parent": "economy-business-finance", "score": 3.0, "articles": 1},
+    ]  # fmt: skip
+    story = {"story_id": "s_1", "article_count": 8, "version_count": 8, "source_count": 8,
+             "first_seen_at": NOW, "last_seen_at": NOW, "new_today": 8, "new_yesterday": 0, "is_new": True,
+             "watch_topics": ["cpec"], "watch_entities": []}  # fmt: skip
+    watch = Watchlist({"cpec": "CPEC"})
+    d = build_digest(NOW.date(), UTC, story_rows=[story], article_rows=[],
+                     topic_rows=[{**r, "story_id": "s_1"} for r in rows], watchlist=watch)  # fmt: skip
+    # One article's election (and the politics it implies) is not the story's; the watchlist is.
+    assert [(t.label, t.watched) for t in d.cards[0].tags] == [
+        ("economy, business and finance", False),
+        ("science and technology", False),
+        ("CPEC", True),
+    ]
+    # A story none of whose tags a quarter of its articles carry still shows them.
+    lone = [{**rows[2], "story_id": "s_1"}, {**rows[3], "story_id": "s_1"}]
+    d = build_digest(NOW.date(), UTC, story_rows=[story], article_rows=[], topic_rows=lone)
+    assert [t.label for t in d.cards[0].tags] == ["election"]
 
 
 @pytest.fixture(scope="module")
