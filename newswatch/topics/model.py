@@ -434,6 +434,7 @@ class TopicClassifier:
         first; then the lexicon's subtopics, watchlists and own topics and the top-level topics they
         imply. A top-level topic's own words ("banks", "cut") are evidence here, never a tag."""
         top = lexicon.top_level
+        lexical, prediction = self.gate_headline(article, lexical, lexicon)
         rules = [t for t in lexical if t.topic not in self.covered]
         implied = {top(t.topic) for t in rules}
         kept = [t for t in lexical if t.topic not in self.covered or t.topic in implied]
@@ -441,7 +442,7 @@ class TopicClassifier:
             winner = top(rules[0].topic)
             lead = next((t for t in lexical if t.topic == winner), rules[0])
             return [lead, *(t for t in kept if t is not lead)]
-        prediction = self.predict(article)
+        prediction = prediction or self.predict(article)
         if not prediction.features:  # no word to read ("", "...", "2024"): nothing to decide
             return kept
         by_top: dict[str, TopicTag] = {}
@@ -459,6 +460,41 @@ class TopicClassifier:
         evidence = prediction.evidence(code) + (own.evidence if own else ())
         lead = TopicTag(article.article_id, winner, round(prediction.prob(code), 4), evidence[:8])
         return [lead, *(t for t in kept if t.topic != winner)]
+
+    def gate_headline(
+        self, article: Article, lexical: list[TopicTag], lexicon: Taxonomy
+    ) -> tuple[list[TopicTag], Prediction | None]:
+        """``lexical`` without the IPTC subtopics that rest on little evidence (below twice their
+        threshold: a weak word, "attacks", "blasts") when the classifier gives their top-level
+        topic less than SUBTOPIC_PROBABILITY, as full text gates them ("Britney attacks 'false
+        tabloids'" is no act of terror), nor the top-level tags only they implied; and the
+        classifier's reading when it had to be made."""
+        from newswatch.topics.taxonomy import _threshold
+
+        weak = [
+            t
+            for t in lexical
+            if t.topic not in self.covered
+            and lexicon.by_id[t.topic].iptc
+            and lexicon.top_level(t.topic) in self.covered
+            and t.score < 2 * _threshold(lexicon, t.topic)
+        ]
+        if not weak:
+            return lexical, None
+        prediction = self.predict(article)
+        dropped = {
+            t.topic
+            for t in weak
+            if (self.prob_of(prediction, lexicon.top_level(t.topic)) or 0.0) < SUBTOPIC_PROBABILITY
+        }
+        if not dropped:
+            return lexical, prediction
+        only_implied = {f"implied by {d}" for d in dropped}
+        return [
+            t
+            for t in lexical
+            if t.topic not in dropped and not (t.evidence and set(t.evidence) <= only_implied)
+        ], prediction
 
 
 def attach(taxonomy: Taxonomy, second: float | None = None, model: TopicModel | None = None) -> Taxonomy:
