@@ -240,26 +240,39 @@ _AFTER_NAME = re.compile(r"(['’]s)?[ \t]+([a-z]+)\b")
 _LOOK_BACK_ORG = 24
 
 
-def org_cued(text: str, name: str) -> str | None:
-    """How ``text`` calls ``name`` an organisation, if it does: "org" right after a noun for a kind
-    of organisation somewhere ("the company Showa Denko K.K."), after "The" capitalised inside a
-    sentence ("and The Intercept": a publication's title), after what an investor holds in it
-    ("shares in Elan"), or right before a noun for what an organisation has ("Seagate shares",
-    "Facebook's users", "Vivendi's chairman": ``_ORG_AFTER``); else "spokes" right before the word
-    for who speaks for it ("a Yukos spokesman"), which a person's surname may also take."""
-    spokes = None
+def org_cued(text: str, name: str) -> frozenset[str]:
+    """How ``text`` calls ``name`` an organisation: {"org"} right after a noun for a kind of
+    organisation somewhere ("the company Showa Denko K.K."), after "The" capitalised inside a
+    sentence ("and The Intercept": a publication's title), or right before a noun for what an
+    organisation has ("Altria's subsidiary", "Facebook's users", "Vivendi's chairman":
+    ``_ORG_AFTER``). Else the weaker cues it finds: "shares" right before "shares" ("Seagate
+    shares") or after what an investor holds in it ("shares in Elan"), which a city's name also
+    takes ("Beirut shares", "shares in London": its market); "spokes" right before the word for who
+    speaks for it ("a Yukos spokesman"), which a person's surname also takes. Empty: none."""
+    weak: set[str] = set()
     for at, end in _mentions(text, name):
         m = _BEFORE_NAME.search(text, max(0, at - _LOOK_BACK_ORG), at)
-        if m and (
-            m.group(1) or m.group(2) in _ORG_NOUNS or (m.group(2) == "in" and _holding_before(text, at))
-        ):
-            return "org"
+        if m and (m.group(1) or m.group(2) in _ORG_NOUNS):
+            return _ORG
+        if m and m.group(2) == "in" and _holding_before(text, at):
+            weak.add("shares")
         after = _AFTER_NAME.match(text, end)
-        if after and after.group(2) in (_ORG_AFTER_POSSESSIVE if after.group(1) else _ORG_AFTER):
-            return "org"
-        if after and not after.group(1) and after.group(2) in _SPOKES:
-            spokes = "spokes"
-    return spokes
+        if not after:
+            continue
+        word = after.group(2)
+        if after.group(1):
+            if word in _ORG_AFTER_POSSESSIVE:
+                return _ORG
+        elif word == "shares":
+            weak.add("shares")
+        elif word in _ORG_AFTER:
+            return _ORG
+        elif word in _SPOKES:
+            weak.add("spokes")
+    return frozenset(weak)
+
+
+_ORG = frozenset({"org"})
 
 
 def _holding_before(text: str, at: int) -> bool:

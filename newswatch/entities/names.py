@@ -860,6 +860,7 @@ def extract_entities(title: str, body: str, rules: Sequence[EntityRule] = ()) ->
     sure: set[str] = set(counts)  # a watchlist's match is sure wherever it stands
     datelines: frozenset[str] | None = None  # dateline_places(text), when a name in capitals asks
     borne: dict[str, bool] = {}  # one-word place -> whether a person of the text bears it
+    run: dict[str, bool] = {}  # one-word city -> whether the text calls it an organisation
     for m in _NAME.finditer(rest):
         for offset, piece in _pieces(m.group(1)):
             named = _places_named(piece)
@@ -884,6 +885,20 @@ def extract_entities(title: str, body: str, rules: Sequence[EntityRule] = ()) ->
                     borne[piece] = _a_surname(text, piece)
                 if borne[piece]:
                     continue  # "Ana Herrera ... Herrera": the person, not Panama's Herrera
+            if named is not None and " " not in named[0] and named[1][0].is_city:
+                city = named[0]
+                if city not in run:
+                    cues = org_cued(text, city)
+                    run[city] = "org" in cues or (
+                        "spokes" in cues and _spoken_for(text, city, _LowerWords(text))
+                    )
+                if run[city]:  # "Toyota shares", "a Toyota spokeswoman": the company, not the city
+                    eid = f"organisation:{slug(city)}"
+                    counts[eid] += 1
+                    meta[eid] = (city, "organisation", None, ())
+                    a = m.start(1) + offset
+                    rest = rest[:a] + "|" * len(piece) + rest[a + len(piece) :]
+                    continue
             if named is not None:
                 places = named[1]
                 a = m.start(1) + offset
@@ -937,8 +952,8 @@ def extract_entities(title: str, body: str, rules: Sequence[EntityRule] = ()) ->
             kind = "place"  # "Sindh province", "the Indus River"
         elif (
             kind == "other"
-            and (cue := org_cued(text, name))
-            and (cue == "org" or _spoken_for(text, name, lower))
+            and (cues := org_cued(text, name))
+            and ("spokes" not in cues or len(cues) > 1 or _spoken_for(text, name, lower))
         ):
             kind = "organisation"  # "the company Showa Denko K.K.", "and The Intercept", "a Uefa spokesman"
         elif kind == "other" and " " not in name and person_titled(text, name):

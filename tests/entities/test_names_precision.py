@@ -561,6 +561,17 @@ def test_who_speaks_for_a_name_makes_it_an_organisation_unless_it_is_a_person_s(
     assert "Pensions" not in got, got
 
 
+def test_a_city_the_text_calls_an_organisation_is_the_company_not_its_market() -> None:
+    got = kinds(
+        "Recall",
+        "Toyota said it would recall 1.2 million cars. A Toyota spokeswoman said no crash was linked "
+        "to the fault. Toyota chief executive Koji Sato apologised in Nagoya. Traders said Beirut "
+        "shares fell, and Carnival's shares in London were flat.",
+    )
+    assert got.get("Toyota") == "organisation", got
+    assert got.get("Beirut") == "place" and got.get("London") == "place" and got.get("Nagoya") == "place", got
+
+
 def test_for_joins_an_organisation_s_name_only_after_its_word() -> None:
     got = kinds(
         "Rents",
