@@ -4,15 +4,19 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 import duckdb
 
 from newswatch.digest.build import story_topic
 from newswatch.stories.facts import Difference, differences
-from newswatch.warehouse.db import query
+from newswatch.warehouse.db import query, report_sql
 from newswatch.warehouse.merges import resolve_story
+from newswatch.warehouse.reports import with_id_list
+
+# The digest's reports read the articles first seen before an end: here, every one.
+_EVERY_MEMBER = datetime(9999, 12, 31, tzinfo=UTC)
 
 
 @dataclass(slots=True)
@@ -67,8 +71,9 @@ def story_report(conn: duckdb.DuckDBPyConnection, story_id: str) -> StoryReport 
         if r[6] is None:  # copies say what their original says
             texts.append((r[0], f"{r[2]}.\n{r[10] or ''}\n{r[11]}"))
     report.merged_from = [m[0] for m in conn.execute(query("story_merged_from"), [sid]).fetchall()]
-    try:
-        cur = conn.execute(query("story_topic_rows"), [sid])
+    try:  # the story's topics as the digest reads them (its leads counted from its own articles)
+        sql, params = with_id_list(report_sql("digest_topics"), "story_ids", [sid])
+        cur = conn.execute(sql, {**params, "end": _EVERY_MEMBER})
         names = [d[0] for d in cur.description or ()]
         top = story_topic([dict(zip(names, r, strict=True)) for r in cur.fetchall()])
     except (duckdb.BinderException, duckdb.CatalogException):  # read-only, written by an older version

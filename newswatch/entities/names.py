@@ -722,12 +722,17 @@ def _a_surname(text: str, word: str) -> bool:
     return False
 
 
-def _spoken_for(text: str, name: str, lower: Container[str]) -> bool:
-    """Whether "``name`` spokesman" makes ``name`` an organisation: not for a one-word name that is
-    a person's (after a title, "Mr Blair"; the surname of a name given in full, "Tony Blair") or a
-    word the text writes in lower case ("Pensions", the tail of a department's name)."""
-    return " " in name or not (
-        name.casefold() in lower or person_titled(text, name) or _a_surname(text, name)
+def _called_organisation(text: str, name: str, lower: Container[str], *, market: bool = True) -> bool:
+    """Whether ``text`` calls ``name`` an organisation (``org_cued``): by a sure cue; by what an
+    investor holds in it unless ``market`` is False (a city's market takes those: "Beirut shares");
+    or by who speaks for it ("a Yukos spokesman"), but not for a one-word name that is a person's
+    (after a title, "Mr Blair"; the surname of a name given in full, "Tony Blair") or a word the
+    text writes in lower case ("Pensions", the tail of a department's name)."""
+    cues = org_cued(text, name)
+    if "org" in cues or (market and "shares" in cues):
+        return True
+    return "spokes" in cues and (
+        " " in name or not (name.casefold() in lower or person_titled(text, name) or _a_surname(text, name))
     )
 
 
@@ -888,10 +893,7 @@ def extract_entities(title: str, body: str, rules: Sequence[EntityRule] = ()) ->
             if named is not None and " " not in named[0] and named[1][0].is_city:
                 city = named[0]
                 if city not in run:
-                    cues = org_cued(text, city)
-                    run[city] = "org" in cues or (
-                        "spokes" in cues and _spoken_for(text, city, _LowerWords(text))
-                    )
+                    run[city] = _called_organisation(text, city, _LowerWords(text), market=False)
                 if run[city]:  # "Toyota shares", "a Toyota spokeswoman": the company, not the city
                     eid = f"organisation:{slug(city)}"
                     counts[eid] += 1
@@ -950,11 +952,7 @@ def extract_entities(title: str, body: str, rules: Sequence[EntityRule] = ()) ->
                 kind = "other"  # a title the text quotes ("Salt Roads", a film): no person
         if kind in ("other", "person") and name.casefold() in cued:
             kind = "place"  # "Sindh province", "the Indus River"
-        elif (
-            kind == "other"
-            and (cues := org_cued(text, name))
-            and ("spokes" not in cues or len(cues) > 1 or _spoken_for(text, name, lower))
-        ):
+        elif kind == "other" and _called_organisation(text, name, lower):
             kind = "organisation"  # "the company Showa Denko K.K.", "and The Intercept", "a Uefa spokesman"
         elif kind == "other" and " " not in name and person_titled(text, name):
             kind = "person"  # "President Bush", "Mr Blair": a surname after a person's title

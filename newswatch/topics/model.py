@@ -469,23 +469,16 @@ class TopicClassifier:
         topic less than SUBTOPIC_PROBABILITY, as full text gates them ("Britney attacks 'false
         tabloids'" is no act of terror), nor the top-level tags only they implied; and the
         classifier's reading when it had to be made."""
-        from newswatch.topics.taxonomy import _threshold
+        from newswatch.topics.taxonomy import weakly_held
 
-        weak = [
-            t
-            for t in lexical
-            if t.topic not in self.covered
-            and lexicon.by_id[t.topic].iptc
-            and lexicon.top_level(t.topic) in self.covered
-            and t.score < 2 * _threshold(lexicon, t.topic)
-        ]
+        weak = {
+            t.topic: top for t in lexical if (top := weakly_held(lexicon, self.covered, t.topic, t.score))
+        }
         if not weak:
             return lexical, None
         prediction = self.predict(article)
         dropped = {
-            t.topic
-            for t in weak
-            if (self.prob_of(prediction, lexicon.top_level(t.topic)) or 0.0) < SUBTOPIC_PROBABILITY
+            tid for tid, top in weak.items() if (self.prob_of(prediction, top) or 0.0) < SUBTOPIC_PROBABILITY
         }
         if not dropped:
             return lexical, prediction

@@ -474,16 +474,27 @@ def _gate_subtopics(taxonomy: Taxonomy, scores: dict[str, float], prediction: An
     user's own topics and watchlists (no IPTC code) stand on their rules."""
     from newswatch.topics.model import SUBTOPIC_PROBABILITY
 
+    classifier = taxonomy.classifier
     for tid in list(scores):
-        topic = taxonomy.by_id[tid]
-        chain = taxonomy.ancestors(tid)
-        if not topic.iptc or not chain or chain[-1] not in taxonomy.classifier.covered:
-            continue
-        p = taxonomy.classifier.prob_of(prediction, chain[-1])
-        # Several matches (twice the threshold) stand on their own: a dialogue of foreign ministers
-        # that spends a paragraph on space cooperation is about space exploration too.
-        if p is not None and p < SUBTOPIC_PROBABILITY and scores[tid] < 2 * _threshold(taxonomy, tid):
+        top = weakly_held(taxonomy, classifier.covered, tid, scores[tid])
+        if (
+            top is not None
+            and (p := classifier.prob_of(prediction, top)) is not None
+            and p < SUBTOPIC_PROBABILITY
+        ):
             del scores[tid]
+
+
+def weakly_held(taxonomy: Taxonomy, covered: Collection[str], tid: str, score: float) -> str | None:
+    """The top-level topic of ``tid`` when it is an IPTC subtopic under a top-level topic the
+    classifier decides (one of ``covered``) that rests on little lexicon evidence, below twice its
+    threshold, so that the classifier's reading must allow it; else None. Several matches stand on
+    their own: a dialogue of foreign ministers that spends a paragraph on space cooperation is about
+    space exploration too."""
+    chain = taxonomy.ancestors(tid)
+    if not taxonomy.by_id[tid].iptc or not chain or chain[-1] not in covered:
+        return None
+    return chain[-1] if score < 2 * _threshold(taxonomy, tid) else None
 
 
 def _is_cased(pattern: Pattern) -> bool:
