@@ -30,8 +30,8 @@ rolled AS (
     GROUP BY story_id, topic
 )
 SELECT r.story_id, r.topic, r.score, r.articles,
-       round(r.articles / o.story_articles, 3) AS share, coalesce(l.leads, 0) AS leads,
-       tp.label, tp.iptc_code, tp.parent, r.evidence
+       round(r.articles / o.story_articles, 3) AS share,
+       tp.label, tp.iptc_code, tp.parent, r.evidence, coalesce(l.leads, 0) AS leads
 FROM rolled AS r
 JOIN originals AS o USING (story_id)
 LEFT JOIN leads AS l USING (story_id, topic)
