@@ -20,9 +20,14 @@ one odd word from deciding; the confidence weight lets a passage that is clearly
 outweigh boilerplate and small talk, whose distributions are flat. The passage
 length was chosen on the tune half of the BBC development set (docs/benchmarks.md, "Topics").
 
-Evidence for a topic: its probability, the article's words whose learned weights pull most towards
-it (from the hashed word features, mapped back to the words), and the passage that is most about
-it.
+The hashed words are read in the headline passage only: the body's passages are read by the
+embedding alone. On the full text of an outlet the model never saw, the body's hashed words changed
+no result (BBC tune 0.868 with and without them) and cost about a fifth of tagging's CPU.
+
+Evidence for a topic: its probability, the article's words that pull most towards it (each word's
+share of the passages' scores for the topic above their mean over topics: its tokens' vectors
+through the embedding's weights, and in the headline its hashed weight), and the passage that is
+most about it.
 
 A headline alone (no body) is read with the lexicon's tags (``TopicClassifier.headline_tags``): a
 clear subtopic, watchlist or own topic decides; otherwise the lexicon's scores are added to the
@@ -80,6 +85,9 @@ _FUNCTION_WORDS = _STOP | frozenset(
 # Whitespace word -> its known token ids (TopicModel.embed_passages), cleared past _WORD_MEMO words.
 _WORD_IDS: dict[str, tuple[int, ...]] = {}
 _WORD_MEMO = 200_000
+# Whitespace word -> itself in lower case without the punctuation around it (``_Tokens.pulls``).
+_PLAIN_WORD: dict[str, str] = {}
+_EDGES = "\"'‘’“”()[]{}<>.,;:!?-—–*/|"
 # A word the static model's tokenizer (BERT normaliser and pre-tokeniser, WordPiece) would cut into
 # ASCII letter-and-digit runs and single punctuation marks, each then cut by WordPiece from its lower
 # case (``_word_ids``). Brackets are left to the tokenizer: "[UNK]" in a text is its special token.
@@ -118,12 +126,62 @@ _BUCKETS = _Buckets()
 _BUCKET_MEMO = 200_000  # features remembered, then forgotten all at once
 
 
+def _headline(title: str, deck: str | None) -> str:
+    """The headline passage: the headline with the standfirst ("" when both are empty)."""
+    return ". ".join(p for p in (title, deck or "") if p.strip())
+
+
 def passages(title: str, deck: str | None, body: str) -> list[str]:
     """The texts an article is read as: headline with standfirst, then runs of body words."""
-    head = ". ".join(p for p in (title, deck or "") if p.strip())
+    head = _headline(title, deck)
     ws = body.split()
     runs = [" ".join(ws[i : i + PASSAGE_WORDS]) for i in range(0, len(ws), PASSAGE_WORDS)]
     return ([head] if head else []) + runs[: MAX_PASSAGES - 1 if head else MAX_PASSAGES]
+
+
+@dataclass(frozen=True, slots=True)
+class _Tokens:
+    """The static model's reading of an article's passages, kept for its word evidence: every
+    whitespace word in order, its token ids (``flat``, and ``starts``: where each word's tokens begin) and the
+    norm of the token sum of the passage it is in (a word's share of a passage's unit embedding is
+    its vectors' sum over that norm)."""
+
+    words: list[str]
+    flat: np.ndarray  # token ids of every word, in order
+    starts: np.ndarray  # per word: index of its first token in ``flat`` (words without tokens too)
+    norms: np.ndarray  # per word: the norm of its passage's token sum
+
+    def shares(self, direction: np.ndarray) -> np.ndarray:
+        """Per whitespace word (``words``), its share of the passage embeddings' dot product with
+        ``direction``: summed over the words of a passage, that passage's unit embedding
+        times ``direction``."""
+        out = np.zeros(len(self.words), dtype=np.float64)
+        sizes = np.diff(np.append(self.starts, len(self.flat)))
+        has = sizes > 0
+        if has.any():
+            out[has] = np.add.reduceat(self.model_vectors[self.flat] @ direction, self.starts[has])
+        return out / self.norms
+
+    def pulls(self, direction: np.ndarray) -> tuple[dict[str, int], np.ndarray]:
+        """Each word's summed share of ``direction`` over its uses, the word in lower case without
+        the punctuation around it ("club," is "club"): the words, each with its index in the
+        sums, and the sums. ``top_words`` shows a word's content words (``words``)."""
+        memo = _PLAIN_WORD
+        if len(memo) > _WORD_MEMO:
+            memo.clear()
+        keys = list(map(memo.get, self.words))
+        if None in keys:
+            keys = [
+                k if k is not None else memo.setdefault(w, w.strip(_EDGES).lower().replace("’", "'"))
+                for w, k in zip(self.words, keys, strict=True)
+            ]
+        index: dict[str, int] = {}
+        ids = [index.setdefault(k, len(index)) for k in cast("list[str]", keys)]
+        return index, np.bincount(ids, weights=self.shares(direction), minlength=len(index))
+
+    @property
+    def model_vectors(self) -> np.ndarray:
+        return static_parts()[1]
 
 
 @dataclass(frozen=True, slots=True)
@@ -134,8 +192,9 @@ class Prediction:
     probs: np.ndarray  # per class: confidence-weighted mean over passages of calibrated probabilities
     passage_probs: np.ndarray  # (passages, classes)
     texts: tuple[str, ...]  # the passages
-    features: dict[int, str]  # bucket -> word of the whole text
+    features: dict[int, str]  # bucket -> word of the hashed features that were read
     model: TopicModel
+    tokens: _Tokens | None = None  # the static model's tokens of the passages (word evidence)
 
     def prob(self, code: str) -> float:
         return float(self.probs[self.classes.index(code)]) if code in self.classes else 0.0
@@ -152,22 +211,33 @@ class Prediction:
         return [(self.classes[int(i)], float(self.probs[i])) for i in order]
 
     def top_words(self, code: str, n: int = 6) -> list[str]:
-        """The article's words and word pairs that pull most towards ``code`` (learned weight
-        for it above their mean weight over all topics), strongest first. Function words
-        ("against", "it's", "very") still count in the model but are not shown: a reader takes
-        them for noise, not reasons."""
-        if not self.features:
-            return []
+        """The article's words (and the headline's word pairs) that pull most towards ``code``,
+        strongest first: each one's share of the topic's score above the mean over all topics,
+        summed over the passages it is in. For the static model that is its tokens' vectors
+        through the embedding's weights, in every passage, plus its hashed weight where hashed
+        features were read (the headline passage); without tokens, the hashed weights alone.
+        Function words ("against", "it's", "very") still count in the model but are not shown: a
+        reader takes them for noise, not reasons."""
         j = self.classes.index(code)
-        buckets = np.fromiter(self.features, dtype=np.int64, count=len(self.features))
-        pull = self.model.word_weights[buckets, j] - self.model.word_mean[buckets]
+        index: dict[str, int] = {}
+        pull = np.zeros(0)
+        if self.tokens is not None:
+            index, pull = self.tokens.pulls(self.model.embedding_pull(j))
+        if self.features:
+            buckets = np.fromiter(self.features, dtype=np.int64, count=len(self.features))
+            hashed = self.model.word_weights[buckets, j] - self.model.word_mean[buckets]
+            hashed /= math.sqrt(len(self.features))  # as ``TopicModel.logits`` reads them
+            at = [index.setdefault(self.features[b], len(index)) for b in buckets.tolist()]
+            pull = np.append(pull, np.zeros(len(index) - len(pull)))
+            np.add.at(pull, at, hashed)
+        names = list(index)
         out: list[str] = []
-        for i in np.argsort(-pull):
+        for i in np.argsort(-pull, kind="stable").tolist():
             if pull[i] <= 0 or len(out) == n:
                 break
-            feature = self.features[int(buckets[i])]
-            if not _FUNCTION_WORDS.issuperset(feature.split()):
-                out.append(feature)
+            shown = " ".join(words(names[i]))  # a word as the hashed features write it
+            if shown and shown not in out and not _FUNCTION_WORDS.issuperset(shown.split()):
+                out.append(shown)
         return out
 
     def best_passage(self, code: str) -> str:
@@ -208,16 +278,30 @@ class TopicModel:
         once: the same float32 means as taking them of the article's rows."""
         return self.word_weights.mean(axis=1)
 
+    @cached_property
+    def embedding_mean(self) -> np.ndarray:
+        """The embedding weights' mean over the classes (``Prediction.top_words``)."""
+        return self.embedding_weights.mean(axis=1)
+
+    def embedding_pull(self, j: int) -> np.ndarray:
+        """The direction in the embedding that pulls towards class ``j`` above the others' mean."""
+        return self.embedding_weights[:, j] - self.embedding_mean
+
     def embed_passages(self, texts: Sequence[str]) -> np.ndarray:
-        """``self.embed(texts)``, for the static model from a memo of each word's tokens.
+        """``self.embed(texts)``, for the static model from a memo of each word's tokens
+        (``_static_embedding``)."""
+        if not self.fast or not texts:
+            return self.embed(list(texts))
+        return self._static_embedding(texts)[0]
+
+    def _static_embedding(self, texts: Sequence[str]) -> tuple[np.ndarray, _Tokens]:
+        """The static model's unit embedding of each text, and the tokens it was read from.
 
         The tokenizer splits text at whitespace before anything else, so a word's tokens do not
         depend on its neighbours: each distinct word is tokenized once per process (a bounded
         memo) and a passage's vector is the unit sum of its words' token vectors. Tokenizing every
         passage was two thirds of the classifier's cost; a test holds the two ways equal.
         """
-        if not self.fast or not texts:
-            return self.embed(list(texts))
         tokenizer, vectors, unk = static_parts()
         memo = _WORD_IDS
         if len(memo) > _WORD_MEMO:
@@ -235,19 +319,33 @@ class TopicModel:
         # One gather and one reduceat over all passages' tokens instead of a sum per passage.
         per_word = np.zeros(len(every) + 1, dtype=np.int64)
         np.cumsum(np.fromiter(map(len, ids), dtype=np.int64, count=len(ids)), out=per_word[1:])
-        ends = np.cumsum(np.fromiter(map(len, split), dtype=np.int64, count=len(split)))
+        counts = np.fromiter(map(len, split), dtype=np.int64, count=len(split))
+        ends = np.cumsum(counts)
         sizes = np.diff(per_word[ends], prepend=0)  # tokens per passage
         out = np.zeros((len(texts), vectors.shape[1]), dtype=np.float32)
         has = sizes > 0
+        flat = np.fromiter(chain.from_iterable(ids), dtype=np.int64, count=int(per_word[-1]))
         if has.any():
-            flat = np.fromiter(chain.from_iterable(ids), dtype=np.int64, count=int(per_word[-1]))
             out[has] = np.add.reduceat(vectors[flat], (np.cumsum(sizes) - sizes)[has], axis=0)
         norms = np.linalg.norm(out, axis=1, keepdims=True)  # the unit mean is the unit sum
-        return out / np.where(norms > 0, norms, 1.0)
+        norms = np.where(norms > 0, norms, 1.0)
+        tokens = _Tokens(every, flat, per_word[:-1], np.repeat(norms[:, 0], counts))
+        return out / norms, tokens
 
     def logits(self, texts: Sequence[str], features: Sequence[dict[int, str]]) -> np.ndarray:
         """Uncalibrated scores, one row per text."""
-        z = self.embed_passages(texts) @ self.embedding_weights + self.bias
+        return self._logits(texts, features)[0]
+
+    def _logits(
+        self, texts: Sequence[str], features: Sequence[dict[int, str]]
+    ) -> tuple[np.ndarray, _Tokens | None]:
+        """``logits``, and the static model's tokens of the texts (None for another embedder)."""
+        tokens = None
+        if self.fast and texts:
+            embedded, tokens = self._static_embedding(texts)
+        else:
+            embedded = self.embed_passages(texts)
+        z = embedded @ self.embedding_weights + self.bias
         sizes = np.fromiter(map(len, features), dtype=np.int64, count=len(features))
         if sizes.any():
             buckets = np.fromiter(chain.from_iterable(features), dtype=np.int64, count=int(sizes.sum()))
@@ -255,23 +353,30 @@ class TopicModel:
             has = sizes > 0
             sums = np.add.reduceat(self.word_weights[buckets], firsts[has], axis=0)
             z[has] += sums / np.sqrt(sizes[has])[:, None]  # binary features, unit length
-        return z
+        return z, tokens
 
     def probabilities(self, texts: Sequence[str]) -> np.ndarray:
         """Calibrated probabilities of each text on its own (a headline, a passage)."""
         return _softmax(self.logits(texts, [hashed_features(t) for t in texts]) / self.temperature)
 
     def predict(self, title: str, deck: str | None = None, body: str = "") -> Prediction:
+        """An article's prediction: its passages each read alone, then pooled (``pool``).
+
+        The hashed words and word pairs are read in the headline passage only; the body's
+        passages are read by the embedding alone. On full text of an outlet the model never saw
+        the body's hashed words changed nothing (BBC tune 0.868 with or without them) and were
+        about a fifth of tagging's CPU (docs/benchmarks.md, "The body is read by the embedding
+        alone").
+        """
         texts = passages(title, deck, body)
         if not texts:
             empty = np.zeros(len(self.classes), dtype=np.float32)
             return Prediction(self.classes, empty, empty[None, :0].T, (), {}, self)
-        per = [hashed_features(t) for t in texts]
-        probs = _softmax(self.logits(texts, per) / self.temperature)
-        features: dict[int, str] = {}
-        for f in reversed(per):  # the earliest passage's word for a bucket
-            features.update(f)
-        return Prediction(self.classes, pool(probs), probs, tuple(texts), features, self)
+        head = hashed_features(texts[0]) if _headline(title, deck) else {}
+        per = [head] + [{}] * (len(texts) - 1)
+        z, tokens = self._logits(texts, per)
+        probs = _softmax(z / self.temperature)
+        return Prediction(self.classes, pool(probs), probs, tuple(texts), head, self, tokens)
 
 
 def _word_ids(words: list[str], tokenizer: Any, unk: int | None) -> dict[str, tuple[int, ...]]:

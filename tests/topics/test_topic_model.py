@@ -73,6 +73,19 @@ def test_evidence_names_probability_words_and_passage(model: topic_model.TopicMo
     assert next(e for e in ev if e.startswith("passage: "))
 
 
+def _pulls(model: topic_model.TopicModel, p: topic_model.Prediction, code: str) -> dict[str, float]:
+    """Each word's pull towards ``code`` as ``top_words`` weighs it (the body's words through
+    the embedding; the headline's hashed words too), function words included."""
+    j = p.classes.index(code)
+    assert p.tokens is not None
+    index, sums = p.tokens.pulls(model.embedding_pull(j))
+    pull = {w: float(sums[i]) for w, i in index.items()}
+    for b, w in p.features.items():
+        hashed = (model.word_weights[b, j] - model.word_mean[b]) / np.sqrt(len(p.features))
+        pull[w] = pull.get(w, 0.0) + float(hashed)
+    return pull
+
+
 def test_evidence_words_leave_out_function_words(model: topic_model.TopicModel) -> None:
     """Chatty quotes pull a little towards some topics ("against", "it's", "very"); they still
     count in the probabilities but are not shown as reasons."""
@@ -81,26 +94,48 @@ def test_evidence_words_leave_out_function_words(model: topic_model.TopicModel) 
         'played through it, again and again, against the best club sides, only for the league."'
     )
     p = model.predict("Keeper signs new deal", None, body)
-    j = p.classes.index("medtop:15000000")
-    pull = {
-        w: model.word_weights[b, j] - model.word_mean[b] for b, w in p.features.items() if len(w.split()) == 1
-    }
-    assert any(pull[w] > 0 for w in ("against", "it's", "very", "again", "only", "through") if w in pull)
+    pull = _pulls(model, p, "medtop:15000000")
+    function = {"against", "it's", "very", "again", "only", "through", "all"}
+    assert any(pull[w] > 0 for w in function if w in pull)
     shown = p.top_words("medtop:15000000", n=20)
-    assert shown and not {"against", "it's", "very", "again", "only", "through", "all"} & set(shown)
-    assert all(pull.get(w, 1.0) > 0 for w in shown)
+    assert shown and not function & set(shown)
+    assert all(pull[w] > 0 for w in shown)
+    assert shown == sorted(shown, key=pull.__getitem__, reverse=True)
 
 
 def test_evidence_words_leave_out_now_and_if(model: topic_model.TopicModel) -> None:
     body = (
         "People here used to grow food behind every house. Now most of us live in flats and buy "
-        "everything, and if the rains come the seedlings will need little water."
+        "everything, and if the rains come the seedlings will need little water. If the rains fail, "
+        "now and then the wells run dry."
     )
     p = model.predict("Families dig in at a community garden", None, body)
-    j = p.classes.index("medtop:10000000")
-    pull = {w: model.word_weights[b, j] - model.word_mean[b] for b, w in p.features.items()}
-    assert pull["now"] > 0
-    assert not {"now", "if"} & set(p.top_words("medtop:10000000", n=20))
+    code = p.ranked()[0][0]
+    pull = _pulls(model, p, code)
+    assert any(pull[w] > 0 for w in ("now", "if"))
+    assert not {"now", "if"} & set(p.top_words(code, n=20))
+
+
+def test_the_body_is_read_by_the_embedding_and_the_headline_by_both(model: topic_model.TopicModel) -> None:
+    """Hashed words and pairs are read in the headline passage only; a body passage's score is its
+    embedding's, so the words shown for it are those whose vectors pull towards the topic."""
+    body = "The goalkeeper saved two shots before the striker scored in the second half. " * 3
+    p = model.predict("Late goal wins the derby", None, body)
+    assert set(p.features.values()) == set(topic_model.hashed_features("Late goal wins the derby").values())
+    texts = list(p.texts)
+    z = model.embed_passages(texts) @ model.embedding_weights + model.bias
+    z[0] = model.logits(texts[:1], [p.features])[0]
+    expected = topic_model.pool(topic_model._softmax(z / model.temperature))
+    assert np.allclose(p.probs, expected, atol=1e-5)
+    # Summed over every word of the article, the words' shares are the passages' embedding scores
+    # (above the mean over topics): the evidence is what the model weighed.
+    j = p.classes.index("medtop:15000000")
+    assert p.tokens is not None
+    shares = p.tokens.shares(model.embedding_pull(j))
+    assert shares.sum() == pytest.approx(
+        float((model.embed_passages(texts) @ model.embedding_pull(j)).sum()), rel=1e-4
+    )
+    assert {"goalkeeper", "striker"} & set(p.top_words("medtop:15000000"))
 
 
 def test_default_taxonomy_top_levels_come_from_the_classifier(configured: Taxonomy) -> None:
