@@ -58,7 +58,7 @@ def digest_for(
     cur = conn.cursor()
     if new_since is None:
         new_since = last_issued(cur, min(read_at, end))
-    stories = _dicts(
+    stories = dicts(
         cur.execute(
             report_sql("digest"),
             {
@@ -78,21 +78,19 @@ def digest_for(
     try:
         if ids:
             sql, params = with_id_list(report_sql("digest_articles"), "story_ids", ids)
-            articles = _dicts(
-                cur.execute(sql, {**params, "end": end, "per_story": DIGEST_ARTICLES_PER_STORY})
-            )
+            articles = dicts(cur.execute(sql, {**params, "end": end, "per_story": DIGEST_ARTICLES_PER_STORY}))
             sql, params = with_id_list(report_sql("digest_topics"), "story_ids", ids)
-            topics = _dicts(cur.execute(sql, {**params, "end": end}))
+            topics = dicts(cur.execute(sql, {**params, "end": end}))
             sql, params = with_id_list(report_sql("digest_entities"), "story_ids", ids)
-            entities = _dicts(cur.execute(sql, {**params, "end": end}))
-        chart = _dicts(cur.execute(report_sql("digest_chart"), {"since": since, "end": end, "tz": str(tz)}))
+            entities = dicts(cur.execute(sql, {**params, "end": end}))
+        chart = dicts(cur.execute(report_sql("digest_chart"), {"since": since, "end": end, "tz": str(tz)}))
     except (duckdb.CatalogException, duckdb.BinderException) as exc:  # read-only, written by an older version
         raise WarehouseError(
             f"the warehouse lacks what this version's digest reads ({str(exc).splitlines()[0]}): it was"
             " written by an older newswatch and not migrated yet; `newswatch run` migrates it"
         ) from exc
     try:
-        health = _dicts(cur.execute(report_sql("digest_health")))
+        health = dicts(cur.execute(report_sql("digest_health")))
     except duckdb.CatalogException:  # a warehouse from before web sources, opened read-only
         health = []
     queried = time.perf_counter()
@@ -180,6 +178,7 @@ def with_id_list(sql: str, name: str, values: Sequence[str]) -> tuple[str, dict[
     return expanded, dict(zip(names, values, strict=True))
 
 
-def _dicts(cur: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:
+def dicts(cur: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:
+    """The rows of the query just run on ``cur``, each as a dict by column name."""
     cols = [d[0] for d in cur.description or []]
     return [dict(zip(cols, row, strict=True)) for row in cur.fetchall()]

@@ -13,7 +13,7 @@ from newswatch.digest.build import story_topic
 from newswatch.stories.facts import Difference, differences
 from newswatch.warehouse.db import query, report_sql
 from newswatch.warehouse.merges import resolve_story
-from newswatch.warehouse.reports import with_id_list
+from newswatch.warehouse.reports import dicts, with_id_list
 
 # The digest's reports read the articles first seen before an end: here, every one.
 _EVERY_MEMBER = datetime(9999, 12, 31, tzinfo=UTC)
@@ -73,9 +73,7 @@ def story_report(conn: duckdb.DuckDBPyConnection, story_id: str) -> StoryReport 
     report.merged_from = [m[0] for m in conn.execute(query("story_merged_from"), [sid]).fetchall()]
     try:  # the story's topics as the digest reads them (its leads counted from its own articles)
         sql, params = with_id_list(report_sql("digest_topics"), "story_ids", [sid])
-        cur = conn.execute(sql, {**params, "end": _EVERY_MEMBER})
-        names = [d[0] for d in cur.description or ()]
-        top = story_topic([dict(zip(names, r, strict=True)) for r in cur.fetchall()])
+        top = story_topic(dicts(conn.execute(sql, {**params, "end": _EVERY_MEMBER})))
     except (duckdb.BinderException, duckdb.CatalogException):  # read-only, written by an older version
         top = None
     if top is not None:

@@ -290,9 +290,14 @@ class TopicModel:
     def embed_passages(self, texts: Sequence[str]) -> np.ndarray:
         """``self.embed(texts)``, for the static model from a memo of each word's tokens
         (``_static_embedding``)."""
+        return self._embedding(texts)[0]
+
+    def _embedding(self, texts: Sequence[str]) -> tuple[np.ndarray, _Tokens | None]:
+        """``embed_passages``, and the static model's tokens of the texts (None for another
+        embedder, or no text)."""
         if not self.fast or not texts:
-            return self.embed(list(texts))
-        return self._static_embedding(texts)[0]
+            return self.embed(list(texts)), None
+        return self._static_embedding(texts)
 
     def _static_embedding(self, texts: Sequence[str]) -> tuple[np.ndarray, _Tokens]:
         """The static model's unit embedding of each text, and the tokens it was read from.
@@ -340,11 +345,7 @@ class TopicModel:
         self, texts: Sequence[str], features: Sequence[dict[int, str]]
     ) -> tuple[np.ndarray, _Tokens | None]:
         """``logits``, and the static model's tokens of the texts (None for another embedder)."""
-        tokens = None
-        if self.fast and texts:
-            embedded, tokens = self._static_embedding(texts)
-        else:
-            embedded = self.embed_passages(texts)
+        embedded, tokens = self._embedding(texts)
         z = embedded @ self.embedding_weights + self.bias
         sizes = np.fromiter(map(len, features), dtype=np.int64, count=len(features))
         if sizes.any():
