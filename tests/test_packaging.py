@@ -57,6 +57,7 @@ def test_the_wheel_installs_newswatch_alone(wheel: Path) -> None:
         "newswatch/models/topics/model.npz",
         "newswatch/models/topics/README.md",
         "newswatch/models/topics_minilm/head.npz",
+        "newswatch/entities/peoples.tsv",
     ):
         assert packaged in names, packaged
 

@@ -2,8 +2,10 @@
 
 - Demonyms ("Chinese", "Israeli", "Somali American") are adjectives of a place, not entities: a
   word is one when a suffix rule turns it back into a country, continent or US state of the
-  gazetteer ("Indonesian" is Indonesia + "n"), or it is one of the few irregular ones. The people
-  of a city are named so too, in the plural ("New Yorkers", "Chicagoans").
+  gazetteer ("Indonesian" is Indonesia + "n"), or it is a country's demonym in the packaged table
+  (peoples.tsv: "Norwegian", "Cypriot", "New Zealander"), or one of the few irregular ones. The
+  people of a city are named so too, in the plural ("New Yorkers", "Chicagoans"). A language's
+  name ("Urdu", "Tagalog") names no entity alone either.
 - Title-case lines (a headline or a heading written "Pregnant Women and Infants", no sentence)
   capitalise every word, so a capitalised word there is no evidence of a name: such lines are
   found here, and a name only they contain does not count.
@@ -21,8 +23,12 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from functools import lru_cache
+from pathlib import Path
+from typing import NamedTuple
 
 from newswatch.entities.rules import word_finder
+
+PEOPLES = Path(__file__).with_name("peoples.tsv")
 
 # Adjectives of countries that no suffix rule derives from the country's name.
 _IRREGULAR_DEMONYMS = frozenset(
@@ -70,6 +76,8 @@ def is_demonym(word: str) -> bool:
         return True
     if lookup(w) is not None:
         return False  # a place itself ("Oman", "Sudan")
+    if low in _peoples().demonyms:  # "Norwegian", "Peruvians", "Korean" (of "South Korean")
+        return True
     for suffix, endings in _DEMONYM_RULES:
         if not low.endswith(suffix) or len(low) - len(suffix) < 3:  # "" ends every word
             continue
@@ -89,9 +97,43 @@ def all_demonyms(name: str, *, groups: bool = False) -> bool:
     words = name.replace("-", " ").split()
     if len(words) > 1 and words[0].casefold() in _COMPASS_WORDS:
         words = words[1:]
+    if len(words) > 1 and " ".join(words).casefold() in _peoples().demonyms:  # "Sri Lankan", "New Zealanders"
+        return True
     return bool(words) and all(
         is_demonym(w) or (groups and w.strip(".'’").casefold() in _GROUP_WORDS) for w in words
     )
+
+
+class _Peoples(NamedTuple):
+    demonyms: frozenset[str]  # folded, singular and plural, of one word or more ("new zealanders")
+    languages: frozenset[str]  # folded
+
+
+@lru_cache(maxsize=1)
+def _peoples() -> _Peoples:
+    """The packaged table of countries' demonyms and languages' names (bench/build_peoples.py). A
+    demonym counts in the plural too, and the last word of one that a compass word opens counts
+    alone ("South Korean": "Korean", as "North Korean" is read without its "North")."""
+    demonyms: set[str] = set()
+    languages: set[str] = set()
+    for line in PEOPLES.read_text(encoding="utf-8").splitlines():
+        if not line or line.startswith("#"):
+            continue
+        kind, _, word = line.split("\t")
+        folded = word.casefold()
+        if kind == "language":
+            languages.add(folded)
+            continue
+        first, _, rest = folded.partition(" ")
+        for form in [folded] + ([rest] if rest and first in _COMPASS_WORDS else []):
+            demonyms.update((form, form + "s"))
+    return _Peoples(frozenset(demonyms), frozenset(languages))
+
+
+def is_language(word: str) -> bool:
+    """Whether ``word`` is the English name of a language with an ISO 639-1 code ("Urdu",
+    "Tagalog"); places the gazetteer knows ("Tonga") are not in the table."""
+    return word.casefold() in _peoples().languages
 
 
 # Compass words that open a demonym as they open a country's name ("South African", "East Timorese").
@@ -273,6 +315,19 @@ def org_cued(text: str, name: str) -> frozenset[str]:
 
 
 _ORG = frozenset({"org"})
+
+
+def after_the(text: str, name: str) -> bool:
+    """Whether ``text`` writes "The" capitalised inside a sentence right before ``name`` ("published
+    in The Lancet Oncology", "a hit for The Rolling Stones"): the title of a publication or a band,
+    which no person's name takes (``org_cued`` reads the same cue)."""
+    if "The " + name not in text:  # most names, at once
+        return False
+    for at, _ in _mentions(text, name):
+        m = _BEFORE_NAME.search(text, max(0, at - _LOOK_BACK_ORG), at)
+        if m and m.group(1):
+            return True
+    return False
 
 
 def _holding_before(text: str, at: int) -> bool:

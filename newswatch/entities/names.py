@@ -22,9 +22,11 @@ from typing import TYPE_CHECKING, Any
 from newswatch.entities.basic import extract_names  # noqa: F401  (story matching's names)
 from newswatch.entities.cues import (
     _COMPASS_WORDS,
+    after_the,
     all_demonyms,
     dateline_places,
     is_demonym,
+    is_language,
     org_cued,
     people_of_place,
     person_titled,
@@ -80,7 +82,8 @@ _NOT_NAMES = frozenset(
     yet so also he she they we you i his her their our your my me him them us there here
     then thus however meanwhile moreover furthermore according since until unless because
     again still even only just mr mrs ms dr prof sir monday tuesday wednesday thursday
-    friday saturday sunday january february march april may june july august september
+    friday saturday sunday mondays tuesdays wednesdays thursdays fridays saturdays sundays
+    january february march april may june july august september
     october november december today yesterday tomorrow read more share comments comment
     photo image video advertisement update updated neither either under over about into through
     among between against without within across toward towards upon amid are is was were be been
@@ -466,6 +469,16 @@ def _one_name(piece: str) -> bool:
 
 # Words that make a role of the role after them ("District Attorney", "Assistant Commissioner").
 _ROLE_MODIFIERS = frozenset("district assistant associate senior distinguished crown cabinet".split())
+# A role's remit or beat before it: a government's portfolios and a newsroom's desks ("Health
+# Secretary Wes Streeting", "Transport Minister", "Political Editor", "Science Correspondent").
+# They name no entity: the run opens with its role, as after ``_ROLE_MODIFIERS``.
+_REMITS = frozenset(
+    """health education transport science culture business home energy environment trade housing
+    work pensions treasury economy economic economics political politics sport sports arts media
+    technology security agriculture tourism immigration digital climate equalities development
+    communities welfare shadow opposition crime legal diplomatic medical consumer affairs social
+    local government international constitutional""".split()
+)
 
 
 def _split_at_role(offset: int, piece: str) -> list[tuple[int, str]]:
@@ -476,7 +489,7 @@ def _split_at_role(offset: int, piece: str) -> list[tuple[int, str]]:
         return [(offset, piece)]
     for i, word in enumerate(words):
         if i and _is_role(word):
-            while i > 0 and words[i - 1].lower() in _ROLE_MODIFIERS:
+            while i > 0 and (words[i - 1].lower() in _ROLE_MODIFIERS or words[i - 1].lower() in _REMITS):
                 i -= 1
             if not i:  # "Distinguished Professor ...": the run opens with its role
                 break
@@ -950,6 +963,8 @@ def extract_entities(title: str, body: str, rules: Sequence[EntityRule] = ()) ->
             quoted = _quoted(text) if quoted is None else quoted
             if name in quoted:
                 kind = "other"  # a title the text quotes ("Salt Roads", a film): no person
+            elif after_the(text, name):
+                kind = "organisation"  # "published in The Lancet Oncology": a title, no person
         if kind in ("other", "person") and name.casefold() in cued:
             kind = "place"  # "Sindh province", "the Indus River"
         elif kind == "other" and _called_organisation(text, name, lower):
@@ -962,6 +977,8 @@ def extract_entities(title: str, body: str, rules: Sequence[EntityRule] = ()) ->
             continue  # "the Seventh Round of ...": a phrase capitalised as a title, no name
         if " " not in name and name.casefold() in _GENERIC_ALONE:
             continue  # "the Board", "Magazine" of "+972 Magazine": a common noun alone
+        if kind == "other" and " " not in name and is_language(name):
+            continue  # "translated into Urdu": a language names no entity
         if " " in name and name.isupper():
             # Capitals give no cue to a name: a dateline's place stays, the rest ("OBSERVER
             # ONLINE" of "ST CATHERINE, Jamaica (OBSERVER ONLINE) —", "BREAKING NEWS") goes.

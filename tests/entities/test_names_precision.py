@@ -670,3 +670,37 @@ def test_an_and_before_an_organisations_remit_and_transliterated_regions() -> No
     assert found["Securities and Exchange Board of India"].kind == "organisation", found
     assert found["Tata Sons"].kind == "organisation", found
     assert found["Bihar"].entity_id == "iso:IN-BR", found  # ISO writes "Bihār"
+
+
+def test_irregular_and_several_word_demonyms_and_languages_are_no_entities() -> None:
+    text = (
+        "A Norwegian university and two Peruvian schools hosted Cypriot, Lebanese and Czech students. "
+        "Sri Lankan and New Zealander crews joined, with South Koreans and Icelandic divers. "
+        "The guide was translated into Urdu, Tagalog and Hindi. Erling Haaland, a Norwegian striker, "
+        "met Norwegian Jonas Lie in Oslo."
+    )
+    got = kinds("x", text)
+    assert set(got) == {"Erling Haaland", "Jonas Lie", "Oslo"}, got
+    assert got["Jonas Lie"] == "person", got  # "Norwegian Jonas Lie": a demonym before a person
+
+
+def test_a_portfolio_or_beat_before_a_role_names_nothing() -> None:
+    text = (
+        "The plan was set out on Tuesday by the Health Secretary Wes Streeting and the Transport "
+        "Minister, our Science Correspondent reports. By Laura Kuenssberg, Political Editor. "
+        "Then Apple CEO Tim Cook and Colorado Governor Jared Polis spoke."
+    )
+    got = kinds("x", text)
+    assert got.get("Wes Streeting") == got.get("Tim Cook") == got.get("Jared Polis") == "person", got
+    assert got.get("Colorado") == "place" and "Apple" in got, got  # a place or company before a role stays
+    assert not {"Health", "Transport", "Science", "Political"} & set(got), got
+
+
+def test_a_name_after_a_capitalised_the_is_no_person_and_plural_weekdays_no_name() -> None:
+    text = (
+        "The findings were published in The Lancet Oncology on Monday. The shop opens on Sundays and "
+        "Saturdays. He played a gig with the Happy Mondays and met Maria Keane."
+    )
+    got = kinds("x", text)
+    assert got.get("Lancet Oncology") == "organisation" and got.get("Maria Keane") == "person", got
+    assert not {"Sundays", "Saturdays"} & set(got) and "Happy Mondays" in got, got
