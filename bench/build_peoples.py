@@ -15,6 +15,8 @@ Lankan"). This script writes them down from two packaged tables:
     pip download --no-deps countryinfo==1.0.1 -d /tmp/ci && unzip -q /tmp/ci/*.whl -d /tmp/ci
     PYTHONPATH=$PWD python bench/build_peoples.py /tmp/ci/countryinfo/data
 
+The table's header carries countryinfo's MIT licence, read from the wheel's dist-info.
+
 countryinfo is read from its unpacked data folder: newswatch does not depend on it (1.9 MB of
 country data, borders and all, for the 239 words used here). Only needed to rebuild the table;
 running newswatch never needs this script.
@@ -66,6 +68,11 @@ def main(argv: list[str] | None = None) -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("countryinfo_data", type=Path, help="countryinfo's unpacked data/ folder")
     args = ap.parse_args(argv)
+    wheel = args.countryinfo_data.resolve().parents[1]  # the unpacked wheel: data/ and dist-info
+    found = sorted(wheel.glob("countryinfo-*.dist-info/licenses/LICENSE"))
+    if not found:
+        ap.error(f"{args.countryinfo_data}: no countryinfo licence beside it (unpack the whole wheel)")
+    licence = ["# " + line if line else "#" for line in found[0].read_text(encoding="utf-8").splitlines()]
     rows = [("demonym", c, w) for c, w in demonyms(args.countryinfo_data)]
     rows += [("language", c, w) for c, w in languages()]
     header = [
@@ -73,6 +80,10 @@ def main(argv: list[str] | None = None) -> None:
         "# Built by bench/build_peoples.py; do not edit by hand.",
         "# demonym: countryinfo 1.0.1 (MIT, (c) 2018 Porimol Chandro), each country's demonym.",
         f"# language: pycountry {version('pycountry')} (LGPL-2.1), ISO 639-1 names of one word.",
+        "# countryinfo's licence, which covers its demonyms below:",
+        "#",
+        *licence,
+        "#",
         "# kind\tcode\tword",
     ]
     OUT.write_text("\n".join(header + ["\t".join(r) for r in rows]) + "\n", encoding="utf-8")
