@@ -37,7 +37,7 @@ _BOILERPLATE_LINE = re.compile(
       | (?:read|see)\ (?:more|also)\s*:?.{0,120}$
       | (?:also\ read|related|recommended|most\ read|trending\ now|more\ from)\s*:?.{0,120}$
       | advertisement|sponsored(?:\ content)?|ad$
-      | (?:photo|image|picture|file\ photo)\s*(?:credit)?\s*:.{0,150}$
+      | (?:photo|photograph|image|picture|file\ photo|media)\s*(?:credit|caption|source)?\s*:.{0,150}$
       | (?:copyright|©|\(c\))\s.{0,150}$
       | all\ rights\ reserved\.?.{0,80}$
       | click\ here\b.{0,100}$

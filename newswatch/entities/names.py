@@ -161,7 +161,13 @@ def _clean_name(raw: str) -> str | None:
     # Connectors, and a day after a place ("Osborne Store, Clarendon Tuesday"), do not end a name.
     while parts and parts[-1].lower().strip("&") in _TRAILING:
         parts = parts[:-1]
-    roles = [i for i, p in enumerate(parts) if _is_role(p)]
+    # "Chief Executive Jensen Huang": "Executive" after a role is one; alone it is a government
+    # ("Scottish Executive") or, before a role, makes one ("Executive Director", ``_ROLE_MODIFIERS``).
+    roles = [
+        i
+        for i, p in enumerate(parts)
+        if _is_role(p) or (i and p.lower() == "executive" and _is_role(parts[i - 1]))
+    ]
     last = parts[-1].lower().rstrip(".") if parts else ""
     if roles and (last in _ORG_WORDS or (last in _AREA_WORDS and "of" not in parts)):
         # the role words name an organisation's remit: "Foreign Office", "Interior Ministry"; or
@@ -468,7 +474,9 @@ def _one_name(piece: str) -> bool:
 
 
 # Words that make a role of the role after them ("District Attorney", "Assistant Commissioner").
-_ROLE_MODIFIERS = frozenset("district assistant associate senior distinguished crown cabinet".split())
+_ROLE_MODIFIERS = frozenset(
+    "district assistant associate senior distinguished crown cabinet executive".split()
+)
 # A role's remit or beat before it: a government's portfolios and a newsroom's desks ("Health
 # Secretary Wes Streeting", "Transport Minister", "Political Editor", "Science Correspondent").
 # They name no entity: the run opens with its role, as after ``_ROLE_MODIFIERS``.
@@ -640,6 +648,8 @@ def _kind_by_words(name: str) -> tuple[str, tuple[str, ...]]:
         head = [w for w in words if w.casefold() not in _COMPASS]
         if head and _lookup(" ".join(head)):
             return "place", ()
+    if len(folded) >= 2 and folded[-1] == "division":  # "Rawalpindi Division", "Premier Division"
+        return ("place" if _lookup(" ".join(words[:-1])) else "organisation"), ()
     if any(w in _ORG_WORDS for w in folded) or (len(folded) <= 3 and folded[-1] in _PARTY_MEMBER):
         return "organisation", ()  # "Liberal Democrat", "Republican": a party by its member
     if folded and folded[-1] in _PLACE_WORDS:

@@ -40,6 +40,23 @@ def test_boilerplate_lines_and_trailers_are_removed() -> None:
     assert cleaned.count("\n") == 3  # the four article sentences stay
 
 
+def test_caption_and_photo_credit_lines_are_removed() -> None:
+    body = "\n".join(
+        [
+            "City came from behind to win 2-1 and go top of the league.",
+            "Image caption: Kwame Asante celebrates his late winner (Getty Images)",
+            "Media caption: The manager speaks after the match",
+            "Photograph: Jon Super/AP",
+            "Image source, Reuters",
+            "The referee will be asked to explain the decision on Monday.",
+        ]
+    )
+    cleaned = strip_boilerplate(body)
+    assert "caption" not in cleaned and "Photograph" not in cleaned, cleaned
+    assert "Image source, Reuters" in cleaned  # no colon: a line of the text, as far as a rule can tell
+    assert "late winner" not in cleaned and "referee" in cleaned
+
+
 def test_a_comments_heading_early_in_the_text_is_content() -> None:
     body = "Comments\nThe minister's comments drew criticism from the opposition parties.\n" + (
         "More analysis of the statement follows here. " * 20

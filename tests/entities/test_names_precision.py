@@ -704,3 +704,15 @@ def test_a_name_after_a_capitalised_the_is_no_person_and_plural_weekdays_no_name
     got = kinds("x", text)
     assert got.get("Lancet Oncology") == "organisation" and got.get("Maria Keane") == "person", got
     assert not {"Sundays", "Saturdays"} & set(got) and "Happy Mondays" in got, got
+
+
+def test_chief_executive_is_a_role_and_the_scottish_executive_a_government() -> None:
+    text = (
+        "Sales rose, Chief Executive Jensen Huang said, and Executive Director Ana Ruiz agreed. The "
+        "Scottish Executive objected. Harbour City went top of the Premier Division; officials of "
+        "Rawalpindi Division met on Monday."
+    )
+    got = kinds("x", text)
+    assert got.get("Jensen Huang") == got.get("Ana Ruiz") == "person", got
+    assert "Scottish Executive" in got and "Executive" not in got, got
+    assert got.get("Premier Division") == "organisation" and got.get("Rawalpindi Division") == "place", got
