@@ -115,6 +115,8 @@ _ROLES = frozenset(
     scientist historian lawyer activist coach
     """.split()
 )
+# Words that are a role only right after one ("Chief Executive", "Detective Sergeant").
+_ROLES_AFTER_A_ROLE = frozenset("executive constable sergeant".split())
 # Common abbreviations in capitals that name no person, organisation or place: units, file formats,
 # technologies, time zones, medical and business terms ("25 MB", "a JPEG", "SMS", "GDP", "CEO").
 _ABBREVIATIONS = frozenset(
@@ -161,14 +163,19 @@ def _clean_name(raw: str) -> str | None:
     # Connectors, and a day after a place ("Osborne Store, Clarendon Tuesday"), do not end a name.
     while parts and parts[-1].lower().strip("&") in _TRAILING:
         parts = parts[:-1]
-    # "Chief Executive Jensen Huang": "Executive" after a role is one; alone it is a government
-    # ("Scottish Executive") or, before a role, makes one ("Executive Director", ``_ROLE_MODIFIERS``).
+    # "Chief Executive Jensen Huang", "Detective Constable Imran Qureshi": these words are roles
+    # after a role; alone "Executive" is a government ("Scottish Executive") and the others are
+    # surnames too ("John Constable"). Before a role, "Executive" makes one ("Executive Director").
     roles = [
         i
         for i, p in enumerate(parts)
-        if _is_role(p) or (i and p.lower() == "executive" and _is_role(parts[i - 1]))
+        if _is_role(p) or (i and p.lower() in _ROLES_AFTER_A_ROLE and _is_role(parts[i - 1]))
     ]
     last = parts[-1].lower().rstrip(".") if parts else ""
+    if roles and "of" in parts[roles[-1] + 2 :]:
+        # "Detective Constable Imran Qureshi of West Yorkshire Police": a name between the role and
+        # "of" is the person's, and what follows "of" no remit of the role
+        last = parts[parts.index("of", roles[-1] + 2) - 1].lower().rstrip(".")
     if roles and (last in _ORG_WORDS or (last in _AREA_WORDS and "of" not in parts)):
         # the role words name an organisation's remit: "Foreign Office", "Interior Ministry"; or
         # they are an area's name: "Prince George's County"
@@ -539,7 +546,7 @@ _ORG_WORDS = (
     tehreek tehrik government administration bureau centre center council directorate hospital clinic
     institution academy magazine journal press books publishers museum library church mosque hospice
     consultancy holdings partners laboratories labs motors international reserve hotel hotels resort
-    resorts caucus coalition system cafe café pub inn restaurant bakery brewery register gazette
+    resorts caucus coalition alliance system cafe café pub inn restaurant bakery brewery register gazette
     herald chronicle courier observer house
     """.split()
     )
@@ -963,6 +970,12 @@ def extract_entities(title: str, body: str, rules: Sequence[EntityRule] = ()) ->
             counts[home.entity_id] += n
             meta[home.entity_id] = (home.name, "place", home.country_code or None, ())
             name = head
+        elif of and _kind_by_words(head)[0] == "person" and _kind_by_words(tail)[0] == "organisation":
+            # "Imran Qureshi of West Yorkshire Police": a person, and the organisation she works for
+            org = f"organisation:{slug(tail)}"
+            counts[org] += n
+            meta[org] = (meta[org][0] if org in meta else tail, "organisation", None, ())
+            name = head
         kind = _kind_of(name, lower)
         rest_of_name = _after_adjective(name)
         if rest_of_name is not None and _kind_of(rest_of_name, lower) == "person":
@@ -979,8 +992,10 @@ def extract_entities(title: str, body: str, rules: Sequence[EntityRule] = ()) ->
             kind = "place"  # "Sindh province", "the Indus River"
         elif kind == "other" and _called_organisation(text, name, lower):
             kind = "organisation"  # "the company Showa Denko K.K.", "and The Intercept", "a Uefa spokesman"
-        elif kind == "other" and " " not in name and person_titled(text, name):
-            kind = "person"  # "President Bush", "Mr Blair": a surname after a person's title
+        elif kind == "other" and _name_like(name) and person_titled(text, name):
+            # "President Bush", "Mr Blair": a surname after a person's title; "Prime Minister Luís
+            # Montenegro", whose surname is a country's name
+            kind = "person"
         if kind == "other" and " " not in name and name.casefold() in lower:
             continue  # "Ministers", "Plan": a common word of this text, capitalised in a heading
         if kind == "other" and name.split(" ", 1)[0].casefold() in _ORDINALS:
@@ -1012,6 +1027,12 @@ def extract_entities(title: str, body: str, rules: Sequence[EntityRule] = ()) ->
         name, kind, code, aliases = meta[eid]
         found[eid] = Entity(eid, name, kind, n, code, aliases)
     return sorted(found.values(), key=lambda e: (-e.mentions, e.name))
+
+
+def _name_like(name: str) -> bool:
+    """One word, or two or three that a person's name may hold (``_name_word``)."""
+    words = name.split(" ")
+    return len(words) == 1 or (len(words) <= 3 and all(_name_word(w) for w in words))
 
 
 def _after_adjective(name: str) -> str | None:

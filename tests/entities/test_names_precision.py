@@ -716,3 +716,21 @@ def test_chief_executive_is_a_role_and_the_scottish_executive_a_government() -> 
     assert got.get("Jensen Huang") == got.get("Ana Ruiz") == "person", got
     assert "Scottish Executive" in got and "Executive" not in got, got
     assert got.get("Premier Division") == "organisation" and got.get("Rawalpindi Division") == "place", got
+
+
+def test_a_person_of_an_organisation_and_ranks_after_a_rank() -> None:
+    text = (
+        "On Monday, Detective Constable Imran Qureshi of West Yorkshire Police spoke, as did Orin "
+        "Middleton of Barclays Capital. A painting by John Constable was sold, and the BBC's John "
+        "Sergeant reported. The Countryside Alliance objected."
+    )
+    got = kinds("x", text)
+    assert got.get("Imran Qureshi") == got.get("Orin Middleton") == "person", got
+    assert got.get("West Yorkshire Police") == got.get("Barclays Capital") == "organisation", got
+    assert got.get("John Constable") == got.get("John Sergeant") == "person", got
+    assert got.get("Countryside Alliance") == "organisation", got
+
+
+def test_a_name_after_a_persons_title_is_a_person_though_it_holds_a_country() -> None:
+    got = kinds("x", "Voters went to the polls after Prime Minister Luís Montenegro lost a vote.")
+    assert got.get("Luís Montenegro") == "person", got
