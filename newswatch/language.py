@@ -148,3 +148,9 @@ def detect_language(text: str, *, min_words: int = 5, min_confidence: float = 0.
         return None
     lang, confidence = _identifier().classify(sample)
     return str(lang) if confidence >= min_confidence else None
+
+
+def reads_english(language: str | None) -> bool:
+    """Whether models of English text may read a text of ``language`` (an ISO 639-1 code, or None):
+    English, or no language detected (a headline, a text too short or too mixed to tell)."""
+    return not language or language.startswith("en")

@@ -50,6 +50,7 @@ from typing import TYPE_CHECKING, Any, cast
 import numpy as np
 
 from newswatch.embeddings import Embedder, load_embedder, static_parts
+from newswatch.language import reads_english
 from newswatch.records import Article, TopicTag
 
 if TYPE_CHECKING:
@@ -533,6 +534,15 @@ class TopicClassifier:
             out.append(TopicTag(article.article_id, topic, round(p, 4), prediction.evidence(code)))
         return out
 
+    def explicit(self, lexical: list[TopicTag], lexicon: Taxonomy) -> list[TopicTag]:
+        """Of the lexicon's tags ``lexical``, those an explicit match gives: subtopics, watchlists
+        and own topics, and the top-level topics they imply. A top-level topic's own words tag
+        nothing: the classifier decides those, and where it cannot read the text (another
+        language) they stay untagged."""
+        top = lexicon.top_level
+        implied = {top(t.topic) for t in lexical if t.topic not in self.covered}
+        return [t for t in lexical if t.topic not in self.covered or t.topic in implied]
+
     def headline_tags(self, article: Article, lexical: list[TopicTag], lexicon: Taxonomy) -> list[TopicTag]:
         """Tags of an article with no body, from the whole lexicon's tags ``lexical`` (best first)
         and, unless one of its subtopics, watchlists or own topics is clear, the classifier's
@@ -540,10 +550,11 @@ class TopicClassifier:
         first; then the lexicon's subtopics, watchlists and own topics and the top-level topics they
         imply. A top-level topic's own words ("banks", "cut") are evidence here, never a tag."""
         top = lexicon.top_level
+        if not reads_english(article.language):  # the classifier reads English only
+            return self.explicit(lexical, lexicon)
         lexical, prediction = self.gate_headline(article, lexical, lexicon)
         rules = [t for t in lexical if t.topic not in self.covered]
-        implied = {top(t.topic) for t in rules}
-        kept = [t for t in lexical if t.topic not in self.covered or t.topic in implied]
+        kept = self.explicit(lexical, lexicon)
         if rules and rules[0].score >= lexicon.threshold:  # an explicit match decides
             winner = top(rules[0].topic)
             lead = next((t for t in lexical if t.topic == winner), rules[0])

@@ -39,6 +39,7 @@ from typing import Any
 
 from newswatch.entities.names import EntityRule, parse_entity_rules
 from newswatch.errors import ConfigError
+from newswatch.language import reads_english
 from newswatch.records import Article, TopicTag
 from newswatch.settings import TopicSettings, locate_key
 from newswatch.text import fold, regex_literal_prefix, top_level_alternatives
@@ -423,7 +424,7 @@ def tag_article(article: Article, taxonomy: Taxonomy) -> list[TopicTag]:
             evidence[topic.id] = found
             strength[topic.id] = (n_terms, n_strong)
     prediction = None
-    if taxonomy.classifier is not None:
+    if taxonomy.classifier is not None and reads_english(article.language):
         prediction = taxonomy.classifier.predict(article)
         _gate_subtopics(taxonomy, scores, prediction)
     # A subtopic implies its parents with at least the child's score. With the classifier, a
@@ -463,6 +464,8 @@ def tag_article(article: Article, taxonomy: Taxonomy) -> list[TopicTag]:
         ]
         chosen = {t.topic for t in merged}
         return merged + [t for t in tags if t.topic not in chosen]
+    if taxonomy.classifier is not None:  # another language: the classifier reads English only
+        return taxonomy.classifier.explicit(tags, taxonomy)
     if taxonomy.embedder is not None:  # the lexicon found nothing, or only one word: a second opinion
         tags = taxonomy.embedder.refine(article, tags, taxonomy, factor)
     return tags

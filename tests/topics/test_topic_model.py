@@ -3,6 +3,7 @@ evidence, and how it shares the work with the lexicon (subtopics, watchlists, us
 
 from __future__ import annotations
 
+import dataclasses
 import zlib
 from collections import Counter
 from pathlib import Path
@@ -199,6 +200,25 @@ def test_watchlists_and_user_topics_stand_on_their_rules(configured: Taxonomy) -
     with_model = topic_model.attach(own)
     assert with_model.classifier is None  # no IPTC top-level topics: the lexicon alone
     assert [t.topic for t in tag_article(full_article_of("A quantum widget", ""), with_model)] == ["my-watch"]
+
+
+def test_an_article_in_another_language_gets_only_its_explicit_tags(configured: Taxonomy) -> None:
+    body = (
+        "Los ministros de Exteriores de China y Pakistán se reunieron en Islamabad para revisar los "
+        "proyectos del CPEC en Gwadar. El banco central y la inflación dominaron la conferencia de prensa."
+    )
+    art = dataclasses.replace(full_article_of("China y Pakistán revisan el CPEC", body), language="es")
+    tags = tag_article(art, configured)
+    assert tags and all(not t.evidence[0].startswith("classifier:") for t in tags), tags
+    assert "cpec" in {t.topic for t in tags}  # a watchlist's names read in any language
+    tops = {t.topic for t in tags if t.topic in configured.classifier.covered}
+    assert tops <= {
+        top_level(configured, t.topic) for t in tags if t.topic not in configured.classifier.covered
+    }
+    english = dataclasses.replace(art, language="en")
+    assert tag_article(english, configured)[0].evidence[0].startswith("classifier:")  # as before
+    headline = dataclasses.replace(headline_article("El banco central sube los tipos"), language="es")
+    assert not [t for t in tag_article(headline, configured) if t.topic in configured.classifier.covered]
 
 
 def test_classifier_none_is_the_lexicon() -> None:
