@@ -61,7 +61,7 @@ def predict(page: str) -> list[tuple[str, str]]:
     html = gzip.decompress((PAGES / f"{page}.html.gz").read_bytes()).decode("utf-8", "replace")
     url = f"https://bench.example.org/{page}"
     art = clean(extract_html(html, url=url), source="bench", url=url)
-    return [(e.name, e.kind) for e in extract_entities(art.title, entity_text(art))]
+    return [(e.name, e.kind) for e in extract_entities(art.title, entity_text(art), language=art.language)]
 
 
 def cost(rules: Sequence[EntityRule] = (), rounds: int = 5, wide: bool = False) -> tuple[float, int]:

@@ -416,7 +416,7 @@ def tag(
         console.print(f"[bold]{t.topic}[/] {t.score}", highlight=False)
         for ev in t.evidence:
             console.print(f"    {ev}", highlight=False, markup=False, soft_wrap=True)
-    for e in extract_entities(art.title, entity_text(art), tax.entities):
+    for e in extract_entities(art.title, entity_text(art), tax.entities, language=art.language):
         console.print(
             f"{e.kind:12} {e.name} ×{e.mentions} {e.country_code or ''} [{e.entity_id}]",
             markup=False,

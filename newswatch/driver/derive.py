@@ -54,7 +54,7 @@ def derive(
         a.article_id: Derived(
             a.content_hash,
             tag_article(a, taxonomy),
-            extract_entities(a.title, entity_text(a), taxonomy.entities),
+            extract_entities(a.title, entity_text(a), taxonomy.entities, language=a.language),
             signatures[a.article_id],
             text_features(a) if story_text else None,
         )

@@ -211,10 +211,14 @@ def _build() -> dict[str, Place]:
         (c for c in gc.get_cities().values() if c["population"] >= MIN_CITY_POPULATION),
         key=lambda c: c["population"],
     )
+    written: dict[str, Place] = {}  # short names writers use (``_written_forms``)
     for city in cities:  # ascending population: the most populous namesake is written last
-        out[place_key(city["name"])] = Place(
-            f"geonames:{city['geonameid']}", city["name"], city["countrycode"], is_city=True
-        )
+        place = Place(f"geonames:{city['geonameid']}", city["name"], city["countrycode"], is_city=True)
+        out[place_key(city["name"])] = place
+        for form in _written_forms(city["name"]):
+            written[place_key(form)] = place
+    for key, place in written.items():  # a city's own name wins over another's written form
+        out.setdefault(key, place)
     # US states (writers name them like countries) and continents, which have no country.
     for state in gc.get_us_states().values():
         out[place_key(state["name"])] = Place(f"geonames:{state['geonameid']}", state["name"], "US")
@@ -254,6 +258,18 @@ def _build() -> dict[str, Place]:
             if n:
                 out[place_key(n)] = place
     return out
+
+
+# What follows a German or Austrian town's short name in its full one: "Frankfurt am Main",
+# "Mülheim an der Ruhr", "Freiburg im Breisgau", "Halle (Saale)". Writers use the short name.
+_NAME_QUALIFIER = re.compile(r" (?:am|an der|im|ob der) .*$| \(.*\)$")
+
+
+def _written_forms(name: str) -> set[str]:
+    """The short name writers use for a German or Austrian town that GeoNames names in full
+    (``_NAME_QUALIFIER``: Frankfurt am Main as Frankfurt), or nothing."""
+    short = _NAME_QUALIFIER.sub("", name)
+    return {short} if short and short != name else set()
 
 
 def country(code: str) -> Place | None:

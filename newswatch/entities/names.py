@@ -33,8 +33,6 @@ from newswatch.entities.cues import (
     place_cued_names,
     title_case_spans,
 )
-
-# The watchlist rules live in ``rules``; these names stay importable from here.
 from newswatch.entities.rules import (  # noqa: F401
     _FOLDS_TO_ASCII,
     _FOLDS_TO_ASCII_CHAR,
@@ -50,6 +48,9 @@ from newswatch.entities.rules import (  # noqa: F401
     parse_entity_rules,
     slug,
 )
+
+# The watchlist rules live in ``rules``; these names stay importable from here.
+from newswatch.language import reads_english
 
 if TYPE_CHECKING:
     from newswatch.entities.gazetteer import Place
@@ -836,12 +837,17 @@ def _joins(char: str) -> bool:
     return char.isalnum() or char in "_'’-"
 
 
-def extract_entities(title: str, body: str, rules: Sequence[EntityRule] = ()) -> list[Entity]:
+def extract_entities(
+    title: str, body: str, rules: Sequence[EntityRule] = (), *, language: str | None = None
+) -> list[Entity]:
     """People, organisations and places in an article, one row per entity with its mention count.
 
     Watchlist rules match first (longest alias first, each span counted once; a person's bare
     surname counts only when the full name is also there). Remaining capitalised names are
-    resolved against the gazetteer (places, with their country) or typed by their words.
+    resolved against the gazetteer (places, with their country) or typed by their words. In a
+    text of another ``language`` than English (ISO 639-1; None: not known) names of no kind are
+    left out: the rules that tell a name from a capitalised word are English ones, and some
+    languages capitalise every noun.
     """
     text = f"{title}.\n{body}"
     masked: list[str] | None = None  # the text's characters, once a pattern masks some
@@ -892,6 +898,7 @@ def extract_entities(title: str, body: str, rules: Sequence[EntityRule] = ()) ->
     rest = "".join(masked) if masked is not None else text
 
     # Places anywhere (sentence starts included): the gazetteer is the evidence, not the position.
+    watched = frozenset(counts)  # the watchlist's entities
     sure: set[str] = set(counts)  # a watchlist's match is sure wherever it stands
     datelines: frozenset[str] | None = None  # dateline_places(text), when a name in capitals asks
     borne: dict[str, bool] = {}  # one-word place -> whether a person of the text bears it
@@ -1023,9 +1030,11 @@ def extract_entities(title: str, body: str, rules: Sequence[EntityRule] = ()) ->
     _merge_into_kind_names(counts, meta)
     _merge_short_forms(counts, meta, lower, body)  # a headline may use the surname first
     _merge_company_names(counts, meta)
+    english = reads_english(language)
     for eid, n in counts.items():
         name, kind, code, aliases = meta[eid]
-        found[eid] = Entity(eid, name, kind, n, code, aliases)
+        if kind != "other" or english or eid in watched:  # a watchlist's entry counts in any language
+            found[eid] = Entity(eid, name, kind, n, code, aliases)
     return sorted(found.values(), key=lambda e: (-e.mentions, e.name))
 
 

@@ -53,6 +53,31 @@ def test_gazetteer_countries_and_short_forms() -> None:
     assert lookup("Nowhereville") is None
 
 
+def test_a_german_towns_short_name_is_the_town_and_a_citys_own_name_wins() -> None:
+    assert lookup("Frankfurt").name == "Frankfurt am Main"  # type: ignore[union-attr]
+    assert lookup("Frankfurt am Main").country_code == "DE"  # type: ignore[union-attr]
+    assert lookup("Freiburg").country_code == "DE"  # type: ignore[union-attr]  # Freiburg im Breisgau
+    assert lookup("Halle").name == "Halle (Saale)"  # type: ignore[union-attr]
+
+
+def test_in_another_language_names_of_no_kind_are_left_out(taxonomy: Taxonomy) -> None:
+    body = (
+        "Die Europäische Zentralbank hat den Leitzins gesenkt. Präsidentin Christine Lagarde sagte in "
+        "Frankfurt, die Inflation sei zurückgegangen. Die Vereinten Nationen und der IWF begrüßten das, "
+        "ebenso die Tehrik-e-Taliban Pakistan, schrieb die TTP."
+    )
+    english = {e.name: e.kind for e in extract_entities("EZB senkt den Leitzins", body, taxonomy.entities)}
+    german = {
+        e.name: e.kind
+        for e in extract_entities("EZB senkt den Leitzins", body, taxonomy.entities, language="de")
+    }
+    assert {"Leitzins", "Inflation"} <= set(english)  # nouns the English rules take for names
+    assert "other" not in german.values(), german
+    assert german["Frankfurt am Main"] == "place" and german["EZB"] == "organisation", german
+    assert "Tehrik-e-Taliban Pakistan" in german  # a watchlist entry counts in any language
+    assert {n: k for n, k in english.items() if k != "other"} == german
+
+
 def test_kinds_of_unlisted_names() -> None:
     ents = {
         e.name: e.kind
