@@ -999,7 +999,7 @@ def extract_entities(
             kind = "place"  # "Sindh province", "the Indus River"
         elif kind == "other" and _called_organisation(text, name, lower):
             kind = "organisation"  # "the company Showa Denko K.K.", "and The Intercept", "a Uefa spokesman"
-        elif kind == "other" and _name_like(name) and person_titled(text, name):
+        elif kind == "other" and (" " not in name or _holds_country(name)) and person_titled(text, name):
             # "President Bush", "Mr Blair": a surname after a person's title; "Prime Minister Luís
             # Montenegro", whose surname is a country's name
             kind = "person"
@@ -1038,10 +1038,15 @@ def extract_entities(
     return sorted(found.values(), key=lambda e: (-e.mentions, e.name))
 
 
-def _name_like(name: str) -> bool:
-    """One word, or two or three that a person's name may hold (``_name_word``)."""
+def _holds_country(name: str) -> bool:
+    """Two or three words a person's name may hold (``_name_word``), one of them a country's name
+    ("Luís Montenegro"), which is why ``_kind_by_words`` did not make them a person."""
     words = name.split(" ")
-    return len(words) == 1 or (len(words) <= 3 and all(_name_word(w) for w in words))
+    return (
+        len(words) <= 3
+        and all(_name_word(w) for w in words)
+        and any((p := _lookup(w)) is not None and p.is_country for w in words)
+    )
 
 
 def _after_adjective(name: str) -> str | None:
