@@ -640,6 +640,8 @@ def _kind_of(name: str, common: Container[str] = frozenset()) -> str:
     return kind
 
 
+# Words before a storm's given name ("Storm Darragh", "Hurricane Katrina"): a weather event, no person.
+_STORMS = frozenset("storm hurricane typhoon cyclone".split())
 _ACRONYM = re.compile(r"[A-Z]{2,6}")
 _INITIALS = re.compile(r"(?:[A-Z]\.)+")  # "Paul R. Hale", "George H.W. Bush"
 
@@ -656,6 +658,8 @@ def _kind_by_words(name: str) -> tuple[str, tuple[str, ...]]:
         head = [w for w in words if w.casefold() not in _COMPASS]
         if head and _lookup(" ".join(head)):
             return "place", ()
+    if len(folded) >= 2 and folded[-2] in _STORMS:  # "Storm Darragh", "Tropical Storm Erin": an event
+        return "other", ()
     if len(folded) >= 2 and folded[-1] == "division":  # "Rawalpindi Division", "Premier Division"
         return ("place" if _lookup(" ".join(words[:-1])) else "organisation"), ()
     if any(w in _ORG_WORDS for w in folded) or (len(folded) <= 3 and folded[-1] in _PARTY_MEMBER):

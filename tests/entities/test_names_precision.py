@@ -734,3 +734,11 @@ def test_a_person_of_an_organisation_and_ranks_after_a_rank() -> None:
 def test_a_name_after_a_persons_title_is_a_person_though_it_holds_a_country() -> None:
     got = kinds("x", "Voters went to the polls after Prime Minister Luís Montenegro lost a vote.")
     assert got.get("Luís Montenegro") == "person", got
+
+
+def test_a_named_storm_is_an_event_not_a_person() -> None:
+    got = kinds("x", "Storm Darragh followed Hurricane Katrina and Tropical Storm Erin, said Jane Storm.")
+    assert (
+        got.get("Storm Darragh") == got.get("Hurricane Katrina") == got.get("Tropical Storm Erin") == "other"
+    )
+    assert got.get("Jane Storm") == "person", got
