@@ -548,6 +548,7 @@ _ORG_WORDS = (
     institution academy magazine journal press books publishers museum library church mosque hospice
     consultancy holdings partners laboratories labs motors international reserve hotel hotels resort
     resorts caucus coalition alliance system cafe café pub inn restaurant bakery brewery register gazette
+    programme program
     herald chronicle courier observer house
     """.split()
     )
@@ -1031,6 +1032,7 @@ def extract_entities(
             name = meta[eid][0]
         counts[eid] += n
         meta[eid] = (name, kind, code, ())
+    _merge_acronyms(counts, meta, text)
     _merge_into_kind_names(counts, meta)
     _merge_short_forms(counts, meta, lower, body)  # a headline may use the surname first
     _merge_company_names(counts, meta)
@@ -1173,6 +1175,46 @@ def _given_like(word: str, lower: Container[str]) -> bool:
     if _INITIALS.fullmatch(word) or folded in _NAME_PARTICLES:
         return True
     return not (word.isupper() or folded in lower or all_demonyms(word) or _lookup(word) is not None)
+
+
+# An acronym in brackets after a name: "Rapid Support Forces (RSF)" (the name is read from the words
+# before it, at most ``_ACRONYM_WORDS``).
+_BRACKETED_ACRONYM = re.compile(r"[ \t]\(([A-Z]{2,8})\)")
+_ACRONYM_WORDS = 9
+_ACRONYM_SKIPS = frozenset("of for and the on in de du des la le el al".split())
+
+
+def _merge_acronyms(counts: Counter[str], meta: dict[str, Any], text: str) -> None:
+    """ "Rapid Support Forces (RSF) ... the RSF": an acronym the text defines in brackets after a
+    name, whose letters are the initials of that name's last words (small words such as "of" and
+    "the" may be skipped), is that name: one entity with every mention. (The acronym is no stored
+    alias: another article may use it alone, without defining it.)"""
+    acronyms = {meta[e][0]: e for e in counts if meta[e][0].isupper()}
+    if not acronyms or " (" not in text:
+        return
+    by_name: dict[str, str] | None = None
+    for m in _BRACKETED_ACRONYM.finditer(text):
+        acronym = m.group(1)
+        short = acronyms.get(acronym)
+        if short is None:  # not an entity, or merged already
+            continue
+        by_name = {meta[e][0]: e for e in counts} if by_name is None else by_name
+        line = text[max(0, m.start() - 120) : m.start()].rsplit("\n", 1)[-1]
+        words = line.split()[-_ACRONYM_WORDS:]
+        for k in range(len(words) - 1, -1, -1):  # the shortest name that ends the run and is an entity
+            full = by_name.get(" ".join(words[k:]))
+            if full is None or full == short:
+                continue
+            kept = [w for w in words[k:] if w.casefold() not in _ACRONYM_SKIPS]
+            initials = "".join(w[0] for w in kept)
+            # "Pakistan Tehreek-e-Insaf (PTI)": the capitalised parts of a hyphenated word count too
+            parts = "".join(
+                p[0] for w in kept for i, p in enumerate(w.split("-")) if p and (not i or p[0].isupper())
+            )
+            if acronym in (initials.upper(), parts.upper()):
+                counts[full] += counts.pop(short)
+                del acronyms[acronym]
+                break
 
 
 def _merge_into_kind_names(counts: Counter[str], meta: dict[str, Any]) -> None:

@@ -742,3 +742,16 @@ def test_a_named_storm_is_an_event_not_a_person() -> None:
         got.get("Storm Darragh") == got.get("Hurricane Katrina") == got.get("Tropical Storm Erin") == "other"
     )
     assert got.get("Jane Storm") == "person", got
+
+
+def test_an_acronym_defined_in_brackets_is_the_name_before_it() -> None:
+    text = (
+        "Fighters of the paramilitary Rapid Support Forces (RSF) shelled the camp; the RSF denied it. "
+        "He joined the Pakistan Tehreek-e-Insaf (PTI) in 1996, and the PTI won. Sales at Acme Corp (ACME) "
+        "rose, and the World Food Programme warned."
+    )
+    found = entities(text)
+    assert found["Rapid Support Forces"].mentions == 3 and "RSF" not in found, found
+    assert found["Pakistan Tehreek-e-Insaf"].mentions == 3 and "PTI" not in found, found
+    assert "ACME" in found and "Acme Corp" in found  # letters that are not the name's initials
+    assert found["World Food Programme"].kind == "organisation", found
