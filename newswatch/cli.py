@@ -400,6 +400,7 @@ def tag(
     from newswatch.clean import clean
     from newswatch.driver.derive import entity_text
     from newswatch.entities.names import extract_entities
+    from newswatch.language import reads_english
     from newswatch.records import Extracted
     from newswatch.topics.taxonomy import load_configured, tag_article
 
@@ -412,6 +413,14 @@ def tag(
     except (NewswatchError, OSError) as exc:
         raise _fail(exc) from exc
     art = clean(Extracted(title=title, body=text), source="tag", url="tag:article")
+    if not reads_english(art.language):
+        console.print(
+            f"language: {art.language} (the topic classifier and the names rules read English: "
+            "only explicit matches, places, organisations and people)",
+            highlight=False,
+            markup=False,
+            soft_wrap=True,
+        )
     for t in tag_article(art, tax):
         console.print(f"[bold]{t.topic}[/] {t.score}", highlight=False)
         for ev in t.evidence:

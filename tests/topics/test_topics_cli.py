@@ -55,3 +55,14 @@ def test_tag_cleans_the_text_as_ingestion_does() -> None:
     assert "Beijing" in result.output
     for furniture in ("WhatsApp", "Telegram", "FAQ"):
         assert furniture not in result.output, furniture
+
+
+def test_tag_says_when_the_text_is_not_english() -> None:
+    body = (
+        "Die Europäische Zentralbank hat den Leitzins am Donnerstag gesenkt. Präsidentin Christine "
+        "Lagarde sagte in Frankfurt, die Inflation im Euroraum sei deutlich zurückgegangen."
+    )
+    result = CliRunner().invoke(app, ["tag", "EZB senkt den Leitzins", "-b", body, "-t", str(TAXONOMY)])
+    assert result.exit_code == 0, result.output
+    assert "language: de" in result.output and "Frankfurt am Main" in result.output
+    assert "economy" not in result.output and "Leitzins" not in result.output
