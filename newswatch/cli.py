@@ -410,6 +410,8 @@ def tag(
         section = _settings(config, None).topics
         tax = load_configured(section.model_copy(update={"taxonomy": taxonomy}) if taxonomy else section)
         text = file.read_text(encoding="utf-8") if file else body
+    except UnicodeDecodeError as exc:  # the article file's: the loaders name their own files
+        raise _fail(NewswatchError(f"{file}: not UTF-8 text ({exc.reason} at byte {exc.start})")) from exc
     except (NewswatchError, OSError) as exc:
         raise _fail(exc) from exc
     art = clean(Extracted(title=title, body=text), source="tag", url="tag:article")

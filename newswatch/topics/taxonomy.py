@@ -171,6 +171,8 @@ def load_taxonomy(path: str | Path, *, threshold: float | None = None) -> Taxono
         data = tomllib.loads(text)
     except OSError as exc:
         raise ConfigError(f"cannot read taxonomy: {exc.strerror or exc}", path=str(p)) from exc
+    except UnicodeDecodeError as exc:
+        raise ConfigError(f"not UTF-8 text ({exc.reason} at byte {exc.start})", path=str(p)) from exc
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"invalid TOML: {exc}", path=str(p)) from exc
     return parse_taxonomy(data, text=text, path=str(p), threshold=threshold)

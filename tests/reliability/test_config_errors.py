@@ -44,6 +44,17 @@ def test_a_bad_configuration_is_one_line_and_exit_2(tmp_path: Path, text: str, e
     assert not (tmp_path / "nw.duckdb").exists()  # before any work
 
 
+def test_a_configuration_or_taxonomy_not_in_utf8_is_one_line_and_exit_2(tmp_path: Path) -> None:
+    (tmp_path / "latin1.toml").write_bytes('[[topic]]\nid = "caf\xe9"\nterms = ["x"]\n'.encode("latin-1"))
+    (tmp_path / "ok.toml").write_text('[topics]\ntaxonomy = "latin1.toml"\n', encoding="utf-8")
+    for config, named in (("latin1.toml", "latin1.toml"), ("ok.toml", "latin1.toml")):
+        out = newswatch("run", "--config", config, "--db", str(tmp_path / "nw.duckdb"), cwd=tmp_path)
+        assert out.returncode == 2, out.stderr
+        lines = out.stderr.strip().splitlines()
+        assert len(lines) == 1 and named in lines[0] and "not UTF-8 text" in lines[0], out.stderr
+        assert "Traceback" not in out.stderr + out.stdout
+
+
 def test_no_topics_section_means_the_packaged_taxonomy(tmp_path: Path) -> None:
     config = tmp_path / "newswatch.toml"
     config.write_text('[warehouse]\npath = "nw.duckdb"\n', encoding="utf-8")

@@ -66,3 +66,11 @@ def test_tag_says_when_the_text_is_not_english() -> None:
     assert result.exit_code == 0, result.output
     assert "language: de" in result.output and "Frankfurt am Main" in result.output
     assert "economy" not in result.output and "Leitzins" not in result.output
+
+
+def test_tag_reports_a_file_that_is_not_utf8(tmp_path: Path) -> None:
+    bad = tmp_path / "latin1.txt"
+    bad.write_bytes("Caf\xe9 owners in Montr\xe9al protest".encode("latin-1"))
+    result = CliRunner().invoke(app, ["tag", "x", "--file", str(bad), "-t", str(TAXONOMY)])
+    assert result.exit_code != 0 and not isinstance(result.exception, UnicodeDecodeError)
+    assert "not UTF-8 text" in result.output.replace("\n", "") and "latin1.txt" in result.output
