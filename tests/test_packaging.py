@@ -58,6 +58,7 @@ def test_the_wheel_installs_newswatch_alone(wheel: Path) -> None:
         "newswatch/models/topics/README.md",
         "newswatch/models/topics_minilm/head.npz",
         "newswatch/entities/peoples.tsv",
+        "newswatch/entities/given_names.txt",
     ):
         assert packaged in names, packaged
 

@@ -29,6 +29,7 @@ from typing import NamedTuple
 from newswatch.entities.rules import word_finder
 
 PEOPLES = Path(__file__).with_name("peoples.tsv")
+GIVEN_NAMES = Path(__file__).with_name("given_names.txt")
 
 # Adjectives of countries that no suffix rule derives from the country's name.
 _IRREGULAR_DEMONYMS = frozenset(
@@ -128,6 +129,18 @@ def _peoples() -> _Peoples:
         for form in [folded] + ([rest] if rest and first in _COMPASS_WORDS else []):
             demonyms.update((form, form + "s"))
     return _Peoples(frozenset(demonyms), frozenset(languages))
+
+
+@lru_cache(maxsize=1)
+def _given_names() -> frozenset[str]:
+    """The packaged given names (bench/build_given_names.py), as written ("John", "Jean-Pierre")."""
+    lines = GIVEN_NAMES.read_text(encoding="utf-8").splitlines()
+    return frozenset(line for line in lines if line and not line.startswith("#"))
+
+
+def is_given_name(word: str) -> bool:
+    """Whether ``word`` is a given name in the packaged table ("John", "Julie"), as written."""
+    return word in _given_names()
 
 
 def is_language(word: str) -> bool:

@@ -26,6 +26,7 @@ from newswatch.entities.cues import (
     all_demonyms,
     dateline_places,
     is_demonym,
+    is_given_name,
     is_language,
     org_cued,
     people_of_place,
@@ -172,6 +173,8 @@ def _clean_name(raw: str) -> str | None:
         for i, p in enumerate(parts)
         if _is_role(p) or (i and p.lower() in _ROLES_AFTER_A_ROLE and _is_role(parts[i - 1]))
     ]
+    if roles and roles[-1] == len(parts) - 1 and _surname_after(parts):
+        roles.pop()  # "Sir John Major", "Foreign Minister Julie Bishop": the role word is a surname
     last = parts[-1].lower().rstrip(".") if parts else ""
     if roles and "of" in parts[roles[-1] + 2 :]:
         # "Detective Constable Imran Qureshi of West Yorkshire Police": a name between the role and
@@ -205,6 +208,20 @@ def _clean_name(raw: str) -> str | None:
     if " " not in name and _NUMBER_WORDS.issuperset(name.lower().split("-")):
         return None  # "Fifty-two", "Thousands"
     return name
+
+
+# Role words that are also surnames ("John Major", "Mervyn King"); not "MP", "Leader", "Minister".
+_SURNAME_ROLES = frozenset("major bishop judge king prince pope cardinal chancellor mayor sheriff lord".split())
+
+
+def _surname_after(words: Sequence[str]) -> bool:
+    """Whether the last of ``words``, a role word ("Major", "Bishop", "Judge"), is a surname: right
+    after a given name that names no place ("John Major", "Julie Bishop"; not "Colorado Governor",
+    "Health Secretary", nor "Georgia Governor", Georgia being a place too)."""
+    if len(words) < 2 or words[-1].lower() not in _SURNAME_ROLES or not words[-1][:1].isupper():
+        return False
+    given = words[-2]
+    return is_given_name(given) and not _is_role(given) and _lookup(given) is None
 
 
 def _is_country_code(word: str) -> bool:
@@ -502,6 +519,8 @@ def _split_at_role(offset: int, piece: str) -> list[tuple[int, str]]:
     Richard Lamm); a run that opens with its role stays whole."""
     words = piece.split(" ")
     if _is_role(words[0]):  # "Chief Schools Officer Ruth Amadi": one role, then the person
+        return [(offset, piece)]
+    if len(words) > 1 and _surname_after(words):  # "John Major", "Aaron Judge": no role here
         return [(offset, piece)]
     for i, word in enumerate(words):
         if i and _is_role(word):

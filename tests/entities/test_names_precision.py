@@ -755,3 +755,16 @@ def test_an_acronym_defined_in_brackets_is_the_name_before_it() -> None:
     assert found["Pakistan Tehreek-e-Insaf"].mentions == 3 and "PTI" not in found, found
     assert "ACME" in found and "Acme Corp" in found  # letters that are not the name's initials
     assert found["World Food Programme"].kind == "organisation", found
+
+
+def test_a_role_word_after_a_given_name_is_a_surname() -> None:
+    text = (
+        "Former prime minister Sir John Major spoke, as did Foreign Minister Julie Bishop and the Bank "
+        "governor Mervyn King. The Georgia Governor, Colorado Governor Jared Polis and the Tory MP Jo "
+        "Reed listened."
+    )
+    got = kinds("x", text)
+    for person in ("John Major", "Julie Bishop", "Mervyn King", "Jared Polis", "Jo Reed"):
+        assert got.get(person) == "person", (person, got)
+    assert got.get("Georgia") == got.get("Colorado") == "place", got
+    assert not {"John", "Julie", "Mervyn", "Georgia Governor", "Tory MP"} & set(got), got
