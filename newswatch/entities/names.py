@@ -211,7 +211,9 @@ def _clean_name(raw: str) -> str | None:
 
 
 # Role words that are also surnames ("John Major", "Mervyn King"); not "MP", "Leader", "Minister".
-_SURNAME_ROLES = frozenset("major bishop judge king prince pope cardinal chancellor mayor sheriff lord".split())
+_SURNAME_ROLES = frozenset(
+    "major bishop judge king prince pope cardinal chancellor mayor sheriff lord".split()
+)
 
 
 def _surname_after(words: Sequence[str]) -> bool:
