@@ -138,6 +138,13 @@ def _given_names() -> frozenset[str]:
     return frozenset(line for line in lines if line and not line.startswith("#"))
 
 
+def load_tables() -> None:
+    """Read the packaged tables now (a few ms, once a process), so that the first article that needs
+    one does not pay for it: ``extract_entities`` calls this first."""
+    _peoples()
+    _given_names()
+
+
 def is_given_name(word: str) -> bool:
     """Whether ``word`` is a given name in the packaged table ("John", "Julie"), as written."""
     return word in _given_names()

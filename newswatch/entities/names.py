@@ -28,6 +28,7 @@ from newswatch.entities.cues import (
     is_demonym,
     is_given_name,
     is_language,
+    load_tables,
     org_cued,
     people_of_place,
     person_titled,
@@ -875,6 +876,7 @@ def extract_entities(
     left out: the rules that tell a name from a capitalised word are English ones, and some
     languages capitalise every noun.
     """
+    load_tables()  # once a process: the demonyms', languages' and given names' tables
     text = f"{title}.\n{body}"
     masked: list[str] | None = None  # the text's characters, once a pattern masks some
     found: dict[str, Entity] = {}
