@@ -35,6 +35,8 @@ from newswatch.entities.cues import (
     place_cued_names,
     title_case_spans,
 )
+
+# The watchlist rules live in ``rules``; these names stay importable from here.
 from newswatch.entities.rules import (  # noqa: F401
     _FOLDS_TO_ASCII,
     _FOLDS_TO_ASCII_CHAR,
@@ -50,8 +52,6 @@ from newswatch.entities.rules import (  # noqa: F401
     parse_entity_rules,
     slug,
 )
-
-# The watchlist rules live in ``rules``; these names stay importable from here.
 from newswatch.language import reads_english
 
 if TYPE_CHECKING:
