@@ -282,6 +282,12 @@ _ORG_NOUNS = frozenset(
 # "Apple's products"), nouns that a capitalised adjective may also take ("Muslim users",
 # "Ayurvedic products"). Not words a person's name takes ("website", "officials", "members").
 _ORG_AFTER = frozenset("shares shareholders subsidiary subsidiaries headquarters".split())
+# Nouns for a kind of organisation right after a name that is a person's by its words, no possessive
+# between ("the Emergency Lawyers group"): the name is the organisation's. Only for such names: after
+# a place they say where an organisation is ("a Nairobi charity", "a Basel firm"), after other words
+# what it is about ("an Aids charity"). Not "party" ("a Christmas party") nor "maker" ("the iPhone
+# maker").
+_KIND_AFTER = frozenset("group company firm agency charity militia conglomerate".split())
 _ORG_AFTER_POSSESSIVE = _ORG_AFTER | frozenset(
     """customers subscribers users employees products devices app apps platform brand brands stores
     chairman chairwoman board executives""".split()
@@ -335,6 +341,17 @@ def org_cued(text: str, name: str) -> frozenset[str]:
 
 
 _ORG = frozenset({"org"})
+
+
+def kind_after(text: str, name: str) -> bool:
+    """Whether ``text`` writes a noun for a kind of organisation right after ``name``, no possessive
+    between ("the Emergency Lawyers group"): for a name whose words make a person's, the name is an
+    organisation's."""
+    for _, end in _mentions(text, name):
+        after = _AFTER_NAME.match(text, end)
+        if after and not after.group(1) and after.group(2) in _KIND_AFTER:
+            return True
+    return False
 
 
 def after_the(text: str, name: str) -> bool:

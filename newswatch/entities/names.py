@@ -28,6 +28,7 @@ from newswatch.entities.cues import (
     is_demonym,
     is_given_name,
     is_language,
+    kind_after,
     load_tables,
     org_cued,
     people_of_place,
@@ -1023,6 +1024,8 @@ def extract_entities(
                 kind = "other"  # a title the text quotes ("Salt Roads", a film): no person
             elif after_the(text, name):
                 kind = "organisation"  # "published in The Lancet Oncology": a title, no person
+            elif kind_after(text, name):
+                kind = "organisation"  # "the Emergency Lawyers group"
         if kind in ("other", "person") and name.casefold() in cued:
             kind = "place"  # "Sindh province", "the Indus River"
         elif kind == "other" and _called_organisation(text, name, lower):

@@ -768,3 +768,10 @@ def test_a_role_word_after_a_given_name_is_a_surname() -> None:
         assert got.get(person) == "person", (person, got)
     assert got.get("Georgia") == got.get("Colorado") == "place", got
     assert not {"John", "Julie", "Mervyn", "Georgia Governor", "Tory MP"} & set(got), got
+
+
+def test_a_persons_words_before_a_kind_of_organisation_name_the_organisation() -> None:
+    text = "The Emergency Lawyers group said so. A Nairobi charity and an Aids charity helped Jane Okoth."
+    got = kinds("x", text)
+    assert got.get("Emergency Lawyers") == "organisation", got
+    assert got.get("Nairobi") == "place" and got.get("Jane Okoth") == "person", got
