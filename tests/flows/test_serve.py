@@ -145,7 +145,7 @@ def test_serve_fires_on_time_and_stops_on_sigint_and_sigterm(tmp_path: Path, see
             assert f"Prefect UI: {ui.group(1)}\n" in term_log.read_text()
             t0 = time.monotonic()
             second.send_signal(signal.SIGTERM)
-            assert second.wait(timeout=30) == 0
+            assert second.wait(timeout=30) == 0, term_log.read_text(errors="replace")
             term_seconds = time.monotonic() - t0
         finally:
             stop(second, signal.SIGKILL)
