@@ -16,7 +16,7 @@ from typing import Annotated, Any
 import typer
 
 from newswatch.cli_output import console, err, plural, progress, write_rows
-from newswatch.errors import NewswatchError
+from newswatch.errors import NewswatchError, not_utf8
 
 app = typer.Typer(
     name="newswatch",
@@ -411,7 +411,7 @@ def tag(
         tax = load_configured(section.model_copy(update={"taxonomy": taxonomy}) if taxonomy else section)
         text = file.read_text(encoding="utf-8") if file else body
     except UnicodeDecodeError as exc:  # the article file's: the loaders name their own files
-        raise _fail(NewswatchError(f"{file}: not UTF-8 text ({exc.reason} at byte {exc.start})")) from exc
+        raise _fail(NewswatchError(f"{file}: {not_utf8(exc)}")) from exc
     except (NewswatchError, OSError) as exc:
         raise _fail(exc) from exc
     art = clean(Extracted(title=title, body=text), source="tag", url="tag:article")

@@ -27,6 +27,11 @@ class NewswatchError(Exception):
     """Base class of errors newswatch raises on purpose."""
 
 
+def not_utf8(exc: UnicodeDecodeError) -> str:
+    """The reason a file newswatch reads as UTF-8 text is not, for an error naming the file."""
+    return f"not UTF-8 text ({exc.reason} at byte {exc.start})"
+
+
 class ConfigError(NewswatchError):
     """A configuration or taxonomy file is invalid; the message names the file and the reason."""
 

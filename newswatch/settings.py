@@ -21,7 +21,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
 
-from newswatch.errors import ConfigError
+from newswatch.errors import ConfigError, not_utf8
 
 SOURCE_KINDS = ("files", "feed", "sitemap", "page")
 
@@ -314,7 +314,7 @@ def load_settings(
     except OSError as exc:
         raise ConfigError(f"cannot read configuration: {exc.strerror or exc}", path=str(path)) from exc
     except UnicodeDecodeError as exc:
-        raise ConfigError(f"not UTF-8 text ({exc.reason} at byte {exc.start})", path=str(path)) from exc
+        raise ConfigError(not_utf8(exc), path=str(path)) from exc
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:

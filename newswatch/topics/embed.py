@@ -36,6 +36,7 @@ import numpy as np
 
 from newswatch.embeddings import Embedder, load_embedder
 from newswatch.errors import ConfigError
+from newswatch.language import reads_english
 from newswatch.records import Article, TopicTag
 from newswatch.settings import TopicSettings
 from newswatch.topics.taxonomy import Taxonomy
@@ -186,7 +187,7 @@ class EmbeddingScorer:
         the lexicon found nothing or one word only and the embedding is clearly surer."""
         if not self.phrases:
             return tags  # a taxonomy of regexes only: nothing to compare with
-        if article.language and not article.language.startswith("en"):
+        if not reads_english(article.language):
             return tags  # the models and, mostly, the phrases are English
         if tags and tags[0].score > WEAK_FACTOR * _threshold(taxonomy, tags[0].topic) * factor:
             return tags  # the lexicon is sure: most full texts stop here, at no cost

@@ -38,7 +38,7 @@ from pathlib import Path
 from typing import Any
 
 from newswatch.entities.names import EntityRule, parse_entity_rules
-from newswatch.errors import ConfigError
+from newswatch.errors import ConfigError, not_utf8
 from newswatch.language import reads_english
 from newswatch.records import Article, TopicTag
 from newswatch.settings import TopicSettings, locate_key
@@ -172,7 +172,7 @@ def load_taxonomy(path: str | Path, *, threshold: float | None = None) -> Taxono
     except OSError as exc:
         raise ConfigError(f"cannot read taxonomy: {exc.strerror or exc}", path=str(p)) from exc
     except UnicodeDecodeError as exc:
-        raise ConfigError(f"not UTF-8 text ({exc.reason} at byte {exc.start})", path=str(p)) from exc
+        raise ConfigError(not_utf8(exc), path=str(p)) from exc
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"invalid TOML: {exc}", path=str(p)) from exc
     return parse_taxonomy(data, text=text, path=str(p), threshold=threshold)
