@@ -16,7 +16,7 @@ from typing import Annotated, Any
 import typer
 
 from newswatch.cli_output import console, err, plural, progress, write_rows
-from newswatch.errors import NewswatchError, not_utf8
+from newswatch.errors import NewswatchError
 
 app = typer.Typer(
     name="newswatch",
@@ -400,6 +400,7 @@ def tag(
     from newswatch.clean import clean
     from newswatch.driver.derive import entity_text
     from newswatch.entities.names import extract_entities
+    from newswatch.extract.encoding import decode
     from newswatch.language import reads_english
     from newswatch.records import Extracted
     from newswatch.topics.taxonomy import load_configured, tag_article
@@ -409,9 +410,9 @@ def tag(
     try:
         section = _settings(config, None).topics
         tax = load_configured(section.model_copy(update={"taxonomy": taxonomy}) if taxonomy else section)
-        text = file.read_text(encoding="utf-8") if file else body
-    except UnicodeDecodeError as exc:  # the article file's: the loaders name their own files
-        raise _fail(NewswatchError(f"{file}: {not_utf8(exc)}")) from exc
+        # The article file is decoded as ingestion decodes a file source's: UTF-8, else the
+        # character set its bytes fit (an error naming the file when none does, or it is binary).
+        text = decode(file.read_bytes(), name=str(file))[0] if file else body
     except (NewswatchError, OSError) as exc:
         raise _fail(exc) from exc
     art = clean(Extracted(title=title, body=text), source="tag", url="tag:article")
