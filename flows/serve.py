@@ -137,16 +137,23 @@ def _describe(schedule: Any) -> str:
 
 
 class _StopSignals:
-    """The first SIGINT or SIGTERM asks to stop; later ones are ignored while things shut down."""
+    """The first SIGINT or SIGTERM asks to stop; later ones are ignored while things shut down.
+
+    Until the event loop's handlers are in place a signal raises KeyboardInterrupt where the main
+    thread is. Python swallows an exception raised inside a weakref callback or a finaliser
+    ("Exception ignored in ..."), so the request is also kept in ``requested``: the loop's
+    handlers, once installed, act on a signal that came before them."""
 
     def __init__(self) -> None:
         self.event: asyncio.Event | None = None
+        self.requested = False
 
     @contextlib.contextmanager
     def raise_interrupt(self) -> Iterator[None]:
         previous = {sig: signal.getsignal(sig) for sig in (signal.SIGINT, signal.SIGTERM)}
 
         def interrupt(signum: int, frame: Any) -> None:
+            self.requested = True
             self.ignore()
             raise KeyboardInterrupt
 
@@ -163,11 +170,21 @@ class _StopSignals:
             signal.signal(sig, signal.SIG_IGN)
 
     def install(self, loop: asyncio.AbstractEventLoop) -> asyncio.Event:
-        self.event = event = asyncio.Event()
+        """The loop's handlers, and the event the first signal sets: already set when one came
+        before them (and was swallowed). Installing again puts them back over a handler installed
+        since (Runner.start()'s)."""
+        if self.event is None:
+            self.event = asyncio.Event()
+        event = self.event
+        if self.requested:
+            self.ignore()
+            event.set()
+            return event
 
         def first(sig: signal.Signals) -> None:
             for s in (signal.SIGINT, signal.SIGTERM):
                 loop.remove_signal_handler(s)
+            self.requested = True
             self.ignore()
             event.set()
 
@@ -181,14 +198,23 @@ async def _serve(served: list[RunnerDeployment], stopping: _StopSignals, say: Ca
     # and its process started then, so it is running by its time (start-up permitting), never a
     # poll interval late.
     runner = Runner(name="newswatch-serve", limit=1, query_seconds=5, pause_on_shutdown=True)
+    # The loop's handlers first: from here a signal only sets an event (the deployments are added
+    # through the API, which takes a moment, and is where a signal most often lands).
+    loop = asyncio.get_running_loop()
+    stop = stopping.install(loop)
     for deployment in served:
+        if stop.is_set():
+            break
         await runner.add_deployment(deployment)  # type: ignore[misc]
+    if stop.is_set():
+        say("stopping")
+        return
     started = asyncio.create_task(_start(runner))
     # Runner.start() installs a SIGTERM handler that calls the synchronous stop() from inside the
-    # event loop (the "coroutine 'Runner.astop' was never awaited" of Prefect 3.8); ours replace it
+    # event loop (the "coroutine 'Runner.astop' was never awaited" of Prefect 3.8); ours go back in
     # once it has run, and stop the runner from the loop itself.
     await asyncio.sleep(0)
-    stop = stopping.install(asyncio.get_running_loop())
+    stopping.install(loop)
     waiter = asyncio.create_task(stop.wait())
     await asyncio.wait({started, waiter}, return_when=asyncio.FIRST_COMPLETED)
     waiter.cancel()
@@ -198,6 +224,12 @@ async def _serve(served: list[RunnerDeployment], stopping: _StopSignals, say: Ca
         return  # or the runner ended on its own (result() raised why)
     say("stopping")
     try:
+        # A signal during the runner's start-up (its client and services opening) waits for it to
+        # have started: astop() refuses a runner that has not.
+        await asyncio.wait_for(_started_or_ended(runner, started), STOP_TIMEOUT)
+        if started.done():
+            started.result()  # it ended while starting: raises why, if it failed
+            return
         await asyncio.wait_for(runner.astop(), STOP_TIMEOUT)
         await asyncio.wait_for(started, STOP_TIMEOUT)
     except (TimeoutError, asyncio.CancelledError):
@@ -206,11 +238,16 @@ async def _serve(served: list[RunnerDeployment], stopping: _StopSignals, say: Ca
             await started
 
 
+async def _started_or_ended(runner: Runner, started: asyncio.Task[bool]) -> None:
+    while not runner.started and not started.done():
+        await asyncio.wait({started}, timeout=0.05)
+
+
 async def _start(runner: Runner) -> bool:
-    """``runner.start()``; True when a stop signal came while it started. Until our loop's handlers
-    are in place a signal raises KeyboardInterrupt wherever the main thread is, which may be inside
-    this task (Runner.start() imports its web server first): ended here, the task has no exception
-    left for asyncio to print ("Task exception was never retrieved", with its traceback)."""
+    """``runner.start()``; True when a KeyboardInterrupt ended it. The loop's handlers are in
+    place before it starts, so none should reach it; should one, ended here, the task has no
+    exception left for asyncio to print ("Task exception was never retrieved", with its
+    traceback)."""
     try:
         await runner.start()
     except KeyboardInterrupt:

@@ -7,8 +7,10 @@ import re
 import signal
 import subprocess
 import time
+from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 import duckdb
 import httpx
@@ -68,6 +70,107 @@ def test_a_stop_signal_while_the_runner_starts_is_a_clean_stop(monkeypatch: pyte
         for sig, handler in previous.items():
             signal.signal(sig, handler)
     assert said == ["stopping"] and not unretrieved, (said, unretrieved)
+
+
+class _SlowStartingRunner:
+    """A runner whose deployments take a moment to add, whose start-up (client, services) takes a
+    while, and that refuses astop() before it has started, as Prefect's does."""
+
+    def __init__(self, on_start: Callable[[], None]) -> None:
+        self.on_start = on_start
+        self.added = self.starts = self.stops = 0
+        self.started = False
+
+    async def add_deployment(self, deployment: object) -> None:
+        import asyncio
+
+        await asyncio.sleep(0.05)
+        self.added += 1
+
+    async def start(self) -> None:
+        import asyncio
+
+        self.starts += 1
+        stopped = self._stopped = asyncio.Event()
+        await asyncio.sleep(0)
+        self.on_start()
+        await asyncio.sleep(0.2)
+        self.started = True
+        await stopped.wait()
+
+    async def astop(self) -> None:
+        if not self.started:
+            raise RuntimeError("Runner has not yet started. Please start the runner by calling .start()")
+        self.started = False
+        self.stops += 1
+        self._stopped.set()
+
+
+def _serve_with(
+    monkeypatch: pytest.MonkeyPatch, stopping: Any, on_start: Callable[[], None] = lambda: None
+) -> tuple[list[str], _SlowStartingRunner]:
+    """serve's event loop over two deployments and a stand-in runner; what it said, and the runner."""
+    import asyncio
+
+    from newswatch.flows import serve
+
+    runner = _SlowStartingRunner(on_start)
+    monkeypatch.setattr(serve, "Runner", lambda **_: runner)
+    said: list[str] = []
+    previous = {sig: signal.getsignal(sig) for sig in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        asyncio.run(asyncio.wait_for(serve._serve(["hourly", "digest"], stopping, said.append), 10))
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+    return said, runner
+
+
+def test_a_stop_signal_before_the_runner_has_started_waits_for_it_then_stops_it(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # The signal reaches serve's loop handler while the runner still opens its client: stopping it
+    # then would raise "Runner has not yet started" (and end serve with a traceback).
+    from newswatch.flows import serve
+
+    stopping = serve._StopSignals()
+    said, runner = _serve_with(monkeypatch, stopping, on_start=lambda: stopping.event.set())  # type: ignore[union-attr]
+    assert said == ["stopping"] and (runner.starts, runner.stops) == (1, 1)
+
+
+def test_a_stop_signal_while_the_deployments_are_added_starts_nothing(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # The loop's handlers are in before the deployments go to the API: a signal then only sets the
+    # event, and the runner is never started.
+    import asyncio
+
+    from newswatch.flows import serve
+
+    stopping = serve._StopSignals()
+    real_sleep = asyncio.sleep
+
+    async def signal_on_first_add(delay: float) -> None:
+        assert stopping.event is not None
+        stopping.event.set()
+        await real_sleep(delay)
+
+    monkeypatch.setattr(asyncio, "sleep", signal_on_first_add)
+    said, runner = _serve_with(monkeypatch, stopping)
+    assert said == ["stopping"] and (runner.added, runner.starts) == (1, 0)
+
+
+def test_a_stop_signal_python_swallowed_before_the_loop_handlers_still_stops(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # A KeyboardInterrupt raised by the early handler inside a weakref callback is printed and
+    # dropped ("Exception ignored in ..."); the request it carried must still stop serve.
+    from newswatch.flows import serve
+
+    stopping = serve._StopSignals()
+    stopping.requested = True
+    said, runner = _serve_with(monkeypatch, stopping)
+    assert said == ["stopping"] and (runner.added, runner.starts) == (0, 0)
 
 
 def _serve(tmp_path: Path, name: str, config: Path, *args: str, **env: str) -> subprocess.Popen[bytes]:
