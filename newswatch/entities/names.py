@@ -559,6 +559,11 @@ _PARTY_MEMBER = frozenset("democrat dem republican conservative socialist".split
 # Words that end a sports club's name ("Manchester United", "Queens Park Rangers", "Tottenham
 # Hotspur"); "and" never joins two clubs into one name ("Celtic and Rangers").
 _CLUB_WORDS = frozenset("united utd rovers rangers athletic athletics wanderers albion hotspur".split())
+# Words that open a sports club's name: "Real Madrid", "Atlético Madrid", "Borussia Dortmund",
+# "Inter Milan", "Dynamo Kyiv" (the rules below would make people of them).
+_CLUB_FIRST_WORDS = frozenset(
+    "real atlético atletico sporting borussia olympique dynamo dinamo inter".split()
+)
 # Words that make a capitalised name an organisation rather than a person.
 _ORG_WORDS = (
     frozenset(
@@ -629,8 +634,8 @@ _STREET_WORDS = frozenset(
 # "Lake Victoria", "Fort Worth", "St Catherine", "Camp David", "Region Two", "Beit Lahia", "Deir
 # al-Balah", "San Leandro"): no person's given name.
 _PLACE_FIRST_WORDS = frozenset(
-    """port mount lake cape fort isle gulf st camp region district province beit deir kafr wadi jebel
-    jabal san santa los las""".split()
+    """port mount lake loch river cape fort isle gulf st camp region district province beit deir kafr
+    wadi jebel jabal san santa los las""".split()
 )
 # Lower-case particles of people's names ("Otto von Bismarck", "Ludwig van Beethoven").
 _NAME_PARTICLES = frozenset("de del della la le du da van von der den al bin ibn".split())
@@ -688,6 +693,8 @@ def _kind_by_words(name: str) -> tuple[str, tuple[str, ...]]:
         return ("place" if _lookup(" ".join(words[:-1])) else "organisation"), ()
     if any(w in _ORG_WORDS for w in folded) or (len(folded) <= 3 and folded[-1] in _PARTY_MEMBER):
         return "organisation", ()  # "Liberal Democrat", "Republican": a party by its member
+    if 2 <= len(folded) <= 3 and folded[0] in _CLUB_FIRST_WORDS:
+        return "organisation", ()
     if folded and folded[-1] in _PLACE_WORDS:
         return "place", ()
     if len(folded) >= 3 and folded[1] == "of" and folded[0] in _PLACE_WORDS | _PLACE_FIRST_WORDS:

@@ -604,6 +604,17 @@ def test_sports_clubs_are_organisations_and_and_joins_none() -> None:
     clubs = ("Manchester United", "Tottenham Hotspur", "Rangers", "Man Utd")
     assert {n: got.get(n) for n in clubs} == dict.fromkeys(clubs, "organisation"), got
     assert "Celtic" in got and "Celtic and Rangers" not in got, got
+    got = kinds(
+        "x", "After the draw, Real Madrid and Borussia Dortmund trail Inter Milan, said Carlo Ancelotti."
+    )
+    clubs = ("Real Madrid", "Borussia Dortmund", "Inter Milan")
+    assert {n: got.get(n) for n in clubs} == dict.fromkeys(clubs, "organisation"), got
+    assert got.get("Carlo Ancelotti") == "person", got
+
+
+def test_a_river_or_a_loch_before_its_name_is_a_place() -> None:
+    got = kinds("x", "Rain swelled the River Po and the River Thames, and Loch Ness rose.")
+    assert got.get("River Po") == got.get("River Thames") == got.get("Loch Ness") == "place", got
 
 
 def test_a_sea_is_no_region_of_its_namesake_and_ports_make_a_company() -> None:
