@@ -150,7 +150,25 @@ _NAME_ADJECTIVE = re.compile(
     r"|sponsored|affiliated|related|centric|focused|friendly|wide|era)$"
 )
 _MAX_WORDS = 6
+# An organisation's name may run longer: "National Institute of Economic and Social Research".
+_MAX_ORGANISATION_WORDS = 9
 _CONTRACTION = re.compile(r"[A-Za-z]+['’](?:ve|re|ll|d|m|t)", re.IGNORECASE)
+
+
+def _long_organisation(parts: Sequence[str]) -> bool:
+    """Whether a name of more than ``_MAX_WORDS`` words is an organisation's: joined by "of",
+    "for" or one "and", and ending in one of its words. An "and" after an organisation's word or
+    a place joins two names ("Los Angeles Times and Los Angeles Daily News", "United Bank of Africa
+    and Standard Trust Bank"); a longer run is a heading or a list of names."""
+    if len(parts) > _MAX_ORGANISATION_WORDS or parts[-1].lower() not in _ORG_WORDS:
+        return False
+    joins = [i for i, p in enumerate(parts) if p in ("and", "&")]
+    if len(joins) > 1:
+        return False
+    if joins:
+        before = parts[joins[0] - 1]
+        return before.lower() not in _ORG_WORDS and _lookup(before) is None
+    return "of" in parts or "for" in parts
 
 
 # Memoised: the same capitalised runs recur within an article and across a batch, and both
@@ -194,7 +212,7 @@ def _clean_name(raw: str) -> str | None:
             return None  # "Foreign Ministers" (of "... Foreign Ministers' Strategic Dialogue")
     elif roles:  # a role alone ("Foreign Minister") is not a name
         return None
-    if not parts or len(parts) > _MAX_WORDS:
+    if not parts or (len(parts) > _MAX_WORDS and not _long_organisation(parts)):
         return None
     name = " ".join(parts)
     if _CONTRACTION.fullmatch(name):  # "I've", "We're": a capitalised contraction opens a sentence
@@ -547,7 +565,8 @@ def _split_at_role(offset: int, piece: str) -> list[tuple[int, str]]:
 _INDUSTRY_WORDS = frozenset(
     """shipping logistics energy petroleum pharmaceuticals technologies industries enterprises
     ventures investments insurance telecom communications studios productions electronics mining
-    chemicals aerospace exchange securities capital motor equities retail sons ports""".split()
+    chemicals aerospace exchange securities capital motor equities retail sons ports research economics
+    analytics consulting consultants associates advisers advisors""".split()
 )
 # Plurals that name a party by its members ("the Democrats", "Lib Dems", "Conservatives"; the names
 # guideline takes "Republicans" for the Republican Party).
@@ -567,7 +586,8 @@ _CLUB_FIRST_WORDS = frozenset(
 # Words that make a capitalised name an organisation rather than a person.
 _ORG_WORDS = (
     frozenset(
-        """party ministry council bank inc corp corporation company co ltd plc llc university
+        """party partido parti partei partij partito ministry council bank inc corp corporation company co
+    ltd plc llc university
     organisation organization army forces force navy group committee agency association union league
     front movement department office court assembly parliament senate congress commission institute
     foundation federation authority board times news post tribune network airlines airways fund nations
@@ -653,7 +673,7 @@ _COMMON = frozenset(
     programme program project vision community forum conference declaration charter treaty accord
     act bill law award prize cup games fund partnership cooperation pact meeting session report index
     festival festivals championship championships olympics tournament marathon expo biennale concert
-    exhibition
+    exhibition first second third fourth fifth sixth seventh eighth ninth tenth
     """.split()
 )
 
@@ -694,6 +714,8 @@ def _kind_by_words(name: str) -> tuple[str, tuple[str, ...]]:
     if any(w in _ORG_WORDS for w in folded) or (len(folded) <= 3 and folded[-1] in _PARTY_MEMBER):
         return "organisation", ()  # "Liberal Democrat", "Republican": a party by its member
     if 2 <= len(folded) <= 3 and folded[0] in _CLUB_FIRST_WORDS:
+        return "organisation", ()
+    if len(folded) >= 2 and folded[-1] == "dal":  # "Janata Dal", "Shiromani Akali Dal": Hindi's "party"
         return "organisation", ()
     if folded and folded[-1] in _PLACE_WORDS:
         return "place", ()

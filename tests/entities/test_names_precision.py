@@ -617,6 +617,34 @@ def test_a_river_or_a_loch_before_its_name_is_a_place() -> None:
     assert got.get("River Po") == got.get("River Thames") == got.get("Loch Ness") == "place", got
 
 
+def test_research_firms_parties_abroad_and_long_institutes_are_organisations() -> None:
+    got = kinds(
+        "x",
+        "Analysts at Counterpoint Research disagreed with Capital Economics. Nitish Kumar's Janata Dal "
+        "joined the Partido Popular and the Parti Québécois in a letter to the National Institute of "
+        "Economic and Social Research, as did Marc Dal Maso.",
+    )
+    orgs = (
+        "Counterpoint Research",
+        "Capital Economics",
+        "Janata Dal",
+        "Partido Popular",
+        "Parti Québécois",
+        "National Institute of Economic and Social Research",
+    )
+    assert {n: got.get(n) for n in orgs} == dict.fromkeys(orgs, "organisation"), got
+    assert got.get("Marc Dal Maso") == "person" and got.get("Nitish Kumar") == "person", got
+    # Two names joined by "and" stay two, however long the run.
+    got = kinds("x", "Reporters at the Los Angeles Times and Los Angeles Daily News said so.")
+    assert not any(" and " in n for n in got), got
+
+
+def test_a_name_opened_by_an_ordinal_is_no_person() -> None:
+    got = kinds("x", "An appeal went to the First Circuit; Judge Allison Burroughs had ruled.")
+    assert "First Circuit" not in got or got["First Circuit"] != "person", got
+    assert got.get("Allison Burroughs") == "person", got
+
+
 def test_a_sea_is_no_region_of_its_namesake_and_ports_make_a_company() -> None:
     got = entities("Ships rerouted around the Red Sea, a spokesperson for Hutchison Ports said.")
     assert got["Red Sea"].kind == "place" and got["Red Sea"].country_code is None, got  # not Sudan's state
