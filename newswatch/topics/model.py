@@ -95,7 +95,9 @@ _EDGES = "\"'‘’“”()[]{}<>.,;:!?-—–*/|"
 # ASCII control characters (which it drops) are not in the class.
 _PIECES = re.compile(r"[A-Za-z0-9]+|[!-/:-@\\^-`{-~‘’“”]")
 _WORDPIECE_MAX = 100  # the tokenizer's max_input_chars_per_word
-_PLAIN = re.compile(r"(?:[A-Za-z0-9]+|[!-/:-@\\^-`{-~‘’“”])+")
+# The words ``_PIECES`` cuts whole, as one class: ``(?:[A-Za-z0-9]+|...)+`` backtracked through
+# every way of cutting a letter run before failing (a long one took minutes).
+_PLAIN = re.compile(r"[A-Za-z0-9!-/:-@\\^-`{-~‘’“”]+")
 
 
 def words(text: str) -> list[str]:

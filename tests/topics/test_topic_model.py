@@ -322,6 +322,11 @@ def test_word_token_ids_read_from_the_vocabulary_equal_the_tokenizer() -> None:
         "zz’zz“",
         "[",
         "]]",
+        # A long run of letters before a character the plain words lack (a pattern that
+        # backtracked through every way of cutting the run took minutes on these).
+        "a" * 40 + "é",
+        "Supercalifragilisticexpialidocious…",
+        "0123456789abcdef0123456789abcdef—x",
     ]
     got = topic_model._word_ids(words, tokenizer, unk)
     encoded = tokenizer.encode_batch(words, add_special_tokens=False)
