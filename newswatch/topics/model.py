@@ -396,17 +396,28 @@ def _word_ids(words: list[str], tokenizer: Any, unk: int | None) -> dict[str, tu
     vocab = _vocabulary(tokenizer)
     out: dict[str, tuple[int, ...]] = {}
     rest = []
+    get = vocab.get
+    longest = _longest(tokenizer)
     for w in words:
-        i = vocab.get(w.lower()) if w.isascii() and w.isalnum() else None
-        if i is not None:  # most words: one vocabulary entry
-            out[w] = (i,) if i != unk else ()
+        lower = w.lower()
+        if w.isascii() and w.isalnum():  # one pre-token: the word in lower case
+            i = get(lower)
+            if i is not None:  # most words: one vocabulary entry
+                out[w] = (i,) if i != unk else ()
+                continue
+            ids = _wordpiece(lower, vocab, unk, longest)
         elif _PLAIN.fullmatch(w):
-            ids: list[int] = []
-            for piece in _PIECES.findall(w.lower()):
-                ids.extend(_wordpiece(piece, vocab, unk))
-            out[w] = tuple(i for i in ids if i != unk)
+            ids = []
+            for piece in _PIECES.findall(lower):
+                i = get(piece)  # most pieces ("club", ","): one entry, no WordPiece to run
+                if i is not None:
+                    ids.append(i)
+                else:
+                    ids.extend(_wordpiece(piece, vocab, unk, longest))
         else:
             rest.append(w)
+            continue
+        out[w] = tuple(i for i in ids if i != unk) if unk in ids else tuple(ids)
     if rest:
         pieces: list[list[int]] = [[] for _ in rest]
         ends = list(accumulate(len(w) + 1 for w in rest))  # one past each word's last character
@@ -421,33 +432,57 @@ def _word_ids(words: list[str], tokenizer: Any, unk: int | None) -> dict[str, tu
     return out
 
 
-def _wordpiece(piece: str, vocab: dict[str, int], unk: int | None) -> list[int]:
+def _wordpiece(
+    piece: str,
+    vocab: dict[str, int],
+    unk: int | None,
+    longest: tuple[int, int] = (_WORDPIECE_MAX, _WORDPIECE_MAX),
+) -> list[int]:
     """WordPiece on one pre-token (lower case): the longest vocabulary entry first, then the longest
     "##" continuation, and so on; a pre-token that cannot be cut so, or longer than 100
-    characters, is the unknown token, as the tokenizer has it."""
+    characters, is the unknown token, as the tokenizer has it. A cut longer than the vocabulary's
+    longest entry of its kind (``longest``: word-initial, "##" continuation) is not looked up: it
+    cannot be in it."""
     i = vocab.get(piece)
     if i is not None:
         return [i]
     n = len(piece)
     if n > _WORDPIECE_MAX:
         return [unk] if unk is not None else []
+    first, more = longest
     ids = []
     start = 0
     while start < n:
-        for end in range(n, start, -1):
-            i = vocab.get(piece[start:end] if start == 0 else "##" + piece[start:end])
-            if i is not None:
-                ids.append(i)
-                start = end
-                break
+        i = None
+        if start == 0:
+            for end in range(min(n, first), 0, -1):
+                i = vocab.get(piece[:end])
+                if i is not None:
+                    break
         else:
+            for end in range(min(n, start + more), start, -1):
+                i = vocab.get("##" + piece[start:end])
+                if i is not None:
+                    break
+        if i is None:
             return [unk] if unk is not None else []
+        ids.append(i)
+        start = end
     return ids
 
 
 @lru_cache(maxsize=2)
 def _vocabulary(tokenizer: Any) -> dict[str, int]:
     return tokenizer.get_vocab(with_added_tokens=False)
+
+
+@lru_cache(maxsize=2)
+def _longest(tokenizer: Any) -> tuple[int, int]:
+    """The length of the vocabulary's longest entry and of its longest "##" continuation without
+    the "##" (``_wordpiece`` looks up no longer cut)."""
+    vocab = _vocabulary(tokenizer)
+    more = [len(k) - 2 for k in vocab if k.startswith("##")]
+    return max(map(len, vocab), default=0), max(more, default=0)
 
 
 def confidence(probs: np.ndarray) -> np.ndarray:

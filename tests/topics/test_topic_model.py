@@ -327,6 +327,10 @@ def test_word_token_ids_read_from_the_vocabulary_equal_the_tokenizer() -> None:
         "a" * 40 + "é",
         "Supercalifragilisticexpialidocious…",
         "0123456789abcdef0123456789abcdef—x",
+        # Longer than any vocabulary entry, whole or in part; and not in the vocabulary.
+        "pneumonoultramicroscopicsilicovolcanoconiosis",
+        "Ogwedhi",
+        "counterrevolutionaries,",
     ]
     got = topic_model._word_ids(words, tokenizer, unk)
     encoded = tokenizer.encode_batch(words, add_special_tokens=False)
