@@ -136,10 +136,17 @@ def _headline(title: str, deck: str | None) -> str:
 
 def passages(title: str, deck: str | None, body: str) -> list[str]:
     """The texts an article is read as: headline with standfirst, then runs of body words."""
+    head, runs = _passage_words(title, deck, body)
+    return ([head] if head else []) + list(map(" ".join, runs))
+
+
+def _passage_words(title: str, deck: str | None, body: str) -> tuple[str, list[list[str]]]:
+    """The headline passage, and the words of each run of body words ``passages`` reads: the body is
+    split only as far as the last of them (a long page is read for its first few hundred words)."""
     head = _headline(title, deck)
-    ws = body.split()
-    runs = [" ".join(ws[i : i + PASSAGE_WORDS]) for i in range(0, len(ws), PASSAGE_WORDS)]
-    return ([head] if head else []) + runs[: MAX_PASSAGES - 1 if head else MAX_PASSAGES]
+    n = (MAX_PASSAGES - 1 if head else MAX_PASSAGES) * PASSAGE_WORDS
+    ws = body.split(None, n)[:n]  # past the n-th word, the rest of the body in one piece
+    return head, [ws[i : i + PASSAGE_WORDS] for i in range(0, len(ws), PASSAGE_WORDS)]
 
 
 @dataclass(frozen=True, slots=True)
@@ -295,14 +302,18 @@ class TopicModel:
         (``_static_embedding``)."""
         return self._embedding(texts)[0]
 
-    def _embedding(self, texts: Sequence[str]) -> tuple[np.ndarray, _Tokens | None]:
+    def _embedding(
+        self, texts: Sequence[str], split: list[list[str]] | None = None
+    ) -> tuple[np.ndarray, _Tokens | None]:
         """``embed_passages``, and the static model's tokens of the texts (None for another
-        embedder, or no text)."""
+        embedder, or no text); ``split``: each text's ``str.split()``, when the caller has it."""
         if not self.fast or not texts:
             return self.embed(list(texts)), None
-        return self._static_embedding(texts)
+        return self._static_embedding(texts, split)
 
-    def _static_embedding(self, texts: Sequence[str]) -> tuple[np.ndarray, _Tokens]:
+    def _static_embedding(
+        self, texts: Sequence[str], split: list[list[str]] | None = None
+    ) -> tuple[np.ndarray, _Tokens]:
         """The static model's unit embedding of each text, and the tokens it was read from.
 
         The tokenizer splits text at whitespace before anything else, so a word's tokens do not
@@ -314,7 +325,8 @@ class TopicModel:
         memo = _WORD_IDS
         if len(memo) > _WORD_MEMO:
             memo.clear()
-        split = [t.split() for t in texts]
+        if split is None:
+            split = [t.split() for t in texts]
         every = list(chain.from_iterable(split))
         known = list(map(memo.get, every))
         if None in known:
@@ -345,10 +357,11 @@ class TopicModel:
         return self._logits(texts, features)[0]
 
     def _logits(
-        self, texts: Sequence[str], features: Sequence[dict[int, str]]
+        self, texts: Sequence[str], features: Sequence[dict[int, str]], split: list[list[str]] | None = None
     ) -> tuple[np.ndarray, _Tokens | None]:
-        """``logits``, and the static model's tokens of the texts (None for another embedder)."""
-        embedded, tokens = self._embedding(texts)
+        """``logits``, and the static model's tokens of the texts (None for another embedder);
+        ``split``: each text's ``str.split()``, when the caller has it."""
+        embedded, tokens = self._embedding(texts, split)
         z = embedded @ self.embedding_weights + self.bias
         sizes = np.fromiter(map(len, features), dtype=np.int64, count=len(features))
         if sizes.any():
@@ -372,13 +385,15 @@ class TopicModel:
         about a fifth of tagging's CPU (docs/benchmarks.md, "The body is read by the embedding
         alone").
         """
-        texts = passages(title, deck, body)
+        headline, runs = _passage_words(title, deck, body)
+        texts = ([headline] if headline else []) + list(map(" ".join, runs))  # passages(...)
         if not texts:
             empty = np.zeros(len(self.classes), dtype=np.float32)
             return Prediction(self.classes, empty, empty[None, :0].T, (), {}, self)
-        head = hashed_features(texts[0]) if _headline(title, deck) else {}
+        head = hashed_features(headline) if headline else {}
         per = [head] + [{}] * (len(texts) - 1)
-        z, tokens = self._logits(texts, per)
+        # The runs' words as ``str.split`` gives them back from their passages: not split again.
+        z, tokens = self._logits(texts, per, ([headline.split()] if headline else []) + runs)
         probs = _softmax(z / self.temperature)
         return Prediction(self.classes, pool(probs), probs, tuple(texts), head, self, tokens)
 

@@ -53,6 +53,32 @@ def test_passages_are_the_headline_then_runs_of_body_words() -> None:
     assert len(long) == topic_model.MAX_PASSAGES
 
 
+def test_passages_split_the_body_only_as_far_as_they_read() -> None:
+    """``passages`` splits the body no further than its last run: the same passages as splitting
+    it all and keeping the first runs, and ``predict`` reads the runs' words as split."""
+    n = topic_model.PASSAGE_WORDS * topic_model.MAX_PASSAGES
+    counts = (n - 21, n - 20, n - 19, n - 1, n, n + 1, 3 * n)
+    bodies = [
+        "",
+        "  \n ",
+        "one",
+        " a  b\tc\u00a0d\u2003e \n",
+        *(" ".join(map(str, range(k))) + " " for k in counts),
+    ]
+    for title, deck in (("Title", "Deck"), ("", None), (" ", "  ")):
+        for body in bodies:
+            head = ". ".join(p for p in (title, deck or "") if p.strip())
+            ws = body.split()
+            runs = [
+                " ".join(ws[i : i + topic_model.PASSAGE_WORDS])
+                for i in range(0, len(ws), topic_model.PASSAGE_WORDS)
+            ]
+            plain = ([head] if head else []) + runs[: topic_model.MAX_PASSAGES - (1 if head else 0)]
+            assert topic_model.passages(title, deck, body) == plain
+            headline, words = topic_model._passage_words(title, deck, body)
+            assert [p.split() for p in plain] == ([headline.split()] if headline else []) + words
+
+
 def test_probabilities_are_a_distribution_and_follow_the_text(model: topic_model.TopicModel) -> None:
     p = model.predict("Striker scores twice as champions win the cup final")
     assert p.probs.sum() == pytest.approx(1.0, abs=1e-5)
@@ -301,6 +327,13 @@ def test_a_flat_passage_counts_less_than_a_sure_one() -> None:
 def test_passages_embedded_from_the_word_memo_equal_the_embedder(model: topic_model.TopicModel) -> None:
     texts = ["Striker scores twice", "", "Central bank raises rates; inflation climbs", "qzxv blorf"]
     assert np.allclose(model.embed_passages(texts), model.embed(texts), atol=1e-5)
+    # Given the texts' words (``predict`` has them), the same embedding and tokens, exactly.
+    given, tokens = model._static_embedding(texts, [t.split() for t in texts])
+    alone, plain = model._static_embedding(texts)
+    assert np.array_equal(given, alone)
+    assert tokens.words == plain.words
+    for a, b in ((tokens.flat, plain.flat), (tokens.starts, plain.starts), (tokens.norms, plain.norms)):
+        assert np.array_equal(a, b)
 
 
 def test_word_token_ids_read_from_the_vocabulary_equal_the_tokenizer() -> None:
