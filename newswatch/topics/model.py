@@ -43,7 +43,7 @@ import zlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
-from itertools import accumulate, chain, pairwise
+from itertools import accumulate, chain, count, pairwise
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
@@ -152,14 +152,17 @@ def _passage_words(title: str, deck: str | None, body: str) -> tuple[str, list[l
 @dataclass(frozen=True, slots=True)
 class _Tokens:
     """The static model's reading of an article's passages, kept for its word evidence: every
-    whitespace word in order, its token ids (``flat``, and ``starts``: where each word's tokens begin) and the
-    norm of the token sum of the passage it is in (a word's share of a passage's unit embedding is
-    its vectors' sum over that norm)."""
+    whitespace word in order, its token ids (``flat``, and ``starts``: where each word's tokens
+    begin), the norm of the token sum of the passage it is in (a word's share of a passage's unit
+    embedding is its vectors' sum over that norm) and the token vectors the embedding summed."""
 
     words: list[str]
     flat: np.ndarray  # token ids of every word, in order
     starts: np.ndarray  # per word: index of its first token in ``flat`` (words without tokens too)
     norms: np.ndarray  # per word: the norm of its passage's token sum
+    # The static model's vectors of ``flat``, row by row: gathered once, for the embedding and for
+    # every topic's evidence.
+    vectors: np.ndarray
 
     def shares(self, direction: np.ndarray) -> np.ndarray:
         """Per whitespace word (``words``), its share of the passage embeddings' dot product with
@@ -169,29 +172,26 @@ class _Tokens:
         sizes = np.diff(np.append(self.starts, len(self.flat)))
         has = sizes > 0
         if has.any():
-            out[has] = np.add.reduceat(self.model_vectors[self.flat] @ direction, self.starts[has])
+            out[has] = np.add.reduceat(self.vectors @ direction, self.starts[has])
         return out / self.norms
 
     def pulls(self, direction: np.ndarray) -> tuple[dict[str, int], np.ndarray]:
         """Each word's summed share of ``direction`` over its uses, the word in lower case without
         the punctuation around it ("club," is "club"): the words, each with its index in the
-        sums, and the sums. ``top_words`` shows a word's content words (``words``)."""
+        sums (in the order they first occur), and the sums. ``top_words`` shows a word's content
+        words (``words``)."""
         memo = _PLAIN_WORD
         if len(memo) > _WORD_MEMO:
             memo.clear()
         keys = list(map(memo.get, self.words))
         if None in keys:
-            keys = [
-                k if k is not None else memo.setdefault(w, w.strip(_EDGES).lower().replace("’", "'"))
-                for w, k in zip(self.words, keys, strict=True)
-            ]
-        index: dict[str, int] = {}
-        ids = [index.setdefault(k, len(index)) for k in cast("list[str]", keys)]
+            new = {w for w, k in zip(self.words, keys, strict=True) if k is None}
+            found = {w: w.strip(_EDGES).lower().replace("’", "'") for w in new}
+            memo.update(found)
+            keys = list(map(found.get, self.words, keys))  # not from the memo: another thread may clear it
+        index = dict(zip(dict.fromkeys(keys), count()))
+        ids = list(map(index.__getitem__, cast("list[str]", keys)))
         return index, np.bincount(ids, weights=self.shares(direction), minlength=len(index))
-
-    @property
-    def model_vectors(self) -> np.ndarray:
-        return static_parts()[1]
 
 
 @dataclass(frozen=True, slots=True)
@@ -345,11 +345,12 @@ class TopicModel:
         out = np.zeros((len(texts), vectors.shape[1]), dtype=np.float32)
         has = sizes > 0
         flat = np.fromiter(chain.from_iterable(ids), dtype=np.int64, count=int(per_word[-1]))
+        gathered = vectors[flat]
         if has.any():
-            out[has] = np.add.reduceat(vectors[flat], (np.cumsum(sizes) - sizes)[has], axis=0)
+            out[has] = np.add.reduceat(gathered, (np.cumsum(sizes) - sizes)[has], axis=0)
         norms = np.linalg.norm(out, axis=1, keepdims=True)  # the unit mean is the unit sum
         norms = np.where(norms > 0, norms, 1.0)
-        tokens = _Tokens(every, flat, per_word[:-1], np.repeat(norms[:, 0], counts))
+        tokens = _Tokens(every, flat, per_word[:-1], np.repeat(norms[:, 0], counts), gathered)
         return out / norms, tokens
 
     def logits(self, texts: Sequence[str], features: Sequence[dict[int, str]]) -> np.ndarray:

@@ -336,6 +336,34 @@ def test_passages_embedded_from_the_word_memo_equal_the_embedder(model: topic_mo
         assert np.array_equal(a, b)
 
 
+def test_word_shares_and_pulls_equal_their_plain_form(model: topic_model.TopicModel) -> None:
+    """``shares`` reads the token vectors the embedding gathered, and ``pulls`` indexes the words
+    with ``dict.fromkeys``: exactly what gathering the rows again and numbering each word on first
+    sight give."""
+    from newswatch.embeddings import static_parts
+
+    body = (
+        "The goalkeeper saved two shots (and a penalty) before the striker scored. “Club,” club; "
+        "CLUB! The club’s fans — and qzxv — cheered: the league’s leaders’ lead is 3-1. "
+    ) * 4
+    p = model.predict("Late goal wins the derby", "A deck", body)
+    t = p.tokens
+    assert t is not None
+    for j in range(len(p.classes)):
+        direction = model.embedding_pull(j)
+        plain = np.zeros(len(t.words))
+        has = np.diff(np.append(t.starts, len(t.flat))) > 0
+        plain[has] = np.add.reduceat(static_parts()[1][t.flat] @ direction, t.starts[has])
+        shares = t.shares(direction)
+        assert np.array_equal(shares, plain / t.norms)
+        index: dict[str, int] = {}
+        keys = [w.strip(topic_model._EDGES).lower().replace("’", "'") for w in t.words]
+        ids = [index.setdefault(k, len(index)) for k in keys]
+        got_index, got = t.pulls(direction)
+        assert list(got_index.items()) == list(index.items())
+        assert np.array_equal(got, np.bincount(ids, weights=shares, minlength=len(index)))
+
+
 def test_word_token_ids_read_from_the_vocabulary_equal_the_tokenizer() -> None:
     """``_word_ids`` cuts plain words itself (vocabulary look-ups, WordPiece) and tokenizes the rest
     as one text: each word's ids must be what the tokenizer gives that word alone."""
