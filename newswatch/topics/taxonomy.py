@@ -568,9 +568,6 @@ class _TermIndex:
                 kind[_is_cased(pattern)].setdefault(lead.group(), []).append(
                     (ti, k, (middle, begins, anywhere))
                 )
-        # Every prefix of a stem: a text word's prefixes are looked up only while they are one of
-        # these (most words leave the set after a letter or two).
-        self.prefixes = tuple({w[:n] for w in index for n in range(1, len(w) + 1)} for index in self.stems)
         # Per casing, the text words worth looking up: those whose first characters begin some
         # leading word or another word an exact entry needs (in the text as written, only the
         # capitals of the acronyms, mostly), as one capturing group: ``split`` then returns them
@@ -581,10 +578,12 @@ class _TermIndex:
             )
             for s, e in zip(self.stems, self.exact, strict=True)
         )
-        # The literals an exact entry needs a text word to begin with (``begins``), and their
-        # prefixes, per casing.
+        # The literals an exact entry needs a text word to begin with (``begins``), per casing.
         self.begins = tuple({entry[2][1] for es in e.values() for entry in es} - {""} for e in self.exact)
-        self.begins_prefixes = tuple({b[:n] for b in bs for n in range(1, len(b) + 1)} for bs in self.begins)
+        # Per casing, the stems and the ``begins`` literals as a tree of their characters: a text
+        # word is walked one character at a time, only while its prefix begins one of them (most
+        # words leave after a letter or two); see _word_entries.
+        self.tries = tuple(_prefix_trie(s, b) for s, b in zip(self.stems, self.begins, strict=True))
         # Per casing: text word -> (the stem entries it leads to, the ``begins`` literals it
         # begins with); see candidates.
         self._memo: list[_Memo] = [_Memo(), _Memo()]
@@ -593,23 +592,23 @@ class _TermIndex:
 
     def _word_entries(self, word: str, cased: bool) -> tuple[tuple[Any, ...], tuple[str, ...]]:
         """The stem entries a text word leads to (those of each of its prefixes that is a stem),
-        and the ``begins`` literals of exact entries that it begins with."""
-        stems, prefixes = self.stems[cased], self.prefixes[cased]
+        and the ``begins`` literals of exact entries that it begins with, shortest prefix first.
+
+        A walk down ``tries``, one character of the word a level: single characters are
+        interned strings with their hash kept, where each prefix cut off the word was a new string
+        to hash (a test holds the walk equal to looking up every prefix)."""
+        node = self.tries[cased]
         found: list[tuple[int, int, Any]] = []
-        for end in range(1, len(word) + 1):
-            prefix = word[:end]
-            if prefix not in prefixes:
-                break
-            if prefix in stems:
-                found.extend(stems[prefix])
-        begins, begins_prefixes = self.begins[cased], self.begins_prefixes[cased]
         starts: list[str] = []
-        for end in range(1, len(word) + 1):
-            prefix = word[:end]
-            if prefix not in begins_prefixes:
+        for char in word:
+            child = node[0].get(char)
+            if child is None:
                 break
-            if prefix in begins:
-                starts.append(prefix)
+            node = child
+            if node[1]:
+                found.extend(node[1])
+            if node[2]:
+                starts.append(node[2])
         return tuple(found), tuple(starts)
 
     def candidates(self, folded: str, raw: str) -> dict[int, dict[int, list[int] | None]]:
@@ -630,13 +629,14 @@ class _TermIndex:
             # and kept (most words of an article were in earlier ones). Walking each word's
             # prefixes was the biggest part of tagging.
             memo = self._memo[cased]  # this call's memo, even if another thread replaces it
-            for word in distinct.difference(memo.seen):
+            new = distinct.difference(memo.seen)
+            for word in new:
                 stems, literals = self._word_entries(word, cased)
                 if stems:
                     memo.stems[word] = stems
                 if literals:
                     memo.begins[word] = literals
-                memo.seen.add(word)  # last: a word seen is one whose entries are in place
+            memo.seen.update(new)  # last: a word seen is one whose entries are in place
             if len(memo.seen) > _MEMO_WORDS:
                 self._memo[cased] = _Memo()  # a bound on a long run's vocabulary
             # (``filter`` with the dict's ``__contains__``: ``set.intersection`` would walk the dict.)
@@ -669,6 +669,25 @@ class _TermIndex:
                     assert where is not None  # indexed terms are never in ``always``
                     where.extend(at[word])
         return out
+
+
+# A node of a term index's prefix tree: the next character -> its node; the stem entries of the
+# prefix that leads to it (() for none); the ``begins`` literal that prefix is ("" for none).
+_Node = tuple[dict[str, "_Node"], tuple[Any, ...], str]
+
+
+def _prefix_trie(stems: dict[str, list[Any]], begins: Collection[str]) -> _Node:
+    """The tree of every prefix of ``stems`` (leading words -> their entries) and ``begins``."""
+    root: _Node = ({}, (), "")
+    for key in (*stems, *begins):
+        node = root
+        for n, char in enumerate(key, 1):
+            child = node[0].get(char)
+            if child is None:
+                prefix = key[:n]
+                child = node[0][char] = ({}, tuple(stems.get(prefix, ())), prefix if prefix in begins else "")
+            node = child
+    return root
 
 
 @dataclass(slots=True)

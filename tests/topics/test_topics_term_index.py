@@ -110,3 +110,25 @@ def test_the_word_memo_bound_changes_nothing(
     fresh = topics._TermIndex(taxonomy)
     assert [fresh.candidates(fold(t), t) for t in texts[:4]] == kept
     assert len(fresh._memo[0].seen) < len(_term_index(taxonomy)._memo[0].seen)
+
+
+def test_the_prefix_walk_finds_what_looking_up_every_prefix_finds(
+    taxonomy: Taxonomy, configured: Taxonomy, texts: list[str]
+) -> None:
+    """``_word_entries`` walks a tree of the stems' and literals' characters; the plain way looks
+    up every prefix of the word, however long, in the stems and the ``begins`` literals."""
+    import re
+
+    odd = "e- ‘market’ marketingmarketing ÉCOLE İstanbul \u212aelvin x_y WHO’s UN-led M-16s"
+    words = {w for t in [odd, *texts] for w in re.findall(r"\w+", f"{t} {fold(t)}")}
+    for tax in (taxonomy, configured):
+        index = _term_index(tax)
+        for cased in (False, True):
+            stems, begins = index.stems[cased], index.begins[cased]
+            for word in words:
+                prefixes = [word[:n] for n in range(1, len(word) + 1)]
+                plain = (
+                    tuple(e for p in prefixes if p in stems for e in stems[p]),
+                    tuple(p for p in prefixes if p in begins),
+                )
+                assert index._word_entries(word, cased) == plain, word
