@@ -33,7 +33,6 @@ import tomllib
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
-from itertools import accumulate, compress
 from pathlib import Path
 from typing import Any
 
@@ -570,14 +569,15 @@ class _TermIndex:
                 )
         # Per casing, the text words worth looking up: those whose first characters begin some
         # leading word or another word an exact entry needs (in the text as written, only the
-        # capitals of the acronyms, mostly), as one capturing group: ``split`` then returns them
-        # with the text between.
-        self.splitters = tuple(
+        # capitals of the acronyms, mostly), as one capturing group: ``findall`` returns them.
+        splitters = tuple(
             _words_starting(
                 {*s, *e, *(w for es in e.values() for _, _, (m, b, _) in es for w in (*m, b) if w)}
             )
             for s, e in zip(self.stems, self.exact, strict=True)
         )
+        # Then the same patterns for ASCII text (``\w`` is the same there, and cheaper to test).
+        self.splitters = (*splitters, *(re.compile(p.pattern, re.ASCII) for p in splitters))
         # The literals an exact entry needs a text word to begin with (``begins``), per casing.
         self.begins = tuple({entry[2][1] for es in e.values() for entry in es} - {""} for e in self.exact)
         # Per casing, the stems and the ``begins`` literals as a tree of their characters: a text
@@ -620,11 +620,10 @@ class _TermIndex:
             exact = self.exact[cased]
             if not self.stems[cased] and not exact:
                 continue
-            # One split gives the words and what lies between them (separator, word, separator,
-            # ..., separator), so a word's position is the running sum of the lengths before it.
-            parts = self.splitters[cased].split(text)
-            tokens = parts[1::2]
-            distinct = set(tokens)
+            # The distinct text words worth looking up, each a whole run of word characters (on
+            # ASCII text by the ASCII form of the pattern: the same runs, with a cheaper test of
+            # what a word character is).
+            distinct = set(self.splitters[cased + 2 if text.isascii() else cased].findall(text))
             # A word's stem entries depend on the word alone: worked out once per distinct word
             # and kept (most words of an article were in earlier ones). Walking each word's
             # prefixes was the biggest part of tagging.
@@ -658,17 +657,34 @@ class _TermIndex:
                     leads.setdefault(word, []).append(entry)
             if not leads:
                 continue
-            starts = list(accumulate(map(len, parts)))[0::2]  # word i starts at starts[i]
-            wanted = list(map(leads.__contains__, tokens))
-            at: dict[str, list[int]] = {word: [] for word in leads}
-            for word, start in zip(compress(tokens, wanted), compress(starts, wanted), strict=False):
-                at[word].append(start)
+            # Where the leading words are: a zone has one or two of them, so each is found with
+            # ``str.find`` rather than every word's position worked out.
             for word, terms in leads.items():
+                at = _whole_word_starts(text, word)
                 for ti, k, _ in terms:
                     where = out.setdefault(ti, {}).setdefault(k, [])
                     assert where is not None  # indexed terms are never in ``always``
-                    where.extend(at[word])
+                    where.extend(at)
         return out
+
+
+def _whole_word_starts(text: str, word: str) -> list[int]:
+    """Where ``word`` (word characters) stands in ``text`` as a whole run of word characters (as
+    ``re``'s ``\\w`` has them: letters, digits and ``_``), in order."""
+    out = []
+    end = len(text)
+    at = text.find(word)
+    while at >= 0:
+        after = at + len(word)
+        if (at == 0 or not _word_char(text[at - 1])) and (after == end or not _word_char(text[after])):
+            out.append(at)
+        at = text.find(word, at + 1)
+    return out
+
+
+def _word_char(char: str) -> bool:
+    """Whether ``re`` takes ``char`` for ``\\w`` (its test: alphanumeric, or ``_``)."""
+    return char.isalnum() or char == "_"
 
 
 # A node of a term index's prefix tree: the next character -> its node; the stem entries of the

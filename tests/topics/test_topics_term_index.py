@@ -132,3 +132,23 @@ def test_the_prefix_walk_finds_what_looking_up_every_prefix_finds(
                     tuple(p for p in prefixes if p in begins),
                 )
                 assert index._word_entries(word, cased) == plain, word
+
+
+def test_leading_words_are_found_where_they_stand_whole(configured: Taxonomy, texts: list[str]) -> None:
+    """``candidates`` finds a leading word's places with ``str.find``: the starts of the runs of
+    ``\\w`` that are that word, as splitting the text into such runs gives them; on ASCII text
+    the ASCII form of the word pattern finds the same words."""
+    import re
+
+    from newswatch.topics.taxonomy import _whole_word_starts
+
+    odd = "x_y _under über-über 2über e\u0301clair \u212aelvin K\u212a 3½ ½3 UN-UN UN_UN un\u00adun e e-e é"
+    index = _term_index(configured)
+    for raw in [odd, *texts]:
+        for text in (raw, fold(raw)):
+            runs = [(m.start(), m.group()) for m in re.finditer(r"\w+", text)]
+            for word in {w for _, w in runs}:
+                assert _whole_word_starts(text, word) == [at for at, w in runs if w == word], word
+            if text.isascii():
+                for cased in (0, 1):
+                    assert index.splitters[cased + 2].findall(text) == index.splitters[cased].findall(text)
