@@ -189,8 +189,9 @@ class _Tokens:
             found = {w: w.strip(_EDGES).lower().replace("’", "'") for w in new}
             memo.update(found)
             keys = list(map(found.get, self.words, keys))  # not from the memo: another thread may clear it
-        index = dict(zip(dict.fromkeys(keys), count()))
-        ids = list(map(index.__getitem__, cast("list[str]", keys)))
+        plain = cast("list[str]", keys)  # every word's, now
+        index = dict(zip(dict.fromkeys(plain), count()))
+        ids = list(map(index.__getitem__, plain))
         return index, np.bincount(ids, weights=self.shares(direction), minlength=len(index))
 
 
