@@ -594,9 +594,9 @@ class _TermIndex:
         """The stem entries a text word leads to (those of each of its prefixes that is a stem),
         and the ``begins`` literals of exact entries that it begins with, shortest prefix first.
 
-        A walk down ``tries``, one character of the word a level: single characters are
-        interned strings with their hash kept, where each prefix cut off the word was a new string
-        to hash (a test holds the walk equal to looking up every prefix)."""
+        A walk down ``tries``, one character of the word a level: a word's characters (shared
+        strings with their hash kept, for Latin-1) are looked up where each prefix cut off the
+        word was a new string to hash (a test holds the walk equal to looking up every prefix)."""
         node = self.tries[cased]
         found: list[tuple[int, int, Any]] = []
         starts: list[str] = []
