@@ -135,18 +135,26 @@ def _headline(title: str, deck: str | None) -> str:
 
 
 def passages(title: str, deck: str | None, body: str) -> list[str]:
-    """The texts an article is read as: headline with standfirst, then runs of body words."""
+    """The texts an article is read as: headline with standfirst, then runs of body words. The
+    body's last words, short of a run, join the run before them: a fragment ("would cost jobs.")
+    is read with its context, not as a passage of its own that weighs as much as a whole one."""
     head, runs = _passage_words(title, deck, body)
     return ([head] if head else []) + list(map(" ".join, runs))
 
 
 def _passage_words(title: str, deck: str | None, body: str) -> tuple[str, list[list[str]]]:
     """The headline passage, and the words of each run of body words ``passages`` reads: the body is
-    split only as far as the last of them (a long page is read for its first few hundred words)."""
+    split only as far as one run past the last of them (a long page is read for its first few
+    hundred words; the run past them tells whether the body ends in a short run to join)."""
     head = _headline(title, deck)
-    n = (MAX_PASSAGES - 1 if head else MAX_PASSAGES) * PASSAGE_WORDS
+    keep = MAX_PASSAGES - 1 if head else MAX_PASSAGES
+    n = (keep + 1) * PASSAGE_WORDS
     ws = body.split(None, n)[:n]  # past the n-th word, the rest of the body in one piece
-    return head, [ws[i : i + PASSAGE_WORDS] for i in range(0, len(ws), PASSAGE_WORDS)]
+    runs = [ws[i : i + PASSAGE_WORDS] for i in range(0, len(ws), PASSAGE_WORDS)]
+    if len(runs) > 1 and len(runs[-1]) < PASSAGE_WORDS:
+        tail = runs.pop()
+        runs[-1] = runs[-1] + tail
+    return head, runs[:keep]
 
 
 @dataclass(frozen=True, slots=True)

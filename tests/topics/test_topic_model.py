@@ -48,7 +48,8 @@ def test_passages_are_the_headline_then_runs_of_body_words() -> None:
     body = " ".join(f"w{i}" for i in range(45))
     got = topic_model.passages("Title", "Deck", body)
     assert got[0] == "Title. Deck"
-    assert [len(p.split()) for p in got[1:]] == [20, 20, 5]
+    assert [len(p.split()) for p in got[1:]] == [20, 25]  # the last 5 words join the run before
+    assert [len(p.split()) for p in topic_model.passages("T", None, "x " * 12)[1:]] == [12]
     long = topic_model.passages("T", None, "x " * 5000)
     assert len(long) == topic_model.MAX_PASSAGES
 
@@ -69,10 +70,13 @@ def test_passages_split_the_body_only_as_far_as_they_read() -> None:
         for body in bodies:
             head = ". ".join(p for p in (title, deck or "") if p.strip())
             ws = body.split()
-            runs = [
-                " ".join(ws[i : i + topic_model.PASSAGE_WORDS])
-                for i in range(0, len(ws), topic_model.PASSAGE_WORDS)
+            cut = [
+                ws[i : i + topic_model.PASSAGE_WORDS] for i in range(0, len(ws), topic_model.PASSAGE_WORDS)
             ]
+            if len(cut) > 1 and len(cut[-1]) < topic_model.PASSAGE_WORDS:  # a short tail joins its run
+                cut[-2] = cut[-2] + cut[-1]
+                del cut[-1]
+            runs = [" ".join(r) for r in cut]
             plain = ([head] if head else []) + runs[: topic_model.MAX_PASSAGES - (1 if head else 0)]
             assert topic_model.passages(title, deck, body) == plain
             headline, words = topic_model._passage_words(title, deck, body)
