@@ -67,25 +67,28 @@ _DEMONYM_RULES = (
 def is_demonym(word: str) -> bool:
     """Whether ``word`` ("Japanese", "Iraqis", "Afghan") is the adjective or people of a country,
     continent or US state (the gazetteer's, not its cities: "Susan" is not of Susa)."""
-    from newswatch.entities.gazetteer import lookup
+    from newswatch.entities.gazetteer import gazetteer, not_city_keys
 
     w = word.strip(".'’")
     if len(w) < 4 or not w[:1].isupper() or not w.isalpha():
         return False
+    # Letters only: the lookup form (``place_key``) of ``w``, and of a stem of it with an ending,
+    # is the word case-folded; the gazetteer is read directly (``_is_demonym_by_lookup`` in the
+    # tests is the same rule written with ``lookup``).
     low = w.casefold()
     if low in _IRREGULAR_DEMONYMS:
         return True
-    if lookup(w) is not None:
+    if low in gazetteer():
         return False  # a place itself ("Oman", "Sudan")
     if low in _peoples().demonyms:  # "Norwegian", "Peruvians", "Korean" (of "South Korean")
         return True
+    regions = not_city_keys()
     for suffix, endings in _DEMONYM_RULES:
         if not low.endswith(suffix) or len(low) - len(suffix) < 3:  # "" ends every word
             continue
-        stem = w[: len(w) - len(suffix)]
+        stem = w[: len(w) - len(suffix)].casefold()
         for ending in endings:
-            place = lookup(stem + ending)
-            if place is not None and not place.is_city:
+            if stem + ending in regions:
                 return True
     return False
 

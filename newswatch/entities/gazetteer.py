@@ -288,3 +288,19 @@ def _country_name(code: str) -> str | None:
 def lookup(name: str) -> Place | None:
     """The place called ``name``, or None."""
     return gazetteer().get(place_key(name))
+
+
+# (the gazetteer, the lookup forms of its places that are no city), made once per gazetteer.
+_not_cities: tuple[dict[str, Place], frozenset[str]] | None = None
+
+
+def not_city_keys() -> frozenset[str]:
+    """The lookup forms (``place_key``) of every place but the cities: countries, regions, US
+    states, continents. ``key in not_city_keys()`` is ``(p := gazetteer().get(key)) is not None
+    and not p.is_city``, without a call per test (the demonym rules test up to twenty a word)."""
+    global _not_cities
+    places = gazetteer()
+    cached = _not_cities  # one read: another thread may replace it meanwhile
+    if cached is None or cached[0] is not places:
+        cached = _not_cities = (places, frozenset(k for k, p in places.items() if not p.is_city))
+    return cached[1]

@@ -1,0 +1,56 @@
+"""Cheaper forms of the entity rules that must decide exactly what the plain forms decide."""
+
+from __future__ import annotations
+
+from newswatch.entities.cues import _DEMONYM_RULES, _IRREGULAR_DEMONYMS, _peoples, is_demonym
+from newswatch.entities.gazetteer import gazetteer, lookup, not_city_keys
+
+
+def _is_demonym_by_lookup(word: str) -> bool:
+    """``is_demonym`` as first written: every test a ``lookup``."""
+    w = word.strip(".'’")
+    if len(w) < 4 or not w[:1].isupper() or not w.isalpha():
+        return False
+    low = w.casefold()
+    if low in _IRREGULAR_DEMONYMS:
+        return True
+    if lookup(w) is not None:
+        return False
+    if low in _peoples().demonyms:
+        return True
+    for suffix, endings in _DEMONYM_RULES:
+        if not low.endswith(suffix) or len(low) - len(suffix) < 3:
+            continue
+        stem = w[: len(w) - len(suffix)]
+        for ending in endings:
+            place = lookup(stem + ending)
+            if place is not None and not place.is_city:
+                return True
+    return False
+
+
+def _words() -> list[str]:
+    """Words a demonym rule may read: places' names and the demonyms' table, with the rules'
+    suffixes, and words whose case-folding changes their length or letters."""
+    names = {p.name for p in gazetteer().values()}
+    words = {w for n in names for w in n.replace("-", " ").split()}
+    words |= {w.title() for w in _peoples().demonyms if " " not in w}
+    stems = sorted(w for w in words if w[:1].isupper())[::7]
+    words |= {s + suffix for s in stems for suffix, _ in _DEMONYM_RULES}
+    words |= {s.removesuffix("a") + "ans" for s in stems} | {s.removesuffix("ia") + "ian" for s in stems}
+    words |= {"İstanbulian", "Straßeans", "ﬁnnish", "Ǆakartan", "ΣΑΜΟΣians", "Koreans.", "’Iraqis'"}
+    return sorted(words)
+
+
+def test_demonyms_read_from_the_gazetteer_as_a_lookup_reads_them() -> None:
+    words = _words()
+    assert len(words) > 5000
+    assert sum(map(_is_demonym_by_lookup, words)) > 100
+    for word in words:
+        assert is_demonym.__wrapped__(word) == _is_demonym_by_lookup(word), word
+
+
+def test_not_city_keys_are_the_places_that_are_no_city() -> None:
+    keys = not_city_keys()
+    assert keys == {k for k, p in gazetteer().items() if not p.is_city}
+    assert not_city_keys() is keys  # made once per gazetteer
