@@ -857,6 +857,26 @@ def _places_named(piece: str) -> tuple[str, tuple[Place, ...]] | None:
     return name, tuple(p for p in places if p is not None)
 
 
+@lru_cache(maxsize=16384)
+def _run_places(raw: str) -> tuple[tuple[int, str, tuple[str, tuple[Place, ...]]], ...]:
+    """The pieces of a capitalised run (``_pieces``) that name places (``_places_named``), with
+    their offsets: "Residents of Karachi" names Karachi. Most runs name none: the places pass of
+    ``extract_entities`` reads this once per run, not each piece's memo and ``_people_of``."""
+    out = []
+    for offset, piece in _pieces(raw):
+        named = _places_named(piece)
+        if (
+            named is None
+            and " of " in piece  # (``_people_of`` is 0 without it)
+            and (cut := _people_of(piece))  # "Residents of Karachi"
+            and (named := _places_named(piece[cut:])) is not None
+        ):
+            offset, piece = offset + cut, piece[cut:]
+        if named is not None:
+            out.append((offset, piece, named))
+    return tuple(out)
+
+
 class _LowerWords:
     r"""The words written in lower case in a text (runs of a-z between characters that are not word
     characters, apostrophes or hyphens), as a container: ``set(re.findall(r"(?<![\w'’\-])[a-z]+
@@ -962,17 +982,9 @@ def extract_entities(
     borne: dict[str, bool] = {}  # one-word place -> whether a person of the text bears it
     run: dict[str, bool] = {}  # one-word city -> whether the text calls it an organisation
     for m in _NAME.finditer(rest):
-        for offset, piece in _pieces(m.group(1)):
-            named = _places_named(piece)
+        for offset, piece, named in _run_places(m.group(1)):
             if (
-                named is None
-                and (cut := _people_of(piece))  # "Residents of Karachi"
-                and (named := _places_named(piece[cut:])) is not None
-            ):
-                offset, piece = offset + cut, piece[cut:]
-            if (
-                named is not None
-                and " " not in piece
+                " " not in piece
                 and not named[1][0].is_country
                 # a region; a city only where the person speaks ("Roxanne Delgado ... Delgado
                 # said"), as "Madrid" of "Real Madrid" is a surname by these words too
@@ -985,7 +997,7 @@ def extract_entities(
                     borne[piece] = _a_surname(text, piece)
                 if borne[piece]:
                     continue  # "Ana Herrera ... Herrera": the person, not Panama's Herrera
-            if named is not None and " " not in named[0] and named[1][0].is_city:
+            if " " not in named[0] and named[1][0].is_city:
                 city = named[0]
                 if city not in run:
                     run[city] = _called_organisation(text, city, _LowerWords(text), market=False)
@@ -996,31 +1008,29 @@ def extract_entities(
                     a = m.start(1) + offset
                     rest = rest[:a] + "|" * len(piece) + rest[a + len(piece) :]
                     continue
-            if named is not None:
-                places = named[1]
-                a = m.start(1) + offset
-                # "Reading the report", "Nice try": a one-word city opening a body sentence may be
-                # an ordinary word; it counts when it is also named elsewhere.
-                # A line that holds nothing but the name (a dateline, a letter's signature) is
-                # no sentence: there it names the place. After a word that opens the sentence
-                # ("In Karachi, ...") it is a name.
-                opening = (
-                    a > len(title)
-                    and _opens_sentence(rest, a)
-                    and piece.startswith(named[0])
-                    and not _alone_on_line(rest, a, piece)
-                )
-                if opening and piece.isupper():  # "TAMALE, Ghana - ...": a dateline names its place
-                    datelines = dateline_places(text) if datelines is None else datelines
-                    opening = piece.casefold() not in datelines
-                for place in places:
-                    counts[place.entity_id] += 1
-                    meta[place.entity_id] = (place.name, "place", place.country_code or None, ())
-                    if not opening or not place.is_city or " " in place.name:
-                        sure.add(place.entity_id)
-                # Blank it so the name pass below does not count it again.
-                masked_rest = rest[:a] + "|" * len(piece) + rest[a + len(piece) :]
-                rest = masked_rest
+            places = named[1]
+            a = m.start(1) + offset
+            # "Reading the report", "Nice try": a one-word city opening a body sentence may be
+            # an ordinary word; it counts when it is also named elsewhere.
+            # A line that holds nothing but the name (a dateline, a letter's signature) is
+            # no sentence: there it names the place. After a word that opens the sentence
+            # ("In Karachi, ...") it is a name.
+            opening = (
+                a > len(title)
+                and _opens_sentence(rest, a)
+                and piece.startswith(named[0])
+                and not _alone_on_line(rest, a, piece)
+            )
+            if opening and piece.isupper():  # "TAMALE, Ghana - ...": a dateline names its place
+                datelines = dateline_places(text) if datelines is None else datelines
+                opening = piece.casefold() not in datelines
+            for place in places:
+                counts[place.entity_id] += 1
+                meta[place.entity_id] = (place.name, "place", place.country_code or None, ())
+                if not opening or not place.is_city or " " in place.name:
+                    sure.add(place.entity_id)
+            # Blank it so the name pass below does not count it again.
+            rest = rest[:a] + "|" * len(piece) + rest[a + len(piece) :]
     for eid in [e for e in counts if e.startswith("geonames:") and e not in sure]:
         del counts[eid]
     lower = _LowerWords(rest)
