@@ -252,12 +252,14 @@ _WORDS_AFTER_OF = re.compile(
 _LOOK_BACK = 80
 
 
-def place_cued_names(text: str) -> frozenset[str]:
+def place_cued_names(text: str, lowered: str | None = None) -> frozenset[str]:
     """The names ``text`` calls places, case-folded: every run of one to three capitalised words
     that ends right before a word for a kind of place ("Sindh province", "Indus River": "sindh",
-    "indus") or starts right after one and "of" ("the province of Sindh")."""
+    "indus") or starts right after one and "of" ("the province of Sindh"). ``lowered``:
+    ``text.lower()``, when the caller has it."""
     out: set[str] = set()
-    lowered = text.lower()
+    if lowered is None:
+        lowered = text.lower()
     # The kind words found in one Aho-Corasick pass: a substring search per word scanned the text
     # 34 times, and a regex alternation of them cost more than the rest of the entities stage.
     if len(lowered) != len(text):  # a character that lower-cases to two: positions would shift

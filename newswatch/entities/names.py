@@ -321,7 +321,7 @@ def find_names(text: str) -> Counter[str]:
         for offset, name, titled in _names_in(m.group(1)):
             start = m.start(1) + offset
             opening = not (offset or titled) and _opens_sentence(text, start)
-            if opening and (cut := _people_of(name)):
+            if opening and " of " in name and (cut := _people_of(name)):
                 # "Residents of Marlow Heights voted": the name is what they are of, mid-sentence
                 name, start, opening = name[cut:], start + cut, False
             found.append((start, name, opening))
@@ -981,6 +981,7 @@ def extract_entities(
     datelines: frozenset[str] | None = None  # dateline_places(text), when a name in capitals asks
     borne: dict[str, bool] = {}  # one-word place -> whether a person of the text bears it
     run: dict[str, bool] = {}  # one-word city -> whether the text calls it an organisation
+    text_lower: _LowerWords | None = None  # the words ``text`` writes in lower case, when a city asks
     for m in _NAME.finditer(rest):
         for offset, piece, named in _run_places(m.group(1)):
             if (
@@ -1000,7 +1001,8 @@ def extract_entities(
             if " " not in named[0] and named[1][0].is_city:
                 city = named[0]
                 if city not in run:
-                    run[city] = _called_organisation(text, city, _LowerWords(text), market=False)
+                    text_lower = _LowerWords(text) if text_lower is None else text_lower
+                    run[city] = _called_organisation(text, city, text_lower, market=False)
                 if run[city]:  # "Toyota shares", "a Toyota spokeswoman": the company, not the city
                     eid = f"organisation:{slug(city)}"
                     counts[eid] += 1
@@ -1034,7 +1036,7 @@ def extract_entities(
     for eid in [e for e in counts if e.startswith("geonames:") and e not in sure]:
         del counts[eid]
     lower = _LowerWords(rest)
-    cued = place_cued_names(text)
+    cued = place_cued_names(text, lowered)
     quoted: frozenset[str] | None = None  # _quoted(text), when a person's name asks
     for name, n in _names_outside_headings(rest).items():
         if "|" in name or all_demonyms(name, groups=True) or people_of_place(name):  # "Chinese", "Muslims"
@@ -1145,14 +1147,25 @@ def _names_outside_headings(text: str) -> Counter[str]:
     spans = title_case_spans(text)
     if not spans:
         return find_names(text)
-    chars = list(text)
-    for a, b in spans:
-        chars[a:b] = " " * (b - a)
-    names = find_names("".join(chars))
+    names = find_names(_blanked(text, spans))
     for name, n in find_names("\n".join(text[a:b] for a, b in spans)).items():
         if name in names:
             names[name] += n
     return names
+
+
+def _blanked(text: str, spans: Sequence[tuple[int, int]]) -> str:
+    """``text`` with the characters of ``spans`` (ascending starts) turned to spaces, joined from
+    slices: a list of the text's characters cost ~4x more."""
+    parts = []
+    at = 0
+    for a, b in spans:
+        a = max(a, at)  # the spans of ``title_case_spans`` do not overlap; if some did, their union
+        if b > a:
+            parts += (text[at:a], " " * (b - a))
+            at = b
+    parts.append(text[at:])
+    return "".join(parts)
 
 
 _QUOTED = re.compile(r'"([^"\n]{1,80})"|“([^”\n]{1,80})”')

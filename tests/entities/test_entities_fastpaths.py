@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from hypothesis import given
+from hypothesis import strategies as st
+
 from newswatch.entities.cues import _DEMONYM_RULES, _IRREGULAR_DEMONYMS, _peoples, is_demonym
 from newswatch.entities.gazetteer import gazetteer, lookup, not_city_keys
 
@@ -54,3 +57,20 @@ def test_not_city_keys_are_the_places_that_are_no_city() -> None:
     keys = not_city_keys()
     assert keys == {k for k, p in gazetteer().items() if not p.is_city}
     assert not_city_keys() is keys  # made once per gazetteer
+
+
+@given(
+    st.text(alphabet="ab \n’é😀", max_size=40),
+    st.lists(st.tuples(st.integers(0, 45), st.integers(0, 45))),
+)
+def test_spans_blanked_from_slices_as_in_a_list_of_characters(
+    text: str, spans: list[tuple[int, int]]
+) -> None:
+    from newswatch.entities.names import _blanked
+
+    spans = sorted((min(a, len(text)), min(b, len(text))) for a, b in spans)
+    chars = list(text)
+    for a, b in spans:
+        if b > a:
+            chars[a:b] = " " * (b - a)
+    assert _blanked(text, spans) == "".join(chars)
