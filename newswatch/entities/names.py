@@ -36,6 +36,7 @@ from newswatch.entities.cues import (
     place_cued_names,
     title_case_spans,
 )
+from newswatch.entities.gazetteer import gazetteer, place_key
 
 # The watchlist rules live in ``rules``; these names stay importable from here.
 from newswatch.entities.rules import (  # noqa: F401
@@ -176,9 +177,13 @@ def _long_organisation(parts: Sequence[str]) -> bool:
 # memoised name steps below keep 8-16k recent names each (a few MB at most).
 @lru_cache(maxsize=16384)
 def _clean_name(raw: str) -> str | None:
-    name = _POSSESSIVE.sub("", raw.strip(" -'’"))
+    # (Each pattern is tried only where the character it needs is: most names have none.)
+    name = raw.strip(" -'’")
+    apostrophe = "'" in name or "’" in name
+    if apostrophe:
+        name = _POSSESSIVE.sub("", name)
     parts = name.split()
-    if parts and _NAME_ADJECTIVE.search(parts[-1]):  # "Rutgers-led": Rutgers
+    if parts and "-" in parts[-1] and _NAME_ADJECTIVE.search(parts[-1]):  # "Rutgers-led": Rutgers
         parts[-1] = _NAME_ADJECTIVE.sub("", parts[-1])
     while parts and parts[0].lower() in _NOT_NAMES and not _is_country_code(parts[0]):
         parts = parts[1:]
@@ -215,7 +220,7 @@ def _clean_name(raw: str) -> str | None:
     if not parts or (len(parts) > _MAX_WORDS and not _long_organisation(parts)):
         return None
     name = " ".join(parts)
-    if _CONTRACTION.fullmatch(name):  # "I've", "We're": a capitalised contraction opens a sentence
+    if apostrophe and _CONTRACTION.fullmatch(name):  # "I've", "We're": a contraction opens a sentence
         return None
     if len(name) < 2 or name.lower() in _MONTH_ABBREVIATIONS or name.isdigit():
         return None
@@ -223,7 +228,7 @@ def _clean_name(raw: str) -> str | None:
         return None
     if name.isupper() and (name.lower() in _ABBREVIATIONS or _ROMAN.fullmatch(name)):
         return None  # "SMS", "JPEG", "IV"
-    if _PLURAL_ACRONYM.fullmatch(parts[-1]):
+    if parts[-1].endswith("s") and _PLURAL_ACRONYM.fullmatch(parts[-1]):
         return None  # "MPs", "Tory MPs", "DVDs": a common noun's plural, no one entity
     if " " not in name and _NUMBER_WORDS.issuperset(name.lower().split("-")):
         return None  # "Fifty-two", "Thousands"
@@ -423,7 +428,8 @@ def _pieces(raw: str) -> tuple[tuple[int, str], ...]:
     after its dotted word."""
     pieces = [(0, raw)]
     if "s" in raw:  # a possessive needs its "s"
-        pieces = _split(pieces, _SPLIT_POSSESSIVE, lambda m: not _possessive_in_name(raw, m))
+        if "'s" in raw or "’s" in raw:
+            pieces = _split(pieces, _SPLIT_POSSESSIVE, lambda m: not _possessive_in_name(raw, m))
         if "s'" in raw or "s’" in raw:
             pieces = [
                 part
@@ -783,10 +789,9 @@ def _name_parts(words: Sequence[str]) -> int:
 
 @lru_cache(maxsize=16384)
 def _lookup(name: str) -> Place | None:
-    """``gazetteer.lookup``, memoised: an article asks for the same names many times."""
-    from newswatch.entities.gazetteer import lookup
-
-    return lookup(name)
+    """``gazetteer.lookup``, memoised: an article asks for the same names many times. The lookup
+    form (``place_key``) of a word of letters only is the word case-folded."""
+    return gazetteer().get(name.casefold() if name.isalpha() else place_key(name))
 
 
 _SPEECH = re.compile(r"[ \t]+(?:said|says|told|added|asked|wrote|argued|explained|noted)\b")

@@ -74,3 +74,57 @@ def test_spans_blanked_from_slices_as_in_a_list_of_characters(
         if b > a:
             chars[a:b] = " " * (b - a)
     assert _blanked(text, spans) == "".join(chars)
+
+
+def test_a_word_of_letters_is_its_own_lookup_form_case_folded() -> None:
+    """``is_demonym`` and ``names._lookup`` skip ``place_key`` for such a word: no letter folds to
+    a space (``place_key`` splits at spaces and drops "." and "’" before folding, which no
+    letter is)."""
+    from newswatch.entities.gazetteer import place_key
+    from newswatch.entities.names import _lookup
+
+    letters = [c for c in map(chr, range(0x110000)) if c.isalpha()]
+    assert not [c for c in letters if any(f.isspace() for f in c.casefold())]
+    for word in ("Karachi", "İstanbul", "STRASSE", "Straße", "ǅaković", "ΣΑΜΟΣ", "ﬁnland"):
+        assert word.isalpha() and place_key(word) == word.casefold()
+        assert _lookup.__wrapped__(word) == lookup(word)
+    for name in ("U.S.", "New  York", "Côte d’Ivoire", "São Paulo", "Abu Dhabi"):
+        assert _lookup.__wrapped__(name) == lookup(name) is not None
+
+
+@given(st.text(alphabet="Aas's’-'. \tledMP", max_size=14))
+def test_name_patterns_need_the_characters_their_names_are_tested_for(text: str) -> None:
+    """``_clean_name`` tries a pattern only on a name holding the character it needs, and
+    ``_pieces`` splits at possessives only in a run holding "'s" or "’s"."""
+    from newswatch.entities.names import (
+        _CONTRACTION,
+        _NAME_ADJECTIVE,
+        _PLURAL_ACRONYM,
+        _POSSESSIVE,
+        _SPLIT_POSSESSIVE,
+    )
+
+    if "'" not in text and "’" not in text:
+        assert not _POSSESSIVE.search(text) and not _CONTRACTION.fullmatch(text)
+    if "-" not in text:
+        assert not _NAME_ADJECTIVE.search(text)
+    if not text.endswith("s"):
+        assert not _PLURAL_ACRONYM.fullmatch(text)
+    if "'s" not in text and "’s" not in text:
+        assert not _SPLIT_POSSESSIVE.search(text)
+
+
+def test_name_patterns_tested_for_their_characters_are_the_ones_meant() -> None:
+    from newswatch.entities.names import (
+        _CONTRACTION,
+        _NAME_ADJECTIVE,
+        _PLURAL_ACRONYM,
+        _POSSESSIVE,
+        _SPLIT_POSSESSIVE,
+    )
+
+    assert _POSSESSIVE.pattern == r"['’]s$"
+    assert _CONTRACTION.pattern == r"[A-Za-z]+['’](?:ve|re|ll|d|m|t)"
+    assert _NAME_ADJECTIVE.pattern.startswith("-(?:")
+    assert _PLURAL_ACRONYM.pattern == r"[A-Z]{2,}s"
+    assert _SPLIT_POSSESSIVE.pattern == r"['’]s\s+"
