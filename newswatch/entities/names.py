@@ -321,10 +321,49 @@ def find_names(text: str) -> Counter[str]:
     the longer one came first ("Ishaq Dar ... Dar"), as writers introduce people; a name with a
     middle initial is the same name without it.
     """
+    return _find_names(text, _name_runs(text))
+
+
+def _name_runs(text: str) -> list[tuple[int, str]]:
+    """(start, run) of every capitalised run of ``text`` (``_NAME``)."""
+    return [(m.start(1), m.group(1)) for m in _NAME.finditer(text)]
+
+
+def _runs_after(
+    text: str, runs: list[tuple[int, str]], changed: Sequence[tuple[int, int]]
+) -> list[tuple[int, str]]:
+    """``_name_runs(text)``, from the ``runs`` of a text that differs from ``text`` only inside the
+    ``changed`` spans (of the same length, no line break in them, before or after): a run never
+    holds a line break, nor reads past one or before the character that precedes it, so the runs
+    of a line depend on that line alone, and only the lines holding a change are scanned again."""
+    if not changed:
+        return runs
+    lines: list[tuple[int, int]] = []  # (start, end) of the lines holding a change, ascending
+    for a, _ in sorted(changed):
+        start = text.rfind("\n", 0, a) + 1
+        if lines and start <= lines[-1][1]:
+            continue  # that line's already
+        end = text.find("\n", a)
+        lines.append((start, len(text) if end < 0 else end))
+    out: list[tuple[int, str]] = []
+    i, n = 0, len(runs)
+    for start, end in lines:
+        while i < n and runs[i][0] < start:
+            out.append(runs[i])
+            i += 1
+        while i < n and runs[i][0] < end:
+            i += 1
+        out += [(m.start(1), m.group(1)) for m in _NAME.finditer(text, start, end)]
+    out += runs[i:]
+    return out
+
+
+def _find_names(text: str, runs: list[tuple[int, str]]) -> Counter[str]:
+    """``find_names`` of ``text``, whose capitalised runs are ``runs`` (``_name_runs``)."""
     found: list[tuple[int, str, bool]] = []  # (start, name, opens a sentence)
-    for m in _NAME.finditer(text):
-        for offset, name, titled in _names_in(m.group(1)):
-            start = m.start(1) + offset
+    for at, raw in runs:
+        for offset, name, titled in _names_in(raw):
+            start = at + offset
             opening = not (offset or titled) and _opens_sentence(text, start)
             if opening and " of " in name and (cut := _people_of(name)):
                 # "Residents of Marlow Heights voted": the name is what they are of, mid-sentence
@@ -987,16 +1026,19 @@ def extract_entities(
     borne: dict[str, bool] = {}  # one-word place -> whether a person of the text bears it
     run: dict[str, bool] = {}  # one-word city -> whether the text calls it an organisation
     text_lower: _LowerWords | None = None  # the words ``text`` writes in lower case, when a city asks
-    for m in _NAME.finditer(rest):
-        for offset, piece, named in _run_places(m.group(1)):
+    runs = _name_runs(rest)
+    changed: list[
+        tuple[int, int]
+    ] = []  # the spans of ``rest`` masked below (its runs stay ``runs`` elsewhere)
+    for at, raw in runs:
+        for offset, piece, named in _run_places(raw):
             if (
                 " " not in piece
                 and not named[1][0].is_country
                 # a region; a city only where the person speaks ("Roxanne Delgado ... Delgado
                 # said"), as "Madrid" of "Real Madrid" is a surname by these words too
                 and (
-                    named[1][0].entity_id.startswith("iso:")
-                    or _SPEECH.match(rest, m.start(1) + offset + len(piece))
+                    named[1][0].entity_id.startswith("iso:") or _SPEECH.match(rest, at + offset + len(piece))
                 )
             ):
                 if piece not in borne:
@@ -1012,11 +1054,12 @@ def extract_entities(
                     eid = f"organisation:{slug(city)}"
                     counts[eid] += 1
                     meta[eid] = (city, "organisation", None, ())
-                    a = m.start(1) + offset
+                    a = at + offset
                     rest = rest[:a] + "|" * len(piece) + rest[a + len(piece) :]
+                    changed.append((a, a + len(piece)))
                     continue
             places = named[1]
-            a = m.start(1) + offset
+            a = at + offset
             # "Reading the report", "Nice try": a one-word city opening a body sentence may be
             # an ordinary word; it counts when it is also named elsewhere.
             # A line that holds nothing but the name (a dateline, a letter's signature) is
@@ -1038,12 +1081,13 @@ def extract_entities(
                     sure.add(place.entity_id)
             # Blank it so the name pass below does not count it again.
             rest = rest[:a] + "|" * len(piece) + rest[a + len(piece) :]
+            changed.append((a, a + len(piece)))
     for eid in [e for e in counts if e.startswith("geonames:") and e not in sure]:
         del counts[eid]
     lower = _LowerWords(rest)
     cued = place_cued_names(text, lowered)
     quoted: frozenset[str] | None = None  # _quoted(text), when a person's name asks
-    for name, n in _names_outside_headings(rest).items():
+    for name, n in _names_outside_headings(rest, runs, changed).items():
         if "|" in name or all_demonyms(name, groups=True) or people_of_place(name):  # "Chinese", "Muslims"
             continue
         head, of, tail = name.rpartition(" of ")
@@ -1146,13 +1190,20 @@ def _alone_on_line(text: str, at: int, piece: str) -> bool:
     return text[start : end if end >= 0 else len(text)].strip(" .,") == piece
 
 
-def _names_outside_headings(text: str) -> Counter[str]:
+def _names_outside_headings(
+    text: str, runs: list[tuple[int, str]] | None = None, changed: Sequence[tuple[int, int]] = ()
+) -> Counter[str]:
     """``find_names``, except that a name only title-case lines hold does not count: a headline
-    or heading written in title case ("Pregnant Women and Infants") capitalises every word."""
+    or heading written in title case ("Pregnant Women and Infants") capitalises every word.
+    ``runs``: the capitalised runs of a text that ``text`` differs from only in the ``changed``
+    spans (``_runs_after``), else None."""
     spans = title_case_spans(text)
+    if runs is None:
+        runs, changed = _name_runs(text), ()
     if not spans:
-        return find_names(text)
-    names = find_names(_blanked(text, spans))
+        return _find_names(text, _runs_after(text, runs, changed))
+    blanked = _blanked(text, spans)
+    names = _find_names(blanked, _runs_after(blanked, runs, [*changed, *spans]))
     for name, n in find_names("\n".join(text[a:b] for a, b in spans)).items():
         if name in names:
             names[name] += n

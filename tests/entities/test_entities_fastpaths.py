@@ -128,3 +128,30 @@ def test_name_patterns_tested_for_their_characters_are_the_ones_meant() -> None:
     assert _NAME_ADJECTIVE.pattern.startswith("-(?:")
     assert _PLURAL_ACRONYM.pattern == r"[A-Z]{2,}s"
     assert _SPLIT_POSSESSIVE.pattern == r"['’]s\s+"
+
+
+_RUN_TEXT = st.lists(
+    st.sampled_from(
+        ["A", "Bc", "b", "DE", " ", "\t", "\n", "'", "’", "-", ".", "|", "of ", "al-", "s' ", "É"]
+    )
+).map("".join)
+
+
+@given(_RUN_TEXT, st.lists(st.tuples(st.integers(0, 60), st.integers(0, 6), st.sampled_from("| xY"))))
+def test_runs_after_a_change_are_the_runs_a_new_scan_finds(
+    before: str, changes: list[tuple[int, int, str]]
+) -> None:
+    """The name pass reads the runs of the places pass's text again, scanning only the lines the
+    places and the headings blanked there changed."""
+    from newswatch.entities.names import _name_runs, _runs_after
+
+    chars = list(before)
+    changed = []
+    for at, length, char in changes:
+        a, b = min(at, len(before)), min(at + length, len(before))
+        if "\n" in before[a:b]:
+            continue  # no line break in a change
+        chars[a:b] = char * (b - a)
+        changed.append((a, b))
+    after = "".join(chars)
+    assert _runs_after(after, _name_runs(before), changed) == _name_runs(after)
