@@ -62,6 +62,14 @@ _DEMONYM_RULES = (
     ("", ("istan", "stan")),
 )
 
+# The rules whose suffix a word's last letter may end, in order ("" ends every word).
+_DEMONYM_RULES_ANY = tuple(rule for rule in _DEMONYM_RULES if not rule[0])
+_DEMONYM_RULES_ENDING = {
+    suffix[-1]: tuple(rule for rule in _DEMONYM_RULES if rule[0].endswith(suffix[-1]) or not rule[0])
+    for suffix, _ in _DEMONYM_RULES
+    if suffix
+}
+
 
 @lru_cache(maxsize=8192)
 def is_demonym(word: str) -> bool:
@@ -83,8 +91,8 @@ def is_demonym(word: str) -> bool:
     if low in _peoples().demonyms:  # "Norwegian", "Peruvians", "Korean" (of "South Korean")
         return True
     regions = not_city_keys()
-    for suffix, endings in _DEMONYM_RULES:
-        if not low.endswith(suffix) or len(low) - len(suffix) < 3:  # "" ends every word
+    for suffix, endings in _DEMONYM_RULES_ENDING.get(low[-1], _DEMONYM_RULES_ANY):
+        if not low.endswith(suffix) or len(low) - len(suffix) < 3:
             continue
         stem = w[: len(w) - len(suffix)].casefold()
         for ending in endings:

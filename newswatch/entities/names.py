@@ -200,15 +200,16 @@ def _clean_name(raw: str) -> str | None:
     ]
     if roles and roles[-1] == len(parts) - 1 and _surname_after(parts):
         roles.pop()  # "Sir John Major", "Foreign Minister Julie Bishop": the role word is a surname
-    last = parts[-1].lower().rstrip(".") if parts else ""
-    if roles and "of" in parts[roles[-1] + 2 :]:
-        # "Detective Constable Imran Qureshi of West Yorkshire Police": a name between the role and
-        # "of" is the person's, and what follows "of" no remit of the role
-        last = parts[parts.index("of", roles[-1] + 2) - 1].lower().rstrip(".")
-    if roles and (last in _ORG_WORDS or (last in _AREA_WORDS and "of" not in parts)):
-        # the role words name an organisation's remit: "Foreign Office", "Interior Ministry"; or
-        # they are an area's name: "Prince George's County"
-        roles = []
+    if roles:
+        last = parts[-1].lower().rstrip(".")
+        if "of" in parts[roles[-1] + 2 :]:
+            # "Detective Constable Imran Qureshi of West Yorkshire Police": a name between the role
+            # and "of" is the person's, and what follows "of" no remit of the role
+            last = parts[parts.index("of", roles[-1] + 2) - 1].lower().rstrip(".")
+        if last in _ORG_WORDS or (last in _AREA_WORDS and "of" not in parts):
+            # the role words name an organisation's remit: "Foreign Office", "Interior Ministry"; or
+            # they are an area's name: "Prince George's County"
+            roles = []
     if roles and roles[-1] < len(parts) - 1:
         parts = parts[roles[-1] + 1 :]
         if parts[0] in ("of", "for"):  # "Minister of Education Kay McConney": the remit, then the person
@@ -222,15 +223,16 @@ def _clean_name(raw: str) -> str | None:
     name = " ".join(parts)
     if apostrophe and _CONTRACTION.fullmatch(name):  # "I've", "We're": a contraction opens a sentence
         return None
-    if len(name) < 2 or name.lower() in _MONTH_ABBREVIATIONS or name.isdigit():
+    low = name.lower()
+    if len(name) < 2 or low in _MONTH_ABBREVIATIONS or name.isdigit():
         return None
-    if name.lower() in _NOT_NAMES and not _is_country_code(name):
+    if low in _NOT_NAMES and not _is_country_code(name):
         return None
-    if name.isupper() and (name.lower() in _ABBREVIATIONS or _ROMAN.fullmatch(name)):
+    if name.isupper() and (low in _ABBREVIATIONS or _ROMAN.fullmatch(name)):
         return None  # "SMS", "JPEG", "IV"
     if parts[-1].endswith("s") and _PLURAL_ACRONYM.fullmatch(parts[-1]):
         return None  # "MPs", "Tory MPs", "DVDs": a common noun's plural, no one entity
-    if " " not in name and _NUMBER_WORDS.issuperset(name.lower().split("-")):
+    if " " not in name and _NUMBER_WORDS.issuperset(low.split("-")):
         return None  # "Fifty-two", "Thousands"
     return name
 
@@ -401,7 +403,7 @@ def _find_names(text: str, runs: list[tuple[int, str]]) -> Counter[str]:
                 del counts[name]
             elif len(name) >= _MIN_SHOUTED and name.lower() in (lower := lower or _LowerWords(text)):
                 del counts[name]  # "THREE decades ago": a word in capitals, not an acronym
-    for name in [n for n in counts if _INITIAL.search(n)]:  # "Thomas W. Malone": Thomas Malone
+    for name in [n for n in counts if "." in n and _INITIAL.search(n)]:  # "Thomas W. Malone": Thomas Malone
         plain = _INITIAL.sub("", name)
         if plain in counts:
             counts[plain] += counts.pop(name)
@@ -465,6 +467,13 @@ def _pieces(raw: str) -> tuple[tuple[int, str], ...]:
     Initiative" (``_one_name``; "San Leandro and Castro Valley" is two); "U.S. President Joe
     Biden" into U.S. and the rest (the words before a role name something else); "U.S. The"
     after its dotted word."""
+    if " " not in raw and "\t" not in raw:  # one word (a run's words are joined by spaces or tabs)
+        return ((0, raw),)  # as ``_split_pieces``: every split it makes needs a space between words
+    return _split_pieces(raw)
+
+
+def _split_pieces(raw: str) -> tuple[tuple[int, str], ...]:
+    """``_pieces``, for a run of any number of words."""
     pieces = [(0, raw)]
     if "s" in raw:  # a possessive needs its "s"
         if "'s" in raw or "’s" in raw:

@@ -131,9 +131,7 @@ def test_name_patterns_tested_for_their_characters_are_the_ones_meant() -> None:
 
 
 _RUN_TEXT = st.lists(
-    st.sampled_from(
-        ["A", "Bc", "b", "DE", " ", "\t", "\n", "'", "’", "-", ".", "|", "of ", "al-", "s' ", "É"]
-    )
+    st.sampled_from("A,Bc,b,DE, ,\t,\n,',’,-,.,|,of ,al-,s' ,É,&,'s,for ,Minister,and ".split(","))
 ).map("".join)
 
 
@@ -155,3 +153,19 @@ def test_runs_after_a_change_are_the_runs_a_new_scan_finds(
         changed.append((a, b))
     after = "".join(chars)
     assert _runs_after(after, _name_runs(before), changed) == _name_runs(after)
+
+
+@given(_RUN_TEXT)
+def test_a_run_of_one_word_is_one_piece_as_the_splits_leave_it(text: str) -> None:
+    from newswatch.entities.names import _name_runs, _split_pieces
+
+    for _, raw in _name_runs(text):
+        if " " not in raw and "\t" not in raw:
+            assert _split_pieces(raw) == ((0, raw),)
+
+
+def test_one_word_runs_of_the_kinds_the_splits_read_are_one_piece() -> None:
+    from newswatch.entities.names import _split_pieces
+
+    for raw in ("China’s", "Workers'", "AT&T", "Q&A", "U.S.", "Minister", "Gen.", "Ministers", "Fund-for"):
+        assert _split_pieces(raw) == ((0, raw),)
