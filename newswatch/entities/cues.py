@@ -332,12 +332,12 @@ def org_cued(text: str, name: str) -> frozenset[str]:
     speaks for it ("a Yukos spokesman"), which a person's surname also takes. Empty: none."""
     weak: set[str] = set()
     for at, end in _mentions(text, name):
-        m = _BEFORE_NAME.search(text, max(0, at - _LOOK_BACK_ORG), at)
+        m = _word_before(text, at)
         if m and (m.group(1) or m.group(2) in _ORG_NOUNS):
             return _ORG
         if m and m.group(2) == "in" and _holding_before(text, at):
             weak.add("shares")
-        after = _AFTER_NAME.match(text, end)
+        after = _word_after(text, end)
         if not after:
             continue
         word = after.group(2)
@@ -361,7 +361,7 @@ def kind_after(text: str, name: str) -> bool:
     between ("the Emergency Lawyers group"): for a name whose words make a person's, the name is an
     organisation's."""
     for _, end in _mentions(text, name):
-        after = _AFTER_NAME.match(text, end)
+        after = _word_after(text, end)
         if after and not after.group(1) and after.group(2) in _KIND_AFTER:
             return True
     return False
@@ -374,10 +374,28 @@ def after_the(text: str, name: str) -> bool:
     if "The " + name not in text:  # most names, at once
         return False
     for at, _ in _mentions(text, name):
-        m = _BEFORE_NAME.search(text, max(0, at - _LOOK_BACK_ORG), at)
+        m = _word_before(text, at)
         if m and m.group(1):
             return True
     return False
+
+
+# What a match of a pattern ending in ``[ \t]+$`` ends with (``$`` may stand before a line break).
+_ENDS_A_SPACE = " \t\n"
+
+
+def _word_before(text: str, at: int) -> re.Match[str] | None:
+    """``_BEFORE_NAME`` right before ``at``; at once None where no space or tab is there."""
+    if not at or text[at - 1] not in _ENDS_A_SPACE:
+        return None
+    return _BEFORE_NAME.search(text, max(0, at - _LOOK_BACK_ORG), at)
+
+
+def _word_after(text: str, end: int) -> re.Match[str] | None:
+    """``_AFTER_NAME`` right after ``end``; at once None where no space, tab or apostrophe is there."""
+    if end >= len(text) or text[end] not in " \t'’":
+        return None
+    return _AFTER_NAME.match(text, end)
 
 
 def _holding_before(text: str, at: int) -> bool:
@@ -411,7 +429,7 @@ def person_titled(text: str, name: str) -> bool:
     """Whether ``text`` writes ``name`` right after a person's title, capitalised, somewhere
     ("President Bush", "Mr. Blair", "Lord Falconer")."""
     for at, _ in _mentions(text, name):
-        if not at or not _joins(text[at - 1]):
+        if at and text[at - 1] in _ENDS_A_SPACE:  # (no title ends right before, without a space)
             m = _TITLE_BEFORE.search(text, max(0, at - _LOOK_BACK_TITLE), at)
             if m and m.group(1).casefold() in _PERSON_TITLES:
                 return True

@@ -382,7 +382,7 @@ def _find_names(text: str, runs: list[tuple[int, str]]) -> Counter[str]:
                 lower = lower or _LowerWords(text)
                 if first.lower() in lower:
                     name, start = rest, start + len(first) + 1
-        counts[name] += 1
+        counts[name] = counts.get(name, 0) + 1
         first_at.setdefault(name, start)
     surnames: dict[str, int] | None = None  # last word of a name of two or three words -> first at
     for name in list(counts):
@@ -765,7 +765,7 @@ def _kind_by_words(name: str) -> tuple[str, tuple[str, ...]]:
         return "other", ()
     if len(folded) >= 2 and folded[-1] == "division":  # "Rawalpindi Division", "Premier Division"
         return ("place" if _lookup(" ".join(words[:-1])) else "organisation"), ()
-    if any(w in _ORG_WORDS for w in folded) or (len(folded) <= 3 and folded[-1] in _PARTY_MEMBER):
+    if not _ORG_WORDS.isdisjoint(folded) or (len(folded) <= 3 and folded[-1] in _PARTY_MEMBER):
         return "organisation", ()  # "Liberal Democrat", "Republican": a party by its member
     if 2 <= len(folded) <= 3 and folded[0] in _CLUB_FIRST_WORDS:
         return "organisation", ()
@@ -773,7 +773,11 @@ def _kind_by_words(name: str) -> tuple[str, tuple[str, ...]]:
         return "organisation", ()
     if folded and folded[-1] in _PLACE_WORDS:
         return "place", ()
-    if len(folded) >= 3 and folded[1] == "of" and folded[0] in _PLACE_WORDS | _PLACE_FIRST_WORDS:
+    if (
+        len(folded) >= 3
+        and folded[1] == "of"
+        and (folded[0] in _PLACE_WORDS or folded[0] in _PLACE_FIRST_WORDS)
+    ):
         return "place", ()  # "Port of Tanjung Pelepas", "Strait of Hormuz", "Isle of Man"
     if 2 <= len(folded) <= 3 and folded[0] in _PLACE_FIRST_WORDS:
         return "place", ()
@@ -781,7 +785,8 @@ def _kind_by_words(name: str) -> tuple[str, tuple[str, ...]]:
         return "organisation", ()
     spaced = name.split()  # "COVID-19" is one word here
     if len(spaced) > 1 and any(
-        len(w) > 2 and _ACRONYM.fullmatch(w) and w.lower() not in _ABBREVIATIONS for w in spaced
+        len(w) > 2 and w.isupper() and _ACRONYM.fullmatch(w) and w.lower() not in _ABBREVIATIONS
+        for w in spaced
     ):
         return "organisation", ()  # "XDA Developers", "NHS Trust": no person's name has an acronym
     if len(spaced) > 1 and spaced[-1].isupper() and spaced[-1].lower() in _ABBREVIATIONS:

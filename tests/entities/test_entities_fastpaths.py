@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -169,3 +171,34 @@ def test_one_word_runs_of_the_kinds_the_splits_read_are_one_piece() -> None:
 
     for raw in ("China’s", "Workers'", "AT&T", "Q&A", "U.S.", "Minister", "Gen.", "Ministers", "Fund-for"):
         assert _split_pieces(raw) == ((0, raw),)
+
+
+_CUE_TEXT = st.lists(
+    st.sampled_from("The ,the ,in ,Mr,Mr. ,group ,'s ,’, ,\t,\n,a,A,-,),\\,,X,s".split(","))
+).map("".join)
+
+
+@given(_CUE_TEXT, st.integers(0, 40))
+def test_cue_patterns_tried_only_next_to_a_space_find_what_they_find_anywhere(text: str, at: int) -> None:
+    """``org_cued``, ``kind_after``, ``after_the`` and ``person_titled`` skip their patterns where
+    the character they need next to the name is not there."""
+    from newswatch.entities.cues import (
+        _AFTER_NAME,
+        _BEFORE_NAME,
+        _ENDS_A_SPACE,
+        _LOOK_BACK_ORG,
+        _LOOK_BACK_TITLE,
+        _TITLE_BEFORE,
+        _word_after,
+        _word_before,
+    )
+
+    at = min(at, len(text))
+
+    def same(a: re.Match[str] | None, b: re.Match[str] | None) -> bool:
+        return (a and (a.span(), a.groups())) == (b and (b.span(), b.groups()))
+
+    assert same(_word_before(text, at), _BEFORE_NAME.search(text, max(0, at - _LOOK_BACK_ORG), at))
+    assert same(_word_after(text, at), _AFTER_NAME.match(text, at))
+    if not (at and text[at - 1] in _ENDS_A_SPACE):
+        assert _TITLE_BEFORE.search(text, max(0, at - _LOOK_BACK_TITLE), at) is None
