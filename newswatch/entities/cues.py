@@ -203,6 +203,9 @@ _CREDIT_LINE = re.compile(
 )
 
 
+_SENTENCE_END = ".!?,;:"
+
+
 def is_title_case(line: str, *, headline: bool = False) -> bool:
     """Whether ``line`` is a heading in title case: at least three words that are not small words,
     all capitalised but at most one, and no sentence punctuation at its end (a ``headline`` may end
@@ -210,7 +213,7 @@ def is_title_case(line: str, *, headline: bool = False) -> bool:
     text = line.strip()
     if headline:
         text = text.removesuffix(".")
-    if not text or text[-1] in ".!?,;:" or ". " in text or len(text) > 160 or _CREDIT_LINE.match(text):
+    if not text or text[-1] in _SENTENCE_END or ". " in text or len(text) > 160 or _CREDIT_LINE.match(text):
         return False
     words = [w for w in _WORD.findall(text) if w.casefold() not in _SMALL]
     if len(words) < _MIN_TITLE_WORDS:
@@ -230,7 +233,8 @@ def title_case_spans(text: str) -> list[tuple[int, int]]:
     spans = []
     at = 0
     for i, line in enumerate(text.split("\n")):
-        if is_title_case(line, headline=i == 0):
+        # (Most lines are sentences: one that ends with their punctuation is no heading at once.)
+        if (i == 0 or line.rstrip()[-1:] not in _SENTENCE_END) and is_title_case(line, headline=i == 0):
             spans.append((at, at + len(line)))
         at += len(line) + 1
     if "'" in text or "‘" in text or '"' in text or "“" in text:

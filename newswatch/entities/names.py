@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Container, Sequence
+from collections.abc import Container, Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
@@ -1341,7 +1341,7 @@ def _merge_acronyms(counts: Counter[str], meta: dict[str, Any], text: str) -> No
     if not acronyms or " (" not in text:
         return
     by_name: dict[str, str] | None = None
-    for m in _BRACKETED_ACRONYM.finditer(text):
+    for m in _bracketed_acronyms(text):
         acronym = m.group(1)
         short = acronyms.get(acronym)
         if short is None:  # not an entity, or merged already
@@ -1363,6 +1363,17 @@ def _merge_acronyms(counts: Counter[str], meta: dict[str, Any], text: str) -> No
                 counts[full] += counts.pop(short)
                 del acronyms[acronym]
                 break
+
+
+def _bracketed_acronyms(text: str) -> Iterator[re.Match[str]]:
+    """``_BRACKETED_ACRONYM.finditer(text)``, tried only before each "(" (its one bracket, which a
+    text holds a few of): the pattern's search tried every space and tab."""
+    at = text.find("(", 1)
+    while at >= 0:
+        m = _BRACKETED_ACRONYM.match(text, at - 1)
+        if m is not None:
+            yield m
+        at = text.find("(", at + 1)
 
 
 def _merge_into_kind_names(counts: Counter[str], meta: dict[str, Any]) -> None:

@@ -202,3 +202,20 @@ def test_cue_patterns_tried_only_next_to_a_space_find_what_they_find_anywhere(te
     assert same(_word_after(text, at), _AFTER_NAME.match(text, at))
     if not (at and text[at - 1] in _ENDS_A_SPACE):
         assert _TITLE_BEFORE.search(text, max(0, at - _LOOK_BACK_TITLE), at) is None
+
+
+@given(st.lists(st.sampled_from("(,), ,\t,\n,A,UN,RSF,UNHCRABC,a,(ABC),x (AB)".split(","))).map("".join))
+def test_bracketed_acronyms_found_at_their_brackets_are_those_a_search_finds(text: str) -> None:
+    from newswatch.entities.names import _BRACKETED_ACRONYM, _bracketed_acronyms
+
+    got = [(m.span(), m.groups()) for m in _bracketed_acronyms(text)]
+    assert got == [(m.span(), m.groups()) for m in _BRACKETED_ACRONYM.finditer(text)]
+
+
+@given(st.lists(st.sampled_from("A,Bc,Of,and,the,.,!,?,:,;,\\,, ,\t,\u00a0,By".split(","))).map("".join))
+def test_a_line_ending_as_sentences_end_is_no_title_case_line(line: str) -> None:
+    """``title_case_spans`` does not ask ``is_title_case`` about such a body line."""
+    from newswatch.entities.cues import _SENTENCE_END, is_title_case
+
+    if line.rstrip()[-1:] in _SENTENCE_END:
+        assert not is_title_case(line)
