@@ -896,19 +896,21 @@ def _places_named(piece: str) -> tuple[str, tuple[Place, ...]] | None:
     name = _clean_name(piece)
     if not name:
         return None
+    if (whole := _lookup(name)) is not None:
+        return name, (whole,)
     words = name.split()
-    if _lookup(name):
-        parts = [name]
-    elif (
+    if (
         len(words) > 1
-        and words[-1].casefold() in _PLACE_WORDS
-        and words[-1].casefold() not in _AREA_WORDS
-        and words[-1].casefold() not in _STREET_WORDS
+        and (last := words[-1].casefold()) in _PLACE_WORDS
+        and last not in _AREA_WORDS
+        and last not in _STREET_WORDS
         and _lookup(" ".join(words[:-1]))
     ):
         parts = [" ".join(words[:-1])]  # "Gwadar Port" is a mention of Gwadar
-    else:
+    elif "-" in name:
         parts = name.split("-")  # "China-Pakistan": both, when both are places
+    else:
+        return None  # (the name alone, which names no place)
     places = [_lookup(p) for p in parts]
     if not all(places):
         return None
