@@ -1043,10 +1043,8 @@ def extract_entities(
     run: dict[str, bool] = {}  # one-word city -> whether the text calls it an organisation
     text_lower: _LowerWords | None = None  # the words ``text`` writes in lower case, when a city asks
     runs = _name_runs(rest)
-    changed: list[
-        tuple[int, int]
-    ] = []  # the spans of ``rest`` masked below (its runs stay ``runs`` elsewhere)
-    for at, raw in runs:
+    masks: list[tuple[int, int]] = []  # the spans of ``rest`` masked below: its runs elsewhere stay
+    for run_at, raw in runs:
         for offset, piece, named in _run_places(raw):
             if (
                 " " not in piece
@@ -1054,7 +1052,8 @@ def extract_entities(
                 # a region; a city only where the person speaks ("Roxanne Delgado ... Delgado
                 # said"), as "Madrid" of "Real Madrid" is a surname by these words too
                 and (
-                    named[1][0].entity_id.startswith("iso:") or _SPEECH.match(rest, at + offset + len(piece))
+                    named[1][0].entity_id.startswith("iso:")
+                    or _SPEECH.match(rest, run_at + offset + len(piece))
                 )
             ):
                 if piece not in borne:
@@ -1070,12 +1069,12 @@ def extract_entities(
                     eid = f"organisation:{slug(city)}"
                     counts[eid] += 1
                     meta[eid] = (city, "organisation", None, ())
-                    a = at + offset
+                    a = run_at + offset
                     rest = rest[:a] + "|" * len(piece) + rest[a + len(piece) :]
-                    changed.append((a, a + len(piece)))
+                    masks.append((a, a + len(piece)))
                     continue
             places = named[1]
-            a = at + offset
+            a = run_at + offset
             # "Reading the report", "Nice try": a one-word city opening a body sentence may be
             # an ordinary word; it counts when it is also named elsewhere.
             # A line that holds nothing but the name (a dateline, a letter's signature) is
@@ -1097,13 +1096,13 @@ def extract_entities(
                     sure.add(place.entity_id)
             # Blank it so the name pass below does not count it again.
             rest = rest[:a] + "|" * len(piece) + rest[a + len(piece) :]
-            changed.append((a, a + len(piece)))
+            masks.append((a, a + len(piece)))
     for eid in [e for e in counts if e.startswith("geonames:") and e not in sure]:
         del counts[eid]
     lower = _LowerWords(rest)
     cued = place_cued_names(text, lowered)
     quoted: frozenset[str] | None = None  # _quoted(text), when a person's name asks
-    for name, n in _names_outside_headings(rest, runs, changed).items():
+    for name, n in _names_outside_headings(rest, runs, masks).items():
         if "|" in name or all_demonyms(name, groups=True) or people_of_place(name):  # "Chinese", "Muslims"
             continue
         head, of, tail = name.rpartition(" of ")
@@ -1229,7 +1228,7 @@ def _names_outside_headings(
 def _blanked(text: str, spans: Sequence[tuple[int, int]]) -> str:
     """``text`` with the characters of ``spans`` (ascending starts) turned to spaces, joined from
     slices: a list of the text's characters cost ~4x more."""
-    parts = []
+    parts: list[str] = []
     at = 0
     for a, b in spans:
         a = max(a, at)  # the spans of ``title_case_spans`` do not overlap; if some did, their union
