@@ -997,8 +997,8 @@ def extract_entities(
     lone_hits: Counter[int] = Counter()
     current = text  # "".join(masked), rebuilt only when a pattern masked something
     lowered = text.lower()
-    # (A regex finds the few characters faster than a set intersection walks the text.)
-    plain = (text.isascii() or not _FOLDS_TO_ASCII_CHAR.search(text)) and len(lowered) == len(text)
+    # (A substring test each finds the four characters faster than a regex or a set intersection.)
+    plain = (text.isascii() or not any(c in text for c in _FOLDS_TO_ASCII)) and len(lowered) == len(text)
     table = _alias_table(rules)
     # Where each lead occurs, case aside, in one pass: a plain text's lower-case form has the same
     # positions (no character there lower-cases to two or to an ASCII letter).

@@ -219,3 +219,11 @@ def test_a_line_ending_as_sentences_end_is_no_title_case_line(line: str) -> None
 
     if line.rstrip()[-1:] in _SENTENCE_END:
         assert not is_title_case(line)
+
+
+@given(st.text(alphabet=st.sampled_from("aK\u0130\u0131\u017f\u212aé’")))
+def test_the_characters_that_fold_to_ascii_found_by_substring_as_by_their_pattern(text: str) -> None:
+    """``extract_entities`` tests for them with ``in``, one each."""
+    from newswatch.entities.rules import _FOLDS_TO_ASCII, _FOLDS_TO_ASCII_CHAR
+
+    assert any(c in text for c in _FOLDS_TO_ASCII) == bool(_FOLDS_TO_ASCII_CHAR.search(text))
