@@ -364,7 +364,7 @@ def _find_names(text: str, runs: list[tuple[int, str]]) -> Counter[str]:
     """``find_names`` of ``text``, whose capitalised runs are ``runs`` (``_name_runs``)."""
     found: list[tuple[int, str, bool]] = []  # (start, name, opens a sentence)
     for at, raw in runs:
-        for offset, name, titled in _names_in(raw):
+        for offset, name, titled in _run_parts(raw)[0]:  # _names_in
             start = at + offset
             opening = not (offset or titled) and _opens_sentence(text, start)
             if opening and " of " in name and (cut := _people_of(name)):
@@ -441,18 +441,46 @@ def _people_of(name: str) -> int:
     return len(first) + 4 + 4 * after.startswith("the ")
 
 
-@lru_cache(maxsize=16384)
 def _names_in(raw: str) -> tuple[tuple[int, str, bool], ...]:
     """The names in a capitalised run (cleaned ``_pieces``), with offsets and whether a word stood
     before the name in its piece ("The Economist", "Mr Malone", "As AnandTech reports"): then the
     name is capitalised as a name, wherever the sentence starts."""
-    out = []
+    return _run_parts(raw)[0]
+
+
+def _run_places(raw: str) -> tuple[tuple[int, str, tuple[str, tuple[Place, ...]]], ...]:
+    """The pieces of a capitalised run (``_pieces``) that name places (``_places_named``), with
+    their offsets: "Residents of Karachi" names Karachi."""
+    return _run_parts(raw)[1]
+
+
+_RunParts = tuple[
+    tuple[tuple[int, str, bool], ...], tuple[tuple[int, str, tuple[str, tuple["Place", ...]]], ...]
+]
+
+
+@lru_cache(maxsize=16384)
+def _run_parts(raw: str) -> _RunParts:
+    """``_names_in`` and ``_run_places`` of a run, worked out in one go: both passes of
+    ``extract_entities`` read the same runs, each run once a mention. Most runs name no place: the
+    places pass reads one memo per run, not each piece's memo and ``_people_of``."""
+    names = []
+    places = []
     for offset, piece in _pieces(raw):
         name = _clean_name(piece)
-        if not name:
-            continue
-        out.append((offset, name, piece.find(name.split()[0]) > 0))
-    return tuple(out)
+        if name:
+            names.append((offset, name, piece.find(name.split()[0]) > 0))
+        named = _places_named(piece)
+        if (
+            named is None
+            and " of " in piece  # (``_people_of`` is 0 without it)
+            and (cut := _people_of(piece))  # "Residents of Karachi"
+            and (named := _places_named(piece[cut:])) is not None
+        ):
+            places.append((offset + cut, piece[cut:], named))
+        elif named is not None:
+            places.append((offset, piece, named))
+    return tuple(names), tuple(places)
 
 
 _SPLIT_AND = re.compile(r"[ \t]+(?:and|&)[ \t]+")
@@ -917,26 +945,6 @@ def _places_named(piece: str) -> tuple[str, tuple[Place, ...]] | None:
     return name, tuple(p for p in places if p is not None)
 
 
-@lru_cache(maxsize=16384)
-def _run_places(raw: str) -> tuple[tuple[int, str, tuple[str, tuple[Place, ...]]], ...]:
-    """The pieces of a capitalised run (``_pieces``) that name places (``_places_named``), with
-    their offsets: "Residents of Karachi" names Karachi. Most runs name none: the places pass of
-    ``extract_entities`` reads this once per run, not each piece's memo and ``_people_of``."""
-    out = []
-    for offset, piece in _pieces(raw):
-        named = _places_named(piece)
-        if (
-            named is None
-            and " of " in piece  # (``_people_of`` is 0 without it)
-            and (cut := _people_of(piece))  # "Residents of Karachi"
-            and (named := _places_named(piece[cut:])) is not None
-        ):
-            offset, piece = offset + cut, piece[cut:]
-        if named is not None:
-            out.append((offset, piece, named))
-    return tuple(out)
-
-
 class _LowerWords:
     r"""The words written in lower case in a text (runs of a-z between characters that are not word
     characters, apostrophes or hyphens), as a container: ``set(re.findall(r"(?<![\w'’\-])[a-z]+
@@ -1045,7 +1053,7 @@ def extract_entities(
     runs = _name_runs(rest)
     masks: list[tuple[int, int]] = []  # the spans of ``rest`` masked below: its runs elsewhere stay
     for run_at, raw in runs:
-        for offset, piece, named in _run_places(raw):
+        for offset, piece, named in _run_parts(raw)[1]:  # _run_places
             if (
                 " " not in piece
                 and not named[1][0].is_country
