@@ -371,6 +371,21 @@ def kind_after(text: str, name: str) -> bool:
     return False
 
 
+# Nouns after a place's name that make it a disease's ("Marburg virus", "Lassa fever", "Lyme disease").
+_DISEASE_AFTER = ("virus", "fever", "disease")
+
+
+def names_a_disease(text: str, name: str) -> bool:
+    """Whether ``text`` writes a disease's noun right after ``name`` ("an outbreak of Marburg
+    virus"): there, and in the text's other mentions ("no vaccine for Marburg"), the name is the
+    disease's, not the town's."""
+    for _, end in _mentions(text, name):
+        after = text[end : end + 9].lower()
+        if after[:1] == " " and after[1:].startswith(_DISEASE_AFTER):
+            return True
+    return False
+
+
 def after_the(text: str, name: str) -> bool:
     """Whether ``text`` writes "The" capitalised inside a sentence right before ``name`` ("published
     in The Lancet Oncology", "a hit for The Rolling Stones"): the title of a publication or a band,

@@ -30,6 +30,7 @@ from newswatch.entities.cues import (
     is_language,
     kind_after,
     load_tables,
+    names_a_disease,
     org_cued,
     people_of_place,
     person_titled,
@@ -1049,6 +1050,7 @@ def extract_entities(
     datelines: frozenset[str] | None = None  # dateline_places(text), when a name in capitals asks
     borne: dict[str, bool] = {}  # one-word place -> whether a person of the text bears it
     run: dict[str, bool] = {}  # one-word city -> whether the text calls it an organisation
+    disease: dict[str, bool] = {}  # one-word city -> whether the text names a disease by it
     text_lower: _LowerWords | None = None  # the words ``text`` writes in lower case, when a city asks
     runs = _name_runs(rest)
     masks: list[tuple[int, int]] = []  # the spans of ``rest`` masked below: its runs elsewhere stay
@@ -1070,6 +1072,16 @@ def extract_entities(
                     continue  # "Ana Herrera ... Herrera": the person, not Panama's Herrera
             if " " not in named[0] and named[1][0].is_city:
                 city = named[0]
+                if city not in disease:
+                    disease[city] = names_a_disease(text, city)
+                if disease[city]:  # "Marburg virus": the disease, no mention of the town
+                    eid = f"other:{slug(city)}"
+                    counts[eid] += 1
+                    meta[eid] = (city, "other", None, ())
+                    a = run_at + offset
+                    rest = rest[:a] + "|" * len(piece) + rest[a + len(piece) :]
+                    masks.append((a, a + len(piece)))
+                    continue
                 if city not in run:
                     text_lower = _LowerWords(text) if text_lower is None else text_lower
                     run[city] = _called_organisation(text, city, text_lower, market=False)

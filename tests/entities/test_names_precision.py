@@ -639,6 +639,17 @@ def test_research_firms_parties_abroad_and_long_institutes_are_organisations() -
     assert not any(" and " in n for n in got), got
 
 
+def test_a_town_that_names_a_virus_is_the_disease_there() -> None:
+    got = entities(
+        "Health officials confirmed an outbreak of Marburg virus near Jinka. There is no vaccine for "
+        "Marburg, a relative of Ebola."
+    )
+    assert got["Marburg"].kind == "other" and got["Marburg"].mentions == 2, got
+    assert got["Jinka"].kind == "place", got
+    got = entities("The mayor of Marburg opened a new bridge over the Lahn in Marburg on Friday.")
+    assert got["Marburg an der Lahn"].kind == "place", got
+
+
 def test_a_name_opened_by_an_ordinal_is_no_person() -> None:
     got = kinds("x", "An appeal went to the First Circuit; Judge Allison Burroughs had ruled.")
     assert "First Circuit" not in got or got["First Circuit"] != "person", got
