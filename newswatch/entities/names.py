@@ -1049,8 +1049,9 @@ def extract_entities(
     sure: set[str] = set(counts)  # a watchlist's match is sure wherever it stands
     datelines: frozenset[str] | None = None  # dateline_places(text), when a name in capitals asks
     borne: dict[str, bool] = {}  # one-word place -> whether a person of the text bears it
-    run: dict[str, bool] = {}  # one-word city -> whether the text calls it an organisation
-    disease: dict[str, bool] = {}  # one-word city -> whether the text names a disease by it
+    # one-word city -> the kind the text gives it instead of a place's: a disease's name ("other")
+    # or an organisation's; None: the city
+    run: dict[str, str | None] = {}
     text_lower: _LowerWords | None = None  # the words ``text`` writes in lower case, when a city asks
     runs = _name_runs(rest)
     masks: list[tuple[int, int]] = []  # the spans of ``rest`` masked below: its runs elsewhere stay
@@ -1072,23 +1073,17 @@ def extract_entities(
                     continue  # "Ana Herrera ... Herrera": the person, not Panama's Herrera
             if " " not in named[0] and named[1][0].is_city:
                 city = named[0]
-                if city not in disease:
-                    disease[city] = names_a_disease(text, city)
-                if disease[city]:  # "Marburg virus": the disease, no mention of the town
-                    eid = f"other:{slug(city)}"
-                    counts[eid] += 1
-                    meta[eid] = (city, "other", None, ())
-                    a = run_at + offset
-                    rest = rest[:a] + "|" * len(piece) + rest[a + len(piece) :]
-                    masks.append((a, a + len(piece)))
-                    continue
                 if city not in run:
-                    text_lower = _LowerWords(text) if text_lower is None else text_lower
-                    run[city] = _called_organisation(text, city, text_lower, market=False)
-                if run[city]:  # "Toyota shares", "a Toyota spokeswoman": the company, not the city
-                    eid = f"organisation:{slug(city)}"
+                    if names_a_disease(text, city):  # "Marburg virus": the disease, not the town
+                        run[city] = "other"
+                    else:  # "Toyota shares", "a Toyota spokeswoman": the company, not the city
+                        text_lower = _LowerWords(text) if text_lower is None else text_lower
+                        called = _called_organisation(text, city, text_lower, market=False)
+                        run[city] = "organisation" if called else None
+                if kind := run[city]:
+                    eid = f"{kind}:{slug(city)}"
                     counts[eid] += 1
-                    meta[eid] = (city, "organisation", None, ())
+                    meta[eid] = (city, kind, None, ())
                     a = run_at + offset
                     rest = rest[:a] + "|" * len(piece) + rest[a + len(piece) :]
                     masks.append((a, a + len(piece)))
