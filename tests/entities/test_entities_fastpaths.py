@@ -198,10 +198,32 @@ def test_cue_patterns_tried_only_next_to_a_space_find_what_they_find_anywhere(te
     def same(a: re.Match[str] | None, b: re.Match[str] | None) -> bool:
         return (a and (a.span(), a.groups())) == (b and (b.span(), b.groups()))
 
-    assert same(_word_before(text, at), _BEFORE_NAME.search(text, max(0, at - _LOOK_BACK_ORG), at))
+    m = _BEFORE_NAME.search(text, max(0, at - _LOOK_BACK_ORG), at)
+    assert _word_before(text, at) == (m and m.groups())
     assert same(_word_after(text, at), _AFTER_NAME.match(text, at))
     if not (at and text[at - 1] in _ENDS_A_SPACE):
         assert _TITLE_BEFORE.search(text, max(0, at - _LOOK_BACK_TITLE), at) is None
+
+
+@given(
+    st.lists(
+        st.sampled_from(
+            "The,the ,in ,group ,a,z,-,--,é,_,1,Ⅻ,\\,,),., ,  ,\t,\n,X,abcdefghijklmnopqrstuvwxyz".split(",")
+        )
+    ).map("".join),
+    st.integers(0, 80),
+)
+def test_the_word_before_a_name_by_string_methods_is_what_the_pattern_finds(text: str, at: int) -> None:
+    """``_word_before`` gives the groups of a search of ``_BEFORE_NAME`` in its window, at its
+    edge too (a word the window cuts, "The" at its start, a lookbehind before it)."""
+    from newswatch.entities.cues import _BEFORE_NAME, _ENDS_A_SPACE, _LOOK_BACK_ORG, _word_before
+
+    at = min(at, len(text))
+    m = _BEFORE_NAME.search(text, max(0, at - _LOOK_BACK_ORG), at)
+    if at and text[at - 1] in _ENDS_A_SPACE:
+        assert _word_before(text, at) == (m and m.groups())
+    else:
+        assert _word_before(text, at) is None
 
 
 @given(st.lists(st.sampled_from("(,), ,\t,\n,A,UN,RSF,UNHCRABC,a,(ABC),x (AB)".split(","))).map("".join))
