@@ -21,7 +21,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from functools import lru_cache
 from pathlib import Path
 from typing import NamedTuple
@@ -325,7 +325,7 @@ _AFTER_NAME = re.compile(r"(['’]s)?[ \t]+([a-z]+)\b")
 _LOOK_BACK_ORG = 24
 
 
-def org_cued(text: str, name: str) -> frozenset[str]:
+def org_cued(text: str, name: str, spans: Iterable[tuple[int, int]] | None = None) -> frozenset[str]:
     """How ``text`` calls ``name`` an organisation: {"org"} right after a noun for a kind of
     organisation somewhere ("the company Showa Denko K.K."), after "The" capitalised inside a
     sentence ("and The Intercept": a publication's title), or right before a noun for what an
@@ -333,9 +333,10 @@ def org_cued(text: str, name: str) -> frozenset[str]:
     ``_ORG_AFTER``). Else the weaker cues it finds: "shares" right before "shares" ("Seagate
     shares") or after what an investor holds in it ("shares in Elan"), which a city's name also
     takes ("Beirut shares", "shares in London": its market); "spokes" right before the word for who
-    speaks for it ("a Yukos spokesman"), which a person's surname also takes. Empty: none."""
+    speaks for it ("a Yukos spokesman"), which a person's surname also takes. Empty: none.
+    ``spans``: ``mention_spans(text, name)``, when the caller has them."""
     weak: set[str] = set()
-    for at, end in _mentions(text, name):
+    for at, end in _mentions(text, name) if spans is None else spans:
         m = _word_before(text, at)
         if m and (m[0] or m[1] in _ORG_NOUNS):
             return _ORG
@@ -448,6 +449,12 @@ def _mentions(text: str, name: str) -> Iterator[tuple[int, int]]:
         at = text.find(name, end)
 
 
+def mention_spans(text: str, name: str) -> tuple[tuple[int, int], ...]:
+    """``_mentions`` of ``name``, all of them: one scan of the text for the cues that read the same
+    name's mentions one after the other (``org_cued``, then ``person_titled``)."""
+    return tuple(_mentions(text, name))
+
+
 # Titles that stand before a person's surname alone ("President Bush", "Mr Blair", "Dr Vogt"):
 # not the words that also open organisations' or offices' names ("Foreign", "General", "Chief").
 _PERSON_TITLES = frozenset(
@@ -460,10 +467,11 @@ _TITLE_BEFORE = re.compile(r"([A-Z][a-z]+)\.?[ \t]+$")  # capitalised: "miss Eng
 _LOOK_BACK_TITLE = 16
 
 
-def person_titled(text: str, name: str) -> bool:
+def person_titled(text: str, name: str, spans: Iterable[tuple[int, int]] | None = None) -> bool:
     """Whether ``text`` writes ``name`` right after a person's title, capitalised, somewhere
-    ("President Bush", "Mr. Blair", "Lord Falconer")."""
-    for at, _ in _mentions(text, name):
+    ("President Bush", "Mr. Blair", "Lord Falconer"). ``spans``: ``mention_spans(text, name)``,
+    when the caller has them."""
+    for at, _ in _mentions(text, name) if spans is None else spans:
         if at and text[at - 1] in _ENDS_A_SPACE:  # (no title ends right before, without a space)
             m = _TITLE_BEFORE.search(text, max(0, at - _LOOK_BACK_TITLE), at)
             if m and m.group(1).casefold() in _PERSON_TITLES:

@@ -30,6 +30,7 @@ from newswatch.entities.cues import (
     is_language,
     kind_after,
     load_tables,
+    mention_spans,
     names_a_disease,
     org_cued,
     people_of_place,
@@ -897,17 +898,26 @@ def _a_surname(text: str, word: str) -> bool:
     return False
 
 
-def _called_organisation(text: str, name: str, lower: Container[str], *, market: bool = True) -> bool:
+def _called_organisation(
+    text: str,
+    name: str,
+    lower: Container[str],
+    *,
+    market: bool = True,
+    spans: Sequence[tuple[int, int]] | None = None,
+) -> bool:
     """Whether ``text`` calls ``name`` an organisation (``org_cued``): by a sure cue; by what an
     investor holds in it unless ``market`` is False (a city's market takes those: "Beirut shares");
     or by who speaks for it ("a Yukos spokesman"), but not for a one-word name that is a person's
     (after a title, "Mr Blair"; the surname of a name given in full, "Tony Blair") or a word the
-    text writes in lower case ("Pensions", the tail of a department's name)."""
-    cues = org_cued(text, name)
+    text writes in lower case ("Pensions", the tail of a department's name). ``spans``:
+    ``mention_spans(text, name)``, when the caller has them."""
+    cues = org_cued(text, name, spans)
     if "org" in cues or (market and "shares" in cues):
         return True
     return "spokes" in cues and (
-        " " in name or not (name.casefold() in lower or person_titled(text, name) or _a_surname(text, name))
+        " " in name
+        or not (name.casefold() in lower or person_titled(text, name, spans) or _a_surname(text, name))
     )
 
 
@@ -1148,9 +1158,14 @@ def extract_entities(
                 kind = "organisation"  # "the Emergency Lawyers group"
         if kind in ("other", "person") and name.casefold() in cued:
             kind = "place"  # "Sindh province", "the Indus River"
-        elif kind == "other" and _called_organisation(text, name, lower):
+        # (The name's mentions found once for the organisation's cues and the person's title.)
+        elif kind == "other" and _called_organisation(
+            text, name, lower, spans=(spans := mention_spans(text, name))
+        ):
             kind = "organisation"  # "the company Showa Denko K.K.", "and The Intercept", "a Uefa spokesman"
-        elif kind == "other" and (" " not in name or _holds_country(name)) and person_titled(text, name):
+        elif (
+            kind == "other" and (" " not in name or _holds_country(name)) and person_titled(text, name, spans)
+        ):
             # "President Bush", "Mr Blair": a surname after a person's title; "Prime Minister Luís
             # Montenegro", whose surname is a country's name
             kind = "person"

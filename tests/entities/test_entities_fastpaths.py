@@ -249,3 +249,18 @@ def test_the_characters_that_fold_to_ascii_found_by_substring_as_by_their_patter
     from newswatch.entities.rules import _FOLDS_TO_ASCII, _FOLDS_TO_ASCII_CHAR
 
     assert any(c in text for c in _FOLDS_TO_ASCII) == bool(_FOLDS_TO_ASCII_CHAR.search(text))
+
+
+@given(
+    st.lists(
+        st.sampled_from("Mr ,the company ,'s ,spokesman,shares, in ,The , ,\n,Elan,Elanor,Mr. ,x".split(","))
+    ).map("".join),
+    st.sampled_from(["Elan", "Elan Elan", "The", "x"]),
+)
+def test_cues_read_from_mentions_found_once_are_those_found_scanning(text: str, name: str) -> None:
+    """``extract_entities`` finds a name's mentions once for ``org_cued`` and ``person_titled``."""
+    from newswatch.entities.cues import mention_spans, org_cued, person_titled
+
+    spans = mention_spans(text, name)
+    assert org_cued(text, name, spans) == org_cued(text, name)
+    assert person_titled(text, name, spans) == person_titled(text, name)
