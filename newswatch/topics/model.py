@@ -138,7 +138,11 @@ def passages(title: str, deck: str | None, body: str) -> list[str]:
     """The texts an article is read as: headline with standfirst, then runs of body words. The
     body's last words, short of a run, join the run before them: a fragment ("would cost jobs.")
     is read with its context, not as a passage of its own that weighs as much as a whole one."""
-    head, runs = _passage_words(title, deck, body)
+    return _passage_texts(*_passage_words(title, deck, body))
+
+
+def _passage_texts(head: str, runs: list[list[str]]) -> list[str]:
+    """The passages of ``_passage_words``' headline and runs of words."""
     return ([head] if head else []) + list(map(" ".join, runs))
 
 
@@ -396,7 +400,7 @@ class TopicModel:
         alone").
         """
         headline, runs = _passage_words(title, deck, body)
-        texts = ([headline] if headline else []) + list(map(" ".join, runs))  # passages(...)
+        texts = _passage_texts(headline, runs)
         if not texts:
             empty = np.zeros(len(self.classes), dtype=np.float32)
             return Prediction(self.classes, empty, empty[None, :0].T, (), {}, self)
