@@ -106,6 +106,8 @@ def all_demonyms(name: str, *, groups: bool = False) -> bool:
     compass word that may open it ("South African", "North Korean"), or with ``groups`` also a group
     adjective of a faith or a people ("British Muslim", "Arabs"; not for a word that may be a given
     name: "Christian Eriksen")."""
+    if name.isalpha():  # one word, no hyphen (most names): what the rest reads of it
+        return is_demonym(name) or (groups and name.casefold() in _GROUP_WORDS)
     words = name.replace("-", " ").split()
     if len(words) > 1 and words[0].casefold() in _COMPASS_WORDS:
         words = words[1:]
@@ -253,7 +255,9 @@ _KIND_ANY_CASE = """province region district county prefecture governorate oblas
     village area""".split()
 _KIND_CAPITALISED = "state pass port sea bay dam delta basin division mountain".split()
 _KINDS = tuple((w, False) for w in _KIND_ANY_CASE) + tuple((w, True) for w in _KIND_CAPITALISED)
-_KIND_FINDER = word_finder((kind[0], kind) for kind in _KINDS)
+# (word, (word, whether it counts only capitalised)): what a finder of the words holds
+PLACE_KIND_WORDS = tuple((kind[0], kind) for kind in _KINDS)
+_KIND_FINDER = word_finder(PLACE_KIND_WORDS)
 _CAP_WORD = r"(?:[A-Z][\w'’\-]*|(?:al|el|ad)-[A-Z][\w'’\-]*)"
 _MAX_CUED_WORDS = 3
 # The capitalised words right before a kind word (matched on the text before it, up to its end).
@@ -264,19 +268,24 @@ _WORDS_AFTER_OF = re.compile(
 _LOOK_BACK = 80
 
 
-def place_cued_names(text: str, lowered: str | None = None) -> frozenset[str]:
+def place_cued_names(
+    text: str, lowered: str | None = None, found: Iterable[tuple[int, tuple[str, bool]]] | None = None
+) -> frozenset[str]:
     """The names ``text`` calls places, case-folded: every run of one to three capitalised words
     that ends right before a word for a kind of place ("Sindh province", "Indus River": "sindh",
     "indus") or starts right after one and "of" ("the province of Sindh"). ``lowered``:
-    ``text.lower()``, when the caller has it."""
+    ``text.lower()``, when the caller has it; ``found``: what a finder of ``PLACE_KIND_WORDS``
+    finds in it, when the caller has it (``lowered`` as long as ``text``)."""
     out: set[str] = set()
-    if lowered is None:
-        lowered = text.lower()
-    # The kind words found in one Aho-Corasick pass: a substring search per word scanned the text
-    # 34 times, and a regex alternation of them cost more than the rest of the entities stage.
-    if len(lowered) != len(text):  # a character that lower-cases to two: positions would shift
-        lowered = "".join(c if len(c.lower()) != 1 else c.lower() for c in text)
-    for last, (word, capitalised) in _KIND_FINDER.iter(lowered):
+    if found is None:
+        if lowered is None:
+            lowered = text.lower()
+        # The kind words found in one Aho-Corasick pass: a substring search per word scanned the
+        # text 34 times, and a regex alternation of them cost more than the rest of the stage.
+        if len(lowered) != len(text):  # a character that lower-cases to two: positions would shift
+            lowered = "".join(c if len(c.lower()) != 1 else c.lower() for c in text)
+        found = _KIND_FINDER.iter(lowered)
+    for last, (word, capitalised) in found:
         at, end = last - len(word) + 1, last + 1
         if (
             (not at or not _joins(text[at - 1]))

@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any
 from newswatch.entities.basic import extract_names  # noqa: F401  (story matching's names)
 from newswatch.entities.cues import (
     _COMPASS_WORDS,
+    PLACE_KIND_WORDS,
     after_the,
     all_demonyms,
     dateline_places,
@@ -195,11 +196,16 @@ def _clean_name(raw: str) -> str | None:
     # "Chief Executive Jensen Huang", "Detective Constable Imran Qureshi": these words are roles
     # after a role; alone "Executive" is a government ("Scottish Executive") and the others are
     # surnames too ("John Constable"). Before a role, "Executive" makes one ("Executive Director").
-    roles = [
-        i
-        for i, p in enumerate(parts)
-        if _is_role(p) or (i and p.lower() in _ROLES_AFTER_A_ROLE and _is_role(parts[i - 1]))
-    ]
+    lows = [p.lower().rstrip(".") for p in parts]
+    if _ROLES.isdisjoint(lows) and not any("-" in low for low in lows):
+        roles = []  # no word is a role (most runs), so none follows one
+    else:
+        role = [_is_role_lower(low) for low in lows]
+        roles = [
+            i
+            for i, p in enumerate(parts)
+            if role[i] or (i and role[i - 1] and p.lower() in _ROLES_AFTER_A_ROLE)
+        ]
     if roles and roles[-1] == len(parts) - 1 and _surname_after(parts):
         roles.pop()  # "Sir John Major", "Foreign Minister Julie Bishop": the role word is a surname
     if roles:
@@ -263,7 +269,11 @@ def _is_country_code(word: str) -> bool:
 
 def _is_role(word: str) -> bool:
     """Whether ``word`` is a role or title ("Minister", "Gen.", "Vice-President")."""
-    low = word.lower().rstrip(".")
+    return _is_role_lower(word.lower().rstrip("."))
+
+
+def _is_role_lower(low: str) -> bool:
+    """``_is_role`` of a word in lower case without its trailing full stops."""
     return low in _ROLES or ("-" in low and all(p in _ROLES for p in low.split("-")))
 
 
@@ -490,7 +500,6 @@ _SPLIT_FOR = re.compile(r"[ \t]+for[ \t]+")
 _DOTTED_END = re.compile(r"(?<=[A-Z]\.)[ \t]+(?=(\w+))")
 
 
-@lru_cache(maxsize=16384)
 def _pieces(raw: str) -> tuple[tuple[int, str], ...]:
     """Split a capitalised run into the names it holds, with offsets: "China’s Xinjiang" into China
     and Xinjiang; "Israel and Egypt" in two, but not "Trinidad and Tobago" or "Belt and Road
@@ -502,8 +511,10 @@ def _pieces(raw: str) -> tuple[tuple[int, str], ...]:
     return _split_pieces(raw)
 
 
+@lru_cache(maxsize=16384)
 def _split_pieces(raw: str) -> tuple[tuple[int, str], ...]:
-    """``_pieces``, for a run of any number of words."""
+    """``_pieces``, for a run of any number of words. (Memoised here, not in ``_pieces``: a memo
+    costs more than the one-word answer.)"""
     pieces = [(0, raw)]
     if "s" in raw:  # a possessive needs its "s"
         if "'s" in raw or "’s" in raw:
@@ -624,6 +635,8 @@ def _split_at_role(offset: int, piece: str) -> list[tuple[int, str]]:
     """ "Colorado Governor Richard Lamm": Colorado, and the rest (which ``_clean_name`` reads as
     Richard Lamm); a run that opens with its role stays whole."""
     words = piece.split(" ")
+    if "-" not in piece and _ROLES.isdisjoint([w.lower().rstrip(".") for w in words[1:]]):
+        return [(offset, piece)]  # no role after the first word (most runs): nothing to split at
     if _is_role(words[0]):  # "Chief Schools Officer Ruth Amadi": one role, then the person
         return [(offset, piece)]
     if len(words) > 1 and _surname_after(words):  # "John Major", "Aaron Judge": no role here
@@ -1018,11 +1031,16 @@ def extract_entities(
     lowered = text.lower()
     # (A substring test each finds the four characters faster than a regex or a set intersection.)
     plain = (text.isascii() or not any(c in text for c in _FOLDS_TO_ASCII)) and len(lowered) == len(text)
-    table = _alias_table(rules)
+    table = _alias_table(rules, PLACE_KIND_WORDS)
     # Where each lead occurs, case aside, in one pass: a plain text's lower-case form has the same
-    # positions (no character there lower-cases to two or to an ASCII letter).
-    starts = lead_starts(table, lowered) if plain else None
-    for i, pat, lone, ignore_case, lead, lead_lower in table.aliases:
+    # positions (no character there lower-cases to two or to an ASCII letter). The same pass finds
+    # the words for kinds of place (``place_cued_names``).
+    starts: dict[str, list[int]] | None = None
+    kind_words: list[tuple[int, tuple[str, bool]]] | None = None
+    if len(lowered) == len(text):
+        leads_at, kind_words = lead_starts(table, lowered)
+        starts = leads_at if plain else None
+    for i, pat, lone, ignore_case, lead, lead_lower in table.tried(starts):
         if starts is not None and lead_lower:
             at = starts.get(lead_lower)
             if at and not ignore_case:
@@ -1125,7 +1143,7 @@ def extract_entities(
     for eid in [e for e in counts if e.startswith("geonames:") and e not in sure]:
         del counts[eid]
     lower = _LowerWords(rest)
-    cued = place_cued_names(text, lowered)
+    cued = place_cued_names(text, lowered, kind_words)
     quoted: frozenset[str] | None = None  # _quoted(text), when a person's name asks
     for name, n in _names_outside_headings(rest, runs, masks).items():
         if "|" in name or all_demonyms(name, groups=True) or people_of_place(name):  # "Chinese", "Muslims"

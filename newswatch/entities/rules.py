@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
@@ -135,23 +135,43 @@ _Alias = tuple[int, re.Pattern[str], bool, bool, str, str | None]
 @dataclass(frozen=True, slots=True)
 class AliasTable:
     """Every alias pattern of a set of rules, longest first, and an Aho-Corasick automaton of their
-    leads in lower case (``lead_starts``)."""
+    leads in lower case and of the caller's other words (``lead_starts``)."""
 
     aliases: tuple[_Alias, ...]
-    leads: Any  # ahocorasick.Automaton, or None when no alias has an ASCII lead
+    # ahocorasick.Automaton: word -> (the lead it is, else None; the caller's value for it, else
+    # None); None when there are no words
+    leads: Any
+    # ASCII lead -> the indices in ``aliases`` of the aliases it leads; the indices of those
+    # without one (``lead_starts`` cannot place them)
+    by_lead: dict[str, tuple[int, ...]] = field(default_factory=dict)
+    unplaced: tuple[int, ...] = ()
+
+    def tried(self, starts: dict[str, list[int]] | None) -> Iterable[_Alias]:
+        """The aliases worth trying on a text whose leads are at ``starts`` (``lead_starts``; None:
+        not placed, all of them), in table order: an alias whose lead the text lacks cannot match."""
+        if starts is None:
+            return self.aliases
+        at = sorted([*self.unplaced, *(i for lead in starts for i in self.by_lead.get(lead, ()))])
+        return [self.aliases[i] for i in at]
 
 
 # The last rules' table: a run passes the same taxonomy's rules for every article.
-_last_table: tuple[Sequence[EntityRule], AliasTable] = ((), AliasTable((), None))
+_last_table: tuple[Sequence[EntityRule], tuple[tuple[str, Any], ...], AliasTable] = (
+    (),
+    (),
+    AliasTable((), None),
+)
 
 
-def _alias_table(rules: Sequence[EntityRule]) -> AliasTable:
+def _alias_table(rules: Sequence[EntityRule], also: tuple[tuple[str, Any], ...] = ()) -> AliasTable:
     """Every alias pattern of ``rules``, longest first (ties in rule order), with what the match
-    loop tests per pattern worked out once per set of rules instead of once per article."""
+    loop tests per pattern worked out once per set of rules instead of once per article.
+    ``also``: other (word in lower case, value) pairs that ``lead_starts`` finds in the same pass
+    over a text (each pass reads every character of it)."""
     global _last_table
     cached = _last_table  # one read: another thread may replace it meanwhile
-    if cached[0] is rules and isinstance(rules, tuple):  # a list could have changed since
-        return cached[1]
+    if cached[0] is rules and cached[1] is also and isinstance(rules, tuple):  # a list could have changed
+        return cached[2]
     # Longest alias first across all rules: "Tehrik-e-Taliban Pakistan" is not also "Taliban".
     every = sorted(
         ((length, i, pat, lone) for i, r in enumerate(rules) for length, pat, lone in r.patterns()),
@@ -163,9 +183,22 @@ def _alias_table(rules: Sequence[EntityRule]) -> AliasTable:
         table.append(
             (i, pat, lone, bool(pat.flags & re.IGNORECASE), lead, lead.lower() if lead.isascii() else None)
         )
-    leads = sorted({t[5] for t in table if t[5]})
-    out = AliasTable(tuple(table), word_finder((lead, lead) for lead in leads) if leads else None)
-    _last_table = (rules, out)
+    words: dict[str, tuple[str | None, Any]] = {
+        lead: (lead, None) for lead in sorted({t[5] for t in table if t[5]})
+    }
+    for word, value in also:
+        words[word] = (words.get(word, (None, None))[0], value)
+    by_lead: dict[str, list[int]] = {}
+    for k, t in enumerate(table):
+        if t[5]:
+            by_lead.setdefault(t[5], []).append(k)
+    out = AliasTable(
+        tuple(table),
+        word_finder(words.items()) if words else None,
+        {lead: tuple(ks) for lead, ks in by_lead.items()},
+        tuple(k for k, t in enumerate(table) if not t[5]),
+    )
+    _last_table = (rules, also, out)
     return out
 
 
@@ -179,15 +212,20 @@ def word_finder(words: Iterable[tuple[str, Any]]) -> Any:
     return automaton
 
 
-def lead_starts(table: AliasTable, lowered: str) -> dict[str, list[int]]:
-    """Where each ASCII lead of ``table`` occurs in ``lowered`` (a text in lower case), ascending:
-    one pass over the text for all leads, where a substring search per lead scanned it ~45 times
-    an article."""
+def lead_starts(table: AliasTable, lowered: str) -> tuple[dict[str, list[int]], list[tuple[int, Any]]]:
+    """Where each ASCII lead of ``table`` occurs in ``lowered`` (a text in lower case), ascending;
+    and (index of its last character, value) of each occurrence of the table's ``also`` words, in
+    the order the pass meets their ends. One pass over the text for all of them, where a substring
+    search per lead scanned it ~45 times an article."""
     out: dict[str, list[int]] = {}
+    also: list[tuple[int, Any]] = []
     if table.leads is not None:
-        for end, lead in table.leads.iter(lowered):
-            out.setdefault(lead, []).append(end - len(lead) + 1)
-    return out
+        for end, (lead, value) in table.leads.iter(lowered):
+            if lead is not None:
+                out.setdefault(lead, []).append(end - len(lead) + 1)
+            if value is not None:
+                also.append((end, value))
+    return out, also
 
 
 def matches_at(pat: re.Pattern[str], text: str, starts: Sequence[int]) -> list[re.Match[str]]:

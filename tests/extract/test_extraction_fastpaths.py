@@ -56,7 +56,7 @@ def test_one_pass_over_the_leads_finds_what_finditer_finds(text: str) -> None:
         EntityRule("person:xi-jinping", "Xi Jinping", "person", None, ("Xi",)),
     )
     table = _alias_table(rules)
-    starts = lead_starts(table, text.lower())
+    starts, _ = lead_starts(table, text.lower())
     for _, pat, _, ignore_case, lead, lead_lower in table.aliases:
         assert lead_lower
         at = [a for a in starts.get(lead_lower, []) if ignore_case or text.startswith(lead, a)]
@@ -91,6 +91,26 @@ def test_kind_words_found_in_one_pass_are_those_a_search_per_word_finds(text: st
                 _cued_at(text, at, end, expected)
             at = lowered.find(word, end)
     assert place_cued_names(text) == expected
+
+
+@pytest.mark.parametrize("text", [t for t in KIND_TEXTS if len(t.lower()) == len(t)])
+def test_kind_words_found_with_the_watchlist_leads_are_those_found_alone(text: str) -> None:
+    """``extract_entities`` finds the words for kinds of place in the pass that finds the
+    watchlist's leads: the same words, whether or not a lead is also one of them."""
+    from newswatch.entities.cues import PLACE_KIND_WORDS, place_cued_names
+
+    rules = (
+        EntityRule("place:sindh", "Sindh", "place", "PK", ("Sindh province",)),
+        EntityRule("place:indus", "Indus River", "place", None, ("River",)),
+    )
+    for also in ((), PLACE_KIND_WORDS):
+        table = _alias_table(rules, also)
+        starts, found = lead_starts(table, text.lower())
+        assert starts == lead_starts(_alias_table(rules), text.lower())[0]
+        if also:
+            assert place_cued_names(text, text.lower(), found) == place_cued_names(text)
+        else:
+            assert found == []
 
 
 # The name pattern as defined; _NAME is written for speed and must match exactly the same runs.
