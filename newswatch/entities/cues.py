@@ -26,6 +26,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import NamedTuple
 
+from newswatch.entities.gazetteer import gazetteer, lookup, not_city_keys
 from newswatch.entities.rules import word_finder
 
 PEOPLES = Path(__file__).with_name("peoples.tsv")
@@ -75,8 +76,6 @@ _DEMONYM_RULES_ENDING = {
 def is_demonym(word: str) -> bool:
     """Whether ``word`` ("Japanese", "Iraqis", "Afghan") is the adjective or people of a country,
     continent or US state (the gazetteer's, not its cities: "Susan" is not of Susa)."""
-    from newswatch.entities.gazetteer import gazetteer, not_city_keys
-
     w = word.strip(".'’")
     if len(w) < 4 or not w[:1].isupper() or not w.isalpha():
         return False
@@ -113,9 +112,10 @@ def all_demonyms(name: str, *, groups: bool = False) -> bool:
         words = words[1:]
     if len(words) > 1 and " ".join(words).casefold() in _peoples().demonyms:  # "Sri Lankan", "New Zealanders"
         return True
-    return bool(words) and all(
-        is_demonym(w) or (groups and w.strip(".'’").casefold() in _GROUP_WORDS) for w in words
-    )
+    for w in words:  # (a loop, not ``all`` over a generator: most names stop at their first word)
+        if not (is_demonym(w) or (groups and w.strip(".'’").casefold() in _GROUP_WORDS)):
+            return False
+    return bool(words)
 
 
 class _Peoples(NamedTuple):
@@ -182,8 +182,6 @@ _PEOPLE_SUFFIXES = ("ians", "ans", "ers", "ites")
 def people_of_place(name: str) -> bool:
     """Whether ``name`` ("New Yorkers", "Chicagoans", "Londoners") is the people of a place of the
     gazetteer, a city included: a plural, so "Susan" is not of Susa."""
-    from newswatch.entities.gazetteer import lookup
-
     if not name.endswith("s") or lookup(name) is not None:
         return False
     return any(

@@ -378,7 +378,12 @@ def _find_names(text: str, runs: list[tuple[int, str]]) -> Counter[str]:
     for at, raw in runs:
         for offset, name, titled in _run_parts(raw)[0]:  # _names_in
             start = at + offset
-            opening = not (offset or titled) and _opens_sentence(text, start)
+            # (``_opens_sentence``'s first test inline: most names follow a space after a word.)
+            opening = (
+                not (offset or titled)
+                and not (start >= _START_WINDOW and text[start - 1] == " " and text[start - 2].isalnum())
+                and _opens_sentence(text, start)
+            )
             if opening and " of " in name and (cut := _people_of(name)):
                 # "Residents of Marlow Heights voted": the name is what they are of, mid-sentence
                 name, start, opening = name[cut:], start + cut, False

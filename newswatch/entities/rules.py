@@ -42,6 +42,10 @@ _NON_WORD = re.compile(r"[^\w]+")
 
 
 def slug(name: str) -> str:
+    if name.isascii() and name.replace(" ", "").isalnum() and "  " not in name and name.strip() == name:
+        # ASCII letters and digits, one space between words (most names): what the substitutions
+        # below make of them, at once
+        return name.lower().replace(" ", "-")
     return _NON_WORD.sub("-", entity_key(name)).strip("-")
 
 

@@ -264,3 +264,18 @@ def test_cues_read_from_mentions_found_once_are_those_found_scanning(text: str, 
     spans = mention_spans(text, name)
     assert org_cued(text, name, spans) == org_cued(text, name)
     assert person_titled(text, name, spans) == person_titled(text, name)
+
+
+@given(
+    st.one_of(
+        st.text(alphabet="abcXYZ019 -_.'é\t", max_size=14),
+        st.text(max_size=10),
+        st.lists(st.text(alphabet="aBz09", min_size=1, max_size=6), min_size=1, max_size=4).map(" ".join),
+    )
+)
+def test_a_plain_names_slug_is_the_substitutions_slug(name: str) -> None:
+    """``slug`` answers an ASCII name of letters and digits, one space between words, at once: the
+    same slug as its substitutions make."""
+    from newswatch.entities.rules import _NON_WORD, entity_key, slug
+
+    assert slug(name) == _NON_WORD.sub("-", entity_key(name)).strip("-")
