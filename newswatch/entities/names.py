@@ -548,6 +548,8 @@ def _split_pieces(raw: str) -> tuple[tuple[int, str], ...]:
         ]
     if "." in raw:
         pieces = _split(pieces, _DOTTED_END, lambda m: m.group(1).lower() in _NOT_NAMES)
+    if len(pieces) == 1:  # no split above (most runs)
+        return tuple(_split_at_role(*pieces[0]))
     return tuple(part for offset, piece in pieces for part in _split_at_role(offset, piece))
 
 
@@ -794,6 +796,7 @@ def _kind_of(name: str, common: Container[str] = frozenset()) -> str:
 # Words before a storm's given name ("Storm Darragh", "Hurricane Katrina"): a weather event, no person.
 _STORMS = frozenset("storm hurricane typhoon cyclone".split())
 _ACRONYM = re.compile(r"[A-Z]{2,6}")
+_THREE_CAPITALS = re.compile(r"[A-Z]{3}")
 _INITIALS = re.compile(r"(?:[A-Z]\.)+")  # "Paul R. Hale", "George H.W. Bush"
 
 
@@ -832,9 +835,14 @@ def _kind_by_words(name: str) -> tuple[str, tuple[str, ...]]:
     if _ACRONYM.fullmatch(name.replace(".", "")):  # "TTP", "U.N."; not "COVID-19"
         return "organisation", ()
     spaced = name.split()  # "COVID-19" is one word here
-    if len(spaced) > 1 and any(
-        len(w) > 2 and w.isupper() and _ACRONYM.fullmatch(w) and w.lower() not in _ABBREVIATIONS
-        for w in spaced
+    # (An acronym of three capitals or more needs three in a row: most names have none.)
+    if (
+        len(spaced) > 1
+        and _THREE_CAPITALS.search(name)
+        and any(
+            len(w) > 2 and w.isupper() and _ACRONYM.fullmatch(w) and w.lower() not in _ABBREVIATIONS
+            for w in spaced
+        )
     ):
         return "organisation", ()  # "XDA Developers", "NHS Trust": no person's name has an acronym
     if len(spaced) > 1 and spaced[-1].isupper() and spaced[-1].lower() in _ABBREVIATIONS:
