@@ -512,6 +512,9 @@ def _search(pattern: Pattern, folded: str, raw: str) -> bool:
 
 
 _WORDS = re.compile(r"\w+")
+# The ASCII characters ``\w`` does not match (all but letters, digits and "_") -> a space: then
+# ``str.split`` cuts ASCII text into the runs ``\w+`` finds.
+_ASCII_NON_WORD = str.maketrans({c: " " for c in map(chr, range(128)) if not (c.isalnum() or c == "_")})
 
 
 class _TermIndex:
@@ -623,7 +626,15 @@ class _TermIndex:
             # The distinct text words worth looking up, each a whole run of word characters (on
             # ASCII text by the ASCII form of the pattern: the same runs, with a cheaper test of
             # what a word character is).
-            distinct = set(self.splitters[cased + 2 if text.isascii() else cased].findall(text))
+            ascii = text.isascii()
+            if ascii and not cased:
+                # Folded ASCII text: all its runs, cut at the other characters by str.translate
+                # and str.split at about half the pattern's cost (0.05 against 0.09 ms a bench
+                # page); the pattern keeps nearly all of them there anyway, and a run it leaves
+                # out begins no leading word: no entry, no change.
+                distinct = set(text.translate(_ASCII_NON_WORD).split())
+            else:
+                distinct = set(self.splitters[cased + 2 if ascii else cased].findall(text))
             # A word's stem entries depend on the word alone: worked out once per distinct word
             # and kept (most words of an article were in earlier ones). Walking each word's
             # prefixes was the biggest part of tagging.

@@ -152,3 +152,32 @@ def test_leading_words_are_found_where_they_stand_whole(configured: Taxonomy, te
             if text.isascii():
                 for cased in (0, 1):
                     assert index.splitters[cased + 2].findall(text) == index.splitters[cased].findall(text)
+
+
+def test_folded_ascii_text_is_cut_into_every_run_of_word_characters(
+    taxonomy: Taxonomy, configured: Taxonomy, texts: list[str]
+) -> None:
+    """On folded ASCII text ``candidates`` takes every run of ``\\w`` (``str.translate``, then
+    ``str.split``) where the splitter pattern keeps the runs that may begin a leading word: the
+    runs are those ``\\w+`` finds, and a run the pattern leaves out leads to no term."""
+    import re
+
+    from newswatch.topics.taxonomy import _ASCII_NON_WORD
+
+    odd = "x_y _under e- e-e 3 a1 UN-led M-16s it's won't " + "".join(map(chr, range(128)))
+    for tax in (taxonomy, configured, configured.headlines):
+        assert tax is not None
+        index = _term_index(tax)
+        needed = {
+            *index.exact[0],
+            *(w for es in index.exact[0].values() for _, _, (m, b, _) in es for w in (*m, b)),
+        }
+        for raw in [odd, *texts]:
+            text = fold(raw)
+            if not text.isascii():
+                continue
+            runs = text.translate(_ASCII_NON_WORD).split()
+            assert runs == re.findall(r"\w+", text, re.ASCII)
+            for word in set(runs) - set(index.splitters[2].findall(text)):
+                assert index._word_entries(word, False) == ((), ()), word
+                assert word not in needed, word
