@@ -353,14 +353,19 @@ class TopicModel:
         per_word = np.zeros(len(every) + 1, dtype=np.int64)
         np.cumsum(np.fromiter(map(len, ids), dtype=np.int64, count=len(ids)), out=per_word[1:])
         counts = np.fromiter(map(len, split), dtype=np.int64, count=len(split))
-        ends = np.cumsum(counts)
-        sizes = np.diff(per_word[ends], prepend=0)  # tokens per passage
-        out = np.zeros((len(texts), vectors.shape[1]), dtype=np.float32)
-        has = sizes > 0
+        bounds = np.zeros(len(split) + 1, dtype=np.int64)  # each passage's first word, and the end
+        np.cumsum(counts, out=bounds[1:])
+        bounds = per_word[bounds]  # the same in tokens
+        starts = bounds[:-1]
+        has = bounds[1:] > starts  # passages with tokens
         flat = np.fromiter(chain.from_iterable(ids), dtype=np.int64, count=int(per_word[-1]))
         gathered = vectors[flat]
-        if has.any():
-            out[has] = np.add.reduceat(gathered, (np.cumsum(sizes) - sizes)[has], axis=0)
+        if has.all():  # most articles: no passage to leave out, and none to leave at zero
+            out = np.add.reduceat(gathered, starts, axis=0)
+        else:
+            out = np.zeros((len(texts), vectors.shape[1]), dtype=np.float32)
+            if has.any():
+                out[has] = np.add.reduceat(gathered, starts[has], axis=0)
         norms = np.linalg.norm(out, axis=1, keepdims=True)  # the unit mean is the unit sum
         norms = np.where(norms > 0, norms, 1.0)
         tokens = _Tokens(every, flat, per_word[:-1], np.repeat(norms[:, 0], counts), gathered)

@@ -338,6 +338,9 @@ def test_passages_embedded_from_the_word_memo_equal_the_embedder(model: topic_mo
     assert tokens.words == plain.words
     for a, b in ((tokens.flat, plain.flat), (tokens.starts, plain.starts), (tokens.norms, plain.norms)):
         assert np.array_equal(a, b)
+    # Passages that all have tokens (summed without leaving any out) read as among empty ones.
+    full, _ = model._static_embedding([texts[0], texts[2]])
+    assert np.array_equal(full, given[[0, 2]])
 
 
 def test_word_shares_and_pulls_equal_their_plain_form(model: topic_model.TopicModel) -> None:
