@@ -700,7 +700,7 @@ _ORG_WORDS = (
     institution academy magazine journal press books publishers museum library church mosque hospice
     consultancy holdings partners laboratories labs motors international reserve hotel hotels resort
     resorts caucus coalition alliance system cafe café pub inn restaurant bakery brewery register gazette
-    programme program
+    programme program chamber
     herald chronicle courier observer house
     """.split()
     )
@@ -722,7 +722,7 @@ _GENERIC = (
     committee agency association union league movement department office court commission institute
     foundation federation authority board fund club college school service services bureau centre
     center hospital clinic institution academy magazine journal museum library church mosque hotel
-    resort""".split()
+    resort chamber""".split()
     )
     | _INDUSTRY_WORDS
 )
@@ -742,11 +742,11 @@ class Entity:
 
 # Last words that make a name a place ("Gwadar Port", "Karakoram Highway", "South China Sea").
 _PLACE_WORDS = frozenset(
-    """port harbour harbor highway motorway road pass sea ocean gulf bay river lake valley mountain
-    mountains hills desert island islands province region district city county state border strait strip
-    airport dam canal peninsula plateau corridor coast area quarter street avenue boulevard square
-    strasse straße allee platz st rd ave quay pier bridge village houses pool neck sound stadium
-    arena racecourse heights farm""".split()
+    """port harbour harbor highway motorway expressway freeway road pass sea ocean gulf bay river lake
+    valley mountain mountains hills desert island islands province region district city county state
+    border strait strip airport dam canal peninsula plateau corridor coast area quarter street avenue
+    boulevard square strasse straße allee platz st rd ave quay pier bridge village houses pool neck
+    sound stadium arena racecourse heights farm""".split()
 )
 # Of those, the ones a street or district is called by: "Oxford Street" is no mention of Oxford
 # (unlike "Gwadar Port" of Gwadar).

@@ -639,6 +639,17 @@ def test_research_firms_parties_abroad_and_long_institutes_are_organisations() -
     assert not any(" and " in n for n in got), got
 
 
+def test_a_chamber_is_an_organisation_and_an_expressway_a_place() -> None:
+    got = kinds(
+        "x",
+        "The Karachi Chamber of Commerce and Industry warned that congestion on the Lyari Expressway "
+        "would hurt trade, and the Chamber of Deputies agreed.",
+    )
+    orgs = ("Karachi Chamber of Commerce and Industry", "Chamber of Deputies")
+    assert {n: got.get(n) for n in orgs} == dict.fromkeys(orgs, "organisation"), got
+    assert got.get("Lyari Expressway") == "place" and "Industry" not in got, got
+
+
 def test_a_town_that_names_a_virus_is_the_disease_there() -> None:
     got = entities(
         "Health officials confirmed an outbreak of Marburg virus near Jinka. There is no vaccine for "
