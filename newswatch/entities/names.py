@@ -672,6 +672,13 @@ _INDUSTRY_WORDS = frozenset(
     chemicals aerospace exchange securities capital motor equities retail sons ports research economics
     analytics consulting consultants associates advisers advisors""".split()
 )
+# Words that end companies' names ("Texas Instruments", "Tyson Foods", "Cisco Systems", "Meta
+# Platforms"); only at a name's end, where no person's name has them, and not in ``_ORG_WORDS``,
+# so that "and" before such a name still parts two names ("Intel and Advanced Micro Devices").
+_COMPANY_ENDINGS = frozenset(
+    """platforms systems networks software solutions brands foods devices instruments dynamics
+    materials robotics therapeutics biosciences semiconductor semiconductors""".split()
+)
 # Plurals that name a party by its members ("the Democrats", "Lib Dems", "Conservatives"; the names
 # guideline takes "Republicans" for the Republican Party).
 _PARTY_MEMBERS = frozenset("democrats dems republicans conservatives liberals socialists greens".split())
@@ -793,6 +800,11 @@ def _kind_of(name: str, common: Container[str] = frozenset()) -> str:
     return kind
 
 
+# Words that end the name of a law, a treaty or a text of law ("Digital Services Act", "Paris
+# Agreement", "Online Safety Bill"): no organisation, though their other words may name one.
+_LAW_WORDS = frozenset(
+    "act bill law directive regulation treaty agreement accord protocol amendment charter declaration".split()
+)
 # Words before a storm's given name ("Storm Darragh", "Hurricane Katrina"): a weather event, no person.
 _STORMS = frozenset("storm hurricane typhoon cyclone".split())
 _ACRONYM = re.compile(r"[A-Z]{2,6}")
@@ -812,12 +824,18 @@ def _kind_by_words(name: str) -> tuple[str, tuple[str, ...]]:
         head = [w for w in words if w.casefold() not in _COMPASS]
         if head and _lookup(" ".join(head)):
             return "place", ()
+    if len(folded) >= 2 and folded[-1] in _LAW_WORDS and "of" not in folded and "for" not in folded:
+        # "Digital Services Act", "Paris Agreement": a law or a treaty, not the body its words
+        # name; not "Center for Youth Law", "Faculty of Law"
+        return "other", ()
     if len(folded) >= 2 and folded[-2] in _STORMS:  # "Storm Darragh", "Tropical Storm Erin": an event
         return "other", ()
     if len(folded) >= 2 and folded[-1] == "division":  # "Rawalpindi Division", "Premier Division"
         return ("place" if _lookup(" ".join(words[:-1])) else "organisation"), ()
     if not _ORG_WORDS.isdisjoint(folded) or (len(folded) <= 3 and folded[-1] in _PARTY_MEMBER):
         return "organisation", ()  # "Liberal Democrat", "Republican": a party by its member
+    if len(folded) >= 2 and folded[-1] in _COMPANY_ENDINGS:
+        return "organisation", ()
     if 2 <= len(folded) <= 3 and folded[0] in _CLUB_FIRST_WORDS:
         return "organisation", ()
     if len(folded) >= 2 and folded[-1] == "dal":  # "Janata Dal", "Shiromani Akali Dal": Hindi's "party"
@@ -1344,19 +1362,24 @@ def _merge_short_forms(counts: Counter[str], meta: dict[str, Any], lower: Contai
 
 def _merge_company_names(counts: Counter[str], meta: dict[str, Any]) -> None:
     """ "Samsung Electronics ... Samsung": a one-word name (``_company_short_form``) that is the
-    first word of exactly one organisation's name, the rest of which are words of organisations, is
-    that organisation."""
+    first word of exactly one organisation's name, the rest of which are words of organisations
+    (``_company_word``), is that organisation."""
     firsts: dict[str, str | None] = {}
     for eid in counts:
         name, kind = meta[eid][0], meta[eid][1]
         first, _, rest = name.partition(" ")
-        if kind == "organisation" and rest and all(w.casefold() in _ORG_WORDS for w in rest.split()):
+        if kind == "organisation" and rest and all(_company_word(w.casefold()) for w in rest.split()):
             key = first.casefold()
             firsts[key] = eid if firsts.get(key, eid) == eid else None
     for eid in [e for e in counts if " " not in meta[e][0] and _company_short_form(meta[e][0], meta[e][1])]:
         org = firsts.get(meta[eid][0].casefold().removesuffix("'s"))
         if org is not None:
             counts[org] += counts.pop(eid)
+
+
+def _company_word(folded: str) -> bool:
+    """A word of an organisation's name after its own name ("Corp", "Networks")."""
+    return folded in _ORG_WORDS or folded in _COMPANY_ENDINGS
 
 
 def _company_short_form(name: str, kind: str) -> bool:

@@ -650,6 +650,26 @@ def test_a_chamber_is_an_organisation_and_an_expressway_a_place() -> None:
     assert got.get("Lyari Expressway") == "place" and "Industry" not in got, got
 
 
+def test_company_endings_make_organisations_and_laws_are_no_body() -> None:
+    got = kinds(
+        "x",
+        "Regulators said Meta Platforms, Texas Instruments and Tyson Foods broke the Digital Services "
+        "Act and the Paris Agreement, the National Center for Youth Law said. Shares of Intel and Advanced "
+        "Micro Devices fell; Nortel Networks said Nortel would appeal.",
+    )
+    orgs = (
+        "Meta Platforms",
+        "Texas Instruments",
+        "Tyson Foods",
+        "National Center for Youth Law",
+        "Advanced Micro Devices",
+        "Nortel Networks",
+    )
+    assert {n: got.get(n) for n in orgs} == dict.fromkeys(orgs, "organisation"), got
+    assert got.get("Digital Services Act") == got.get("Paris Agreement") == "other", got
+    assert "Nortel" not in got and "Intel" in got and not any(" and " in n for n in got), got
+
+
 def test_a_town_that_names_a_virus_is_the_disease_there() -> None:
     got = entities(
         "Health officials confirmed an outbreak of Marburg virus near Jinka. There is no vaccine for "
