@@ -123,6 +123,13 @@ _ROLES = frozenset(
     scientist historian lawyer activist coach
     """.split()
 )
+# Offices in the plural, which stand before the names of those who hold them ("Justices Elena Kagan
+# and ...", "Foreign Ministers Wang Yi and ..."); not occupations ("Screen Actors Guild", "Reporters
+# Without Borders") nor "Kings" ("Kings Own Scottish Borderers").
+_OFFICES = frozenset(
+    """ministers presidents senators justices judges governors mayors secretaries ambassadors
+    commissioners chancellors premiers envoys congressmen congresswomen councillors councilors""".split()
+)
 # Words that are a role only right after one ("Chief Executive", "Detective Sergeant").
 _ROLES_AFTER_A_ROLE = frozenset("executive constable sergeant".split())
 # Common abbreviations in capitals that name no person, organisation or place: units, file formats,
@@ -197,6 +204,12 @@ def _clean_name(raw: str) -> str | None:
     # after a role; alone "Executive" is a government ("Scottish Executive") and the others are
     # surnames too ("John Constable"). Before a role, "Executive" makes one ("Executive Director").
     lows = [p.lower().rstrip(".") for p in parts]
+    # "Justices Elena Kagan", "Foreign Ministers Wang Yi": an office in the plural before a
+    # person's name is no part of it
+    for i, low in enumerate(lows[:-2] if not _OFFICES.isdisjoint(lows) else ()):
+        if low in _OFFICES and _kind_by_words(" ".join(parts[i + 1 :]))[0] == "person":
+            parts, lows = parts[i + 1 :], lows[i + 1 :]
+            break
     if _ROLES.isdisjoint(lows) and not any("-" in low for low in lows):
         roles = []  # no word is a role (most runs), so none follows one
     else:
@@ -774,8 +787,14 @@ _NAME_PARTICLES = frozenset("de del della la le du da van von der den al bin ibn
 _AREA_WORDS = frozenset("province region district county state division territory".split())
 # Compass words of places ("West Bank", "Leeds North West"): those of demonyms, and "Upper", "Lower".
 _COMPASS = _COMPASS_WORDS | {"upper", "lower"}
-# A single word that is one of these names nothing by itself.
-_GENERIC_ALONE = _GENERIC | _PLACE_WORDS | _COMPASS  # "people in the North"
+# Words that end the name of a law, a treaty or a text of law ("Digital Services Act", "Paris
+# Agreement", "Online Safety Bill"): no organisation, though their other words may name one.
+_LAW_WORDS = frozenset(
+    "act bill law directive regulation treaty agreement accord protocol amendment charter declaration".split()
+)
+# A single word that is one of these names nothing by itself; of the laws' words, not "Bill" and
+# "Law", which are also a given name and a surname.
+_GENERIC_ALONE = _GENERIC | _PLACE_WORDS | _COMPASS | (_LAW_WORDS - {"bill", "law"})  # "the North"
 # Capitalised common nouns of official names: no person is called "Strategic Dialogue"; but a
 # person may be called Bill (first place only).
 _GIVEN_COMMON = frozenset({"bill"})
@@ -800,11 +819,6 @@ def _kind_of(name: str, common: Container[str] = frozenset()) -> str:
     return kind
 
 
-# Words that end the name of a law, a treaty or a text of law ("Digital Services Act", "Paris
-# Agreement", "Online Safety Bill"): no organisation, though their other words may name one.
-_LAW_WORDS = frozenset(
-    "act bill law directive regulation treaty agreement accord protocol amendment charter declaration".split()
-)
 # Words before a storm's given name ("Storm Darragh", "Hurricane Katrina"): a weather event, no person.
 _STORMS = frozenset("storm hurricane typhoon cyclone".split())
 _ACRONYM = re.compile(r"[A-Z]{2,6}")

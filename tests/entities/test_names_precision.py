@@ -670,6 +670,23 @@ def test_company_endings_make_organisations_and_laws_are_no_body() -> None:
     assert "Nortel" not in got and "Intel" in got and not any(" and " in n for n in got), got
 
 
+def test_an_office_in_the_plural_is_no_part_of_the_names_after_it() -> None:
+    got = kinds(
+        "x",
+        "The talks were led by Foreign Ministers Wang Yi and Ishaq Dar. In a dissent, Justices Elena "
+        "Kagan and Ketanji Brown Jackson disagreed, as did Reporters Without Borders and the Screen "
+        "Actors Guild Awards.",
+    )
+    people = ("Wang Yi", "Ishaq Dar", "Elena Kagan", "Ketanji Brown Jackson")
+    assert {n: got.get(n) for n in people} == dict.fromkeys(people, "person"), got
+    assert "Reporters Without Borders" in got and "Screen Actors Guild Awards" in got, got
+
+
+def test_a_laws_word_alone_is_no_name() -> None:
+    got = kinds("x", "Under the 14th Amendment, the Act and the Treaty apply, Bill Clinton said.")
+    assert not {"Amendment", "Act", "Treaty"} & set(got) and got.get("Bill Clinton") == "person", got
+
+
 def test_a_town_that_names_a_virus_is_the_disease_there() -> None:
     got = entities(
         "Health officials confirmed an outbreak of Marburg virus near Jinka. There is no vaccine for "
