@@ -123,6 +123,9 @@ _ROLES = frozenset(
     scientist historian lawyer activist coach
     """.split()
 )
+# The planets (and the dwarf planet Pluto) share their names with towns of the gazetteer ("Jupiter",
+# Florida; "Mars", Pennsylvania): alone, such a name is the planet's.
+_PLANETS = frozenset("mercury venus earth mars jupiter saturn uranus neptune pluto".split())
 # Offices in the plural, which stand before the names of those who hold them ("Justices Elena Kagan
 # and ...", "Foreign Ministers Wang Yi and ..."); not occupations ("Screen Actors Guild", "Reporters
 # Without Borders") nor "Kings" ("Kings Own Scottish Borderers").
@@ -720,7 +723,7 @@ _ORG_WORDS = (
     institution academy magazine journal press books publishers museum library church mosque hospice
     consultancy holdings partners laboratories labs motors international reserve hotel hotels resort
     resorts caucus coalition alliance system cafe café pub inn restaurant bakery brewery register gazette
-    programme program chamber
+    programme program chamber laboratory lab observatory
     herald chronicle courier observer house
     """.split()
     )
@@ -1152,7 +1155,11 @@ def extract_entities(
                     else:  # "Toyota shares", "a Toyota spokeswoman": the company, not the city
                         text_lower = _LowerWords(text) if text_lower is None else text_lower
                         called = _called_organisation(text, city, text_lower, market=False)
-                        run[city] = "organisation" if called else None
+                        # else a planet's name is the planet's ("past Mars to Jupiter", not the
+                        # town in Florida), and another town's the town's
+                        run[city] = (
+                            "organisation" if called else "other" if city.casefold() in _PLANETS else None
+                        )
                 if kind := run[city]:
                     eid = f"{kind}:{slug(city)}"
                     counts[eid] += 1

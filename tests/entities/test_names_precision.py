@@ -687,6 +687,17 @@ def test_a_laws_word_alone_is_no_name() -> None:
     assert not {"Amendment", "Act", "Treaty"} & set(got) and got.get("Bill Clinton") == "person", got
 
 
+def test_a_planet_is_no_town_and_a_laboratory_an_organisation() -> None:
+    got = entities(
+        "The probe flew past Mars towards Jupiter, engineers at the Jet Propulsion Laboratory and "
+        "the Siding Spring Observatory said."
+    )
+    assert got["Mars"].kind == "other" and got["Jupiter"].kind == "other", got
+    assert got["Jet Propulsion Laboratory"].kind == got["Siding Spring Observatory"].kind == "organisation"
+    got = entities("A Jupiter spokesman said the firm would appeal; Jupiter Inc. employs 300 people.")
+    assert all(e.kind != "place" for e in got.values()), got
+
+
 def test_a_town_that_names_a_virus_is_the_disease_there() -> None:
     got = entities(
         "Health officials confirmed an outbreak of Marburg virus near Jinka. There is no vaccine for "
