@@ -200,8 +200,9 @@ def _clean_name(raw: str) -> str | None:
         parts[-1] = _NAME_ADJECTIVE.sub("", parts[-1])
     while parts and parts[0].lower() in _NOT_NAMES and not _is_country_code(parts[0]):
         parts = parts[1:]
-    # Connectors, and a day after a place ("Osborne Store, Clarendon Tuesday"), do not end a name.
-    while parts and parts[-1].lower().strip("&") in _TRAILING:
+    # Connectors, and a day after a place ("Osborne Store, Clarendon Tuesday"), do not end a name;
+    # a day's own name does ("Black Friday", "Super Tuesday").
+    while parts and parts[-1].lower().strip("&") in _TRAILING and not _named_day(parts):
         parts = parts[:-1]
     # "Chief Executive Jensen Huang", "Detective Constable Imran Qureshi": these words are roles
     # after a role; alone "Executive" is a government ("Scottish Executive") and the others are
@@ -265,6 +266,17 @@ def _clean_name(raw: str) -> str | None:
 _SURNAME_ROLES = frozenset(
     "major bishop judge king prince pope cardinal chancellor mayor sheriff lord".split()
 )
+
+
+# Words that make a day's name of the weekday after them ("Black Friday", "Super Tuesday", "Good
+# Friday", "Cyber Monday", "Bloody Sunday").
+_DAY_NAMES = frozenset("super black cyber good ash easter bloody holy maundy palm giving".split())
+_WEEKDAYS = frozenset("monday tuesday wednesday thursday friday saturday sunday".split())
+
+
+def _named_day(parts: Sequence[str]) -> bool:
+    """Whether ``parts`` are a day's name: a word of ``_DAY_NAMES`` and a weekday."""
+    return len(parts) == 2 and parts[0].lower() in _DAY_NAMES and parts[1].lower() in _WEEKDAYS
 
 
 def _surname_after(words: Sequence[str]) -> bool:
@@ -844,6 +856,8 @@ def _kind_by_words(name: str) -> tuple[str, tuple[str, ...]]:
     if len(folded) >= 2 and folded[-1] in _LAW_WORDS and "of" not in folded and "for" not in folded:
         # "Digital Services Act", "Paris Agreement": a law or a treaty, not the body its words
         # name; not "Center for Youth Law", "Faculty of Law"
+        return "other", ()
+    if len(folded) == 2 and folded[-1] in _WEEKDAYS:  # "Black Friday": a day, no person
         return "other", ()
     if len(folded) >= 2 and folded[-2] in _STORMS:  # "Storm Darragh", "Tropical Storm Erin": an event
         return "other", ()

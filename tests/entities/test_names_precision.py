@@ -698,6 +698,12 @@ def test_a_planet_is_no_town_and_a_laboratory_an_organisation() -> None:
     assert all(e.kind != "place" for e in got.values()), got
 
 
+def test_a_days_name_keeps_its_weekday() -> None:
+    got = kinds("x", "Shoppers queued on Black Friday, and voters went to the polls on Super Tuesday.")
+    assert got.get("Black Friday") == got.get("Super Tuesday") == "other", got
+    assert not {"Black", "Super"} & set(got), got
+
+
 def test_a_town_that_names_a_virus_is_the_disease_there() -> None:
     got = entities(
         "Health officials confirmed an outbreak of Marburg virus near Jinka. There is no vaccine for "
