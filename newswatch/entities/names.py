@@ -208,6 +208,14 @@ def _clean_name(raw: str) -> str | None:
     # after a role; alone "Executive" is a government ("Scottish Executive") and the others are
     # surnames too ("John Constable"). Before a role, "Executive" makes one ("Executive Director").
     lows = [p.lower().rstrip(".") for p in parts]
+    # "Alan Conrad KC", "Keir Starmer KC MP": the letters after a person's name are no part of it
+    while (
+        len(parts) > 2
+        and lows[-1] in _POSTNOMINALS
+        and parts[-1].isupper()
+        and _kind_by_words(" ".join(parts[:-1]))[0] == "person"
+    ):
+        parts, lows = parts[:-1], lows[:-1]
     # "Justices Elena Kagan", "Foreign Ministers Wang Yi": an office in the plural before a
     # person's name is no part of it
     for i, low in enumerate(lows[:-2] if not _OFFICES.isdisjoint(lows) else ()):
@@ -268,6 +276,9 @@ _SURNAME_ROLES = frozenset(
 )
 
 
+# Letters after a person's name: a barrister's rank, an honour, a seat ("Alan Conrad KC", "Jess
+# Phillips MP").
+_POSTNOMINALS = frozenset("kc qc sc mp msp mep mla ms td obe cbe mbe kbe dbe frs".split())
 # Words that make a day's name of the weekday after them ("Black Friday", "Super Tuesday", "Good
 # Friday", "Cyber Monday", "Bloody Sunday").
 _DAY_NAMES = frozenset("super black cyber good ash easter bloody holy maundy palm giving".split())

@@ -704,6 +704,14 @@ def test_a_days_name_keeps_its_weekday() -> None:
     assert not {"Black", "Super"} & set(got), got
 
 
+def test_the_letters_after_a_persons_name_are_no_part_of_it() -> None:
+    got = kinds(
+        "x", "Judge Alan Conrad KC said so, Jess Phillips MP agreed and Sir Keir Starmer KC MP did not."
+    )
+    people = ("Alan Conrad", "Jess Phillips", "Keir Starmer")
+    assert {n: got.get(n) for n in people} == dict.fromkeys(people, "person"), got
+
+
 def test_a_town_that_names_a_virus_is_the_disease_there() -> None:
     got = entities(
         "Health officials confirmed an outbreak of Marburg virus near Jinka. There is no vaccine for "
