@@ -603,6 +603,8 @@ def _possessive_in_name(raw: str, m: re.Match[str]) -> bool:
         return False
     if not all(w[:1].isupper() for w in before.split()):  # not "Critics of Biden's Administration"
         return False
+    if len(before.split()) == 2 and before.split()[0].casefold().rstrip(".") in ("st", "saint"):
+        return True  # "St Peter's Square", "St Paul's Cathedral": named after the saint
     if all(w in _AREA_WORDS for w in after):  # "Prince George's County", though Prince George is a city
         return True
     return all(w in _ORG_WORDS for w in after) and _lookup(before) is None and not all_demonyms(before)
@@ -900,7 +902,11 @@ def _kind_by_words(name: str) -> tuple[str, tuple[str, ...]]:
         len(spaced) > 1
         and _THREE_CAPITALS.search(name)
         and any(
-            len(w) > 2 and w.isupper() and _ACRONYM.fullmatch(w) and w.lower() not in _ABBREVIATIONS
+            len(w) > 2
+            and w.isupper()
+            and _ACRONYM.fullmatch(w)
+            and w.lower() not in _ABBREVIATIONS
+            and not _ROMAN.fullmatch(w)  # "Pope Leo XIV", "Henry VIII": an ordinal, no acronym
             for w in spaced
         )
     ):

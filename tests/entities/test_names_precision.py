@@ -712,6 +712,17 @@ def test_the_letters_after_a_persons_name_are_no_part_of_it() -> None:
     assert {n: got.get(n) for n in people} == dict.fromkeys(people, "person"), got
 
 
+def test_a_saints_possessive_and_a_kings_numeral_stay_in_the_name() -> None:
+    got = kinds(
+        "x",
+        "Pope Leo XIV spoke in St Peter's Square and a choir sang at St Paul's Cathedral, as they did "
+        "for Henry VIII; London's Oxford Street was busy.",
+    )
+    assert got.get("Leo XIV") == got.get("Henry VIII") == "person", got
+    assert got.get("St Peter's Square") == got.get("St Paul's Cathedral") == "place", got
+    assert "St Peter" not in got and got.get("Oxford Street") == "place", got
+
+
 def test_a_town_that_names_a_virus_is_the_disease_there() -> None:
     got = entities(
         "Health officials confirmed an outbreak of Marburg virus near Jinka. There is no vaccine for "
