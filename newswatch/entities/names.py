@@ -718,7 +718,7 @@ _INDUSTRY_WORDS = frozenset(
 # so that "and" before such a name still parts two names ("Intel and Advanced Micro Devices").
 _COMPANY_ENDINGS = frozenset(
     """platforms systems networks software solutions brands foods devices instruments dynamics
-    materials robotics therapeutics biosciences semiconductor semiconductors""".split()
+    materials robotics therapeutics biosciences semiconductor semiconductors pictures films records""".split()
 )
 # Plurals that name a party by its members ("the Democrats", "Lib Dems", "Conservatives"; the names
 # guideline takes "Republicans" for the Republican Party).

@@ -655,7 +655,8 @@ def test_company_endings_make_organisations_and_laws_are_no_body() -> None:
         "x",
         "Regulators said Meta Platforms, Texas Instruments and Tyson Foods broke the Digital Services "
         "Act and the Paris Agreement, the National Center for Youth Law said. Shares of Intel and Advanced "
-        "Micro Devices fell; Nortel Networks said Nortel would appeal.",
+        "Micro Devices fell; Nortel Networks said Nortel would appeal. Universal Pictures and Columbia "
+        "Records did not.",
     )
     orgs = (
         "Meta Platforms",
@@ -664,6 +665,8 @@ def test_company_endings_make_organisations_and_laws_are_no_body() -> None:
         "National Center for Youth Law",
         "Advanced Micro Devices",
         "Nortel Networks",
+        "Universal Pictures",
+        "Columbia Records",
     )
     assert {n: got.get(n) for n in orgs} == dict.fromkeys(orgs, "organisation"), got
     assert got.get("Digital Services Act") == got.get("Paris Agreement") == "other", got
