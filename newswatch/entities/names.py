@@ -1109,14 +1109,15 @@ def extract_entities(
     current = text  # "".join(masked), rebuilt only when a pattern masked something
     lowered = text.lower()
     # (A substring test each finds the four characters faster than a regex or a set intersection.)
-    plain = (text.isascii() or not any(c in text for c in _FOLDS_TO_ASCII)) and len(lowered) == len(text)
+    aligned = len(lowered) == len(text)  # no character lower-cases to two: the same positions
+    plain = aligned and (text.isascii() or not any(c in text for c in _FOLDS_TO_ASCII))
     table = _alias_table(rules, PLACE_KIND_WORDS)
     # Where each lead occurs, case aside, in one pass: a plain text's lower-case form has the same
     # positions (no character there lower-cases to two or to an ASCII letter). The same pass finds
     # the words for kinds of place (``place_cued_names``).
     starts: dict[str, list[int]] | None = None
     kind_words: list[tuple[int, tuple[str, bool]]] | None = None
-    if len(lowered) == len(text):
+    if aligned:
         leads_at, kind_words = lead_starts(table, lowered)
         starts = leads_at if plain else None
     for i, pat, lone, ignore_case, lead, lead_lower in table.tried(starts):
