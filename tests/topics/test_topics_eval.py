@@ -46,10 +46,11 @@ EMBEDDED_FLOORS = {
 # subtopic, watchlist or own topic of the lexicon that reaches the threshold, else by the
 # classifier with the lexicon's scores added (TopicClassifier.headline_tags; held-out 0.756,
 # against 0.806 for the lexicon alone, while other outlets' titles gain 4 to 27 points:
-# bench/topics.py --set titles).
+# bench/topics.py --set titles). Health is in the `tune` half only, which trains the classifier:
+# 0.810 on `all` with 528 written articles at weight 0.1, 0.767 with 732 at 0.2.
 DEFAULT_FLOORS = {
     "all": (0.81, {"arts-culture-entertainment": 0.85, "economy-business-finance": 0.86,
-                   "health": 0.78, "science-technology": 0.75}),
+                   "health": 0.75, "science-technology": 0.75}),
     "held-out": (0.74, {"arts-culture-entertainment": 0.71, "economy-business-finance": 0.86,
                         "science-technology": 0.59}),
 }  # fmt: skip
