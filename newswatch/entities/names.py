@@ -601,9 +601,10 @@ def _possessive_in_name(raw: str, m: re.Match[str]) -> bool:
     before = raw[: m.start()]
     if not after or not (" " in before or _is_role(before)):
         return False
-    if not all(w[:1].isupper() for w in before.split()):  # not "Critics of Biden's Administration"
+    words = before.split()
+    if not all(w[:1].isupper() for w in words):  # not "Critics of Biden's Administration"
         return False
-    if len(before.split()) == 2 and before.split()[0].casefold().rstrip(".") in ("st", "saint"):
+    if len(words) == 2 and words[0].casefold().rstrip(".") in ("st", "saint"):
         return True  # "St Peter's Square", "St Paul's Cathedral": named after the saint
     if all(w in _AREA_WORDS for w in after):  # "Prince George's County", though Prince George is a city
         return True
