@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import csv
 import hashlib
+import math
+import random
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -135,7 +137,45 @@ def score(pairs: Iterable[tuple[str, str | None]]) -> Scores:
 
 
 def evaluate(headlines: Sequence[Headline], taxonomy: Taxonomy) -> Scores:
-    return score((h.gold, predict(h.title, taxonomy, i)) for i, h in enumerate(headlines))
+    return score(zip([h.gold for h in headlines], predictions(headlines, taxonomy), strict=True))
+
+
+def predictions(headlines: Sequence[Headline], taxonomy: Taxonomy) -> list[str | None]:
+    """``predict`` of each headline, in order."""
+    return [predict(h.title, taxonomy, i) for i, h in enumerate(headlines)]
+
+
+def wilson_interval(right: int, n: int, z: float = 1.96) -> tuple[float, float]:
+    """The 95% Wilson interval of a share ``right / n`` of independent items."""
+    if n == 0:
+        return (0.0, 1.0)
+    p = right / n
+    centre = (p + z * z / (2 * n)) / (1 + z * z / n)
+    half = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / (1 + z * z / n)
+    return (max(0.0, centre - half), min(1.0, centre + half))
+
+
+def story_interval(
+    results: Sequence[tuple[str, bool]], rounds: int = 2000, seed: int = 0
+) -> tuple[float, float]:
+    """The 95% interval of accuracy over (story, right) results when the items are not independent:
+    the headlines of one story are near-copies and right or wrong together, so the stories are
+    resampled with replacement (a cluster bootstrap; the 2.5th and 97.5th percentiles)."""
+    by_story: dict[str, list[int]] = {}
+    for story, right in results:
+        tally = by_story.setdefault(story, [0, 0])
+        tally[0] += right
+        tally[1] += 1
+    if not by_story:
+        return (0.0, 1.0)
+    tallies = list(by_story.values())
+    rng = random.Random(seed)
+    shares = []
+    for _ in range(rounds):
+        drawn = [tallies[rng.randrange(len(tallies))] for _ in tallies]
+        shares.append(sum(t[0] for t in drawn) / sum(t[1] for t in drawn))
+    shares.sort()
+    return (shares[int(0.025 * (rounds - 1))], shares[int(0.975 * (rounds - 1))])
 
 
 # ---- full text: articles with a body, one top-level topic each ----

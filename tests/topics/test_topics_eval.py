@@ -22,6 +22,8 @@ from newswatch.topics.evaluate import (
     read_uci,
     score,
     split,
+    story_interval,
+    wilson_interval,
 )
 from newswatch.topics.taxonomy import Taxonomy, tag_article
 
@@ -192,3 +194,25 @@ def test_score_counts_untagged_as_wrong() -> None:
     assert s.accuracy == 0.5 and s.untagged == 1
     assert s.precision["a"] == 0.5 and s.recall["a"] == 0.5
     assert s.f1["b"] == pytest.approx(2 / 3)
+
+
+def test_wilson_interval_of_a_share() -> None:
+    lo, hi = wilson_interval(50, 100)
+    assert (round(lo, 4), round(hi, 4)) == (0.4038, 0.5962)
+    assert wilson_interval(0, 0) == (0.0, 1.0)
+    lo, hi = wilson_interval(563, 563)
+    assert hi == 1.0 and 0.99 < lo < 1.0
+    assert wilson_interval(0, 20)[0] == 0.0
+
+
+def test_story_interval_resamples_stories_not_headlines() -> None:
+    """Two stories of ten headlines, one all right and one all wrong: by headline the share would
+    look sure (0.5 +- 0.22); by story it is anything from none to all."""
+    results = [("a", True)] * 10 + [("b", False)] * 10
+    assert story_interval(results) == (0.0, 1.0)
+    assert wilson_interval(10, 20)[1] < 0.75
+    assert story_interval([("a", True)] * 5 + [("b", True)] * 3) == (1.0, 1.0)
+    many = [(f"s{i}", i % 4 != 0) for i in range(400)]  # independent: about the Wilson interval
+    lo, hi = story_interval(many)
+    assert lo < 0.75 < hi and hi - lo < 0.10
+    assert story_interval(many) == story_interval(many)  # seeded
