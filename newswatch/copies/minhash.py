@@ -178,7 +178,7 @@ def signatures_of(bodies: Iterable[tuple[str, str]], settings: CopySettings) -> 
         mins = np.empty((len(a), len(chunk)), dtype=np.uint32)
         block = np.empty((_ROWS, len(hv)), dtype=np.uint32)
         for r in range(0, len(a), _ROWS):
-            rows = block[: len(a[r : r + _ROWS])]
+            rows = block[: min(_ROWS, len(a) - r)]
             np.multiply(a[r : r + _ROWS, None], hv, out=rows)
             rows += b[r : r + _ROWS, None]
             np.minimum.reduceat(rows, starts, axis=1, out=mins[r : r + _ROWS])

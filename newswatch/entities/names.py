@@ -82,15 +82,18 @@ _NAME = re.compile(
     r"(?:[A-Z][\w'’\-]*[\w](?:(?<=s)['’](?=[ \t]+[A-Z]))?|[A-Z]{2,}|(?:[A-Z]\.){2,}"
     r"|[A-Z]\.(?:[A-Z]\.)*(?=[ \t]+[A-Z])|[B-HJ-Z](?=[ \t]+[A-Z][\w'’\-]*[\w])))*)"
 )
+_WEEKDAYS = frozenset("monday tuesday wednesday thursday friday saturday sunday".split())
 # Capitalised because they start a sentence or are calendar words, not because they are names.
-_NOT_NAMES = frozenset(
-    """a an the this that these those it its in on at by for from to of and or but if as with
+_NOT_NAMES = (
+    _WEEKDAYS
+    | {f"{day}s" for day in _WEEKDAYS}
+    | frozenset(
+        """a an the this that these those it its in on at by for from to of and or but if as with
     while when where which who whom whose what why how after before during despite although
     though both each every all any some many most more several other another such no not nor
     yet so also he she they we you i his her their our your my me him them us there here
     then thus however meanwhile moreover furthermore according since until unless because
-    again still even only just mr mrs ms dr prof sir monday tuesday wednesday thursday
-    friday saturday sunday mondays tuesdays wednesdays thursdays fridays saturdays sundays
+    again still even only just mr mrs ms dr prof sir
     january february march april may june july august september
     october november december today yesterday tomorrow read more share comments comment
     photo image video advertisement update updated neither either under over about into through
@@ -100,12 +103,17 @@ _NOT_NAMES = frozenset(
     currently recently previously initially eventually ultimately nevertheless nonetheless otherwise
     perhaps
     """.split()
+    )
 )
 _POSSESSIVE = re.compile(r"['’]s$")
-_TRAILING = frozenset(
-    """of the and de al  monday tuesday wednesday thursday friday saturday sunday today yesterday
+_TRAILING = (
+    _WEEKDAYS
+    | {""}
+    | frozenset(
+        """of the and de al today yesterday
     january february march september october november december""".split()  # not May, June, ...
-) | {""}
+    )
+)
 # Abbreviated months ("Jan. 17"), not names on their own (but "Jan Egeland" is).
 _MONTH_ABBREVIATIONS = frozenset("jan feb mar apr jun jul aug sep sept oct nov dec".split())
 # Titles and roles before a person's name: "Chinese Foreign Minister Wang Yi" names Wang Yi.
@@ -282,7 +290,6 @@ _POSTNOMINALS = frozenset("kc qc sc mp msp mep mla ms td obe cbe mbe kbe dbe frs
 # Words that make a day's name of the weekday after them ("Black Friday", "Super Tuesday", "Good
 # Friday", "Cyber Monday", "Bloody Sunday").
 _DAY_NAMES = frozenset("super black cyber good ash easter bloody holy maundy palm giving".split())
-_WEEKDAYS = frozenset("monday tuesday wednesday thursday friday saturday sunday".split())
 
 
 def _named_day(parts: Sequence[str]) -> bool:
